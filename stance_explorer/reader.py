@@ -1,0 +1,384 @@
+"""Read statement CSVs from a path or uploaded bytes into valid rows plus a list of problems.
+
+Nothing here raises on bad input: every outcome is a :class:`ReadResult` whose ``problems`` name
+the file, line, column, severity and what to do about it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from stance_explorer import schema as S
+from stance_explorer.dates import DateError, parse_date
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_ROWS = 1_000_000
+DELIMITERS = (",", ";", "\t")
+_DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# File signatures of formats people upload by mistake.
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?); save it as CSV first",
+    b"\xd0\xcf\x11\xe0": "an old Excel/Word file; save it as CSV first",
+    b"%PDF": "a PDF document, not a CSV",
+    b"\x89PNG": "a PNG image, not a CSV",
+    b"\xff\xd8\xff": "a JPEG image, not a CSV",
+    b"GIF8": "a GIF image, not a CSV",
+    b"\x1f\x8b": "a gzip archive; unpack it first",
+}
+
+
+@dataclass
+class ReadResult:
+    """Valid rows, problems, and how the file was understood."""
+
+    file: str
+    frame: pd.DataFrame
+    problems: list[S.Problem] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # user header -> statements column
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows_read: int = 0  # data rows seen in the file, valid or not
+
+    @property
+    def unreadable(self) -> bool:
+        """The whole file was refused (a problem with no line)."""
+        return any(p.severity == "error" and p.line is None for p in self.problems)
+
+    @property
+    def errors(self) -> list[S.Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[S.Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def empty_frame() -> pd.DataFrame:
+    """A statements table with no rows and every known column, correctly typed."""
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in S.KNOWN_COLUMNS})
+    frame[S.DATE] = pd.Series(dtype="datetime64[ns]")
+    frame[S.SOURCE_FILE] = pd.Series(dtype=object)
+    frame[S.SOURCE_LINE] = pd.Series(dtype="int64")
+    return frame
+
+
+def normalize_header(name: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", name.strip().lstrip("\ufeff").lower())
+
+
+def map_columns(headers: list[str], overrides: Mapping[str, str] | None = None) -> tuple[dict[int, str], list[str]]:
+    """Map header positions to statements columns.
+
+    ``overrides`` maps a user header to a statements column (or to "" to ignore it) and wins over
+    the aliases. Returns ``{position: column}`` and notes about headers that were passed over.
+    """
+    overrides = dict(overrides or {})
+    alias_of = {alias: col for col, aliases in S.ALIASES.items() for alias in aliases}
+    taken: dict[str, int] = {}
+    out: dict[int, str] = {}
+    notes: list[str] = []
+    # Overrides first, then exact names, then aliases, so "text" beats "statement" when both exist.
+    passes = [
+        lambda h: overrides.get(h),
+        lambda h: normalize_header(h) if normalize_header(h) in S.KNOWN_COLUMNS else None,
+        lambda h: alias_of.get(normalize_header(h)),
+    ]
+    for rule_no, rule in enumerate(passes):
+        for pos, header in enumerate(headers):
+            if pos in out or (rule_no > 0 and header in overrides):
+                continue
+            col = rule(header)
+            if not col:
+                continue
+            if col in taken:
+                if rule_no == 0:
+                    notes.append(f"'{header}' and '{headers[taken[col]]}' were both mapped to '{col}'; using '{headers[taken[col]]}'")
+                continue
+            taken[col] = pos
+            out[pos] = col
+    return out, notes
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "UTF-16"
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "Latin-1"
+
+
+def _looks_utf16_without_bom(raw: bytes) -> bool:
+    sample = raw[:2000]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that splits the header line into the most fields (quotes respected)."""
+    first = text.split("\n", 1)[0]
+    best, best_n = ",", 1
+    for d in DELIMITERS:
+        try:
+            n = len(next(csv.reader([first], delimiter=d)))
+        except (csv.Error, StopIteration):
+            continue
+        if n > best_n:
+            best, best_n = d, n
+    return best
+
+
+def _fatal(name: str, message: str, **kw) -> ReadResult:
+    return ReadResult(file=name, frame=empty_frame(), problems=[S.Problem(name, None, None, "error", message)], **kw)
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def read_statements(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    dayfirst: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    column_map: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> ReadResult:
+    """Read one statements CSV.
+
+    Args:
+        source: a path, or the file's bytes (an upload).
+        name: the file name used in problems; defaults to the path's name or "upload.csv".
+        dayfirst: read ambiguous numeric dates such as 03/04/2026 as day/month.
+        max_bytes, max_rows: refuse files larger than this (checked before reading the whole file).
+        column_map: user header -> statements column, overriding the automatic mapping.
+        today: dates after this are flagged as in the future (defaults to today).
+
+    Returns:
+        A :class:`ReadResult`; never raises on bad input.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                return _fatal(name, f"the file is {_size_text(size)}, over the {_size_text(max_bytes)} limit; split it or raise the limit")
+            raw = path.read_bytes()
+        except OSError as exc:
+            return _fatal(name, f"cannot open the file: {exc.strerror or exc}")
+    else:
+        name = name or "upload.csv"
+        raw = bytes(source)
+        if len(raw) > max_bytes:
+            return _fatal(name, f"the file is {_size_text(len(raw))}, over the {_size_text(max_bytes)} limit; split it or raise the limit")
+    return _read_bytes(raw, name, dayfirst=dayfirst, max_rows=max_rows, column_map=column_map, today=today or date.today())
+
+
+def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_map, today: date) -> ReadResult:
+    if not raw.strip():
+        return _fatal(name, "the file is empty")
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            return _fatal(name, f"this is {what}")
+    if b"\x00" in raw[:65536] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if _looks_utf16_without_bom(raw):
+            try:
+                raw = b"\xff\xfe" + raw if raw[1:2] == b"\x00" else b"\xfe\xff" + raw
+                raw.decode("utf-16")
+            except UnicodeDecodeError:
+                return _fatal(name, "this is binary data, not a CSV text file")
+        else:
+            return _fatal(name, "this is binary data, not a CSV text file")
+    try:
+        text, encoding = _decode(raw)
+    except UnicodeDecodeError:
+        return _fatal(name, "the file's text encoding is not readable (tried UTF-16, UTF-8, Windows-1252)")
+    # Text files rarely hold control characters; many of them mean the file is not text at all.
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > max(8, len(text[:65536]) // 100):
+        return _fatal(name, "this is binary data, not a CSV text file")
+    text = text.replace("\x00", "")
+    delimiter = _sniff_delimiter(text.lstrip("\r\n"))
+    result = ReadResult(file=name, frame=empty_frame(), encoding=encoding, delimiter=delimiter)
+    problems = result.problems
+    if encoding not in ("UTF-8", "UTF-8 with BOM"):
+        problems.append(S.Problem(name, None, None, "warning", f"read as {encoding} text (not UTF-8)"))
+
+    csv.field_size_limit(max(len(text), 131072))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    header: list[str] | None = None
+    header_line = 1
+    rows: list[tuple[int, list[str]]] = []
+    prev_end = 0
+    try:
+        for fields in reader:
+            start_line = prev_end + 1
+            prev_end = reader.line_num
+            if header is None:
+                if not any(f.strip() for f in fields):
+                    continue
+                header, header_line = [f.strip().lstrip("\ufeff") for f in fields], start_line
+                continue
+            if not any(f.strip() for f in fields):
+                continue
+            if len(rows) >= max_rows:
+                return _fatal(name, f"the file has more than {max_rows:,} rows, over the row limit; split it or raise the limit", encoding=encoding, delimiter=delimiter)
+            rows.append((start_line, fields))
+    except csv.Error as exc:
+        problems.append(S.Problem(name, prev_end + 1, None, "error", f"the CSV structure breaks here ({exc}); rows after it were not read"))
+    if header is None:
+        return _fatal(name, "the file has no header row", encoding=encoding, delimiter=delimiter)
+    if len(header) == 1 and len(header[0]) > 200:
+        return _fatal(name, "this does not look like a CSV: the first line is one long field with no comma, semicolon or tab", encoding=encoding, delimiter=delimiter)
+
+    positions, notes = map_columns(header, column_map)
+    col_pos = {col: pos for pos, col in positions.items()}
+    result.mapping = {header[pos]: col for pos, col in sorted(positions.items())}
+    for note in notes:
+        problems.append(S.Problem(name, header_line, None, "warning", note))
+    if S.TEXT not in col_pos:
+        return _fatal(
+            name,
+            "no column can be used as the statement text; found "
+            + ", ".join(f"'{h}'" for h in header[:12])
+            + ". Name one 'text' (or quote/statement), or pick it in the column mapping",
+            encoding=encoding, delimiter=delimiter,
+        )
+    for req in (S.SPEAKER, S.DATE):
+        if req not in col_pos:
+            return _fatal(
+                name,
+                f"no '{req}' column; found " + ", ".join(f"'{h}'" for h in header[:12])
+                + f". Add one, or pick it in the column mapping ({'/'.join(S.ALIASES[req][:3])} are understood)",
+                encoding=encoding, delimiter=delimiter,
+            )
+    if S.TOPIC not in col_pos:
+        problems.append(S.Problem(name, header_line, None, "warning", "no 'topic' column; every statement gets the topic 'unspecified'"))
+    # Unmapped columns pass through under their own names (made unique against ours).
+    extras: dict[int, str] = {}
+    reserved = set(S.KNOWN_COLUMNS) | set(S.TRACE_COLUMNS)
+    for pos, h in enumerate(header):
+        if pos in positions:
+            continue
+        base = h or f"column_{pos + 1}"
+        col = base
+        while col in reserved or col in extras.values():
+            col = f"{col}_"
+        extras[pos] = col
+
+    result.rows_read = len(rows)
+    records: list[dict] = []
+    seen: dict[tuple[str, object, str], int] = {}
+    seen_ids: dict[str, int] = {}
+    width = len(header)
+    for line, fields in rows:
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {_DELIM_NAMES[delimiter]}. Quote that field; row skipped"))
+            continue
+        if len(fields) < width:
+            problems.append(S.Problem(name, line, None, "warning", f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty"))
+            fields = fields + [""] * (width - len(fields))
+        rec = {col: fields[pos].strip() for pos, col in positions.items()}
+        text, speaker = rec.get(S.TEXT, ""), rec.get(S.SPEAKER, "")
+        bad = False
+        if not text:
+            problems.append(S.Problem(name, line, header[col_pos[S.TEXT]], "error", "the statement text is empty; row skipped"))
+            bad = True
+        if not speaker:
+            problems.append(S.Problem(name, line, header[col_pos[S.SPEAKER]], "error", "the speaker is empty; row skipped"))
+            bad = True
+        date_col = header[col_pos[S.DATE]]
+        try:
+            parsed = parse_date(rec.get(S.DATE, ""), dayfirst=dayfirst)
+        except DateError as exc:
+            problems.append(S.Problem(name, line, date_col, "error", f"{exc}; row skipped"))
+            bad = True
+            parsed = None
+        if bad or parsed is None:
+            continue
+        if parsed.value.year < 1800:
+            problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly early; row skipped"))
+            continue
+        if parsed.note:
+            problems.append(S.Problem(name, line, date_col, "warning", f"'{rec[S.DATE]}': {parsed.note}"))
+        if parsed.value > today:
+            problems.append(S.Problem(name, line, date_col, "warning", f"the date {parsed.value} is in the future; kept as given"))
+        given_precision = rec.get(S.DATE_PRECISION, "").lower()
+        rec[S.DATE_PRECISION] = given_precision if given_precision in S.PRECISIONS else parsed.precision
+        rec[S.DATE] = pd.Timestamp(parsed.value)
+        if S.QUOTE_TYPE in rec:
+            rec[S.QUOTE_TYPE] = rec[S.QUOTE_TYPE].lower()
+        url = rec.get(S.SOURCE_URL, "")
+        if url and not re.match(r"^https?://", url, flags=re.IGNORECASE):
+            problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))
+        dup_key = (speaker, rec[S.DATE], text)
+        if dup_key in seen:
+            problems.append(S.Problem(name, line, None, "warning", f"exact duplicate of line {seen[dup_key]} (same speaker, date and text); dropped"))
+            continue
+        seen[dup_key] = line
+        sid = rec.get(S.ID, "")
+        if sid:
+            if sid in seen_ids:
+                problems.append(S.Problem(name, line, header[col_pos[S.ID]], "warning", f"the id '{sid[:40]}' is also used on line {seen_ids[sid]}; both rows kept"))
+            else:
+                seen_ids[sid] = line
+        for pos, col in extras.items():
+            rec[col] = fields[pos].strip() if pos < len(fields) else ""
+        rec[S.SOURCE_FILE] = name
+        rec[S.SOURCE_LINE] = line
+        records.append(rec)
+    result.frame = to_frame(records, name)
+    return result
+
+
+def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
+    """Build a statements table from row dicts, filling absent known columns."""
+    frame = pd.DataFrame.from_records(list(records))
+    base = empty_frame()
+    if frame.empty:
+        extra = [c for c in frame.columns if c not in base.columns]
+        return pd.concat([base, pd.DataFrame(columns=extra)], axis=1) if extra else base
+    for col in S.KNOWN_COLUMNS + S.TRACE_COLUMNS:
+        if col not in frame:
+            frame[col] = ""
+    frame[S.TOPIC] = frame[S.TOPIC].replace("", "unspecified")
+    stem = Path(name).stem or "row"
+    missing_id = frame[S.ID] == ""
+    frame.loc[missing_id, S.ID] = [f"{stem}:{n}" for n in frame.loc[missing_id, S.SOURCE_LINE]]
+    frame[S.DATE] = pd.to_datetime(frame[S.DATE]).astype("datetime64[ns]")
+    frame[S.SOURCE_LINE] = frame[S.SOURCE_LINE].astype("int64")
+    ordered = list(S.KNOWN_COLUMNS) + [c for c in frame.columns if c not in S.KNOWN_COLUMNS and c not in S.TRACE_COLUMNS] + list(S.TRACE_COLUMNS)
+    return frame[ordered].reset_index(drop=True)
+
+
+def merge_statements(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate statement tables, keeping the first of exact duplicates (speaker, date, text)."""
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return empty_frame()
+    merged = pd.concat(frames, ignore_index=True, sort=False)
+    for col in merged.columns:
+        if merged[col].dtype == object or str(merged[col].dtype).startswith("str"):
+            merged[col] = merged[col].fillna("")
+    return merged.drop_duplicates(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").reset_index(drop=True)
+
+
+def problems_frame(problems: Iterable[S.Problem]) -> pd.DataFrame:
+    """Problems as a table (file, line, column, severity, message) for display or download."""
+    return pd.DataFrame([p.to_dict() for p in problems], columns=list(S.PROBLEM_COLUMNS))
