@@ -81,7 +81,7 @@ def resolve_device(device: str | None) -> tuple[str, str | None]:
 
         if torch.cuda.is_available():
             return device, None
-        return "cpu", f"CUDA was requested but no GPU is available here; encoding on the CPU."
+        return "cpu", "CUDA was requested but no GPU is available here; encoding on the CPU."
     return device, None
 
 

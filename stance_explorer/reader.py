@@ -129,7 +129,7 @@ def _looks_utf16_without_bom(raw: bytes) -> bool:
 
 def _sniff_delimiter(text: str) -> str:
     """Pick the delimiter that splits the header line into the most fields (quotes respected)."""
-    first = text.split("\n", 1)[0]
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # any line ending, not only \n
     best, best_n = ",", 1
     for d in DELIMITERS:
         try:
@@ -139,6 +139,35 @@ def _sniff_delimiter(text: str) -> str:
         if n > best_n:
             best, best_n = d, n
     return best
+
+
+def _ends_in_open_quote(text: str, start_line: int, delimiter: str) -> bool:
+    """Whether the record starting at ``start_line`` runs to the end of ``text`` inside a quoted field.
+
+    The csv module (strict=False) silently reads an unclosed quote to the end of the file, swallowing
+    every row after it; this finds that case. Lines are counted as ``io.StringIO(newline="")`` does.
+    """
+    lines = io.StringIO(text, newline="")
+    for _ in range(start_line - 1):
+        lines.readline()
+    in_quotes, field_start = False, True
+    for line in lines:
+        i, n = 0, len(line)
+        while i < n:
+            ch = line[i]
+            if in_quotes:
+                if ch == '"':
+                    if i + 1 < n and line[i + 1] == '"':
+                        i += 1
+                    else:
+                        in_quotes = False
+                field_start = False
+            elif ch == '"' and field_start:
+                in_quotes, field_start = True, False
+            else:
+                field_start = ch in (delimiter, "\r", "\n")
+            i += 1
+    return in_quotes
 
 
 def _fatal(name: str, message: str, **kw) -> ReadResult:
@@ -244,6 +273,12 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         problems.append(S.Problem(name, prev_end + 1, None, "error", f"the CSV structure breaks here ({exc}); rows after it were not read"))
     if header is None:
         return _fatal(name, "the file has no header row", encoding=encoding, delimiter=delimiter)
+    unclosed: int | None = None  # start line of a last row whose quote never closes
+    if rows and _ends_in_open_quote(text, rows[-1][0], delimiter):
+        unclosed = rows[-1][0]
+        if prev_end == unclosed:
+            problems.append(S.Problem(name, unclosed, None, "warning", "a quote opened in this row is never closed; read to the end of the line"))
+            unclosed = None
     if len(header) == 1 and len(header[0]) > 200:
         return _fatal(name, "this does not look like a CSV: the first line is one long field with no comma, semicolon or tab", encoding=encoding, delimiter=delimiter)
 
@@ -288,6 +323,9 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
     seen_ids: dict[str, int] = {}
     width = len(header)
     for line, fields in rows:
+        if line == unclosed:
+            problems.append(S.Problem(name, line, None, "error", f"a quote opened in this row is never closed, so lines {line}-{prev_end} were read as one field; close the quote. Row skipped"))
+            continue
         if len(fields) > width and any(f.strip() for f in fields[width:]):
             problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {_DELIM_NAMES[delimiter]}. Quote that field; row skipped"))
             continue
@@ -314,6 +352,9 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
             continue
         if parsed.value.year < 1800:
             problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly early; row skipped"))
+            continue
+        if parsed.value.year > 2200:  # also keeps dates inside what datetime64[ns] can hold (2262)
+            problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly late; row skipped"))
             continue
         if parsed.note:
             problems.append(S.Problem(name, line, date_col, "warning", f"'{rec[S.DATE]}': {parsed.note}"))

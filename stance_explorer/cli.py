@@ -1,0 +1,194 @@
+"""Command line: ``python -m stance_explorer validate|embed|similar``.
+
+Errors are printed as messages a person can act on; the CLI never shows a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from stance_explorer import schema as S
+from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR
+from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, merge_statements, read_statements
+
+EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _read_all(args) -> list[ReadResult]:
+    return [
+        read_statements(
+            f,
+            dayfirst=args.dayfirst,
+            max_bytes=int(args.max_mb * 1024 * 1024),
+            max_rows=args.max_rows,
+        )
+        for f in args.files
+    ]
+
+
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dayfirst", action="store_true", help="read ambiguous dates like 03/04/2026 as day/month")
+    p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="refuse files larger than this (MB)")
+    p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="refuse files with more rows than this")
+
+
+def cmd_validate(args) -> int:
+    status = EXIT_OK
+    for res in _read_all(args):
+        for p in res.problems:
+            print(p)
+        kept = len(res.frame)
+        if res.unreadable:
+            print(f"{res.file}: unreadable")
+            status = max(status, EXIT_UNREADABLE)
+            continue
+        how = f"{res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated"
+        mapped = ", ".join(f"{k}→{v}" for k, v in res.mapping.items() if k != v)
+        print(
+            f"{res.file}: {kept} statements kept of {res.rows_read} rows; "
+            f"{len(res.errors)} errors, {len(res.warnings)} warnings ({how}"
+            + (f"; columns mapped: {mapped}" if mapped else "")
+            + ")"
+        )
+        if res.errors:
+            status = max(status, EXIT_ROW_ERRORS)
+    return status
+
+
+def _encoder(args):
+    if getattr(args, "backend", "st") == "onnx":
+        from stance_explorer.onnx_encoder import OnnxInt8Encoder
+
+        return OnnxInt8Encoder()
+    from stance_explorer.encoder import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(args.model, device=getattr(args, "device", None))
+
+
+def cmd_embed(args) -> int:
+    from tqdm import tqdm
+
+    from stance_explorer.dataset import embed_frame
+    from stance_explorer.store import EmbeddingStore
+
+    results = _read_all(args)
+    status = EXIT_OK
+    for res in results:
+        if res.unreadable:
+            for p in res.problems:
+                print(p, file=sys.stderr)
+            status = EXIT_UNREADABLE
+    frame = merge_statements(r.frame for r in results)
+    if frame.empty:
+        print("No statements to embed.", file=sys.stderr)
+        return status or EXIT_ROW_ERRORS
+    encoder = _encoder(args)
+    store = EmbeddingStore(args.store, encoder.model_id)
+    for w in store.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    bars: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:  # created on first use, so a fully cached run prints no empty bar
+            bars.append(tqdm(total=total, unit="text", desc="Embedding", disable=args.quiet))
+        bars[0].n = done
+        bars[0].refresh()
+
+    _, report = embed_frame(frame, store, encoder, progress=progress, batch_size=args.batch_size, bundle=args.bundle)
+    for bar in bars:
+        bar.close()
+    where = str(store.dir) if report.persisted else "memory only (the store could not be written)"
+    print(
+        f"{report.total} statements: "
+        f"{report.cached} cached, {report.new} new. Model {encoder.model_id}; store {where}."
+    )
+    return status
+
+
+def cmd_similar(args) -> int:
+    from stance_explorer.analysis import filter_mask, nearest
+    from stance_explorer.dataset import embed_frame
+    from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.store import EmbeddingStore
+
+    res = read_statements(args.data)
+    if res.unreadable:
+        for p in res.problems:
+            print(p, file=sys.stderr)
+        return EXIT_UNREADABLE
+    frame = res.frame
+    encoder = _encoder(args)
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, report = embed_frame(frame, store, encoder)
+    if report.new:
+        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    query = encoder.encode([query_embedding_text(args.phrase)])[0]
+    speakers = [s for s in args.speaker] if args.speaker else None
+    if speakers:
+        unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
+        if unknown:
+            print(f"No statements by {', '.join(unknown)} in {res.file}.", file=sys.stderr)
+    mask = filter_mask(frame, speakers=speakers, topics=[args.topic] if args.topic else None)
+    top = nearest(frame, vectors, query, k=args.top, mask=mask)
+    for _, row in top.iterrows():
+        partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
+        print(f"{row['score']:.3f}  {row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}")
+        if row[S.SOURCE_URL]:
+            print(f"       {row[S.SOURCE_URL]}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m stance_explorer", description="Validate, embed and search statement CSVs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="print every problem in statement CSVs (exit 0 ok, 1 row errors, 2 unreadable)")
+    p.add_argument("files", nargs="+", type=Path)
+    _add_read_options(p)
+    p.set_defaults(func=cmd_validate)
+
+    def model_opts(p):
+        p.add_argument("--model", default=None, help="sentence-transformers model name or local path (default: packaged all-MiniLM-L6-v2)")
+        p.add_argument("--backend", choices=["st", "onnx"], default="st", help="st: exact fp32 (default); onnx: int8 ONNX Runtime, faster on CPU")
+        p.add_argument("--device", default=None, help="torch device, e.g. cuda (falls back to cpu with a message)")
+        p.add_argument("--store", type=Path, default=STORE_DIR, help="embedding store folder (default: embeddings/)")
+
+    p = sub.add_parser("embed", help="fill the embedding store for statement CSVs, encoding only new texts")
+    p.add_argument("files", nargs="+", type=Path)
+    _add_read_options(p)
+    model_opts(p)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--bundle", action="store_true", help=argparse.SUPPRESS)  # writes the committed shard for data/
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_embed)
+
+    p = sub.add_parser("similar", help="print the statements nearest to a phrase")
+    p.add_argument("phrase")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    p.add_argument("--speaker", action="append", help="only this speaker (repeatable)")
+    p.add_argument("--topic", default=None)
+    p.add_argument("--top", type=int, default=10)
+    model_opts(p)
+    p.set_defaults(func=cmd_similar)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("Interrupted; everything embedded so far is saved.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one readable line, never a traceback
+        from stance_explorer.encoder import EncoderUnavailable
+
+        kind = "" if isinstance(exc, EncoderUnavailable) else f"{type(exc).__name__}: "
+        print(f"error: {kind}{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The bundled dataset and the glue that pairs a statements frame with its vectors.
+
+Loading the bundled data never imports torch: its vectors are read from the committed store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance_explorer import schema as S
+from stance_explorer.embed_text import embedding_texts
+from stance_explorer.encoder import Encoder, Progress, default_model_id
+from stance_explorer.reader import ReadResult, read_statements
+from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore, EmbedReport
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CSV = REPO_ROOT / "data" / "statements.csv"
+STORE_DIR = REPO_ROOT / "embeddings"
+
+
+@dataclass
+class Dataset:
+    """A statements frame with row-aligned vectors. ``has_vector`` is False for rows not embedded yet."""
+
+    frame: pd.DataFrame
+    vectors: np.ndarray
+    has_vector: np.ndarray
+    model_id: str
+    problems: list[S.Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        return int((~self.has_vector).sum())
+
+
+def vectors_from_store(frame: pd.DataFrame, store: EmbeddingStore) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors, found) for every row of the frame, from the store only (no encoding)."""
+    vectors, found = store.get(embedding_texts(frame))
+    if store.dim is None:
+        vectors = np.zeros((len(frame), 0), dtype=np.float32)
+    return vectors, found
+
+
+def load_dataset(
+    path: str | Path = BUNDLED_CSV,
+    *,
+    store_dir: str | Path | None = STORE_DIR,
+    model_id: str | None = None,
+    read_only: bool = True,
+    result: ReadResult | None = None,
+) -> Dataset:
+    """Read a statements CSV and attach whatever vectors the store already has."""
+    result = result or read_statements(path)
+    model_id = model_id or default_model_id()
+    store = EmbeddingStore(store_dir, model_id, read_only=read_only)
+    vectors, found = vectors_from_store(result.frame, store)
+    return Dataset(result.frame, vectors, found, model_id, list(result.problems), list(store.warnings))
+
+
+def embed_frame(
+    frame: pd.DataFrame,
+    store: EmbeddingStore,
+    encoder: Encoder,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = 64,
+    bundle: bool = False,
+) -> tuple[np.ndarray, EmbedReport]:
+    """Vectors for every row, encoding only texts the store lacks. ``bundle`` marks shards for git."""
+    kw = {"prefix": BUNDLED_PREFIX} if bundle else {}
+    return store.get_or_encode(embedding_texts(frame), encoder, progress=progress, batch_size=batch_size, **kw)

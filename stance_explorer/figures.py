@@ -1,0 +1,172 @@
+"""Plotly figure builders. Each takes frames or matrices and returns a ``go.Figure``.
+
+User text in hover labels is HTML-escaped: plotly renders a subset of HTML in labels, and a quote
+must always show as text.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from stance_explorer import schema as S
+
+PALETTE = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+]
+
+
+def hover_text(text: str, width: int = 70, max_chars: int = 420) -> str:
+    """A quote made safe and readable for a hover label: escaped, shortened, wrapped with <br>."""
+    text = str(text)
+    if len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
+    # Break long unbroken strings too, so a 10,000-character token cannot blow up the label.
+    lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def statement_label(frame: pd.DataFrame) -> list[str]:
+    """'Speaker, 2026-01-13: quote' per row, escaped, for hovers."""
+    dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
+    return [
+        f"<b>{html.escape(str(s))}</b>, {d}<br>{hover_text(t)}"
+        for s, d, t in zip(frame[S.SPEAKER].tolist(), dates, frame[S.TEXT].tolist())
+    ]
+
+
+def _layout(fig: go.Figure, title: str | None, height: int | None = None) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        margin=dict(l=10, r=10, t=50 if title else 10, b=10),
+        height=height,
+        hoverlabel=dict(align="left"),
+        template="plotly_white",
+    )
+    return fig
+
+
+def heatmap_figure(
+    matrix: pd.DataFrame,
+    *,
+    title: str | None = None,
+    hover: np.ndarray | None = None,
+    zmin: float | None = None,
+    zmax: float | None = 1.0,
+    colorbar_title: str = "cosine",
+    show_values: bool = True,
+) -> go.Figure:
+    """A labelled heatmap of a similarity matrix; ``hover`` (same shape, strings) replaces the default hover."""
+    z = matrix.to_numpy(dtype=float)
+    x = [html.escape(str(c)) for c in matrix.columns]
+    y = [html.escape(str(i)) for i in matrix.index]
+    text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.2f}")(np.nan_to_num(z))) if z.size else None
+    kw = {}
+    if hover is not None:
+        kw = dict(customdata=hover, hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>")
+    else:
+        kw = dict(hovertemplate="%{y} × %{x}<br>cosine %{z:.3f}<extra></extra>")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=y,
+            zmin=zmin,
+            zmax=zmax,
+            colorscale="RdBu_r" if zmin is not None and zmin < 0 else "Viridis",
+            colorbar=dict(title=colorbar_title),
+            text=text if show_values and z.shape[0] <= 30 and z.shape[1] <= 30 else None,
+            texttemplate="%{text}" if show_values and z.shape[0] <= 30 and z.shape[1] <= 30 else None,
+            hoverongaps=False,
+            **kw,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    n = max(len(y), 1)
+    return _layout(fig, title, height=min(900, max(320, 28 * n + 140)))
+
+
+def statement_heatmap_figure(frame: pd.DataFrame, sim: np.ndarray, *, title: str | None = None) -> go.Figure:
+    """Statement x statement heatmap; axes are positions, hovers show both statements."""
+    labels = np.array(statement_label(frame), dtype=object)
+    hover = np.char.add(np.char.add(labels[:, None].astype(str), "<br>—<br>"), labels[None, :].astype(str))
+    ticks = [f"{i + 1}" for i in range(len(frame))]
+    matrix = pd.DataFrame(sim, index=ticks, columns=ticks)
+    fig = heatmap_figure(matrix, title=title, hover=hover, zmin=None, show_values=False)
+    fig.update_layout(height=min(900, max(420, 6 * len(frame) + 160)))
+    return fig
+
+
+def timeline_figure(
+    timeline: pd.DataFrame,
+    smoothed: pd.DataFrame | None = None,
+    *,
+    phrase: str = "",
+    max_points_per_speaker: int = 3000,
+) -> go.Figure:
+    """Each statement's similarity to a phrase over time, one colour per speaker, with a smoothed line."""
+    fig = go.Figure()
+    for i, (speaker, g) in enumerate(timeline.groupby(S.SPEAKER, sort=True)):
+        color = PALETTE[i % len(PALETTE)]
+        if len(g) > max_points_per_speaker:  # keep the best-scoring points: those are the ones people hover
+            g = g.nlargest(max_points_per_speaker, "score")
+        fig.add_trace(
+            go.Scatter(
+                x=g[S.DATE],
+                y=g["score"],
+                mode="markers",
+                name=html.escape(str(speaker)),
+                legendgroup=str(speaker),
+                marker=dict(color=color, size=8, opacity=0.75),
+                customdata=np.array(statement_label(g), dtype=object),
+                hovertemplate="%{customdata}<br>similarity %{y:.3f}<extra></extra>",
+            )
+        )
+        if smoothed is not None:
+            s = smoothed[smoothed[S.SPEAKER] == speaker]
+            if len(s) > 1:
+                fig.add_trace(
+                    go.Scatter(
+                        x=s[S.DATE], y=s["smoothed"], mode="lines", line=dict(color=color, width=2),
+                        legendgroup=str(speaker), showlegend=False, hoverinfo="skip",
+                    )
+                )
+    fig.update_yaxes(title="similarity to phrase (cosine)")
+    fig.update_xaxes(title=None)
+    title = f"Similarity to “{html.escape(phrase)}” over time" if phrase else None
+    return _layout(fig, title, height=460)
+
+
+def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None) -> go.Figure:
+    """Similarity between consecutive windows of one speaker; flagged shifts in red."""
+    d = drift_frame.dropna(subset=["similarity_to_previous"])
+    colors = np.where(d["flagged"].astype(bool), "#d62728", "#1f77b4")
+    hover = [
+        f"<b>{html.escape(str(w))}</b> vs previous window: cosine {s:.3f}<br>{n} statements<br>"
+        f"Most typical: {hover_text(r)}"
+        for w, s, n, r in zip(d["window"], d["similarity_to_previous"], d["count"], d["representative"])
+    ]
+    fig = go.Figure(
+        go.Bar(x=d["window"].astype(str), y=d["similarity_to_previous"], marker_color=colors, customdata=hover,
+               hovertemplate="%{customdata}<extra></extra>")
+    )
+    fig.update_yaxes(title="similarity to previous window", range=[0, 1])
+    title = f"{html.escape(speaker)}: drift" + (f" on {html.escape(topic)}" if topic else "")
+    return _layout(fig, title, height=360)
+
+
+def counts_figure(counts: pd.DataFrame, column: str, *, title: str | None = None, horizontal: bool = True) -> go.Figure:
+    """A bar chart of statement counts per value of ``column`` (output of analysis.counts_by)."""
+    labels = [html.escape(str(v)) for v in counts[column]]
+    if horizontal:
+        bar = go.Bar(y=labels, x=counts["statements"], orientation="h", hovertemplate="%{y}: %{x}<extra></extra>")
+    else:
+        bar = go.Bar(x=labels, y=counts["statements"], hovertemplate="%{x}: %{y}<extra></extra>")
+    fig = go.Figure(bar)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(260, 22 * len(labels) + 80) if horizontal else 300)
