@@ -43,6 +43,7 @@ class ReadResult:
     frame: pd.DataFrame
     problems: list[S.Problem] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # user header -> statements column
+    headers: list[str] = field(default_factory=list)  # the file's own header row, as found
     encoding: str | None = None
     delimiter: str | None = None
     rows_read: int = 0  # data rows seen in the file, valid or not
@@ -129,7 +130,9 @@ def _looks_utf16_without_bom(raw: bytes) -> bool:
 
 def _sniff_delimiter(text: str) -> str:
     """Pick the delimiter that splits the header line into the most fields (quotes respected)."""
-    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # any line ending, not only \n
+    # The header is the first line with something in it (the reader skips blank lines before it);
+    # lines may end in \n, \r\n or a lone \r.
+    first = next((m.group() for m in re.finditer(r"[^\r\n]+", text) if re.sub(r'[\s,;"]', "", m.group())), "")
     best, best_n = ",", 1
     for d in DELIMITERS:
         try:
@@ -172,6 +175,13 @@ def _ends_in_open_quote(text: str, start_line: int, delimiter: str) -> bool:
 
 def _fatal(name: str, message: str, **kw) -> ReadResult:
     return ReadResult(file=name, frame=empty_frame(), problems=[S.Problem(name, None, None, "error", message)], **kw)
+
+
+def _fatal_with_headers(header: list[str], name: str, message: str, **kw) -> ReadResult:
+    # Keep the headers so the app can offer a column mapping that fixes the file.
+    res = _fatal(name, message, **kw)
+    res.headers = list(header)
+    return res
 
 
 def _size_text(n: int) -> str:
@@ -282,13 +292,14 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
     if len(header) == 1 and len(header[0]) > 200:
         return _fatal(name, "this does not look like a CSV: the first line is one long field with no comma, semicolon or tab", encoding=encoding, delimiter=delimiter)
 
+    result.headers = list(header)
     positions, notes = map_columns(header, column_map)
     col_pos = {col: pos for pos, col in positions.items()}
     result.mapping = {header[pos]: col for pos, col in sorted(positions.items())}
     for note in notes:
         problems.append(S.Problem(name, header_line, None, "warning", note))
     if S.TEXT not in col_pos:
-        return _fatal(
+        return _fatal_with_headers(header, 
             name,
             "no column can be used as the statement text; found "
             + ", ".join(f"'{h}'" for h in header[:12])
@@ -297,7 +308,7 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         )
     for req in (S.SPEAKER, S.DATE):
         if req not in col_pos:
-            return _fatal(
+            return _fatal_with_headers(header, 
                 name,
                 f"no '{req}' column; found " + ", ".join(f"'{h}'" for h in header[:12])
                 + f". Add one, or pick it in the column mapping ({'/'.join(S.ALIASES[req][:3])} are understood)",

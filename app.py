@@ -1,0 +1,27 @@
+"""Stance Explorer: who says what, and how has it changed?
+
+Entry point: ``streamlit run app.py``. Navigation over the pages in ``pages/`` and the shared
+sidebar. Nothing here imports torch: the model loads only when new text must be embedded.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from webapp import shell
+
+st.set_page_config(page_title="Stance Explorer", page_icon=":material/record_voice_over:", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),
+    st.Page("app_pages/compare.py", title="Compare by topic", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
+    st.Page("app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+]
+
+page = st.navigation(PAGES)
+shell.sidebar()
+page.run()
+shell.share_box()
+shell.about()

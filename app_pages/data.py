@@ -1,0 +1,138 @@
+"""Data: upload statement CSVs, fix the column mapping, see every problem, add the good rows."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from stance_explorer import schema as S
+from stance_explorer.encoder import EncoderUnavailable
+from stance_explorer.export import safe_csv_bytes, statements_for_export
+from stance_explorer.reader import problems_frame, read_statements
+from webapp import params as P
+from webapp.render import statements_table
+from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
+
+EXPORT_DIR = Path(__file__).resolve().parent.parent / "exports"
+IGNORE = "(not used)"
+MAPPABLE = (S.TEXT, S.SPEAKER, S.DATE, S.TOPIC, S.SOURCE_URL, S.QUOTE_TYPE)
+
+view = current_view()
+st.title("Data")
+st.caption(
+    "Add your own statements. Uploads stay in this browser session: they are not saved on the server "
+    "and no other visitor can see them. A CSV needs a speaker, a date and the quote; a topic is recommended."
+)
+with st.expander("What a statements CSV looks like"):
+    st.markdown(
+        "Required columns: **speaker**, **date**, **text**. Recommended: **topic**. Optional: id, role, country, "
+        "date_precision, language, quote_type (*direct* or *partial*), source_title, source_url, context. "
+        "Other columns are kept as they are. Headers such as *quote*, *statement*, *official*, *name*, *when*, "
+        "*issue* or *subject* are understood. Dates may be 2026-01-29, 29/01/2026, January 29, 2026, 2026-01 or 2026. "
+        "Comma, semicolon and tab separators and UTF-8 or Excel (Windows-1252) encodings all work."
+    )
+
+dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")
+files = st.file_uploader("Statement CSV files", accept_multiple_files=True, key="uploader")
+
+current = uploads()
+for f in files or []:
+    raw = f.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    entry = current.get(f.name)
+    overrides = entry.column_map if entry else {}
+    if entry is None or entry.digest != digest or st.session_state.get(f"_dayfirst_{f.name}") != dayfirst or entry.result is None:
+        result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None)
+        current[f.name] = Upload(f.name, digest, result, raw, None, dict(overrides))
+        st.session_state[f"_dayfirst_{f.name}"] = dayfirst
+        st.session_state.pop("_merged", None)
+
+for name, up in list(current.items()):
+    res = up.result
+    st.divider()
+    st.subheader(name)
+    if res.unreadable:
+        st.error(f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None), icon=":material/block:")
+    else:
+        st.caption(
+            f"Read as {res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated: "
+            f"{res.rows_read} rows, {len(res.frame)} usable, {len([p for p in res.errors if p.line])} skipped, {len(res.warnings)} warnings."
+        )
+
+    # Column mapping, editable so a file with unrecognized headers can still be used.
+    if res.headers:
+        with st.expander("Column mapping", expanded=res.unreadable):
+            st.caption("Which of your columns feeds each field. Change it when a header was not recognized; the file is then read again.")
+            options = [IGNORE] + res.headers
+            cols = st.columns(3)
+            new_map: dict[str, str] = {}
+            for i, field in enumerate(MAPPABLE):
+                used = next((h for h, c in res.mapping.items() if c == field), IGNORE)
+                choice = cols[i % 3].selectbox(
+                    f"{field} (required)" if field in S.REQUIRED_COLUMNS else field, options,
+                    index=options.index(used) if used in options else 0, key=f"map_{name}_{field}",
+                )
+                if choice != IGNORE:
+                    new_map[choice] = field
+            if st.button("Read again with this mapping", key=f"remap_{name}"):
+                up.column_map = new_map
+                up.result = read_statements(up.raw, name=name, dayfirst=dayfirst, column_map=new_map)
+                up.vectors = None
+                st.session_state.pop("_merged", None)
+                st.rerun()
+
+    if res.problems:
+        errors = len(res.errors)
+        st.markdown(f"**Problems: {errors} error{'s' if errors != 1 else ''} (row skipped), {len(res.warnings)} warning{'s' if len(res.warnings) != 1 else ''} (row kept)**")
+        st.dataframe(problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}")
+        st.download_button(
+            "Download the problems report (CSV)", safe_csv_bytes(problems_frame(res.problems)),
+            file_name=f"{Path(name).stem}-problems.csv", mime="text/csv", key=f"dl_problems_{name}", icon=":material/download:",
+        )
+    if len(res.frame):
+        st.markdown(f"**Preview: the {len(res.frame)} statements to add**")
+        statements_table(res.frame.head(200), key=f"preview_{name}")
+        if up.added:
+            st.success(f"Added: {len(res.frame)} statements from {name} are in use on every page (dataset: merged).", icon=":material/check_circle:")
+        elif st.button(f"Add {len(res.frame)} statements", type="primary", key=f"add_{name}"):
+            bar = st.progress(0.0, text="Embedding new statements…")
+            try:
+                new = embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))  # noqa: B023
+            except EncoderUnavailable as exc:
+                st.error(str(exc))
+            else:
+                bar.empty()
+                st.session_state["_just_added"] = f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known)."
+                if view.mode == P.DATASET_BUNDLED:
+                    request_dataset(P.DATASET_MERGED)
+                st.rerun()
+
+if msg := st.session_state.pop("_just_added", None):
+    st.toast(msg, icon=":material/check_circle:")
+
+added = [u for u in current.values() if u.added]
+if added:
+    st.divider()
+    st.subheader("Merged data")
+    ds = view.dataset
+    st.write(f"The dataset in use has {len(ds.frame):,} statements ({view.mode}).")
+    st.download_button(
+        "Download the merged statements (CSV)", safe_csv_bytes(statements_for_export(ds.frame)),
+        file_name="stance-explorer-statements.csv", mime="text/csv", icon=":material/download:",
+        help="Cells that start with =, +, - or @ get a leading apostrophe so spreadsheets do not run them as formulas.",
+    )
+    local = (st.context.url or "").startswith(("http://localhost", "http://127.0.0.1"))
+    if local and st.button("Save the merged data on this computer", icon=":material/save:"):
+        EXPORT_DIR.mkdir(exist_ok=True)
+        target = EXPORT_DIR / f"statements-merged-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        with open(target, "xb") as fh:  # "x": never overwrite an existing file
+            fh.write(safe_csv_bytes(statements_for_export(ds.frame)))
+        st.success(f"Saved to {target}")
+    if st.button("Remove my uploads", icon=":material/delete:"):
+        current.clear()
+        st.session_state.pop("_merged", None)
+        request_dataset(P.DATASET_BUNDLED)
+        st.rerun()

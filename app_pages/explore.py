@@ -1,0 +1,65 @@
+"""Explore: what the data holds, a filterable table with sources, and semantic search."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stance_explorer import analysis as A
+from stance_explorer import figures as F
+from stance_explorer import schema as S
+from webapp import params as P
+from webapp.render import statements_table
+from webapp.shell import empty_guard, notice
+from webapp.state import current_view, encode_phrase
+
+view = current_view()
+st.title("Who says what, and how has it changed?")
+st.caption(
+    "Statements by officials on the USMCA, tariffs, security and migration. Filter in the sidebar, "
+    "search by meaning below, or pick a page on the left to compare speakers and trace positions over time."
+)
+notice(view)
+
+frame = view.dataset.frame[view.mask]
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Statements", f"{len(frame):,}")
+m2.metric("Speakers", frame[S.SPEAKER].nunique())
+m3.metric("Topics", frame[S.TOPIC].nunique())
+m4.metric("Years", f"{frame[S.DATE].min():%Y}–{frame[S.DATE].max():%Y}" if len(frame) else "–")
+
+if not empty_guard(view):
+    st.subheader("Search by meaning")
+    c1, c2 = st.columns([5, 1])
+    query = c1.text_input(
+        "Statements like…", key=P.QUERY, bind="query-params",
+        placeholder="e.g. the trade deal is irrelevant", help="Finds statements whose meaning is close to this phrase, not just the same words.",
+    )
+    k = c2.number_input("Results", min_value=1, max_value=100, value=10, key=P.TOP_K, bind="query-params")
+    if query.strip():
+        qvec, msg = encode_phrase(query)
+        if msg:
+            st.warning(msg)
+        elif len(view.frame) == 0:
+            st.info("None of the statements the filters keep has a vector yet.")
+        else:
+            hits = A.nearest(view.frame, view.vectors, qvec, k=int(k))
+            st.caption(f"The {len(hits)} statements closest in meaning to “{query.strip()[:80]}” among {len(view.frame):,}. Similarity is the cosine of sentence embeddings, not agreement.")
+            statements_table(hits, score=True, key="search_results")
+
+    st.subheader("What the data holds")
+    t1, t2, t3 = st.tabs(["By speaker", "By topic", "By year"])
+    with t1:
+        st.plotly_chart(F.counts_figure(A.counts_by(frame, S.SPEAKER).head(40), S.SPEAKER), width="stretch", key="c_speaker")
+    with t2:
+        st.plotly_chart(F.counts_figure(A.counts_by(frame, S.TOPIC), S.TOPIC), width="stretch", key="c_topic")
+    with t3:
+        years = frame.assign(year=frame[S.DATE].dt.year.astype(str))
+        st.plotly_chart(F.counts_figure(A.counts_by(years, "year").sort_values("year"), "year", horizontal=False), width="stretch", key="c_year")
+
+    st.subheader("Statements")
+    st.caption("Newest first. Click a column header to sort; the Source column opens the page the quote was copied from.")
+    shown = frame.sort_values(S.DATE, ascending=False)
+    if len(shown) > 5000:
+        st.caption(f"Showing the newest 5,000 of {len(shown):,}; narrow the filters to see others.")
+        shown = shown.head(5000)
+    statements_table(shown, height=520, key="all_statements")

@@ -1,0 +1,75 @@
+"""Position tracker: how close each statement is to a phrase over time, and each speaker's drift."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stance_explorer import analysis as A
+from stance_explorer import figures as F
+from stance_explorer import schema as S
+from webapp import params as P
+from webapp.render import quote_card, statements_table
+from webapp.shell import empty_guard, notice
+from webapp.state import current_view, encode_phrase
+
+DEFAULT_PHRASES = "USMCA irrelevant\nshortcomings"
+WINDOWS = {"year": "Y", "half-year": "6M", "quarter": "Q"}
+ALL_TOPICS = "all topics"
+
+view = current_view()
+st.title("Position tracker")
+st.caption("Trace a position through time: how close every statement comes to a phrase, and how much each speaker's statements move from one period to the next.")
+notice(view)
+
+if not empty_guard(view):
+    frame, vectors = view.frame, view.vectors
+    st.subheader("Similarity to a phrase over time")
+    text = st.text_area(
+        "Phrases, one per line", value=DEFAULT_PHRASES, key=P.PHRASES, bind="query-params", height=80,
+        help="Each phrase gets its own chart. Dots are statements; lines are each speaker's one-year rolling average.",
+    )
+    phrases = [p.strip() for p in text.splitlines() if p.strip()][:5]
+    for phrase in phrases:
+        qvec, msg = encode_phrase(phrase)
+        if msg:
+            st.warning(msg)
+            break
+        timeline = A.phrase_timeline(frame, vectors, qvec)
+        st.plotly_chart(F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase), width="stretch", key=f"tl_{phrase}")
+        with st.expander(f"Closest statements to “{phrase}”, year by year"):
+            best = A.closest_over_time(timeline, per_window=2)
+            statements_table(best, score=True, key=f"best_{phrase}")
+
+    st.subheader("Drift: how a speaker's statements move")
+    st.caption("Each bar compares a speaker's average statement in one period with the previous period that has statements. Low bars mark the biggest shifts, flagged in red.")
+    c1, c2, c3 = st.columns([2, 2, 1])
+    speakers = A.counts_by(frame, S.SPEAKER)[S.SPEAKER].tolist()
+    default_speaker = speakers.index("Donald Trump") if "Donald Trump" in speakers else 0
+    speaker = c1.selectbox("Speaker", speakers, index=default_speaker, key=P.DRIFT_SPEAKER, bind="query-params")
+    spk_topics = A.counts_by(frame[frame[S.SPEAKER] == speaker], S.TOPIC)[S.TOPIC].tolist()
+    topic_options = [ALL_TOPICS] + spk_topics
+    default_topic = topic_options.index("USMCA/trade") if "USMCA/trade" in topic_options else 0
+    topic = c2.selectbox("Topic", topic_options, index=default_topic, key=P.DRIFT_TOPIC, bind="query-params")
+    window = c3.selectbox("Period", list(WINDOWS), key=P.DRIFT_WINDOW, bind="query-params")
+    t = None if topic == ALL_TOPICS else topic
+    d = A.drift(frame, vectors, speaker=speaker, topic=t, freq=WINDOWS[window])
+    if len(d) < 2:
+        st.info(f"{speaker} has statements in fewer than two periods" + (f" on {t}" if t else "") + "; drift needs at least two.")
+    else:
+        st.plotly_chart(F.drift_figure(d, speaker=speaker, topic=t), width="stretch", key="drift")
+        flagged = d[d["flagged"]].sort_values("shift", ascending=False)
+        for _, row in flagged.iterrows():
+            pos = d.index.get_loc(row.name)
+            before = d.iloc[pos - 1]
+            st.markdown(f"**Shift from {before['window']} to {row['window']}** (similarity {row['similarity_to_previous']:.2f}): the most typical statement of each period.")
+            a, b = st.columns(2)
+            with a:
+                quote_card(frame.iloc[int(before["representative_row"])])
+            with b:
+                quote_card(frame.iloc[int(row["representative_row"])])
+        with st.expander("All periods"):
+            st.dataframe(
+                d[["window", "count", "similarity_to_previous", "shift", "flagged", "representative"]],
+                hide_index=True, width="stretch",
+                column_config={"representative": st.column_config.TextColumn("Most typical statement", width="large")},
+            )

@@ -1,0 +1,31 @@
+"""Every URL query parameter the app uses, in one place. A widget's key is its parameter name."""
+
+# Shared sidebar
+DATASET = "data"
+SPEAKERS = "speakers"
+TOPICS = "topics"
+DATES = "dates"
+LANGUAGES = "lang"
+# Explore
+QUERY = "q"
+TOP_K = "k"
+# Compare
+CMP_TOPIC = "topic"
+CMP_SPEAKERS = "who"
+# Heatmaps
+HM_MODE = "mode"
+HM_TOPIC = "htopic"
+HM_MAX = "n"
+HM_ROW = "row"
+HM_COL = "col"
+# Tracker
+PHRASES = "phrases"
+DRIFT_SPEAKER = "dspk"
+DRIFT_TOPIC = "dtopic"
+DRIFT_WINDOW = "win"
+# Data page
+DAYFIRST = "dayfirst"
+
+DATASET_BUNDLED = "bundled"
+DATASET_UPLOADED = "uploaded"
+DATASET_MERGED = "merged"

@@ -1,0 +1,63 @@
+"""Small rendering helpers shared by the pages: statement tables and quote cards, always as text."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from stance_explorer import schema as S
+from webapp.text import escape_markdown
+
+_SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
+    """The columns a reader wants, with only http(s) source links (others blanked for the link column)."""
+    cols = (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
+    out = frame[[c for c in cols if c in frame]].copy()
+    out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(_SAFE_URL), None)
+    return out
+
+
+def statements_table(frame: pd.DataFrame, *, score: bool = False, height: int | str = "auto", key: str | None = None) -> None:
+    st.dataframe(
+        display_table(frame, score=score),
+        hide_index=True,
+        width="stretch",
+        height=height,
+        key=key,
+        column_config={
+            "score": st.column_config.ProgressColumn("Similarity", min_value=0.0, max_value=1.0, format="%.3f", width="small"),
+            S.DATE: st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+            S.SPEAKER: st.column_config.TextColumn("Speaker", width="medium"),
+            S.TOPIC: st.column_config.TextColumn("Topic", width="small"),
+            S.TEXT: st.column_config.TextColumn("Quote", width="large"),
+            S.QUOTE_TYPE: st.column_config.TextColumn("Quote type", width="small", help="partial: a fragment quoted inside the source's own sentence"),
+            S.SOURCE_URL: st.column_config.LinkColumn("Source", display_text="open ↗", width="small"),
+            S.SOURCE_TITLE: st.column_config.TextColumn("Source title", width="medium"),
+        },
+    )
+
+
+def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None = None) -> None:
+    """One statement as a bordered card: date, speaker, the quote (escaped) and its source link."""
+    with st.container(border=True):
+        head = f"{row[S.DATE]:%Y-%m-%d}"
+        if show_speaker:
+            head += f" · {row[S.SPEAKER]}"
+        if row.get(S.TOPIC):
+            head += f" · {row[S.TOPIC]}"
+        if score is not None:
+            head += f" · similarity {score:.3f}"
+        st.caption(escape_markdown(head))
+        partial = row.get(S.QUOTE_TYPE) == S.QUOTE_PARTIAL
+        st.markdown(("“…" if partial else "“") + escape_markdown(row[S.TEXT]) + ("…”" if partial else "”"))
+        url = str(row.get(S.SOURCE_URL) or "")
+        title = str(row.get(S.SOURCE_TITLE) or "") or "source"
+        if _SAFE_URL.match(url):
+            # The URL goes inside <...> so markdown cannot be broken out of; the title is escaped.
+            st.caption(f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" + (" · partial quote" if partial else ""))
+        elif title:
+            st.caption(escape_markdown(title) + (" · partial quote" if partial else ""))

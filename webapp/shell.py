@@ -1,0 +1,134 @@
+"""The shared sidebar: dataset, filters, the share link and the about text."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from stance_explorer import schema as S
+from stance_explorer.analysis import filter_mask
+from webapp import params as P
+from webapp.state import View, added_uploads, apply_dataset_request, dataset_for, set_view
+
+# The option text is what the URL carries (bound widgets use the formatted option), so keep it short.
+DATASET_LABELS = {
+    P.DATASET_BUNDLED: "bundled",
+    P.DATASET_MERGED: "merged",
+    P.DATASET_UPLOADED: "uploaded",
+}
+DATASET_CAPTIONS = [
+    "USMCA officials, 2017–2026",
+    "bundled data plus your uploads",
+    "only your uploads",
+]
+
+ABOUT = """
+**What this is.** Statements by public officials, each a verbatim quote with its date, topic and
+source. The bundled set holds 199 quotes by 22 officials on the USMCA (T-MEC, CUSMA), tariffs,
+security and migration, 2017–2026, gathered around a 2026-01-29 news report on US–Mexico talks
+ahead of the July 2026 USMCA joint review. Every quote links to the page it was copied from
+(see `data/SOURCES.md`). Quotes marked *partial* are fragments the source quoted inside its own
+sentence.
+
+**What the numbers mean.** Each statement is turned into a vector by the sentence-embedding model
+all-MiniLM-L6-v2. *Similarity* is the cosine between two vectors: how alike two texts are in
+wording and subject, from about 0 (unrelated) to 1 (the same). It is **not agreement**: "the deal
+is great" and "the deal is terrible" are similar because they talk about the same thing.
+"""
+
+
+def sidebar() -> View:
+    """Draw the shared sidebar and return the view every page reads."""
+    sb = st.sidebar
+    have_uploads = bool(added_uploads())
+    apply_dataset_request()
+    mode = sb.radio(
+        "Dataset",
+        list(DATASET_LABELS),
+        captions=DATASET_CAPTIONS,
+        key=P.DATASET,
+        bind="query-params",
+        help="Uploads live only in this browser session.",
+    )
+    notice = None
+    if mode != P.DATASET_BUNDLED and not have_uploads:
+        notice = (
+            "This view was made with uploaded data. A link cannot carry an upload, and uploads are "
+            "never shared between visitors, so the bundled data is shown instead. Upload the file "
+            "on the Data page to see the original view."
+        )
+        mode = P.DATASET_BUNDLED
+    dataset = dataset_for(mode)
+    frame = dataset.frame
+
+    speakers = sorted(frame[S.SPEAKER].unique())
+    by_count = frame[S.SPEAKER].value_counts()
+    # No format_func on bound widgets: the URL carries the formatted option text.
+    sel_speakers = sb.multiselect(
+        "Speakers", speakers, key=P.SPEAKERS, bind="query-params", placeholder="All speakers",
+        help="Most statements: " + ", ".join(f"{s} ({n})" for s, n in by_count.head(5).items()),
+    )
+    topics = sorted(frame[S.TOPIC].unique())
+    sel_topics = sb.multiselect("Topics", topics, key=P.TOPICS, bind="query-params", placeholder="All topics")
+    start = end = None
+    if len(frame):
+        lo, hi = frame[S.DATE].min().date(), frame[S.DATE].max().date()
+        if lo < hi:
+            # When the dataset's date range changes (an upload was added), a slider still covering the
+            # old full range follows the new one instead of silently hiding the new statements.
+            prev = st.session_state.get("_date_bounds")
+            if prev and prev != (lo, hi) and tuple(st.session_state.get(P.DATES, ())) == prev:
+                st.session_state[P.DATES] = (lo, hi)
+            st.session_state["_date_bounds"] = (lo, hi)
+            start, end = sb.slider("Dates", min_value=lo, max_value=hi, value=(lo, hi), key=P.DATES, bind="query-params", format="YYYY-MM-DD")
+    languages = sorted(v for v in frame[S.LANGUAGE].unique() if v)
+    sel_lang = sb.multiselect("Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages") if len(languages) > 1 else []
+
+    mask = filter_mask(frame, speakers=sel_speakers, topics=sel_topics, start=start, end=end, languages=sel_lang)
+    view = View(dataset, mask, mode, notice)
+    sb.metric("Statements kept by the filters", f"{view.count:,} of {len(frame):,}")
+    missing = int((mask & ~dataset.has_vector).sum())
+    if missing:
+        sb.caption(f"{missing:,} of them have no vector yet and are left out of similarity views.")
+    set_view(view)
+    return view
+
+
+def share_box() -> None:
+    """The current view's URL, in a code block with a copy button."""
+    base = st.context.url or ""
+    pairs: list[tuple[str, str]] = []
+    for key in st.query_params.keys():
+        for value in st.query_params.get_all(key):
+            pairs.append((key, value))
+    url = base + ("?" + urlencode(pairs) if pairs else "")
+    with st.sidebar.expander("Share this view", icon=":material/link:"):
+        st.caption("Copy this link (button at the right): it reopens this page with these settings.")
+        st.code(url, language=None, wrap_lines=True)
+        if added_uploads():
+            st.caption("Uploaded data is not in the link: whoever opens it sees the bundled data.")
+
+
+def about() -> None:
+    with st.sidebar.expander("About the data and the numbers", icon=":material/info:"):
+        st.markdown(ABOUT)
+
+
+def notice(view: View) -> None:
+    if view.notice:
+        st.warning(view.notice, icon=":material/link_off:")
+
+
+def empty_guard(view: View) -> bool:
+    """Say so and return True when the filters keep nothing."""
+    if view.count == 0:
+        st.info("No statement matches the filters in the sidebar. Widen them to see results.")
+        return True
+    return False
+
+
+def speaker_options(view: View) -> list[str]:
+    return sorted(view.frame[S.SPEAKER].unique()) if len(view.frame) else []
+
+
