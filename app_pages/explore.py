@@ -12,6 +12,8 @@ from webapp.render import statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
 
+MAX_TABLE_ROWS = 5000
+
 view = current_view()
 st.title("Who says what, and how has it changed?")
 st.caption(
@@ -58,8 +60,6 @@ if not empty_guard(view):
 
     st.subheader("Statements")
     st.caption("Newest first. Click a column header to sort; the Source column opens the page the quote was copied from.")
-    shown = frame.sort_values(S.DATE, ascending=False)
-    if len(shown) > 5000:
-        st.caption(f"Showing the newest 5,000 of {len(shown):,}; narrow the filters to see others.")
-        shown = shown.head(5000)
-    statements_table(shown, height=520, key="all_statements")
+    if len(frame) > MAX_TABLE_ROWS:
+        st.caption(f"Showing the newest {MAX_TABLE_ROWS:,} of {len(frame):,}; narrow the filters to see others.")
+    statements_table(A.newest_first(frame, MAX_TABLE_ROWS), height=520, key="all_statements")

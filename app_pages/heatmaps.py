@@ -22,6 +22,15 @@ from webapp.state import current_view
 MODES = ["speaker × speaker", "speaker × topic", "statement × statement"]
 ALL_TOPICS = "all topics"
 
+MAX_CELL_ROWS = 2000
+
+
+def cell_table(cell: pd.DataFrame) -> None:
+    if len(cell) > MAX_CELL_ROWS:
+        st.caption(f"The newest {MAX_CELL_ROWS:,} of {len(cell):,} statements behind this cell.")
+    statements_table(A.newest_first(cell, MAX_CELL_ROWS), key="cell_rows")
+
+
 view = current_view()
 st.title("Similarity heatmaps")
 st.caption("Cosine similarity of sentence embeddings: how alike statements are in wording and subject, not whether they agree.")
@@ -78,13 +87,13 @@ if not empty_guard(view):
             cell = frame[frame[S.SPEAKER].isin([row_label, col_label])]
             if t:
                 cell = cell[cell[S.TOPIC] == t]
-            statements_table(cell.sort_values([S.SPEAKER, S.DATE]), key="cell_rows")
+            cell_table(cell)
         elif mode == MODES[1]:
             cell = frame[(frame[S.SPEAKER] == row_label) & (frame[S.TOPIC] == col_label)]
             if cell.empty:
                 st.info(f"{row_label} has no statement on {col_label} under the current filters.")
             else:
-                statements_table(cell.sort_values(S.DATE), key="cell_rows")
+                cell_table(cell)
         else:
             a, b = st.columns(2)
             with a:

@@ -15,6 +15,7 @@ from webapp.state import current_view, encode_phrase
 DEFAULT_PHRASES = "USMCA irrelevant\nshortcomings"
 WINDOWS = {"year": "Y", "half-year": "6M", "quarter": "Q"}
 ALL_TOPICS = "all topics"
+MAX_TIMELINE_SPEAKERS = 12
 
 view = current_view()
 st.title("Position tracker")
@@ -29,12 +30,17 @@ if not empty_guard(view):
         help="Each phrase gets its own chart. Dots are statements; lines are each speaker's one-year rolling average.",
     )
     phrases = [p.strip() for p in text.splitlines() if p.strip()][:5]
+    # A chart with hundreds of speakers is unreadable: show the most active ones unless the sidebar picks speakers.
+    shown = A.top_speakers(frame, MAX_TIMELINE_SPEAKERS)
+    tl_mask = frame[S.SPEAKER].isin(shown).to_numpy()
+    if len(shown) < frame[S.SPEAKER].nunique():
+        st.caption(f"Charts show the {len(shown)} speakers with the most statements; pick speakers in the sidebar to see others.")
     for phrase in phrases:
         qvec, msg = encode_phrase(phrase)
         if msg:
             st.warning(msg)
             break
-        timeline = A.phrase_timeline(frame, vectors, qvec)
+        timeline = A.phrase_timeline(frame, vectors, qvec, mask=tl_mask)
         st.plotly_chart(F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase), width="stretch", key=f"tl_{phrase}")
         with st.expander(f"Closest statements to “{phrase}”, year by year"):
             best = A.closest_over_time(timeline, per_window=2)

@@ -25,6 +25,8 @@ def hover_text(text: str, width: int = 70, max_chars: int = 420) -> str:
     text = str(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
+    if len(text) <= width:  # the common case, and textwrap is slow on thousands of points
+        return html.escape(text, quote=False)
     # Break long unbroken strings too, so a 10,000-character token cannot blow up the label.
     lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
     return "<br>".join(html.escape(line, quote=False) for line in lines)
@@ -64,7 +66,9 @@ def heatmap_figure(
     z = matrix.to_numpy(dtype=float)
     x = [html.escape(str(c)) for c in matrix.columns]
     y = [html.escape(str(i)) for i in matrix.index]
-    text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.2f}")(np.nan_to_num(z))) if z.size else None
+    # Values are printed in the cells only while they are big enough to read.
+    label_cells = show_values and 0 < z.shape[0] <= 30 and z.shape[1] <= 30
+    text = np.where(np.isnan(z), "", np.char.mod("%.2f", np.nan_to_num(z))) if label_cells else None
     kw = {}
     if hover is not None:
         kw = dict(customdata=hover, hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>")
@@ -79,8 +83,8 @@ def heatmap_figure(
             zmax=zmax,
             colorscale="RdBu_r" if zmin is not None and zmin < 0 else "Viridis",
             colorbar=dict(title=colorbar_title),
-            text=text if show_values and z.shape[0] <= 30 and z.shape[1] <= 30 else None,
-            texttemplate="%{text}" if show_values and z.shape[0] <= 30 and z.shape[1] <= 30 else None,
+            text=text,
+            texttemplate="%{text}" if label_cells else None,
             hoverongaps=False,
             **kw,
         )
@@ -106,7 +110,7 @@ def timeline_figure(
     smoothed: pd.DataFrame | None = None,
     *,
     phrase: str = "",
-    max_points_per_speaker: int = 3000,
+    max_points_per_speaker: int = 400,
 ) -> go.Figure:
     """Each statement's similarity to a phrase over time, one colour per speaker, with a smoothed line."""
     fig = go.Figure()

@@ -153,14 +153,20 @@ class View:
     def rows(self) -> np.ndarray:
         return np.nonzero(self.mask & self.dataset.has_vector)[0]
 
+    @property
+    def everything(self) -> bool:
+        return len(self.rows) == len(self.dataset.frame)
+
     @cached_property
     def frame(self) -> pd.DataFrame:
         """Filtered statements (only rows that have vectors), positions aligned with ``vectors``."""
+        if self.everything:  # no copy of 100k rows when nothing is filtered out
+            return self.dataset.frame
         return self.dataset.frame.iloc[self.rows].reset_index(drop=True)
 
     @cached_property
     def vectors(self) -> np.ndarray:
-        return self.dataset.vectors[self.rows]
+        return self.dataset.vectors if self.everything else self.dataset.vectors[self.rows]
 
     @property
     def count(self) -> int:

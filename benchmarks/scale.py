@@ -1,0 +1,163 @@
+"""Every analysis behind a page, timed at 10k, 100k and 1M synthetic statements, plus search from
+a memory-mapped store. Targets: each analysis <= 300 ms at 100k; top-10 search <= 20 ms at 100k
+and <= 100 ms at 1M; loading the 1M store <= 2 s; peak RSS of the search process < 2.5 GB.
+
+Each size runs in its own process so peak RSS is per size. Prints one markdown table.
+Usage: python benchmarks/scale.py [--sizes 10000 100000 1000000] [--reps 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _median_ms(fn, reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return float(np.median(times))
+
+
+def run_analyses(n: int, reps: int) -> dict[str, float]:
+    from benchmarks.synthetic import generate
+    from stance_explorer import analysis as A
+
+    frame, vectors = generate(n)
+    top_speakers = frame["speaker"].value_counts().index[:5].tolist()
+    topic = "USMCA/trade"
+    query = vectors[0]
+    lo, hi = frame["date"].quantile(0.2), frame["date"].quantile(0.9)
+    mask = A.filter_mask(frame, speakers=top_speakers, topics=[topic, "tariffs"], start=lo, end=hi)
+    sub_f, sub_v = frame[mask].reset_index(drop=True), vectors[mask]
+
+    def statement_matrix():
+        c = A.cap_statements(len(frame), A.MAX_STATEMENT_MATRIX)
+        A.statement_similarity(vectors[c.rows])
+
+    def timeline():
+        t = A.phrase_timeline(frame, vectors, query)
+        A.smooth_by_speaker(t)
+        A.closest_over_time(t, per_window=2)
+
+    return {
+        "filters (speakers+topics+dates)": _median_ms(lambda: A.filter_mask(frame, speakers=top_speakers, topics=[topic], start=lo, end=hi), reps),
+        "apply filter (frame+vectors subset)": _median_ms(lambda: (frame[mask].reset_index(drop=True), vectors[mask]), reps),
+        "counts by speaker/topic": _median_ms(lambda: (A.counts_by(frame, "speaker"), A.counts_by(frame, "topic")), reps),
+        "speaker x speaker (topic)": _median_ms(lambda: A.speaker_similarity(frame, vectors, topic=topic), reps),
+        "speaker x topic matrix": _median_ms(lambda: A.speaker_topic_matrix(frame, vectors), reps),
+        "statement x statement (capped 400)": _median_ms(statement_matrix, reps),
+        "closest/farthest pairs (2 speakers)": _median_ms(lambda: A.extreme_pairs(frame, vectors, speakers=top_speakers[:2], topic=topic), reps),
+        "phrase timeline + smoothing + best": _median_ms(timeline, reps),
+        "drift (top speaker, topic)": _median_ms(lambda: A.drift(frame, vectors, speaker=top_speakers[0], topic=topic), reps),
+        "search top-10 (in memory)": _median_ms(lambda: A.nearest(frame, vectors, query, k=10), reps),
+        "filtered page (speaker x speaker on subset)": _median_ms(lambda: A.speaker_similarity(sub_f, sub_v, topic=topic), reps),
+    }
+
+
+def run_store(n: int, reps: int, dtype: str) -> dict[str, float]:
+    """Write a store of n vectors, then in THIS process: open it (mmap) and search it."""
+    from benchmarks.synthetic import generate
+    from stance_explorer import analysis as A
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # Written by a child so the parent's peak RSS is the reader's, not the writer's.
+        subprocess.run([sys.executable, __file__, "--write-store", str(n), tmp, dtype], check=True)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t = time.perf_counter()
+        store = EmbeddingStore(tmp, "bench", read_only=True)
+        load_ms = (time.perf_counter() - t) * 1000
+        vecs = store._vec_parts[0]  # the memory-mapped array
+        rng = np.random.default_rng(1)
+        queries = rng.standard_normal((reps + 1, vecs.shape[1])).astype(np.float32)
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        A.top_k(A.similarity_to(vecs, queries[0]), 10)  # first touch pages the file in
+        times = []
+        tops = []
+        for q in queries[1:]:
+            t = time.perf_counter()
+            tops.append(A.top_k(A.similarity_to(vecs, q), 10))
+            times.append((time.perf_counter() - t) * 1000)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the comparison below
+        frame, exact = generate(min(n, 200_000))
+        overlap = None
+        if dtype == "float16":
+            # Do float16 vectors keep the float32 top-10? (on the first 200k rows, same seed)
+            m = min(n, 200_000)
+            agree = [len(set(A.top_k(exact @ q, 10)) & set(A.top_k(A.similarity_to(vecs[:m], q), 10))) / 10 for q in queries[1:]]
+            overlap = float(np.mean(agree))
+        del frame
+        return {"load_ms": load_ms, "search_ms": float(np.median(times)), "peak_rss_mb": peak, "rss_before_mb": rss_before, "top10_overlap": overlap}
+
+
+def write_store(n: int, out: str, dtype: str) -> None:
+    from benchmarks.synthetic import generate
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    frame, vectors = generate(n)
+    EmbeddingStore(out, "bench", dtype=dtype).add(text_keys(frame["text"].tolist()), vectors, prefix="bundled")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--child", nargs=2, metavar=("KIND", "N"))
+    ap.add_argument("--write-store", nargs=3, metavar=("N", "DIR", "DTYPE"))
+    args = ap.parse_args()
+    if args.write_store:
+        write_store(int(args.write_store[0]), args.write_store[1], args.write_store[2])
+        return
+    if args.child:
+        kind, n = args.child[0], int(args.child[1])
+        out = run_analyses(n, args.reps) if kind == "analyses" else run_store(n, args.reps, kind)
+        print(json.dumps(out))
+        return
+    results: dict[int, dict] = {}
+    for n in args.sizes:
+        row = {}
+        for kind in ("analyses", "float32", "float16"):
+            p = subprocess.run([sys.executable, __file__, "--child", kind, str(n), "--reps", str(args.reps)], capture_output=True, text=True)
+            if p.returncode != 0:
+                print(p.stderr[-2000:], file=sys.stderr)
+                continue
+            row[kind] = json.loads(p.stdout.strip().splitlines()[-1])
+        results[n] = row
+        print(f"done {n:,}", file=sys.stderr)
+    sizes = list(results)
+    head = "| measure | " + " | ".join(f"{n:,}" for n in sizes) + " | growth per 10x |"
+    print(head)
+    print("|" + "---|" * (len(sizes) + 2))
+
+    def line(name, values):
+        vals = [v for v in values if v is not None]
+        growth = ", ".join(f"{b / a:.1f}x" for a, b in zip(vals, vals[1:]) if a > 0) if len(vals) > 1 else ""
+        print(f"| {name} | " + " | ".join("–" if v is None else f"{v:.1f}" for v in values) + f" | {growth} |")
+
+    names = list(next(iter(results.values())).get("analyses", {}))
+    for name in names:
+        line(f"{name} (ms)", [results[n].get("analyses", {}).get(name) for n in sizes])
+    for dtype in ("float32", "float16"):
+        line(f"store load, {dtype} (ms)", [results[n].get(dtype, {}).get("load_ms") for n in sizes])
+        line(f"search top-10 from mmap store, {dtype} (ms)", [results[n].get(dtype, {}).get("search_ms") for n in sizes])
+        line(f"peak RSS of search process, {dtype} (MB)", [results[n].get(dtype, {}).get("peak_rss_mb") for n in sizes])
+    print("| float16 top-10 overlap with float32 | " + " | ".join(
+        f"{results[n].get('float16', {}).get('top10_overlap') or 0:.2f}" for n in sizes) + " | |")
+
+
+if __name__ == "__main__":
+    main()

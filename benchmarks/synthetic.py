@@ -1,0 +1,96 @@
+"""Seeded synthetic corpora for scale benchmarks: 10k to 1M statements with random unit vectors.
+
+For benchmarks only. The texts are template sentences and the vectors are random; nothing here is
+a real quote, and none of it is ever written under data/.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+FIRST = ["Ana", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Irene", "Jorge", "Karen", "Luis",
+         "Marta", "Nadia", "Omar", "Paula", "Quentin", "Rosa", "Samuel", "Teresa", "Ulises", "Vera", "Walter", "Ximena"]
+LAST = ["Alvarez", "Brooks", "Castillo", "Dubois", "Evans", "Flores", "Garcia", "Hughes", "Ibarra", "Jensen",
+        "Keller", "Lopez", "Martin", "Navarro", "Olsen", "Perez", "Quinn", "Romero", "Smith", "Tremblay"]
+ROLES = ["Minister of Trade", "Secretary of State", "President", "Prime Minister", "Trade Representative", "Governor", "Senator"]
+COUNTRIES = ["United States", "Mexico", "Canada"]
+TOPICS = ["USMCA/trade", "tariffs", "security/cartels", "bilateral relations", "migration", "Cuba/energy", "China",
+          "critical minerals", "autos", "agriculture", "energy", "steel", "labor", "digital trade", "dairy", "other"]
+SUBJECTS = ["the trade agreement", "our tariffs", "border security", "the review", "our partners", "the auto sector",
+            "farm exports", "the negotiations", "cartel violence", "energy investment", "supply chains", "the deal"]
+VERBS = ["will strengthen", "is undermining", "must protect", "cannot ignore", "is essential to", "will not decide",
+         "has damaged", "is improving", "needs to respect", "is irrelevant to", "will reshape", "keeps threatening"]
+OBJECTS = ["workers in all three countries", "our sovereignty", "jobs and growth", "the national interest",
+           "regional integration", "investment from abroad", "our farmers", "consumers", "the rule of law", "manufacturing"]
+TAILS = ["", " We said so from the start.", " That is very clear.", " Nothing is decided yet.", " We are talking every day.",
+         " This is not negotiable.", " The talks continue next week.", " Everyone knows this."]
+
+
+def generate(n: int, *, seed: int = 0, dim: int = 384, speakers: int = 300) -> tuple[pd.DataFrame, np.ndarray]:
+    """A statements table of ``n`` rows and its ``(n, dim)`` float32 unit vectors."""
+    rng = np.random.default_rng(seed)
+    names = [f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + i // len(FIRST)) % len(LAST)]}" + (f" {i // 480 + 1}" if i >= 480 else "") for i in range(speakers)]
+    # A few speakers say most of it, as in real coverage (Zipf-like weights).
+    w = 1.0 / np.arange(1, speakers + 1) ** 0.9
+    spk = rng.choice(speakers, size=n, p=w / w.sum())
+    topic = rng.choice(len(TOPICS), size=n, p=np.r_[np.full(8, 0.09), np.full(8, 0.035)])
+    start = np.datetime64("2016-01-01")
+    days = rng.integers(0, 3652, size=n)
+    parts = [rng.integers(0, len(a), size=n) for a in (SUBJECTS, VERBS, OBJECTS, TAILS)]
+    texts = [
+        f"{SUBJECTS[a].capitalize()} {VERBS[b]} {OBJECTS[c]}.{TAILS[d]} (#{i})"
+        for i, (a, b, c, d) in enumerate(zip(*parts))
+    ]
+    frame = pd.DataFrame(
+        {
+            "id": [f"SYN{i:07d}" for i in range(n)],
+            "speaker": np.array(names, dtype=object)[spk],
+            "role": np.array(ROLES, dtype=object)[spk % len(ROLES)],
+            "country": np.array(COUNTRIES, dtype=object)[spk % len(COUNTRIES)],
+            "date": (start + days).astype("datetime64[ns]"),
+            "date_precision": "day",
+            "topic": np.array(TOPICS, dtype=object)[topic],
+            "text": texts,
+            "language": "en",
+            "quote_type": "direct",
+            "source_title": "synthetic benchmark data",
+            "source_url": "",
+            "context": "",
+        }
+    )
+    vectors = rng.standard_normal((n, dim), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return frame, vectors
+
+
+def write_corpus(n: int, out_dir: Path, *, seed: int = 0, dtype: str = "float32") -> tuple[Path, Path]:
+    """Write ``statements.csv`` and a store of its vectors (under the default model id) to ``out_dir``.
+
+    The app reads them with STANCE_EXPLORER_DATA / STANCE_EXPLORER_STORE set to these paths.
+    """
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.encoder import default_model_id
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame, vectors = generate(n, seed=seed)
+    csv_path = out_dir / "statements.csv"
+    frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")).to_csv(csv_path, index=False)
+    store_dir = out_dir / "embeddings"
+    store = EmbeddingStore(store_dir, default_model_id(), dtype=dtype)
+    if len(store) < n:
+        store.add(text_keys(embedding_texts(frame)), vectors, prefix="bundled")
+    return csv_path, store_dir
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("n", type=int)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    print(write_corpus(args.n, args.out, seed=args.seed))
