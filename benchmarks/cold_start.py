@@ -1,0 +1,151 @@
+"""Cold start and memory of the app, against a one-line Streamlit page, in one run.
+
+Measures, in headless Chromium (Debian's /usr/bin/chromium):
+  * time from `streamlit run` to the first page fully rendered (script idle, no skeletons),
+    for app.py and for a hello page (`st.write("hello")`); target: app <= 1.5x hello;
+  * resident memory of the server process: after the first page (no model), after a search
+    loads the model, and after a second browser session; targets <= 300 MB and <= 800 MB, and
+    the second session must not duplicate the vectors.
+Usage: python benchmarks/cold_start.py [--reps 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(script: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port),
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_health(port: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError("server did not come up")
+
+
+def wait_rendered(page, text: str, timeout: float = 60_000) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    # Idle: no running-script indicator and no skeleton placeholders left.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout,
+    )
+
+
+def rss_mb(pid: int) -> float:
+    p = psutil.Process(pid)
+    return sum(c.memory_info().rss for c in [p, *p.children(recursive=True)]) / 1024 / 1024
+
+
+def time_cold(browser, script: Path, marker: str) -> tuple[float, int, subprocess.Popen]:
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = start(script, port)
+    wait_health(port)
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(f"http://127.0.0.1:{port}/")
+    wait_rendered(page, marker)
+    elapsed = time.perf_counter() - t0
+    ctx.close()
+    return elapsed, port, proc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--reps", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        hello = Path(tmp) / "hello.py"
+        hello.write_text('import streamlit as st\nst.write("hello")\n')
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        app_times, hello_times = [], []
+        for _ in range(args.reps):  # alternate, so drift in machine load hits both
+            t, _, proc = time_cold(browser, hello, "hello")
+            hello_times.append(t)
+            stop(proc)
+            t, _, proc = time_cold(browser, ROOT / "app.py", "Who says what")
+            app_times.append(t)
+            stop(proc)
+
+        # Memory: one server, first page, then a search (loads the model), then a second session.
+        port = free_port()
+        proc = start(ROOT / "app.py", port)
+        wait_health(port)
+        ctx1 = browser.new_context()
+        p1 = ctx1.new_page()
+        p1.goto(f"http://127.0.0.1:{port}/")
+        wait_rendered(p1, "Who says what")
+        time.sleep(1)
+        rss_first = rss_mb(proc.pid)
+        p1.goto(f"http://127.0.0.1:{port}/explore?q=the+trade+deal+is+irrelevant")
+        wait_rendered(p1, "closest in meaning", timeout=120_000)
+        time.sleep(1)
+        rss_model = rss_mb(proc.pid)
+        ctx2 = browser.new_context()
+        p2 = ctx2.new_page()
+        p2.goto(f"http://127.0.0.1:{port}/heatmaps")
+        wait_rendered(p2, "Similarity heatmaps")
+        time.sleep(1)
+        rss_two = rss_mb(proc.pid)
+        ctx1.close()
+        ctx2.close()
+        stop(proc)
+        browser.close()
+
+    a, h = float(np.median(app_times)), float(np.median(hello_times))
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    print(f"| cold start to first render, hello page (median of {args.reps}) | {h:.2f} s | |")
+    print(f"| cold start to first render, app.py (median of {args.reps}) | {a:.2f} s | |")
+    print(f"| ratio app / hello | {a / h:.2f}x | <= 1.5x |")
+    print(f"| server RSS after first page (no model) | {rss_first:.0f} MB | <= 300 MB |")
+    print(f"| server RSS after a search loaded the model | {rss_model:.0f} MB | <= 800 MB |")
+    print(f"| server RSS with a second browser session | {rss_two:.0f} MB (+{rss_two - rss_model:.0f} MB) | no duplicated vectors |")
+
+
+if __name__ == "__main__":
+    main()
