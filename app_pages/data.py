@@ -11,7 +11,7 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
-from stance_explorer.reader import problems_frame, read_statements
+from stance_explorer.reader import map_columns, problems_frame, read_statements
 from webapp import params as P
 from webapp.render import statements_table
 from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
@@ -67,17 +67,27 @@ for name, up in list(current.items()):
         with st.expander("Column mapping", expanded=res.unreadable):
             st.caption("Which of your columns feeds each field. Change it when a header was not recognized; the file is then read again.")
             options = [IGNORE] + res.headers
+            # A refused file has no mapping of its own: show the columns found by name anyway.
+            mapping = res.mapping or {res.headers[p]: c for p, c in map_columns(res.headers, up.column_map or None)[0].items()}
             cols = st.columns(3)
             new_map: dict[str, str] = {}
+            unmapped: list[str] = []
             for i, field in enumerate(MAPPABLE):
-                used = next((h for h, c in res.mapping.items() if c == field), IGNORE)
+                used = next((h for h, c in mapping.items() if c == field), IGNORE)
                 choice = cols[i % 3].selectbox(
                     f"{field} (required)" if field in S.REQUIRED_COLUMNS else field, options,
                     index=options.index(used) if used in options else 0, key=f"map_{name}_{field}",
                 )
                 if choice != IGNORE:
                     new_map[choice] = field
+                elif used != IGNORE:
+                    unmapped.append(used)
+            for header in unmapped:  # "" tells the reader to ignore a column it would find by name
+                new_map.setdefault(header, "")
             if st.button("Read again with this mapping", key=f"remap_{name}"):
+                # Forget the select boxes' state so they show the mapping of the new reading.
+                for field in MAPPABLE:
+                    st.session_state.pop(f"map_{name}_{field}", None)
                 up.column_map = new_map
                 up.result = read_statements(up.raw, name=name, dayfirst=dayfirst, column_map=new_map)
                 up.vectors = None

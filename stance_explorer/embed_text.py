@@ -4,12 +4,14 @@ Two rules, applied the same way to statements and to search phrases so they stay
 
 1. **Partial quotes keep their context.** A fragment such as Trump's "irrelevant" or Greer's
    "shortcomings" carries almost no meaning alone, so a partial quote shorter than
-   ``PARTIAL_MIN_WORDS`` words is embedded as ``"<quote> — <context>"``. Full quotes, and longer
+   ``PARTIAL_MIN_WORDS`` words is embedded as ``"“<quote>” — <context>"`` (the quotation marks keep
+   the fragment salient next to a longer context). Full quotes, and longer
    fragments, are embedded as they are.
 2. **Trade-deal acronyms are glossed.** all-MiniLM-L6-v2 does not know that USMCA, T-MEC, CUSMA or
    NAFTA name a trade deal: "The USMCA is irrelevant to us" scores closer to "security cooperation
    is going very well" than to "it wouldn't matter to me if the deal expired" (measured: 0.18 vs
-   0.13). Adding "trade deal" after the acronym fixes that (0.24 vs 0.36), see tests/test_embed_text.py.
+   0.13). Adding "trade deal" after the acronym fixes that (0.36 to the deal sentence vs 0.24 to the
+   security one), see tests/test_embed_text.py.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def statement_embedding_text(text: str, quote_type: str = "", context: str = "")
         and context.strip()
         and len(text.split()) < PARTIAL_MIN_WORDS
     ):
-        text = f"{text} — {context.strip()}"
+        text = f"“{text}” — {context.strip()}"
     return gloss_acronyms(text)
 
 

@@ -172,11 +172,16 @@ class EmbeddingStore:
             if vecs.ndim != 2 or len(vecs) != len(keys) or len(keys) != meta.get("count"):
                 self._drop(marker, f"{len(keys)} keys but {vecs.shape[0] if vecs.ndim else 0} vectors, marker says {meta.get('count')}")
                 continue
-            if self.dim is None:
-                self.dim = int(vecs.shape[1])
-            if vecs.shape[1] != self.dim or meta.get("dim") != self.dim:
+            # Check the shard against its own marker before it may set the store's dimension: a
+            # damaged first shard must not make every intact shard after it look wrong.
+            if vecs.shape[1] != meta.get("dim"):
+                self._drop(marker, f"dimension {vecs.shape[1]}, its marker says {meta.get('dim')}")
+                continue
+            if self.dim is not None and vecs.shape[1] != self.dim:
                 self._drop(marker, f"dimension {vecs.shape[1]}, expected {self.dim}")
                 continue
+            if self.dim is None:
+                self.dim = int(vecs.shape[1])
             self._key_parts.append(keys)
             self._vec_parts.append(vecs)
         # Orphans of a killed run: vector or key files without a marker.

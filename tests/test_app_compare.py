@@ -1,0 +1,135 @@
+"""Compare page (app_pages/compare.py): speakers side by side on a topic, similarity, extreme pairs."""
+
+from __future__ import annotations
+
+from apptest_helpers import COMPARE, bundled_frame, card_heads, open_page, quote_text, texts, unescape
+
+PAIR_TITLES = ["Closest pairs of statements", "Farthest pairs of statements"]
+
+
+def column_for(at, speaker: str):
+    cols = [c for c in at.columns if texts(c.subheader) == [speaker]]
+    assert len(cols) == 1, f"no single column headed {speaker!r}"
+    return cols[0]
+
+
+def on_topic(speaker: str, topic: str):
+    frame = bundled_frame()
+    return frame[(frame["speaker"] == speaker) & (frame["topic"] == topic)]
+
+
+def assert_column_shows(at, speaker: str, topic: str) -> None:
+    """The speaker's column lists exactly their statements on the topic, oldest first."""
+    col = column_for(at, speaker)
+    expect = on_topic(speaker, topic).sort_values("date", kind="stable")
+    assert len(expect) > 0
+    summary = unescape(col.caption[0].value)
+    assert summary == f"{len(expect)} statements, {expect['date'].min():%Y-%m} to {expect['date'].max():%Y-%m}"
+    shown = [quote_text(m.value) for m in col.markdown]
+    assert sorted(shown) == sorted(expect["text"])
+    dates = [unescape(c.value).split(" · ")[0] for c in col.caption[1:] if unescape(c.value)[:4].isdigit()]
+    assert dates == sorted(dates) and len(dates) == len(expect)
+
+
+def pairs(at) -> list[tuple[dict, dict]]:
+    scored = [h for h in card_heads(at) if "score" in h]
+    assert len(scored) % 2 == 0
+    return list(zip(scored[::2], scored[1::2]))
+
+
+def assert_pairs_are_between_different_speakers(at, speakers: set[str], topic: str, n: int = 3) -> None:
+    assert [s for s in texts(at.subheader) if s in PAIR_TITLES] == PAIR_TITLES
+    ps = pairs(at)
+    assert len(ps) == 2 * n
+    for a, b in ps:
+        assert a["speaker"] != b["speaker"], (a, b)
+        assert {a["speaker"], b["speaker"]} <= speakers
+        assert a["topic"] == b["topic"] == topic
+        assert a["score"] == b["score"]  # both cards of a pair carry the pair's score
+    closest = [float(a["score"]) for a, _ in ps[:n]]
+    farthest = [float(a["score"]) for a, _ in ps[n:]]
+    assert closest == sorted(closest, reverse=True)
+    assert farthest == sorted(farthest)
+    assert min(closest) >= max(farthest)
+
+
+def similarity_table(at):
+    tables = [d.value for d in at.dataframe]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_default_topic_and_speakers():
+    at = open_page(COMPARE)
+    assert at.selectbox(key="topic").value == "USMCA/trade"  # the topic with most statements
+    chosen = at.multiselect(key="who").value
+    assert chosen == ["Donald Trump", "Jamieson Greer"]  # the two who said most on it
+    subheaders = texts(at.subheader)
+    assert subheaders[:2] == chosen
+    assert "How alike they sound on this topic" in subheaders
+    for speaker in chosen:
+        assert_column_shows(at, speaker, "USMCA/trade")
+    assert not at.info
+
+    table = similarity_table(at)
+    assert list(table.index) == chosen and list(table.columns) == chosen
+    assert table.loc["Donald Trump", "Donald Trump"] == 1.0
+    assert 0 < table.loc["Donald Trump", "Jamieson Greer"] < 1
+    assert table.loc["Donald Trump", "Jamieson Greer"] == table.loc["Jamieson Greer", "Donald Trump"]
+    assert "cmp_heat" in at.get("plotly_chart")[0].proto.id
+    assert_pairs_are_between_different_speakers(at, set(chosen), "USMCA/trade")
+
+
+def test_speaker_without_statements_on_topic_gets_a_notice():
+    who = ["Donald Trump", "Chrystia Freeland", "Antony Blinken"]
+    at = open_page(COMPARE, {"topic": "USMCA/trade", "who": who})
+    assert at.multiselect(key="who").value == who
+    assert texts(at.subheader)[:3] == who
+    assert texts(at.info) == ["Antony Blinken has no statement on “USMCA/trade” among the statements the filters keep."]
+    assert_column_shows(at, "Donald Trump", "USMCA/trade")
+    assert_column_shows(at, "Chrystia Freeland", "USMCA/trade")
+    assert not column_for(at, "Antony Blinken").markdown
+
+    table = similarity_table(at)
+    assert list(table.index) == who and list(table.columns) == who
+    assert table.loc["Antony Blinken"].isna().all()  # nothing to average
+    # Pairs only between the speakers who have statements on the topic.
+    assert_pairs_are_between_different_speakers(at, {"Donald Trump", "Chrystia Freeland"}, "USMCA/trade")
+
+
+def test_fewer_than_two_speakers_with_statements():
+    at = open_page(COMPARE, {"topic": "USMCA/trade", "who": ["Antony Blinken", "Donald Trump"]})
+    infos = texts(at.info)
+    assert "Antony Blinken has no statement on “USMCA/trade” among the statements the filters keep." in infos
+    assert "At least two of the chosen speakers need statements on this topic to compare them." in infos
+    assert not at.dataframe
+    assert not card_heads(at)
+
+
+def test_one_speaker_asks_for_two():
+    at = open_page(COMPARE, {"topic": "tariffs", "who": ["Mark Carney"]})
+    assert texts(at.info) == ["Choose at least two speakers to compare."]
+    assert "How alike they sound on this topic" not in texts(at.subheader)
+
+
+def test_query_params_seed_topic_and_speakers():
+    who = ["Mark Carney", "Doug Ford", "Claudia Sheinbaum"]
+    at = open_page(COMPARE, {"topic": "tariffs", "who": who})
+    assert at.selectbox(key="topic").value == "tariffs"
+    assert at.multiselect(key="who").value == who
+    assert texts(at.subheader)[:3] == who
+    for speaker in who:
+        assert_column_shows(at, speaker, "tariffs")
+    table = similarity_table(at)
+    assert list(table.index) == who
+    assert_pairs_are_between_different_speakers(at, set(who), "tariffs")
+
+
+def test_sidebar_filters_narrow_the_comparison():
+    # Only 2025 onwards: Trump's USMCA statements from 2017-2020 drop out.
+    at = open_page(COMPARE, {"dates": ["2025-01-01", "2026-02-13"], "topic": "USMCA/trade", "who": ["Donald Trump", "Mark Carney"]})
+    col = column_for(at, "Donald Trump")
+    expect = on_topic("Donald Trump", "USMCA/trade")
+    expect = expect[expect["date"] >= "2025-01-01"]
+    assert unescape(col.caption[0].value).startswith(f"{len(expect)} statements, 2025-")
+    assert all(h["date"] >= "2025-01-01" for h in card_heads(at))

@@ -1,0 +1,131 @@
+"""Explore page (app_pages/explore.py): metrics, sidebar filters, the table, semantic search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from apptest_helpers import (
+    N_BUNDLED,
+    N_SPEAKERS,
+    N_TOPICS,
+    bundled_frame,
+    dataframe_with,
+    main_metrics,
+    open_page,
+    plotly_charts,
+    sidebar_kept,
+    texts,
+)
+
+QUERY = "the trade deal is irrelevant"
+
+
+def statements_table(at) -> pd.DataFrame:
+    """The "Statements" table (the one without a score column)."""
+    tables = [d.value for d in at.dataframe if "score" not in d.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_default_view_shows_the_whole_bundled_dataset():
+    at = open_page()
+    assert main_metrics(at) == {"Statements": str(N_BUNDLED), "Speakers": str(N_SPEAKERS), "Topics": str(N_TOPICS), "Years": "2017–2026"}
+    assert sidebar_kept(at) == f"{N_BUNDLED} of {N_BUNDLED}"
+    assert texts(at.subheader) == ["Search by meaning", "What the data holds", "Statements"]
+    table = statements_table(at)
+    assert len(table) == N_BUNDLED
+    assert list(table.columns) == ["date", "speaker", "topic", "text", "quote_type", "source_url", "source_title"]
+    # Newest first, as the caption says.
+    assert table["date"].is_monotonic_decreasing
+    # Three count charts, no search results without a query.
+    assert set(plotly_charts(at)) == {"c_speaker", "c_topic", "c_year"}
+    assert not [d for d in at.dataframe if "score" in d.value.columns]
+    assert not at.warning
+
+
+def test_sidebar_speaker_filter_keeps_only_that_speaker():
+    at = open_page()
+    at.sidebar.multiselect(key="speakers").set_value(["Jamieson Greer"]).run()
+    assert not at.exception
+    m = main_metrics(at)
+    assert m["Statements"] == "12"
+    assert m["Speakers"] == "1"
+    assert sidebar_kept(at) == f"12 of {N_BUNDLED}"
+    table = statements_table(at)
+    assert len(table) == 12
+    assert set(table["speaker"]) == {"Jamieson Greer"}
+
+
+def test_query_params_seed_topic_and_date_range():
+    at = open_page(params={"topics": ["tariffs"], "dates": ["2025-01-01", "2025-12-31"]})
+    assert at.sidebar.multiselect(key="topics").value == ["tariffs"]
+    assert at.sidebar.slider(key="dates").value == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+    frame = bundled_frame()
+    expect = frame[(frame["topic"] == "tariffs") & (frame["date"] >= "2025-01-01") & (frame["date"] <= "2025-12-31")]
+    assert len(expect) > 0
+    m = main_metrics(at)
+    assert m["Statements"] == str(len(expect))
+    assert m["Topics"] == "1"
+    assert m["Speakers"] == str(expect["speaker"].nunique())
+    assert m["Years"] == "2025–2025"
+    table = statements_table(at)
+    assert set(table["topic"]) == {"tariffs"}
+    assert table["date"].min() >= pd.Timestamp("2025-01-01")
+    assert table["date"].max() <= pd.Timestamp("2025-12-31")
+    assert sorted(table["text"]) == sorted(expect["text"])
+
+
+def test_query_params_seed_speakers_and_language():
+    at = open_page(params={"speakers": ["Claudia Sheinbaum", "Donald Trump"], "lang": ["es"]})
+    frame = bundled_frame()
+    expect = frame[frame["speaker"].isin(["Claudia Sheinbaum", "Donald Trump"]) & (frame["language"] == "es")]
+    assert main_metrics(at)["Statements"] == str(len(expect))
+    assert set(statements_table(at)["speaker"]) <= {"Claudia Sheinbaum", "Donald Trump"}
+
+
+def test_filters_that_keep_nothing_say_so():
+    at = open_page(params={"speakers": ["Mark Carney"], "topics": ["China"]})
+    assert main_metrics(at)["Statements"] == "0"
+    assert main_metrics(at)["Years"] == "–"
+    assert any("No statement matches the filters" in i.value for i in at.info)
+    assert not at.dataframe
+    assert not plotly_charts(at)
+
+
+@pytest.mark.model
+def test_search_box_finds_trump_first_with_descending_scores():
+    at = open_page()
+    at.text_input(key="q").input(QUERY).run()
+    assert not at.exception
+    hits = dataframe_with(at, "score")
+    assert len(hits) == 10  # the default number of results
+    assert hits.iloc[0]["speaker"] == "Donald Trump"
+    scores = hits["score"].tolist()
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores)
+    assert any(f"closest in meaning to “{QUERY}” among {N_BUNDLED}" in c.value for c in at.main.caption)
+
+
+@pytest.mark.model
+def test_query_params_seed_search_box_results_and_count():
+    at = open_page(params={"q": QUERY, "k": "5"})
+    assert at.text_input(key="q").value == QUERY
+    assert at.number_input(key="k").value == 5
+    hits = dataframe_with(at, "score")
+    assert len(hits) == 5
+    assert hits.iloc[0]["speaker"] == "Donald Trump"
+    assert hits["score"].is_monotonic_decreasing
+    assert any(c.value.startswith("The 5 statements closest in meaning") for c in at.main.caption)
+
+
+@pytest.mark.model
+def test_search_respects_the_sidebar_filters():
+    at = open_page(params={"q": QUERY, "speakers": ["Mark Carney"]})
+    hits = dataframe_with(at, "score")
+    assert len(hits) == 10
+    assert set(hits["speaker"]) == {"Mark Carney"}
+    assert hits["score"].is_monotonic_decreasing
+    assert any("among 16." in c.value for c in at.main.caption)

@@ -1,0 +1,123 @@
+"""Tracker page (app_pages/tracker.py): phrase timelines (real model) and speaker drift."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from apptest_helpers import TRACKER, bundled_frame, card_heads, open_page, plotly_charts, texts, unescape
+
+pytestmark = pytest.mark.model  # every phrase is embedded with the real all-MiniLM-L6-v2
+
+SHIFT = re.compile(r"^\*\*Shift from (\S+) to (\S+)\*\* \(similarity (\d\.\d\d)\)")
+
+
+def shifts(at) -> list[tuple[str, str, float]]:
+    """The flagged shifts as displayed: (from, to, similarity), in page order."""
+    out = []
+    for md in at.main.markdown:
+        if m := SHIFT.match(md.value):
+            out.append((m.group(1), m.group(2), float(m.group(3))))
+    return out
+
+
+def periods_table(at):
+    tables = [d.value for d in at.dataframe if "similarity_to_previous" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_default_phrases_give_two_timelines_and_trump_drift():
+    at = open_page(TRACKER)
+    assert at.text_area(key="phrases").value == "USMCA irrelevant\nshortcomings"
+    charts = plotly_charts(at)
+    assert set(charts) == {"tl_USMCA irrelevant", "tl_shortcomings", "drift"}
+    assert texts(at.subheader) == ["Similarity to a phrase over time", "Drift: how a speaker's statements move"]
+    labels = [e.label for e in at.main.expander]
+    assert "Closest statements to “USMCA irrelevant”, year by year" in labels
+    assert "Closest statements to “shortcomings”, year by year" in labels
+    # Each timeline has one dot per statement of every speaker it shows (the page may limit the
+    # chart to the most active speakers, and then says so).
+    frame = bundled_frame()
+    per_speaker = frame["speaker"].value_counts()
+    limit = [c.value for c in at.main.caption if c.value.startswith("Charts show the ")]
+    for key in ("tl_USMCA irrelevant", "tl_shortcomings"):
+        dots = {t["name"]: len(t["x"]) for t in charts[key]["data"] if t.get("mode") == "markers"}
+        assert dots == {s: per_speaker[s] for s in dots}
+        if limit:
+            n = int(limit[0].split()[3])
+            assert len(dots) == n and set(dots) == set(per_speaker.index[:n])
+        else:
+            assert len(dots) == len(per_speaker)
+
+    # The closest statements per year, scored, best first within each year.
+    best = [d.value for d in at.dataframe if "score" in d.value.columns]
+    assert len(best) == 2
+    for table in best:
+        for _, year in table.groupby(table["date"].dt.year):
+            assert year["score"].is_monotonic_decreasing
+            assert len(year) <= 2
+
+    # Drift defaults: Donald Trump on USMCA/trade, by year.
+    assert at.selectbox(key="dspk").value == "Donald Trump"
+    assert at.selectbox(key="dtopic").value == "USMCA/trade"
+    assert at.selectbox(key="win").value == "year"
+    found = shifts(at)
+    assert found, "no flagged shift is shown"
+    # The biggest shift (listed first) is 2025 -> 2026: from "transitional deal" to "it's irrelevant".
+    assert found[0][:2] == ("2025", "2026")
+    periods = periods_table(at)
+    flagged = periods[periods["flagged"]]
+    assert "2026" in set(flagged["window"])
+    assert [(a, b) for a, b, _ in found] == [
+        (periods["window"].iloc[periods.index.get_loc(i) - 1], periods.loc[i, "window"])
+        for i in flagged.sort_values("shift", ascending=False).index
+    ]
+    row_2026 = periods[periods["window"] == "2026"].iloc[0]
+    assert found[0][2] == round(float(row_2026["similarity_to_previous"]), 2)
+    assert row_2026["similarity_to_previous"] == periods["similarity_to_previous"].min()
+    # The two representative statements of the first shift are Trump's, on USMCA/trade, 2025 then 2026.
+    heads = card_heads(at)[:2]
+    assert [h["speaker"] for h in heads] == ["Donald Trump", "Donald Trump"]
+    assert [h["topic"] for h in heads] == ["USMCA/trade", "USMCA/trade"]
+    assert heads[0]["date"].startswith("2025") and heads[1]["date"].startswith("2026")
+    assert "irrelevant" in unescape(at.main.markdown[[SHIFT.match(m.value) is not None for m in at.main.markdown].index(True) + 2].value)
+
+
+def test_query_params_set_the_phrases():
+    at = open_page(TRACKER, {"phrases": "tariffs on steel\nfentanyl at the border\n\n"})
+    assert at.text_area(key="phrases").value == "tariffs on steel\nfentanyl at the border\n\n"
+    charts = plotly_charts(at)
+    assert {k for k in charts if k.startswith("tl_")} == {"tl_tariffs on steel", "tl_fentanyl at the border"}
+    assert "Closest statements to “fentanyl at the border”, year by year" in [e.label for e in at.main.expander]
+
+
+def test_changing_the_phrase_in_the_box():
+    at = open_page(TRACKER)
+    at.text_area(key="phrases").input("critical minerals").run()
+    assert not at.exception
+    assert {k for k in plotly_charts(at) if k.startswith("tl_")} == {"tl_critical minerals"}
+
+
+def test_drift_query_params_and_too_few_periods():
+    at = open_page(TRACKER, {"phrases": "shortcomings", "dspk": "Antony Blinken"})
+    assert at.selectbox(key="dspk").value == "Antony Blinken"
+    assert at.selectbox(key="dtopic").value == "all topics"  # Blinken has no USMCA/trade statement
+    assert texts(at.info) == ["Antony Blinken has statements in fewer than two periods; drift needs at least two."]
+    assert "drift" not in plotly_charts(at)
+    assert not shifts(at)
+
+
+def test_drift_for_another_speaker_topic_and_window():
+    at = open_page(TRACKER, {"phrases": "shortcomings", "dspk": "Claudia Sheinbaum", "dtopic": "security/cartels", "win": "quarter"})
+    assert (at.selectbox(key="dspk").value, at.selectbox(key="dtopic").value, at.selectbox(key="win").value) == (
+        "Claudia Sheinbaum", "security/cartels", "quarter",
+    )
+    assert "drift" in plotly_charts(at)
+    periods = periods_table(at)
+    frame = bundled_frame()
+    mine = frame[(frame["speaker"] == "Claudia Sheinbaum") & (frame["topic"] == "security/cartels")]
+    assert periods["count"].sum() == len(mine)
+    assert all(re.fullmatch(r"\d{4}-?Q[1-4]", w) for w in periods["window"])
+    for a, b, sim in shifts(at):
+        assert a < b and 0 <= sim <= 1

@@ -1,0 +1,195 @@
+"""The command line, run as a user runs it: ``python -m stance_explorer ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stance_explorer import schema as S
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULT = re.compile(r"^(-?\d+\.\d{3})  (.+?)  (\d{4}-\d{2}-\d{2})  “(.*)”( \(partial quote\))?$")
+
+
+def cli(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "stance_explorer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return proc
+
+
+def results(stdout: str) -> list[tuple[float, str, str, str]]:
+    """(score, speaker, date, quote) for every result line of ``similar``."""
+    return [(float(m[1]), m[2], m[3], m[4]) for m in map(RESULT.match, stdout.splitlines()) if m]
+
+
+@pytest.fixture(scope="module")
+def store_copy(tmp_path_factory) -> Path:
+    """A copy of the committed store, so no test ever writes into embeddings/."""
+    dest = tmp_path_factory.mktemp("store") / "embeddings"
+    shutil.copytree(REPO_ROOT / "embeddings", dest)
+    return dest
+
+
+# ---------------------------------------------------------------------------- validate
+def test_validate_bundled_data():
+    proc = cli("validate", "data/statements.csv")
+    assert proc.returncode == 0
+    assert "199 statements kept" in proc.stdout and "0 errors" in proc.stdout
+
+
+def test_validate_bad_row_names_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "speaker,date,text,topic\n"
+        "Mark Carney,2025-01-10,We will fight these tariffs,trade\n"
+        "Doug Ford,not a date,Bad date row,energy\n",
+        encoding="utf-8",
+    )
+    proc = cli("validate", str(bad))
+    assert proc.returncode == 1
+    assert "bad.csv, line 3, column 'date'" in proc.stdout
+    assert "not a date" in proc.stdout
+    assert "1 statements kept of 2 rows" in proc.stdout and "1 errors" in proc.stdout
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "png"])
+def test_validate_unreadable_file_exits_2(tmp_path, name):
+    if name == "png":
+        target = tmp_path / "chart.csv"
+        target.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    else:
+        target = tmp_path / name
+    proc = cli("validate", str(target))
+    assert proc.returncode == 2
+    assert f"{target.name}: error:" in proc.stdout and "unreadable" in proc.stdout
+
+
+def test_validate_several_files_exits_with_the_worst_status(tmp_path):
+    proc = cli("validate", "data/statements.csv", str(tmp_path / "nope.csv"))
+    assert proc.returncode == 2
+    assert "199 statements kept" in proc.stdout and "nope.csv: unreadable" in proc.stdout
+
+
+def test_bad_arguments_are_reported_without_traceback():
+    proc = cli("similar")
+    assert proc.returncode == 2 and "usage:" in proc.stderr
+
+
+# ---------------------------------------------------------------------------- embed
+def test_embed_bundled_data_is_fully_cached_in_the_committed_store(store_copy):
+    """The committed vectors match data/statements.csv: nothing needs encoding."""
+    proc = cli("embed", "data/statements.csv", "--store", str(store_copy), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "199 statements: 199 cached, 0 new" in proc.stdout
+    assert "warning" not in proc.stderr
+
+
+@pytest.mark.model
+def test_embed_new_file_then_rerun_is_cached(tmp_path):
+    data = tmp_path / "mine.csv"
+    data.write_text(
+        "speaker,date,text,topic\n"
+        "Mark Carney,2025-03-04,We will not back down on tariffs,tariffs\n"
+        "Doug Ford,2025-03-10,Ontario will put a surcharge on electricity,energy\n"
+        "Claudia Sheinbaum,2025-03-06,Mexico will respond with its own measures,tariffs\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    committed = sorted(p.name for p in (REPO_ROOT / "embeddings").rglob("*"))
+
+    first = cli("embed", str(data), "--store", str(store), "--quiet")
+    assert first.returncode == 0, first.stderr
+    assert "3 statements: 0 cached, 3 new" in first.stdout
+    assert str(store) in first.stdout
+    assert any(store.rglob("*.vectors.npy"))
+
+    second = cli("embed", str(data), "--store", str(store), "--quiet")
+    assert second.returncode == 0, second.stderr
+    assert "3 statements: 3 cached, 0 new" in second.stdout
+    assert sorted(p.name for p in (REPO_ROOT / "embeddings").rglob("*")) == committed
+
+
+def test_embed_unreadable_file_exits_2(tmp_path):
+    proc = cli("embed", str(tmp_path / "nope.csv"), "--store", str(tmp_path / "store"), "--quiet")
+    assert proc.returncode == 2
+    assert "nope.csv" in proc.stderr
+
+
+# ---------------------------------------------------------------------------- similar
+@pytest.mark.model
+def test_similar_irrelevant_finds_trump_january_2026_first(store_copy):
+    proc = cli("similar", "the trade deal is irrelevant", "--store", str(store_copy), "--top", "5")
+    assert proc.returncode == 0, proc.stderr
+    found = results(proc.stdout)
+    assert len(found) == 5
+    score, speaker, day, _ = found[0]
+    assert speaker == "Donald Trump" and day.startswith("2026-01")
+    assert [f[0] for f in found] == sorted((f[0] for f in found), reverse=True)
+    assert "embedded" not in proc.stderr  # every statement came from the copied store
+
+
+def similar_in_process(args: list[str], encoder, monkeypatch, capsys) -> tuple[int, str, str]:
+    """The same CLI entry point, in this process, reusing the already loaded model (saves a load)."""
+    from stance_explorer import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_encoder", lambda parsed: encoder)
+    code = cli_module.main(["similar", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.model
+def test_similar_for_one_speaker_lists_only_them(store_copy, real_encoder, monkeypatch, capsys):
+    code, out, err = similar_in_process(
+        ["the trade deal is irrelevant", "--speaker", "Jamieson Greer", "--top", "3", "--store", str(store_copy)],
+        real_encoder, monkeypatch, capsys,
+    )
+    assert code == 0, err
+    found = results(out)
+    assert len(found) == 3
+    assert {f[1] for f in found} == {"Jamieson Greer"}
+
+
+@pytest.mark.model
+def test_similar_unknown_speaker_says_so(store_copy, real_encoder, monkeypatch, capsys):
+    code, out, err = similar_in_process(
+        ["tariffs", "--speaker", "Nobody Atall", "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
+    assert code == 0
+    assert "No statements by Nobody Atall" in err
+    assert results(out) == []
+
+
+def _greer_shortcomings(bundled):
+    frame = bundled.frame
+    rows = frame[frame[S.TEXT].str.contains("shortcomings") & (frame[S.SPEAKER] == "Jamieson Greer")]
+    assert len(rows) == 2  # the full statement and the one-word partial quote
+    return rows
+
+
+@pytest.mark.model
+def test_similar_shortcomings_puts_greers_statement_first(store_copy, bundled, real_encoder, monkeypatch, capsys):
+    greer = _greer_shortcomings(bundled)
+    code, out, err = similar_in_process(["shortcomings", "--top", "3", "--store", str(store_copy)], real_encoder, monkeypatch, capsys)
+    assert code == 0, err
+    top = results(out)
+    assert len(top) == 3
+    assert top[0][1] == "Jamieson Greer" and top[0][3] in set(greer[S.TEXT])
+
+
+@pytest.mark.model
+def test_similar_shortcomings_finds_all_of_greers_shortcomings_statements(store_copy, bundled, real_encoder, monkeypatch, capsys):
+    greer = _greer_shortcomings(bundled)
+    code, out, err = similar_in_process(["shortcomings", "--top", "3", "--store", str(store_copy)], real_encoder, monkeypatch, capsys)
+    assert code == 0, err
+    top = results(out)
+    assert sorted(f[3] for f in top if f[1] == "Jamieson Greer" and "shortcomings" in f[3]) == sorted(greer[S.TEXT])

@@ -1,0 +1,98 @@
+"""The bundled dataset loads with its committed vectors, fast, and without the model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance_explorer import schema as S
+from stance_explorer.dataset import embed_frame, load_dataset
+from stance_explorer.embed_text import embedding_texts
+from stance_explorer.reader import read_statements
+from stance_explorer.store import EmbeddingStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+def test_bundled_dataset_has_every_vector(dataset):
+    assert len(dataset.frame) == 199
+    assert dataset.missing == 0 and dataset.has_vector.all()
+    assert dataset.vectors.shape == (199, 384) and dataset.vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(dataset.vectors, axis=1), 1.0, atol=1e-4)
+    assert dataset.problems == [] and dataset.warnings == []
+    # Row i's vector belongs to row i: identical embedding texts, identical vectors; others differ.
+    texts = embedding_texts(dataset.frame)
+    first = {}
+    for i, t in enumerate(texts):
+        if t in first:
+            np.testing.assert_array_equal(dataset.vectors[i], dataset.vectors[first[t]])
+        first.setdefault(t, i)
+    uniq = sorted(first.values())
+    sims = dataset.vectors[uniq] @ dataset.vectors[uniq].T
+    np.fill_diagonal(sims, 0)
+    assert sims.max() < 0.999
+
+
+def test_loading_the_bundled_dataset_does_not_import_torch():
+    code = (
+        "import sys; from stance_explorer.dataset import load_dataset; d = load_dataset(); "
+        "assert 'torch' not in sys.modules, 'torch was imported'; "
+        "assert 'sentence_transformers' not in sys.modules; print(d.missing, len(d.frame))"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "199"]
+
+
+def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled):
+    """A user file with one statement the store has never seen: that row, and only it, lacks a vector."""
+    frame = bundled.frame
+    lines = (REPO_ROOT / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
+    extra = "S999,Mark Carney,Prime Minister of Canada,Canada,2026-02-01,day,tariffs,A brand new sentence never embedded,en,direct,,,"
+    path = tmp_path / "mine.csv"
+    path.write_text("\n".join(lines[:6] + [extra]) + "\n", encoding="utf-8")
+    d = load_dataset(path)
+    assert len(d.frame) == 6
+    assert d.has_vector.tolist() == [True] * 5 + [False]
+    assert d.missing == 1
+    assert not d.vectors[5].any()
+    full = load_dataset()
+    np.testing.assert_array_equal(d.vectors[:5], full.vectors[:5])
+    assert d.frame[S.TEXT].tolist()[:5] == frame[S.TEXT].tolist()[:5]
+
+
+def test_no_store_means_no_vectors(bundled):
+    d = load_dataset(result=bundled, store_dir=None)
+    assert d.missing == 199 and d.vectors.shape[0] == 199
+
+
+def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder):
+    frame = bundled.frame.iloc[:20]
+    store = EmbeddingStore(tmp_path, fake_encoder.model_id)
+    vecs, rep = embed_frame(frame, store, fake_encoder)
+    assert rep.total == 20 and rep.cached == 0 and rep.persisted
+    assert fake_encoder.encoded == len(set(embedding_texts(frame)))
+    d = load_dataset(result=read_statements(REPO_ROOT / "data" / "statements.csv"), store_dir=tmp_path, model_id=fake_encoder.model_id)
+    assert d.has_vector.tolist() == [True] * 20 + [False] * 179
+    np.testing.assert_array_equal(d.vectors[:20], vecs)
+
+
+@pytest.mark.model
+def test_committed_vectors_match_the_model(dataset, real_encoder):
+    """The committed store holds what the packaged model gives today for the same texts."""
+    assert dataset.model_id == real_encoder.model_id
+    rows = [0, 1, 50, 165, 189, 190, 198]
+    texts = [embedding_texts(dataset.frame)[i] for i in rows]
+    fresh = real_encoder.encode(texts)
+    np.testing.assert_allclose(fresh, dataset.vectors[rows], atol=1e-4)

@@ -1,0 +1,202 @@
+"""Figure builders: the right chart, the right data, and user text that always shows as text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from stance_explorer import analysis as A
+from stance_explorer import figures as F
+from stance_explorer import schema as S
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+LONG = "x" * 10_000
+
+
+def frame_of(rows: list[tuple[str, str, str]], topic: str = "trade") -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            S.ID: [f"r{i}" for i in range(len(rows))],
+            S.SPEAKER: [r[0] for r in rows],
+            S.DATE: pd.to_datetime([r[1] for r in rows]).astype("datetime64[ns]"),
+            S.TOPIC: topic,
+            S.TEXT: [r[2] for r in rows],
+            S.QUOTE_TYPE: "direct",
+            S.SOURCE_URL: "",
+        }
+    )
+    for col in S.KNOWN_COLUMNS:  # every column a reader produces
+        if col not in frame:
+            frame[col] = ""
+    return frame
+
+
+#: Trace attributes plotly uses as identifiers and never renders as text.
+NOT_RENDERED = {"legendgroup"}
+
+
+def strings(obj) -> list[str]:
+    """Every string in a figure's JSON-able dict that plotly may render in the browser."""
+    out: list[str] = []
+    if isinstance(obj, str):
+        out.append(obj)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            if k not in NOT_RENDERED:
+                out += strings(k) + strings(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            out += strings(v)
+    elif isinstance(obj, np.ndarray):
+        for v in obj.ravel().tolist():
+            out += strings(v)
+    return out
+
+
+def assert_escaped(fig: go.Figure, *, present: bool = True) -> None:
+    every = strings(fig.to_plotly_json())
+    for s in every:
+        assert "<script" not in s.lower() and "<img" not in s.lower() and "onerror=alert(1)>" not in s, s[:200]
+    if present:
+        joined = "\n".join(every)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in joined
+        assert "&lt;img src=x onerror=alert(1)&gt;" in joined
+
+
+@pytest.fixture
+def hostile():
+    rows = [
+        (SCRIPT, "2025-01-10", IMG),
+        ("Mark Carney", "2025-06-01", SCRIPT),
+        ("Mark Carney", "2026-01-13", "We will protect Canadian workers"),
+        (IMG, "2024-03-05", LONG),
+    ]
+    frame = frame_of(rows)
+    vecs = np.stack([np.eye(3, dtype=np.float32)[i % 3] for i in range(len(rows))])
+    return frame, vecs
+
+
+# ---------------------------------------------------------------------------- hover text
+def test_hover_text_escapes_and_wraps():
+    assert F.hover_text(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert "<img" not in F.hover_text(IMG)
+    wrapped = F.hover_text(LONG)
+    lines = wrapped.split("<br>")
+    assert len(wrapped) < 600
+    assert max(len(line) for line in lines) <= 70
+    assert wrapped.endswith("…")
+    short = "Elbows up, Canada."
+    assert F.hover_text(short) == short
+
+
+def test_statement_label_has_speaker_date_and_quote():
+    frame = frame_of([("Donald Trump", "2026-01-13", "There’s no real advantage to it, it’s irrelevant")])
+    (label,) = F.statement_label(frame)
+    assert "Donald Trump" in label and "2026-01-13" in label and "it’s irrelevant" in label
+
+
+# ---------------------------------------------------------------------------- heatmaps
+def test_heatmap_figure_labels_values_and_escaping():
+    names = ["Mark Carney", SCRIPT, IMG]
+    matrix = pd.DataFrame([[1.0, 0.5, np.nan], [0.5, 1.0, 0.2], [np.nan, 0.2, 1.0]], index=names, columns=names)
+    fig = F.heatmap_figure(matrix, title="Speakers")
+    (trace,) = fig.data
+    assert isinstance(trace, go.Heatmap)
+    np.testing.assert_array_equal(np.asarray(trace.z, dtype=float), matrix.to_numpy())
+    assert list(trace.x)[0] == "Mark Carney" and list(trace.y)[0] == "Mark Carney"
+    assert list(trace.x)[1] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert np.asarray(trace.text)[0, 1] == "0.50" and np.asarray(trace.text)[0, 2] == ""  # NaN cell shows empty
+    assert_escaped(fig)
+
+
+def test_speaker_heatmap_from_analysis(hostile):
+    frame, vecs = hostile
+    sim = A.speaker_similarity(frame, vecs)
+    fig = F.heatmap_figure(sim)
+    assert isinstance(fig.data[0], go.Heatmap)
+    assert len(fig.data[0].x) == 3
+    assert_escaped(fig)
+
+
+def test_statement_heatmap_hovers_show_both_statements(hostile):
+    frame, vecs = hostile
+    sim, order = A.statement_similarity(vecs)
+    fig = F.statement_heatmap_figure(frame, sim)
+    (trace,) = fig.data
+    assert isinstance(trace, go.Heatmap)
+    assert np.asarray(trace.z).shape == (4, 4)
+    hover = np.asarray(trace.customdata)
+    assert hover.shape == (4, 4)
+    cell = hover[1, 2]
+    assert "Mark Carney" in cell and "2025-06-01" in cell and "2026-01-13" in cell
+    assert "We will protect Canadian workers" in cell and "&lt;script&gt;" in cell
+    assert all(len(h) < 1500 for h in hover.ravel())  # the 10,000-char quote is shortened
+    assert_escaped(fig)
+
+
+# ---------------------------------------------------------------------------- timeline
+def test_timeline_figure_points_per_speaker_and_smoothed_lines(hostile):
+    frame, vecs = hostile
+    tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
+    sm = A.smooth_by_speaker(tl)
+    fig = F.timeline_figure(tl, sm, phrase=SCRIPT)
+    markers = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "markers"]
+    lines = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "lines"]
+    assert len(markers) == 3  # one per speaker
+    assert sum(len(t.x) for t in markers) == 4
+    carney = next(t for t in markers if t.name == "Mark Carney")
+    assert len(carney.y) == 2
+    assert len(lines) == 1  # only Carney has two dates to draw a line through
+    for hover in carney.customdata:
+        assert "Mark Carney" in hover
+    assert any("2026-01-13" in h and "protect Canadian workers" in h for h in carney.customdata)
+    assert all(len(h) < 700 for t in markers for h in t.customdata)
+    assert "&lt;script&gt;" in fig.layout.title.text
+    assert_escaped(fig)
+
+
+def test_timeline_figure_thins_huge_speakers_keeping_best_points():
+    n = 50
+    frame = frame_of([("Ann", f"2020-01-{1 + i % 28:02d}", f"s{i}") for i in range(n)])
+    tl = frame[[S.ID, S.SPEAKER, S.DATE, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL]].assign(
+        score=np.linspace(0, 1, n), row=np.arange(n)
+    )
+    fig = F.timeline_figure(tl, max_points_per_speaker=10)
+    (trace,) = fig.data
+    assert len(trace.y) == 10
+    assert min(trace.y) >= np.linspace(0, 1, n)[-10] - 1e-9
+
+
+# ---------------------------------------------------------------------------- drift and counts
+def test_drift_figure_bars_flag_colours_and_escaping():
+    dates = ["2017-03-01", "2018-03-01", "2025-03-01", "2026-03-01"]
+    frame = frame_of([(SCRIPT, d, t) for d, t in zip(dates, ["old view", "old view again", IMG, LONG])])
+    vecs = np.stack([np.array(v, dtype=np.float32) for v in ([1, 0], [1, 0], [0, 1], [0, 1])])
+    d = A.drift(frame, vecs, speaker=SCRIPT, flag=1)
+    fig = F.drift_figure(d, speaker=SCRIPT, topic=IMG)
+    (bar,) = fig.data
+    assert isinstance(bar, go.Bar)
+    assert list(bar.x) == ["2018", "2025", "2026"]  # the first window has nothing to compare with
+    np.testing.assert_allclose(bar.y, [1, 0, 1], atol=1e-6)
+    colours = list(bar.marker.color)
+    assert colours[1] != colours[0] and colours[0] == colours[2]  # the flagged shift stands out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in bar.customdata[1]
+    assert all(len(h) < 700 for h in bar.customdata)
+    assert "&lt;script&gt;" in fig.layout.title.text
+    assert_escaped(fig)
+
+
+def test_counts_figure(hostile):
+    frame, _ = hostile
+    counts = A.counts_by(frame, S.SPEAKER)
+    fig = F.counts_figure(counts, S.SPEAKER)
+    (bar,) = fig.data
+    assert isinstance(bar, go.Bar) and bar.orientation == "h"
+    assert list(bar.y)[0] == "Mark Carney" and list(bar.x) == [2, 1, 1]
+    vertical = F.counts_figure(counts, S.SPEAKER, horizontal=False)
+    assert list(vertical.data[0].y) == [2, 1, 1]
+    for f in (fig, vertical):
+        assert_escaped(f)
