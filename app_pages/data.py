@@ -36,10 +36,31 @@ with st.expander("What a statements CSV looks like"):
     )
 
 dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")
-files = st.file_uploader("Statement CSV files", accept_multiple_files=True, key="uploader")
+
+
+def forget_removed_files() -> None:
+    """A file taken out of the uploader (its ×) is taken out of the session's data too."""
+    now = {f.name for f in st.session_state.get("uploader") or []}
+    for name in st.session_state.get("_uploader_names", set()) - now:
+        uploads().pop(name, None)
+        st.session_state.pop("_merged", None)
+    dismissed().intersection_update(now)
+
+
+def dismissed() -> set[str]:
+    """Files removed with their Remove button while still sitting in the uploader."""
+    return st.session_state.setdefault("_dismissed", set())
+
+
+files = st.file_uploader("Statement CSV files", accept_multiple_files=True, key="uploader", on_change=forget_removed_files)
+# The uploader forgets its files when the user visits another page, so only a change seen on this
+# page counts as a removal; uploads from an earlier visit stay until removed with their button.
+st.session_state["_uploader_names"] = {f.name for f in files or []}
 
 current = uploads()
 for f in files or []:
+    if f.name in dismissed():
+        continue
     raw = f.getvalue()
     digest = hashlib.sha256(raw).hexdigest()[:16]
     entry = current.get(f.name)
@@ -53,7 +74,13 @@ for f in files or []:
 for name, up in list(current.items()):
     res = up.result
     st.divider()
-    st.subheader(name)
+    h1, h2 = st.columns([5, 1])
+    h1.subheader(name)
+    if h2.button("Remove", key=f"remove_{name}", icon=":material/delete:", help="Take this file out of the session's data"):
+        current.pop(name, None)
+        dismissed().add(name)
+        st.session_state.pop("_merged", None)
+        st.rerun()
     if res.unreadable:
         st.error(f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None), icon=":material/block:")
     else:

@@ -67,10 +67,12 @@ if not empty_guard(view):
         sub = frame.iloc[capped.rows].reset_index(drop=True)
         sim, order = A.statement_similarity(vectors[capped.rows])
         sub, sim = sub.iloc[order].reset_index(drop=True), sim[np.ix_(order, order)]
-        labels = [f"{i + 1}. {r[S.SPEAKER]}, {r[S.DATE]:%Y-%m-%d}" for i, r in sub.iterrows()]
+        # Labels carry the statement id, so a shared row/column still names the same statement.
+        fig = F.statement_heatmap_figure(sub, sim, title="Statement × statement")
+        ticks = list(fig.data[0].y)
+        labels = [f"{t} · {r[S.SPEAKER]}, {r[S.DATE]:%Y-%m-%d}" for t, (_, r) in zip(ticks, sub.iterrows())]
         matrix = pd.DataFrame(sim, index=labels, columns=labels)
         st.caption(f"{len(sub)} statements ordered by clustering: blocks of warm colour are groups of statements that say similar things. Hover a cell to read both quotes.")
-        fig = F.statement_heatmap_figure(sub, sim, title="Statement × statement")
 
     st.plotly_chart(fig, width="stretch", key="heatmap")
 

@@ -95,10 +95,13 @@ def heatmap_figure(
 
 
 def statement_heatmap_figure(frame: pd.DataFrame, sim: np.ndarray, *, title: str | None = None) -> go.Figure:
-    """Statement x statement heatmap; axes are positions, hovers show both statements."""
+    """Statement x statement heatmap; axes show statement ids, hovers show both statements."""
     labels = np.array(statement_label(frame), dtype=object)
     hover = np.char.add(np.char.add(labels[:, None].astype(str), "<br>—<br>"), labels[None, :].astype(str))
-    ticks = [f"{i + 1}" for i in range(len(frame))]
+    # Ids are unique per file but not across merged files: the position keeps ticks distinct.
+    ticks = [f"{sid}" if sid else f"#{i + 1}" for i, sid in enumerate(frame[S.ID].astype(str))]
+    if len(set(ticks)) < len(ticks):
+        ticks = [f"{t} ({i + 1})" for i, t in enumerate(ticks)]
     matrix = pd.DataFrame(sim, index=ticks, columns=ticks)
     fig = heatmap_figure(matrix, title=title, hover=hover, zmin=None, show_values=False)
     fig.update_layout(height=min(900, max(420, 6 * len(frame) + 160)))

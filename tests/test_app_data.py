@@ -234,3 +234,14 @@ def test_link_to_uploaded_data_without_upload_falls_back_to_bundled(mode):
     assert any(w.value.startswith("This view was made with uploaded data") for w in at2.warning)
     assert at2.multiselect(key="who").value == ["Donald Trump", "Jamieson Greer"]
     assert unescape(at2.columns[2].caption[0].value).startswith("24 statements")
+
+
+def test_remove_button_takes_an_added_file_out_of_every_page():
+    at = add(upload(open_page(DATA), "mine.csv", ALIASED), "mine.csv")
+    assert sidebar_kept(at) == f"{N_BUNDLED + 3} of {N_BUNDLED + 3}"
+    at.button(key="remove_mine.csv").click().run()
+    assert not at.exception
+    assert "mine.csv" not in texts(at.main.subheader)
+    open_page(EXPLORE, at=at)
+    assert sidebar_kept(at) == f"{N_BUNDLED} of {N_BUNDLED}"
+    assert "Jane Tester" not in set(at.multiselect(key="speakers").options)

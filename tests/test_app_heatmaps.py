@@ -49,7 +49,7 @@ def test_each_mode_renders_a_heatmap(mode, n_rows, n_cols):
     if mode != STMT:  # the statement matrix labels its axes 1..n; the select boxes say whose statement
         assert row.options == trace["y"] and col.options == trace["x"]
     else:
-        assert [o.split(".")[0] for o in row.options] == trace["y"]
+        assert [o.split(" · ")[0] for o in row.options] == trace["y"]
     assert "Cosine similarity" in main_metrics(at)
     assert_download_button(at)
 
@@ -74,9 +74,9 @@ def test_statement_cell_shows_both_statements():
     assert row != col  # the column defaults to the second statement
     heads = card_heads(at)
     assert len(heads) == 2
-    # Labels read "<i>. <speaker>, <date>"; the cards show that speaker and date.
+    # Labels read "<id> · <speaker>, <date>"; the cards show that speaker and date.
     for label, head in zip((row, col), heads):
-        speaker, date = label.split(". ", 1)[1].rsplit(", ", 1)
+        speaker, date = label.split(" · ", 1)[1].rsplit(", ", 1)
         assert (head["speaker"], head["date"]) == (speaker, date)
     frame = bundled_frame()
     for md in at.main.markdown:

@@ -81,7 +81,9 @@ def sidebar() -> View:
             if prev and prev != (lo, hi) and tuple(st.session_state.get(P.DATES, ())) == prev:
                 st.session_state[P.DATES] = (lo, hi)
             st.session_state["_date_bounds"] = (lo, hi)
-            start, end = sb.slider("Dates", min_value=lo, max_value=hi, value=(lo, hi), key=P.DATES, bind="query-params", format="YYYY-MM-DD")
+            # value= only before the widget has state: passing both logs a Streamlit warning.
+            default = {} if P.DATES in st.session_state else {"value": (lo, hi)}
+            start, end = sb.slider("Dates", min_value=lo, max_value=hi, key=P.DATES, bind="query-params", format="YYYY-MM-DD", **default)
     languages = sorted(v for v in frame[S.LANGUAGE].unique() if v)
     sel_lang = sb.multiselect("Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages") if len(languages) > 1 else []
 
