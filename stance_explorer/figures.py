@@ -15,8 +15,11 @@ import plotly.graph_objects as go
 
 from stance_explorer import schema as S
 
+# 24 distinguishable colours: the tracker draws up to a dozen speakers at once.
 PALETTE = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#393b79", "#ad494a", "#637939", "#7b4173", "#e7969c", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
+    "#843c39", "#5254a3", "#8ca252", "#bd9e39",
 ]
 
 
