@@ -26,11 +26,16 @@ if not empty_guard(view):
     # Default speakers: the two who said most on the topic.
     on_topic = frame[frame[S.TOPIC] == topic]
     speakers_all = sorted(frame[S.SPEAKER].unique())
-    default = on_topic[S.SPEAKER].value_counts().index[:2].tolist()
-    chosen = c2.multiselect(
-        "Speakers (2 to 4)", speakers_all, default=default, max_selections=4, key=P.CMP_SPEAKERS, bind="query-params",
+    # No default= here: a default that follows the topic would go stale in the widget and never reach
+    # the URL. An empty choice means "the two who said most on this topic", decided on every run.
+    picked = c2.multiselect(
+        "Speakers (2 to 4)", speakers_all, max_selections=4, key=P.CMP_SPEAKERS, bind="query-params",
+        placeholder="The two who said most on this topic",
         help="Most statements on this topic: " + ", ".join(f"{s} ({n})" for s, n in on_topic[S.SPEAKER].value_counts().head(5).items()),
     )
+    chosen = picked or on_topic[S.SPEAKER].value_counts().index[:2].tolist()
+    if not picked and len(chosen) == 2:
+        st.caption(f"Showing the two speakers with the most statements on “{topic}”. Choose speakers above to compare others.")
     if len(chosen) < 2:
         st.info("Choose at least two speakers to compare.")
     else:
@@ -42,7 +47,9 @@ if not empty_guard(view):
                 if rows.empty:
                     st.info(f"{speaker} has no statement on “{topic}” among the statements the filters keep.")
                 else:
-                    st.caption(f"{len(rows)} statements, {rows[S.DATE].min():%Y-%m} to {rows[S.DATE].max():%Y-%m}")
+                    first, last = f"{rows[S.DATE].min():%Y-%m}", f"{rows[S.DATE].max():%Y-%m}"
+                    span = first if first == last else f"{first} to {last}"
+                    st.caption(f"{len(rows)} statement{'s' if len(rows) != 1 else ''}, {span}")
                     with st.container(height=520):
                         for _, row in rows.head(200).iterrows():
                             quote_card(row, show_speaker=False)

@@ -14,6 +14,7 @@ from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import map_columns, problems_frame, read_statements
 from webapp import params as P
 from webapp.render import statements_table
+from webapp.shell import notice
 from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
 
 EXPORT_DIR = Path(__file__).resolve().parent.parent / "exports"
@@ -26,6 +27,7 @@ st.caption(
     "Add your own statements. Uploads stay in this browser session: they are not saved on the server "
     "and no other visitor can see them. A CSV needs a speaker, a date and the quote; a topic is recommended."
 )
+notice(view)
 with st.expander("What a statements CSV looks like"):
     st.markdown(
         "Required columns: **speaker**, **date**, **text**. Recommended: **topic**. Optional: id, role, country, "

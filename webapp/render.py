@@ -55,9 +55,10 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
         partial = row.get(S.QUOTE_TYPE) == S.QUOTE_PARTIAL
         st.markdown(("“…" if partial else "“") + escape_markdown(row[S.TEXT]) + ("…”" if partial else "”"))
         url = str(row.get(S.SOURCE_URL) or "")
-        title = str(row.get(S.SOURCE_TITLE) or "") or "source"
+        title = str(row.get(S.SOURCE_TITLE) or "")
         if _SAFE_URL.match(url):
+            title = title or "source"
             # The URL goes inside <...> so markdown cannot be broken out of; the title is escaped.
             st.caption(f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" + (" · partial quote" if partial else ""))
-        elif title:
-            st.caption(escape_markdown(title) + (" · partial quote" if partial else ""))
+        elif title or partial:
+            st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))

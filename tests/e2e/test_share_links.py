@@ -1,0 +1,211 @@
+"""Share links: change a page's widgets in the real UI, then open the resulting link -- both the
+browser's address bar and the URL printed in the sidebar's "Share this view" box -- in a brand-new
+browser context (a new Streamlit session) and check it shows the same widget values and content.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def same_link(a: str, b: str) -> None:
+    """Address bar and share box name the same page and the same parameters, in the same order."""
+    ua, ub = urlsplit(a), urlsplit(b)
+    assert (ua.scheme, ua.netloc) == (ub.scheme, ub.netloc), (a, b)
+    assert (ua.path or "/") == (ub.path or "/"), (a, b)
+    assert parse_qsl(ua.query, keep_blank_values=True) == parse_qsl(ub.query, keep_blank_values=True), (a, b)
+
+
+def reopen_and_compare(ui, new_page, name: str, page, snapshot) -> dict:
+    """Snapshot ``page``, then open its URL and its share URL in new contexts: all three must agree."""
+    ui.wait_for_app(page)
+    before = snapshot(ui, page)
+    address, shared = page.url, ui.share_url(page)
+    same_link(address, shared)
+    for url in (address, shared):
+        other = new_page()
+        other.goto(url)
+        ui.wait_for_app(other)
+        ui.expect_title(other, name)
+        after = snapshot(ui, other)
+        assert after == before, f"{url} shows a different view:\nexpected {before}\ngot      {after}"
+        other.watch.assert_clean()
+    page.watch.assert_clean()
+    return before
+
+
+def main_captions(ui, page) -> list[str]:
+    return [t.strip() for t in ui.main(page).locator('[data-testid="stCaptionContainer"]').all_inner_texts()]
+
+
+# ---------------------------------------------------------------------------- Explore
+QUERY = "the trade deal is irrelevant"
+
+
+def explore_snapshot(ui, page) -> dict:
+    main, side = ui.main(page), ui.sidebar(page)
+    results = main.locator('[data-testid="stDataFrame"]').first
+    rows = ui.dataframe_rows(results, max_rows=3)
+    return {
+        "query": main.get_by_role("textbox", name="Statements like…").input_value(),
+        "speakers": ui.multiselect_values(side, "Speakers"),
+        "statements": ui.metric(main, "Statements"),
+        "kept": ui.metric(side, "Statements kept by the filters"),
+        "headers": ui.dataframe_headers(results),
+        "top_results": [(r[2], r[4]) for r in rows],  # speaker, quote
+    }
+
+
+def test_explore_search_and_speaker_filter(ui, new_page):
+    page = new_page()
+    ui.goto(page, "explore")
+    box = ui.main(page).get_by_role("textbox", name="Statements like…")
+    box.fill(QUERY)
+    box.press("Enter")
+    ui.expect_url(page, r"[?&]q=the\+trade\+deal\+is\+irrelevant")
+    expect(ui.main(page).get_by_text(f"closest in meaning to “{QUERY}”", exact=False)).to_be_visible()
+    ui.choose(page, ui.sidebar(page), "Speakers", "Claudia Sheinbaum", multi=True)
+    ui.expect_url(page, r"[?&]speakers=Claudia\+Sheinbaum")
+    expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).not_to_have_text("199 of 199")
+    ui.wait_for_app(page)
+    snap = reopen_and_compare(ui, new_page, "explore", page, explore_snapshot)
+    assert snap["query"] == QUERY
+    assert snap["speakers"] == ["Claudia Sheinbaum"]
+    assert snap["top_results"] and all(speaker == "Claudia Sheinbaum" for speaker, _ in snap["top_results"])
+    assert snap["headers"][0] == "Similarity"
+
+
+# ---------------------------------------------------------------------------- Compare
+def compare_snapshot(ui, page) -> dict:
+    main = ui.main(page)
+    return {
+        "topic": ui.selectbox_value(main, "Topic"),
+        "who": ui.multiselect_values(main, "Speakers (2 to 4)"),
+        "headings": ui.headings(main),
+        "captions": main_captions(ui, page),
+    }
+
+
+def test_compare_topic_and_speakers(ui, new_page):
+    page = new_page()
+    ui.goto(page, "compare")
+    main = ui.main(page)
+    ui.choose(page, main, "Topic", "tariffs")
+    ui.expect_url(page, r"[?&]topic=tariffs")
+    ui.wait_for_app(page)
+    # Nothing is picked by default (the page shows the topic's two top speakers): pick three.
+    ui.choose(page, main, "Speakers (2 to 4)", "Donald Trump", multi=True)
+    ui.wait_for_app(page)
+    ui.choose(page, main, "Speakers (2 to 4)", "Marcelo Ebrard", multi=True)
+    ui.choose(page, main, "Speakers (2 to 4)", "Justin Trudeau", multi=True)
+    ui.expect_url(page, r"[?&]who=Donald\+Trump.*&who=Marcelo\+Ebrard.*&who=Justin\+Trudeau")
+    expect(main.get_by_role("heading", name="Justin Trudeau", exact=True)).to_be_visible()
+    ui.wait_for_app(page)
+    snap = reopen_and_compare(ui, new_page, "compare", page, compare_snapshot)
+    assert snap["topic"] == "tariffs"
+    assert snap["who"] == ["Donald Trump", "Marcelo Ebrard", "Justin Trudeau"]
+    assert snap["headings"][:3] == snap["who"]
+
+
+def test_compare_topic_only(ui, new_page):
+    page = new_page()
+    ui.goto(page, "compare")
+    ui.choose(page, ui.main(page), "Topic", "security/cartels")
+    ui.expect_url(page, r"[?&]topic=security%2Fcartels")
+    expect(ui.main(page).get_by_role("heading", name="How alike they sound on this topic")).to_be_visible()
+    reopen_and_compare(ui, new_page, "compare", page, compare_snapshot)
+
+
+# ---------------------------------------------------------------------------- Heatmaps
+def heatmaps_snapshot(ui, page) -> dict:
+    main = ui.main(page)
+    checked = [r for r in ("speaker × speaker", "speaker × topic", "statement × statement") if main.get_by_role("radio", name=r, exact=True).is_checked()]
+    cell = main.locator('[data-testid="stDataFrame"]')
+    return {
+        "mode": checked,
+        "row": ui.selectbox_value(main, "Row"),
+        "col": ui.selectbox_value(main, "Column"),
+        "cosine": ui.metric(main, "Cosine similarity"),
+        "titles": ui.plot_titles(main),
+        "cell_rows": [(r[1], r[2]) for r in ui.dataframe_rows(cell.first)] if cell.count() else [],
+        "captions": main_captions(ui, page),
+    }
+
+
+def test_heatmaps_mode_and_row(ui, new_page):
+    page = new_page()
+    ui.goto(page, "heatmaps")
+    main = ui.main(page)
+    main.get_by_text("speaker × topic", exact=True).click()
+    ui.expect_url(page, r"[?&]mode=speaker")
+    expect(main.locator('[data-testid="stPlotlyChart"] .gtitle').first).to_contain_text("Speaker × topic")
+    ui.wait_for_app(page)
+    ui.choose(page, main, "Row", "Claudia Sheinbaum")
+    ui.expect_url(page, r"[?&]row=Claudia\+Sheinbaum")
+    ui.choose(page, main, "Column", "security/cartels")
+    ui.expect_url(page, r"[?&]col=security%2Fcartels")
+    ui.wait_for_app(page)
+    snap = reopen_and_compare(ui, new_page, "heatmaps", page, heatmaps_snapshot)
+    assert snap["mode"] == ["speaker × topic"]
+    assert (snap["row"], snap["col"]) == ("Claudia Sheinbaum", "security/cartels")
+    assert snap["cell_rows"] and all(r == ("Claudia Sheinbaum", "security/cartels") for r in snap["cell_rows"])
+    assert re.fullmatch(r"-?\d\.\d{3}", snap["cosine"])
+
+
+# ---------------------------------------------------------------------------- Tracker
+PHRASES = "tariffs are a tax on consumers\nwe will retaliate"
+
+
+def tracker_snapshot(ui, page) -> dict:
+    main = ui.main(page)
+    return {
+        "phrases": main.get_by_role("textbox", name="Phrases, one per line").input_value(),
+        "speaker": ui.selectbox_value(main, "Speaker"),
+        "topic": ui.selectbox_value(main, "Topic"),
+        "period": ui.selectbox_value(main, "Period"),
+        "titles": ui.plot_titles(main),
+        "shifts": [t.strip() for t in main.get_by_text(re.compile(r"^Shift from ")).all_inner_texts()],
+        "captions": main_captions(ui, page),
+    }
+
+
+def test_tracker_phrases_and_drift_speaker(ui, new_page):
+    page = new_page()
+    ui.goto(page, "tracker")
+    main = ui.main(page)
+    area = main.get_by_role("textbox", name="Phrases, one per line")
+    area.fill(PHRASES)
+    area.press("Control+Enter")  # a text area commits on Ctrl+Enter (or on blur)
+    ui.expect_url(page, r"[?&]phrases=tariffs\+are\+a\+tax")
+    expect(main.locator('[data-testid="stPlotlyChart"] .gtitle').first).to_contain_text("tariffs are a tax on consumers")
+    ui.wait_for_app(page)
+    ui.choose(page, main, "Speaker", "Claudia Sheinbaum")
+    ui.expect_url(page, r"[?&]dspk=Claudia\+Sheinbaum")
+    expect(main.locator('[data-testid="stPlotlyChart"] .gtitle').last).to_contain_text("Claudia Sheinbaum: drift")
+    ui.wait_for_app(page)
+    snap = reopen_and_compare(ui, new_page, "tracker", page, tracker_snapshot)
+    assert snap["phrases"] == PHRASES
+    assert snap["speaker"] == "Claudia Sheinbaum"
+    assert any("we will retaliate" in t for t in snap["titles"])
+    assert snap["shifts"], "the drift section shows at least one flagged shift"
+
+
+# ---------------------------------------------------------------------------- Data
+def data_snapshot(ui, page) -> dict:
+    toggle = ui.main(page).get_by_role("switch", name="Dates like 03/04/2026 are day first (DD/MM/YYYY)")
+    return {"dayfirst": toggle.is_checked(), "dataset": ui.sidebar(page).get_by_role("radio", name="bundled").is_checked()}
+
+
+def test_data_dayfirst(ui, new_page):
+    page = new_page()
+    ui.goto(page, "data")
+    ui.main(page).get_by_text("Dates like 03/04/2026 are day first (DD/MM/YYYY)").click()
+    ui.expect_url(page, r"[?&]dayfirst=true")
+    snap = reopen_and_compare(ui, new_page, "data", page, data_snapshot)
+    assert snap == {"dayfirst": True, "dataset": True}
