@@ -230,6 +230,7 @@ def read_statements(
 
 
 def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_map, today: date) -> ReadResult:
+    nul_note = None
     if not raw.strip():
         return _fatal(name, "the file is empty")
     for magic, what in _MAGIC.items():
@@ -242,6 +243,11 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
                 raw.decode("utf-16")
             except UnicodeDecodeError:
                 return _fatal(name, "this is binary data, not a CSV text file")
+        elif raw.count(b"\x00") <= max(4, len(raw) // 1000):
+            # A few stray NUL bytes (a flaky export) are dropped rather than refusing the whole file.
+            stray = raw.count(b"\x00")
+            raw = raw.replace(b"\x00", b"")
+            nul_note = f"removed {stray} stray NUL byte{'s' if stray != 1 else ''} from the file"
         else:
             return _fatal(name, "this is binary data, not a CSV text file")
     try:
@@ -258,6 +264,8 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
     problems = result.problems
     if encoding not in ("UTF-8", "UTF-8 with BOM"):
         problems.append(S.Problem(name, None, None, "warning", f"read as {encoding} text (not UTF-8)"))
+    if nul_note:
+        problems.append(S.Problem(name, None, None, "warning", nul_note))
 
     csv.field_size_limit(max(len(text), 131072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)

@@ -337,3 +337,17 @@ def test_bundled_statements_read_cleanly():
     assert set(res.frame[S.QUOTE_TYPE]) == {S.QUOTE_DIRECT, S.QUOTE_PARTIAL}
     assert (res.frame[S.QUOTE_TYPE] == S.QUOTE_PARTIAL).sum() == sum(r["quote_type"] == "partial" for r in raw.values())
     assert res.frame[S.SOURCE_URL].str.match(r"^https?://").sum() == sum(bool(r["source_url"]) for r in raw.values())
+
+
+def test_a_few_stray_nul_bytes_are_dropped_with_a_warning_not_a_refusal():
+    raw = b"speaker,date,text\nAna,2026-01-02,Hello\x00 there\nBen,2026-01-03,Second row\n"
+    res = read_statements(raw, name="nul.csv")
+    assert not res.unreadable
+    assert list(res.frame["text"]) == ["Hello there", "Second row"]
+    assert any("stray NUL" in p.message and p.severity == "warning" for p in res.problems)
+
+
+def test_many_nul_bytes_still_mean_binary():
+    res = read_statements(b"speaker,date,text\n" + b"\x00\x01\x02" * 400, name="bin.csv")
+    assert res.unreadable
+    assert "binary" in res.problems[0].message

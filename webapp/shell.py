@@ -11,12 +11,9 @@ from stance_explorer.analysis import filter_mask
 from webapp import params as P
 from webapp.state import View, added_uploads, apply_dataset_request, dataset_for, set_view
 
-# The option text is what the URL carries (bound widgets use the formatted option), so keep it short.
-DATASET_LABELS = {
-    P.DATASET_BUNDLED: "bundled",
-    P.DATASET_MERGED: "merged",
-    P.DATASET_UPLOADED: "uploaded",
-}
+# The option text is what the URL carries (bound widgets use the formatted option), so it is the
+# short parameter value itself, explained by a caption.
+DATASET_OPTIONS = [P.DATASET_BUNDLED, P.DATASET_MERGED, P.DATASET_UPLOADED]
 DATASET_CAPTIONS = [
     "USMCA officials, 2017–2026",
     "bundled data plus your uploads",
@@ -45,7 +42,7 @@ def sidebar() -> View:
     apply_dataset_request()
     mode = sb.radio(
         "Dataset",
-        list(DATASET_LABELS),
+        DATASET_OPTIONS,
         captions=DATASET_CAPTIONS,
         key=P.DATASET,
         bind="query-params",
@@ -128,9 +125,3 @@ def empty_guard(view: View) -> bool:
         st.info("No statement matches the filters in the sidebar. Widen them to see results.")
         return True
     return False
-
-
-def speaker_options(view: View) -> list[str]:
-    return sorted(view.frame[S.SPEAKER].unique()) if len(view.frame) else []
-
-
