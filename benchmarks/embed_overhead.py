@@ -179,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(rep)
 
             # Cached: a fresh store object on the same folder, as a new app session would open it.
-            def cached() -> None:
-                s = EmbeddingStore(Path(tmp) / f"run{r}", default_model_id())
+            def cached(folder: Path = Path(tmp) / f"run{r}") -> None:
+                s = EmbeddingStore(folder, default_model_id())
                 _, rep2 = s.get_or_encode(texts, encoder, batch_size=args.batch_size)
                 assert rep2.new == 0 and rep2.cached == len(texts), rep2
 

@@ -340,8 +340,10 @@ class EmbeddingStore:
             progress(0, total_new)
         # Longest first across the whole job, so chunking does not add padding.
         todo = todo[np.argsort([-len(texts[i]) for i in todo], kind="stable")]
-        for start in range(0, total_new, CHUNK):
-            idx = todo[start : start + CHUNK]
+        # An encoder may ask for bigger chunks (a GPU pipeline); a killed run loses at most one.
+        chunk = int(getattr(encoder, "store_chunk", CHUNK))
+        for start in range(0, total_new, chunk):
+            idx = todo[start : start + chunk]
             vecs = encoder.encode([texts[i] for i in idx], batch_size=batch_size)
             persisted = self.add(keys[idx], vecs, prefix=prefix) and persisted
             done += len(idx)
