@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from stance_explorer import analysis as A
-from stance_explorer import figures as F
 from stance_explorer import schema as S
 from webapp import params as P
 from webapp.render import statements_table
@@ -48,15 +47,31 @@ if not empty_guard(view):
             st.caption(f"The {len(hits)} statements closest in meaning to “{query.strip()[:80]}” among {len(view.frame):,}. Similarity is the cosine of sentence embeddings, not agreement.")
             statements_table(hits, score=True, key="search_results")
 
+    # Bars drawn inside tables: the first page then needs no chart library in the browser, which
+    # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
-    t1, t2, t3 = st.tabs(["By speaker", "By topic", "By year"])
-    with t1:
-        st.plotly_chart(F.counts_figure(A.counts_by(frame, S.SPEAKER).head(40), S.SPEAKER), width="stretch", key="c_speaker")
-    with t2:
-        st.plotly_chart(F.counts_figure(A.counts_by(frame, S.TOPIC), S.TOPIC), width="stretch", key="c_topic")
-    with t3:
-        years = frame.assign(year=frame[S.DATE].dt.year.astype(str))
-        st.plotly_chart(F.counts_figure(A.counts_by(years, "year").sort_values("year"), "year", horizontal=False), width="stretch", key="c_year")
+    years = frame.assign(year=frame[S.DATE].dt.year.astype(str))
+    for col, (column, counts) in zip(
+        st.columns([5, 4, 3]),
+        (
+            (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
+            (S.TOPIC, A.counts_by(frame, S.TOPIC)),
+            ("year", A.counts_by(years, "year").sort_values("year", ascending=False)),
+        ),
+    ):
+        col.dataframe(
+            counts,
+            hide_index=True,
+            width="stretch",
+            height=min(420, 35 * len(counts) + 38),
+            key=f"counts_{column}",
+            column_config={
+                column: st.column_config.TextColumn(column.capitalize()),
+                "statements": st.column_config.ProgressColumn(
+                    "Statements", min_value=0, max_value=int(counts["statements"].max()), format="%d"
+                ),
+            },
+        )
 
     st.subheader("Statements")
     st.caption("Newest first. Click a column header to sort; the Source column opens the page the quote was copied from.")

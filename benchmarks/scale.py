@@ -72,7 +72,7 @@ def run_store(n: int, reps: int, dtype: str) -> dict[str, float]:
     """Write a store of n vectors, then in THIS process: open it (mmap) and search it."""
     from benchmarks.synthetic import generate
     from stance_explorer import analysis as A
-    from stance_explorer.store import EmbeddingStore, text_keys
+    from stance_explorer.store import EmbeddingStore
 
     with tempfile.TemporaryDirectory() as tmp:
         # Written by a child so the parent's peak RSS is the reader's, not the writer's.

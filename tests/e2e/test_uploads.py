@@ -240,6 +240,8 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     main = ui.main(page)
     ui.choose(page, main, "Topic", "tariffs")
     ui.wait_for_app(page)
+    ui.choose(page, main, "Speakers (2 to 4)", "Donald Trump", multi=True)
+    ui.wait_for_app(page)
     ui.choose(page, main, "Speakers (2 to 4)", INJECTOR, multi=True)
     expect(main.get_by_role("heading", name=INJECTOR, exact=True)).to_be_visible()
     ui.wait_for_app(page)
