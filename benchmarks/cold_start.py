@@ -12,56 +12,17 @@ Usage: python benchmarks/cold_start.py [--reps 3]
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(script: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port),
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-def wait_health(port: int, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("server did not come up")
+sys.path.insert(0, str(ROOT))
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app  # noqa: E402
 
 
 def wait_rendered(page, text: str, timeout: float = 60_000) -> None:
@@ -78,18 +39,17 @@ def rss_mb(pid: int) -> float:
     return sum(c.memory_info().rss for c in [p, *p.children(recursive=True)]) / 1024 / 1024
 
 
-def time_cold(browser, script: Path, marker: str) -> tuple[float, int, subprocess.Popen]:
-    port = free_port()
+def time_cold(browser, script: Path, marker: str, log: Path) -> tuple[float, AppServer]:
+    """Seconds from launching `streamlit run script` to its first page rendered."""
     t0 = time.perf_counter()
-    proc = start(script, port)
-    wait_health(port)
+    server = start_app(log, script=script)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
-    page.goto(f"http://127.0.0.1:{port}/")
+    page.goto(server.url + "/")
     wait_rendered(page, marker)
     elapsed = time.perf_counter() - t0
     ctx.close()
-    return elapsed, port, proc
+    return elapsed, server
 
 
 def main() -> None:
@@ -101,39 +61,39 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         hello = Path(tmp) / "hello.py"
         hello.write_text('import streamlit as st\nst.write("hello")\n')
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        log = Path(tmp) / "streamlit.log"
         app_times, hello_times = [], []
         for _ in range(args.reps):  # alternate, so drift in machine load hits both
-            t, _, proc = time_cold(browser, hello, "hello")
+            t, server = time_cold(browser, hello, "hello", log)
             hello_times.append(t)
-            stop(proc)
-            t, _, proc = time_cold(browser, ROOT / "app.py", "Who says what")
+            server.stop()
+            t, server = time_cold(browser, ROOT / "app.py", "Who says what", log)
             app_times.append(t)
-            stop(proc)
+            server.stop()
 
         # Memory: one server, first page, then a search (loads the model), then a second session.
-        port = free_port()
-        proc = start(ROOT / "app.py", port)
-        wait_health(port)
+        server = start_app(log)
+        pid = server.proc.pid
         ctx1 = browser.new_context()
         p1 = ctx1.new_page()
-        p1.goto(f"http://127.0.0.1:{port}/")
+        p1.goto(server.url + "/")
         wait_rendered(p1, "Who says what")
         time.sleep(1)
-        rss_first = rss_mb(proc.pid)
-        p1.goto(f"http://127.0.0.1:{port}/explore?q=the+trade+deal+is+irrelevant")
+        rss_first = rss_mb(pid)
+        p1.goto(server.url + "/?q=the+trade+deal+is+irrelevant")
         wait_rendered(p1, "closest in meaning", timeout=120_000)
         time.sleep(1)
-        rss_model = rss_mb(proc.pid)
+        rss_model = rss_mb(pid)
         ctx2 = browser.new_context()
         p2 = ctx2.new_page()
-        p2.goto(f"http://127.0.0.1:{port}/heatmaps")
+        p2.goto(server.url + "/heatmaps")
         wait_rendered(p2, "Similarity heatmaps")
         time.sleep(1)
-        rss_two = rss_mb(proc.pid)
+        rss_two = rss_mb(pid)
         ctx1.close()
         ctx2.close()
-        stop(proc)
+        server.stop()
         browser.close()
 
     a, h = float(np.median(app_times)), float(np.median(hello_times))

@@ -24,25 +24,18 @@ import argparse
 import asyncio
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("STANCE_E2E_CHROMIUM", "/usr/bin/chromium")  # the Debian package
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
+sys.path.insert(0, str(ROOT))
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
+
 # (name, url path or None for sidebar navigation, nav label, page title)
 PAGES = [
     ("explore", "Explore", "Who says what, and how has it changed?"),
@@ -77,56 +70,6 @@ _IDLE_JS = """
 }
 """
 _STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
-
-
-# ---------------------------------------------------------------------------- the server
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-            return r.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def start_server(log_path: Path, timeout_s: float = 60) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited ({proc.returncode}):\n{log_path.read_text(errors='replace')[-3000:]}")
-        if healthy(url):
-            return proc, url
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit was not healthy after {timeout_s:.0f} s:\n{log_path.read_text(errors='replace')[-3000:]}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------------- one session
@@ -329,20 +272,20 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: playwright is not installed (pip install -r requirements-dev.txt)")
         return 0
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    proc = None
+    server = None
     args.server_pid = None
     with tempfile.TemporaryDirectory() as tmp:
         try:
             if not args.url:
                 t = time.perf_counter()
-                proc, args.url = start_server(Path(tmp) / "streamlit.log")
-                args.server_pid = proc.pid
+                server = start_app(Path(tmp) / "streamlit.log")
+                args.url, args.server_pid = server.url, server.proc.pid
                 print(f"started the app at {args.url} in {time.perf_counter() - t:.1f} s", flush=True)
             args.url = args.url.rstrip("/")
             return asyncio.run(run(args))
         finally:
-            if proc is not None:
-                stop_server(proc)
+            if server is not None:
+                server.stop()
 
 
 if __name__ == "__main__":

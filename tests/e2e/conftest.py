@@ -18,29 +18,16 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, AppServer
+from devtools.server import start_app as _start_app
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("STANCE_E2E_CHROMIUM", "/usr/bin/chromium")  # the Debian package
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # tests run as root in CI containers
-    "--disable-gpu",
-    "--disable-background-networking",  # no network here: background fetches only flood the log
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 60
 APP_TIMEOUT_MS = 60_000  # a rerun that loads the model on a busy 2-core machine can take a while
@@ -93,77 +80,8 @@ def _unavailable(reason: str) -> None:
 
 
 # ============================================================================ the server
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-            return resp.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-@dataclass
-class AppServer:
-    """A ``streamlit run app.py`` child process in its own process group."""
-
-    url: str
-    proc: subprocess.Popen
-    log_path: Path
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=10)
-        except (ProcessLookupError, PermissionError):
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-
-def start_app(log_path: Path, *, port: int | None = None, extra_env: dict[str, str] | None = None, timeout_s: float = SERVER_START_TIMEOUT_S) -> AppServer:
-    """Start the app on a free localhost port and wait until its health endpoint answers "ok"."""
-    port = port or free_port()
-    env = dict(os.environ)
-    env.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1"})
-    # The browser tests expect the bundled data, whatever the calling shell points the app at.
-    env.pop("STANCE_EXPLORER_DATA", None)
-    env.pop("STANCE_EXPLORER_STORE", None)
-    env.update(extra_env or {})
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]
-    log = open(log_path, "wb")  # noqa: SIM115 (the child writes to it for the whole session)
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    server = AppServer(f"http://127.0.0.1:{port}", proc, log_path)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy:\n{server.log()[-4000:]}")
-        if _health(server.url) == "ok":
-            return server
-        time.sleep(0.25)
-    server.stop()
-    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout_s:.0f} s:\n{server.log()[-4000:]}")
+def start_app(log_path: Path, **kw) -> AppServer:
+    return _start_app(log_path, timeout_s=SERVER_START_TIMEOUT_S, **kw)
 
 
 @pytest.fixture(scope="session")

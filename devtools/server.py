@@ -1,0 +1,113 @@
+"""Start `streamlit run` on a free localhost port and stop it; Debian Chromium's launch settings.
+
+One place for what the browser tests (tests/e2e), benchmarks/load.py and benchmarks/cold_start.py
+all need, so they start the app the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("STANCE_E2E_CHROMIUM", "/usr/bin/chromium")  # the Debian package
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # tests run as root in CI
+    "--disable-gpu",
+    "--disable-background-networking",  # no network here: background fetches only flood the log
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    """True when Streamlit's health endpoint answers "ok"."""
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+            return resp.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class AppServer:
+    """A ``streamlit run`` child process in its own process group."""
+
+    url: str
+    proc: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=10)
+        except (ProcessLookupError, PermissionError):
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+def start_app(
+    log_path: Path,
+    *,
+    script: str | Path = "app.py",
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    bundled_data: bool = True,
+    timeout_s: float = 60,
+) -> AppServer:
+    """Start ``script`` on a free localhost port and wait until its health endpoint answers "ok".
+
+    ``bundled_data`` drops STANCE_EXPLORER_DATA/STORE from the environment, so the app shows the
+    bundled statements whatever the calling shell points it at.
+    """
+    port = port or free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
+    if bundled_data:
+        env.pop("STANCE_EXPLORER_DATA", None)
+        env.pop("STANCE_EXPLORER_STORE", None)
+    env.update(extra_env or {})
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]
+    with open(log_path, "wb") as log:  # the child keeps its own handle
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = AppServer(f"http://127.0.0.1:{port}", proc, Path(log_path))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy:\n{server.log()[-4000:]}")
+        if healthy(server.url):
+            return server
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout_s:.0f} s:\n{server.log()[-4000:]}")
