@@ -22,16 +22,13 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app  # noqa: E402
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, AppServer, start_app  # noqa: E402
 
 
 def wait_rendered(page, text: str, timeout: float = 60_000) -> None:
-    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
-    # Idle: no running-script indicator and no skeleton placeholders left.
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=timeout,
-    )
+    # Rendered: the text is on the page and nothing is running, loading or stale, for 100 ms. The
+    # settle time is the same for the app and the hello page, so it does not bias the ratio.
+    page.wait_for_function(IDLE_JS, arg=[100, '[data-testid="stMain"]', text], polling=25, timeout=timeout)
 
 
 def rss_mb(pid: int) -> float:

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, start_app  # noqa: E402
 
 # (name, url path or None for sidebar navigation, nav label, page title)
 PAGES = [
@@ -53,22 +53,6 @@ STEP_TIMEOUT_MS = 90_000
 
 # Quiet when the expected element holds the expected text and nothing is running; returns the
 # page-clock time at which it first became quiet, once it has stayed quiet for ``settle`` ms.
-_IDLE_JS = """
-([settle, selector, text]) => {
-  const q = (s) => document.querySelector(s);
-  const target = Array.from(document.querySelectorAll(selector)).some(e => (e.innerText || '').includes(text));
-  const busy = !target
-    || !!q('[data-testid="stStatusWidget"]')
-    || !!q('[data-testid="stSkeleton"]')
-    || !!q('[data-testid="stAppSkeleton"]')
-    || !!q('[data-testid="stSpinner"]')
-    || !!q('[data-stale="true"]');
-  const now = performance.now();
-  if (busy) { window.__benchIdleSince = null; return false; }
-  if (window.__benchIdleSince == null) { window.__benchIdleSince = now; return false; }
-  return now - window.__benchIdleSince >= settle ? window.__benchIdleSince : false;
-}
-"""
 _STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 
 
@@ -98,7 +82,7 @@ def is_noise(text: str, loc_url: str, origin: str) -> bool:
 
 async def wait_quiet(page, selector: str, text: str, settle: int = 300) -> float:
     await page.evaluate("window.__benchIdleSince = null")
-    handle = await page.wait_for_function(_IDLE_JS, arg=[settle, selector, text], polling=50, timeout=STEP_TIMEOUT_MS)
+    handle = await page.wait_for_function(IDLE_JS, arg=[settle, selector, text], polling=50, timeout=STEP_TIMEOUT_MS)
     return float(await handle.json_value())
 
 

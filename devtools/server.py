@@ -111,3 +111,34 @@ def start_app(
         time.sleep(0.05)
     server.stop()
     raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout_s:.0f} s:\n{server.log()[-4000:]}")
+
+
+# ---------------------------------------------------------------------------- "the page is idle"
+# Shown while a script runs or the page is still coming together; elements greyed out from the
+# previous run carry data-stale.
+BUSY_SELECTORS = (
+    '[data-testid="stStatusWidget"]',
+    '[data-testid="stStatusWidgetRunningIcon"]',
+    '[data-testid="stSkeleton"]',
+    '[data-testid="stAppSkeleton"]',
+    '[data-testid="stSpinner"]',
+    '[data-stale="true"]',
+)
+
+#: For ``page.wait_for_function(IDLE_JS, arg=[settle_ms, selector, text])``. The page is idle once
+#: rendered content is there (``text`` inside ``selector`` when given, else any element in the main
+#: block), nothing in BUSY_SELECTORS is, and that has held for ``settle_ms`` -- a rerun triggered by
+#: an interaction takes a moment to show. Returns the page-clock time it became idle, else false.
+IDLE_JS = """
+([settle, selector, text]) => {
+  const q = (s) => document.querySelector(s);
+  const ready = selector
+    ? Array.from(document.querySelectorAll(selector)).some(e => (e.innerText || '').includes(text))
+    : !!q('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]');
+  const busy = !ready || __BUSY__;
+  const now = performance.now();
+  if (busy) { window.__idleSince = null; return false; }
+  if (window.__idleSince == null) { window.__idleSince = now; return false; }
+  return now - window.__idleSince >= settle ? window.__idleSince : false;
+}
+""".replace("__BUSY__", " || ".join(f"!!q('{s}')" for s in BUSY_SELECTORS))

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, AppServer
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, AppServer
 from devtools.server import start_app as _start_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -226,22 +226,6 @@ def new_page(browser, app_url):
 # script runs, or while connecting) is gone, and there are no skeletons, spinners or stale
 # (greyed, from the previous run) elements -- and all that has held for ``settle`` ms, because a
 # rerun triggered by an interaction takes a moment to show up in the page.
-_IDLE_JS = """
-(settle) => {
-  const q = (s) => document.querySelector(s);
-  const busy = !q('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')
-    || !!q('[data-testid="stStatusWidget"]')
-    || !!q('[data-testid="stStatusWidgetRunningIcon"]')
-    || !!q('[data-testid="stSkeleton"]')
-    || !!q('[data-testid="stAppSkeleton"]')
-    || !!q('[data-testid="stSpinner"]')
-    || !!q('[data-stale="true"]');
-  const now = performance.now();
-  if (busy) { window.__e2eIdleSince = null; return false; }
-  if (window.__e2eIdleSince == null) { window.__e2eIdleSince = now; return false; }
-  return now - window.__e2eIdleSince >= settle;
-}
-"""
 
 
 def assert_no_exception(page) -> None:
@@ -255,7 +239,7 @@ def wait_for_app(page, *, timeout: float = APP_TIMEOUT_MS, settle: int = 400, ch
     for attempt in range(3):
         try:
             page.evaluate("window.__e2eIdleSince = null")
-            page.wait_for_function(_IDLE_JS, arg=settle, polling=100, timeout=timeout)
+            page.wait_for_function(IDLE_JS, arg=[settle, None, None], polling=100, timeout=timeout)
             break
         except Exception as exc:  # a navigation can destroy the execution context mid-wait
             if "Execution context was destroyed" in str(exc) or "navigation" in str(exc).lower():
