@@ -53,11 +53,16 @@ def load_dataset(
     model_id: str | None = None,
     read_only: bool = True,
     result: ReadResult | None = None,
+    store: EmbeddingStore | None = None,
 ) -> Dataset:
-    """Read a statements CSV and attach whatever vectors the store already has."""
+    """Read a statements CSV and attach whatever vectors the store already has.
+
+    Pass ``store`` to reuse an open store (the app shares one per process); otherwise one is
+    opened from ``store_dir`` for ``model_id``.
+    """
     result = result or read_statements(path)
-    model_id = model_id or default_model_id()
-    store = EmbeddingStore(store_dir, model_id, read_only=read_only)
+    store = store or EmbeddingStore(store_dir, model_id or default_model_id(), read_only=read_only)
+    model_id = store.model_id
     vectors, found = vectors_from_store(result.frame, store)
     return Dataset(result.frame, vectors, found, model_id, list(result.problems), list(store.warnings))
 

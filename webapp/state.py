@@ -28,10 +28,16 @@ DATA_ENV = "STANCE_EXPLORER_DATA"
 STORE_ENV = "STANCE_EXPLORER_STORE"
 
 
+@st.cache_resource(show_spinner=False)
+def bundled_store() -> EmbeddingStore:
+    """The committed embedding store, opened read-only once per process (memory-mapped)."""
+    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), default_model_id(), read_only=True)
+
+
 @st.cache_resource(show_spinner="Loading the statements…")
 def bundled_dataset() -> Dataset:
     """The bundled statements and their committed vectors, once per process, without torch."""
-    ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store_dir=os.environ.get(STORE_ENV, STORE_DIR), read_only=True)
+    ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store=bundled_store())
     ds.vectors.setflags(write=False)  # shared by every session: nobody may change it
     return ds
 
@@ -96,8 +102,7 @@ def embed_upload(upload: Upload, progress) -> int:
     """Embed an upload's rows, encoding only texts neither the bundled store nor this session has."""
     frame = upload.result.frame
     texts = embedding_texts(frame)
-    bundled = EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), default_model_id(), read_only=True)
-    vecs, found = bundled.get(texts)
+    vecs, found = bundled_store().get(texts)
     need = np.nonzero(~found)[0]
     new = 0
     if len(need):
