@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -340,6 +341,19 @@ class UI:
                }""",
             max_rows,
         )
+
+    def dataframe_rows_when(self, frame_locator, ok, max_rows: int = 50, timeout_s: float = 15.0) -> list[list[str]]:
+        """``dataframe_rows``, re-read (bounded) until ``ok(rows)`` holds; the caller asserts on the result.
+
+        A grid updated in place can repaint its cells a moment after the script run has finished
+        on a loaded CI machine; this waits for what the user ends up seeing, not the first frame.
+        """
+        deadline = time.monotonic() + timeout_s
+        rows = self.dataframe_rows(frame_locator, max_rows)
+        while not ok(rows) and time.monotonic() < deadline:
+            frame_locator.page.wait_for_timeout(250)
+            rows = self.dataframe_rows(frame_locator, max_rows)
+        return rows
 
     @staticmethod
     def dataframe_headers(frame_locator) -> list[str]:

@@ -6,6 +6,7 @@ browser context (a new Streamlit session) and check it shows the same widget val
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -22,10 +23,39 @@ def same_link(a: str, b: str) -> None:
     assert parse_qsl(ua.query, keep_blank_values=True) == parse_qsl(ub.query, keep_blank_values=True), (a, b)
 
 
-def reopen_and_compare(ui, new_page, name: str, page, snapshot) -> dict:
-    """Snapshot ``page``, then open its URL and its share URL in new contexts: all three must agree."""
+def settled_snapshot(ui, page, snapshot, timeout_s: float = 15.0) -> dict:
+    """The page's snapshot once two reads 0.5 s apart agree.
+
+    On a loaded 2-core CI machine a data grid can repaint its cells a moment after the script run
+    has finished, so a single read may catch the previous run's rows. Waiting for a stable view
+    (bounded) keeps the comparison about what the user ends up seeing.
+    """
+    deadline = time.monotonic() + timeout_s
+    last = snapshot(ui, page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        ui.wait_for_app(page)
+        now = snapshot(ui, page)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def reopen_and_compare(ui, new_page, name: str, page, snapshot, ready=None) -> dict:
+    """Snapshot ``page``, then open its URL and its share URL in new contexts: all three must agree.
+
+    ``ready(snapshot) -> bool`` says the originating page shows the change the test made; it is
+    polled (bounded) before the reference snapshot is taken, and fails the test if never true.
+    """
     ui.wait_for_app(page)
-    before = snapshot(ui, page)
+    before = settled_snapshot(ui, page, snapshot)
+    if ready is not None:
+        deadline = time.monotonic() + 15.0
+        while not ready(before) and time.monotonic() < deadline:
+            page.wait_for_timeout(500)
+            before = settled_snapshot(ui, page, snapshot)
+        assert ready(before), f"the page never showed the change made: {before}"
     address, shared = page.url, ui.share_url(page)
     same_link(address, shared)
     for url in (address, shared):
@@ -33,7 +63,7 @@ def reopen_and_compare(ui, new_page, name: str, page, snapshot) -> dict:
         other.goto(url)
         ui.wait_for_app(other)
         ui.expect_title(other, name)
-        after = snapshot(ui, other)
+        after = settled_snapshot(ui, other, snapshot)
         assert after == before, f"{url} shows a different view:\nexpected {before}\ngot      {after}"
         other.watch.assert_clean()
     page.watch.assert_clean()
@@ -74,7 +104,10 @@ def test_explore_search_and_speaker_filter(ui, new_page):
     ui.expect_url(page, r"[?&]speakers=Claudia\+Sheinbaum")
     expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).not_to_have_text("199 of 199")
     ui.wait_for_app(page)
-    snap = reopen_and_compare(ui, new_page, "explore", page, explore_snapshot)
+    snap = reopen_and_compare(
+        ui, new_page, "explore", page, explore_snapshot,
+        ready=lambda s: bool(s["top_results"]) and all(speaker == "Claudia Sheinbaum" for speaker, _ in s["top_results"]),
+    )
     assert snap["query"] == QUERY
     assert snap["speakers"] == ["Claudia Sheinbaum"]
     assert snap["top_results"] and all(speaker == "Claudia Sheinbaum" for speaker, _ in snap["top_results"])
@@ -151,7 +184,10 @@ def test_heatmaps_mode_and_row(ui, new_page):
     ui.choose(page, main, "Column", "security/cartels")
     ui.expect_url(page, r"[?&]col=security%2Fcartels")
     ui.wait_for_app(page)
-    snap = reopen_and_compare(ui, new_page, "heatmaps", page, heatmaps_snapshot)
+    snap = reopen_and_compare(
+        ui, new_page, "heatmaps", page, heatmaps_snapshot,
+        ready=lambda s: bool(s["cell_rows"]) and all(r == ("Claudia Sheinbaum", "security/cartels") for r in s["cell_rows"]),
+    )
     assert snap["mode"] == ["speaker × topic"]
     assert (snap["row"], snap["col"]) == ("Claudia Sheinbaum", "security/cartels")
     assert snap["cell_rows"] and all(r == ("Claudia Sheinbaum", "security/cartels") for r in snap["cell_rows"])

@@ -63,7 +63,9 @@ def test_valid_csv_is_added(ui, new_page, tmp_path):
     box.press("Enter")
     expect(main.get_by_text("closest in meaning to “tariffs on garden gnomes”", exact=False)).to_be_visible()
     ui.wait_for_app(page)
-    top = ui.dataframe_rows(main.locator('[data-testid="stDataFrame"]').first, max_rows=1)[0]
+    top = ui.dataframe_rows_when(
+        main.locator('[data-testid="stDataFrame"]').first, lambda r: bool(r) and r[0][2] == UPLOADER, max_rows=1
+    )[0]
     assert top[2] == UPLOADER and "garden gnomes" in top[4], top
 
     # The speaker filter offers the uploaded speaker, and picking it keeps exactly its three rows.
@@ -71,7 +73,8 @@ def test_valid_csv_is_added(ui, new_page, tmp_path):
     expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).to_have_text(f"3 of {N_BUNDLED + 3}")
     ui.wait_for_app(page)
     table = main.locator('[data-testid="stDataFrame"]').last
-    quotes = sorted(r[3] for r in ui.dataframe_rows(table))
+    rows = ui.dataframe_rows_when(table, lambda r: len(r) == 3 and all(x[1] == UPLOADER for x in r))
+    quotes = sorted(r[3] for r in rows)
     assert quotes == sorted(r[3] for r in GOOD_ROWS)
     page.watch.assert_clean()
 
@@ -271,7 +274,8 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     box.press("Enter")
     expect(ui.main(page).get_by_text("closest in meaning to “<script>alert(1)</script>”", exact=False)).to_be_visible()
     ui.wait_for_app(page)
-    shown = {r[4] for r in ui.dataframe_rows(ui.main(page).locator('[data-testid="stDataFrame"]').first)}
+    results = ui.main(page).locator('[data-testid="stDataFrame"]').first
+    shown = {r[4] for r in ui.dataframe_rows_when(results, lambda r: any(x[4] == "<script>alert(1)</script>" for x in r))}
     assert "<script>alert(1)</script>" in shown
     assert_inert(page)
 
