@@ -35,6 +35,10 @@ is great" and "the deal is terrible" are similar because they talk about the sam
 """
 
 
+#: Session key of the share box's open state (not a URL parameter: a link opens with it closed).
+SHARE_OPEN_KEY = "_share_open"
+
+
 def sidebar() -> View:
     """Draw the shared sidebar and return the view every page reads."""
     sb = st.sidebar
@@ -95,14 +99,22 @@ def sidebar() -> View:
 
 
 def share_box() -> None:
-    """The current view's URL, in a code block with a copy button."""
+    """The current view's URL, in a code block with a copy button.
+
+    The box fills only while it is open (a rerun on toggle): a code block makes the browser load
+    Streamlit's syntax-highlighter bundle, about 0.3 s of a cold start measured by
+    benchmarks/cold_start.py, for a box most visits never open.
+    """
+    box = st.sidebar.expander("Share this view", icon=":material/link:", key=SHARE_OPEN_KEY, on_change="rerun")
+    if not box.open:
+        return
     base = st.context.url or ""
     pairs: list[tuple[str, str]] = []
     for key in st.query_params.keys():
         for value in st.query_params.get_all(key):
             pairs.append((key, value))
     url = base + ("?" + urlencode(pairs) if pairs else "")
-    with st.sidebar.expander("Share this view", icon=":material/link:"):
+    with box:
         st.caption("Copy this link (button at the right): it reopens this page with these settings.")
         st.code(url, language=None, wrap_lines=True)
         if added_uploads():
