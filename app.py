@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webapp import shell
+from webapp import links, shell
 
 st.set_page_config(page_title="Stance Explorer", page_icon=":material/record_voice_over:", layout="wide")
 
@@ -21,7 +21,9 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+links.begin_run(page.url_path)
 shell.sidebar()
 page.run()
 shell.share_box()
 shell.about()
+links.render()  # notes about the link, gathered while the widgets were made

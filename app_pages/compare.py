@@ -8,6 +8,7 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from webapp import links
 from webapp import params as P
 from webapp.render import quote_card
 from webapp.shell import empty_guard, notice
@@ -22,12 +23,14 @@ if not empty_guard(view):
     frame, vectors = view.frame, view.vectors
     topics = A.counts_by(frame, S.TOPIC)[S.TOPIC].tolist()
     c1, c2 = st.columns([1, 2])
+    links.check_options(P.CMP_TOPIC, topics, "Topic")
     topic = c1.selectbox("Topic", topics, key=P.CMP_TOPIC, bind="query-params")
     # Default speakers: the two who said most on the topic.
     on_topic = frame[frame[S.TOPIC] == topic]
     speakers_all = sorted(frame[S.SPEAKER].unique())
     # No default= here: a default that follows the topic would go stale in the widget and never reach
     # the URL. An empty choice means "the two who said most on this topic", decided on every run.
+    links.check_options(P.CMP_SPEAKERS, speakers_all, "Speakers", multi=True)
     picked = c2.multiselect(
         "Speakers (2 to 4)", speakers_all, max_selections=4, key=P.CMP_SPEAKERS, bind="query-params",
         placeholder="The two who said most on this topic",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from webapp import links
 from webapp import params as P
 from webapp.render import statements_table
 from webapp.shell import empty_guard, notice
@@ -35,6 +36,7 @@ if not empty_guard(view):
         "Statements like…", key=P.QUERY, bind="query-params",
         placeholder="e.g. the trade deal is irrelevant", help="Finds statements whose meaning is close to this phrase, not just the same words.",
     )
+    links.check_number(P.TOP_K, 1, 100, "Results", 10)
     k = c2.number_input("Results", min_value=1, max_value=100, value=10, key=P.TOP_K, bind="query-params")
     if query.strip():
         qvec, msg = encode_phrase(query)

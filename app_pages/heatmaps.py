@@ -14,6 +14,7 @@ from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer.export import safe_csv_bytes
+from webapp import links
 from webapp import params as P
 from webapp.render import quote_card, statements_table
 from webapp.shell import empty_guard, notice
@@ -39,10 +40,13 @@ notice(view)
 if not empty_guard(view):
     frame, vectors = view.frame, view.vectors
     c1, c2 = st.columns([2, 2])
+    links.check_options(P.HM_MODE, MODES, "Matrix")
     mode = c1.radio("Matrix", MODES, key=P.HM_MODE, bind="query-params", horizontal=True)
     hover = None
     if mode == MODES[0]:
-        topic = c2.selectbox("Within topic", [ALL_TOPICS] + sorted(frame[S.TOPIC].unique()), key=P.HM_TOPIC, bind="query-params")
+        topic_options = [ALL_TOPICS] + sorted(frame[S.TOPIC].unique())
+        links.check_options(P.HM_TOPIC, topic_options, "Within topic")
+        topic = c2.selectbox("Within topic", topic_options, key=P.HM_TOPIC, bind="query-params")
         t = None if topic == ALL_TOPICS else topic
         matrix = A.speaker_similarity(frame, vectors, topic=t)
         if len(matrix) > 1:
@@ -60,6 +64,7 @@ if not empty_guard(view):
         )
         fig = F.heatmap_figure(matrix, title=title, zmin=-0.2, zmax=1, hover=hover)
     else:
+        links.check_number(P.HM_MAX, 10, A.MAX_STATEMENT_MATRIX, "Most statements to show", 120)
         max_n = c2.number_input("Most statements to show", min_value=10, max_value=A.MAX_STATEMENT_MATRIX, value=120, step=10, key=P.HM_MAX, bind="query-params")
         capped = A.cap_statements(len(frame), int(max_n))
         if capped.notice:
@@ -81,6 +86,8 @@ if not empty_guard(view):
         st.info("Nothing to show for these filters.")
     else:
         r1, r2 = st.columns(2)
+        links.check_options(P.HM_ROW, matrix.index, "Row")
+        links.check_options(P.HM_COL, matrix.columns, "Column")
         row_label = r1.selectbox("Row", list(matrix.index), key=P.HM_ROW, bind="query-params")
         col_label = r2.selectbox("Column", list(matrix.columns), index=min(1, len(matrix.columns) - 1), key=P.HM_COL, bind="query-params")
         value = matrix.loc[row_label, col_label]

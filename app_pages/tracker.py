@@ -7,6 +7,7 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from webapp import links
 from webapp import params as P
 from webapp.render import quote_card, statements_table
 from webapp.shell import empty_guard, notice
@@ -51,11 +52,14 @@ if not empty_guard(view):
     c1, c2, c3 = st.columns([2, 2, 1])
     speakers = A.counts_by(frame, S.SPEAKER)[S.SPEAKER].tolist()
     default_speaker = speakers.index("Donald Trump") if "Donald Trump" in speakers else 0
+    links.check_options(P.DRIFT_SPEAKER, speakers, "Drift speaker")
     speaker = c1.selectbox("Speaker", speakers, index=default_speaker, key=P.DRIFT_SPEAKER, bind="query-params")
     spk_topics = A.counts_by(frame[frame[S.SPEAKER] == speaker], S.TOPIC)[S.TOPIC].tolist()
     topic_options = [ALL_TOPICS] + spk_topics
     default_topic = topic_options.index("USMCA/trade") if "USMCA/trade" in topic_options else 0
+    links.check_options(P.DRIFT_TOPIC, topic_options, "Drift topic")
     topic = c2.selectbox("Topic", topic_options, index=default_topic, key=P.DRIFT_TOPIC, bind="query-params")
+    links.check_options(P.DRIFT_WINDOW, WINDOWS, "Period")
     window = c3.selectbox("Period", list(WINDOWS), key=P.DRIFT_WINDOW, bind="query-params")
     t = None if topic == ALL_TOPICS else topic
     d = A.drift(frame, vectors, speaker=speaker, topic=t, freq=WINDOWS[window])

@@ -8,6 +8,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
+from webapp import links
 from webapp import params as P
 from webapp.state import View, added_uploads, apply_dataset_request, dataset_for, set_view
 
@@ -44,6 +45,7 @@ def sidebar() -> View:
     sb = st.sidebar
     have_uploads = bool(added_uploads())
     apply_dataset_request()
+    links.check_options(P.DATASET, DATASET_OPTIONS, "Dataset")
     mode = sb.radio(
         "Dataset",
         DATASET_OPTIONS,
@@ -66,11 +68,13 @@ def sidebar() -> View:
     speakers = sorted(frame[S.SPEAKER].unique())
     by_count = frame[S.SPEAKER].value_counts()
     # No format_func on bound widgets: the URL carries the formatted option text.
+    links.check_options(P.SPEAKERS, speakers, "Speakers", multi=True)
     sel_speakers = sb.multiselect(
         "Speakers", speakers, key=P.SPEAKERS, bind="query-params", placeholder="All speakers",
         help="Most statements: " + ", ".join(f"{s} ({n})" for s, n in by_count.head(5).items()),
     )
     topics = sorted(frame[S.TOPIC].unique())
+    links.check_options(P.TOPICS, topics, "Topics", multi=True)
     sel_topics = sb.multiselect("Topics", topics, key=P.TOPICS, bind="query-params", placeholder="All topics")
     start = end = None
     if len(frame):
@@ -82,10 +86,15 @@ def sidebar() -> View:
             if prev and prev != (lo, hi) and tuple(st.session_state.get(P.DATES, ())) == prev:
                 st.session_state[P.DATES] = (lo, hi)
             st.session_state["_date_bounds"] = (lo, hi)
+            # A link's range reaching past the data widens the slider (once per session) instead of
+            # being reset by Streamlit; the data's own bounds still decide the default.
+            s_lo, s_hi = links.date_extent(lo, hi)
             # value= only before the widget has state: passing both logs a Streamlit warning.
             default = {} if P.DATES in st.session_state else {"value": (lo, hi)}
-            start, end = sb.slider("Dates", min_value=lo, max_value=hi, key=P.DATES, bind="query-params", format="YYYY-MM-DD", **default)
+            start, end = sb.slider("Dates", min_value=s_lo, max_value=s_hi, key=P.DATES, bind="query-params", format="YYYY-MM-DD", **default)
     languages = sorted(v for v in frame[S.LANGUAGE].unique() if v)
+    if len(languages) > 1:
+        links.check_options(P.LANGUAGES, languages, "Language", multi=True)
     sel_lang = sb.multiselect("Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages") if len(languages) > 1 else []
 
     mask = filter_mask(frame, speakers=sel_speakers, topics=sel_topics, start=start, end=end, languages=sel_lang)
@@ -127,6 +136,8 @@ def about() -> None:
 
 
 def notice(view: View) -> None:
+    """A page's notices, under its title: the uploaded-data fallback, and the link's misfits."""
+    links.slot()
     if view.notice:
         st.warning(view.notice, icon=":material/link_off:")
 

@@ -245,3 +245,27 @@ def test_data_dayfirst(ui, new_page):
     ui.expect_url(page, r"[?&]dayfirst=true")
     snap = reopen_and_compare(ui, new_page, "data", page, data_snapshot)
     assert snap == {"dayfirst": True, "dataset": True}
+
+
+# ---------------------------------------------------------------------------- links that do not fit
+def test_a_link_that_does_not_fit_the_data_says_so(ui, new_page):
+    """A link with an unknown speaker and a date range reaching before the data: the page names
+    both, keeps the known speaker and the range, and the address bar then holds the view shown."""
+    page = new_page()
+    ui.goto(page, ui.url("explore", "speakers=Nobody+Atall&speakers=Mark+Carney&dates=2010-01-01&dates=2025-12-31"))
+    main, side = ui.main(page), ui.sidebar(page)
+    note = main.locator('[data-testid="stAlertContentInfo"]').filter(has_text="Some settings in this link do not fit the data")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Speakers: “Nobody Atall” is not among the choices here, so it was left out.")
+    expect(note).to_contain_text("Dates: 2010-01-01 to 2025-12-31 reaches beyond the statements here")
+    assert ui.multiselect_values(side, "Speakers") == ["Mark Carney"]
+    ui.expect_url(page, r"[?&]dates=2010-01-01&dates=2025-12-31")
+    assert "Nobody" not in page.url
+    # The address bar and the share box now hold the view shown, and reopen it.
+    same_link(page.url, ui.share_url(page))
+    other = new_page()
+    ui.goto(other, page.url)
+    assert ui.multiselect_values(ui.sidebar(other), "Speakers") == ["Mark Carney"]
+    assert ui.metric(ui.sidebar(other), "Statements kept by the filters") == ui.metric(side, "Statements kept by the filters")
+    page.watch.assert_clean()
+    other.watch.assert_clean()
