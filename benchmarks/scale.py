@@ -64,6 +64,9 @@ def run_analyses(n: int, reps: int) -> dict[str, float]:
         "phrase timeline + smoothing + best": _median_ms(timeline, reps),
         "drift (top speaker, topic)": _median_ms(lambda: A.drift(frame, vectors, speaker=top_speakers[0], topic=topic), reps),
         "search top-10 (in memory)": _median_ms(lambda: A.nearest(frame, vectors, query, k=10), reps),
+        "opened statement: 5+5 neighbours (filtered)": _median_ms(
+            lambda: A.statement_neighbours(frame, vectors, 0, k=5, mask=mask), reps
+        ),
         "filtered page (speaker x speaker on subset)": _median_ms(lambda: A.speaker_similarity(sub_f, sub_v, topic=topic), reps),
     }
 

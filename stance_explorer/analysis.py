@@ -87,12 +87,35 @@ def nearest(
     frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, k: int = 10, mask: np.ndarray | None = None
 ) -> pd.DataFrame:
     """The k statements closest to a query vector, best first, with a ``score`` column."""
-    scores = similarity_to(vectors, query)
+    return _best_rows(frame, similarity_to(vectors, query), k, mask)
+
+
+def _best_rows(frame: pd.DataFrame, scores: np.ndarray, k: int, mask: np.ndarray | None) -> pd.DataFrame:
     idx = top_k(scores, k, mask)
     out = frame.iloc[idx].copy()
     out.insert(0, "score", scores[idx])
     out["row"] = idx
     return out
+
+
+def statement_neighbours(
+    frame: pd.DataFrame, vectors: np.ndarray, row: int, *, k: int = 5, mask: np.ndarray | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The statements closest to statement ``row``: (by other speakers, by the same speaker).
+
+    The first answers "who else says this?", the second "when else did they say it?", which is
+    how a position is traced through one person's record. Both use the statement's stored vector,
+    so nothing is encoded. The statement itself, and exact repeats of its text, are left out;
+    ``mask`` limits the candidates (the rows the filters keep), not the statement itself.
+    """
+    speakers = frame[S.SPEAKER].to_numpy()
+    others = speakers != speakers[row]
+    same = ~others & (frame[S.TEXT].to_numpy() != frame[S.TEXT].iat[row])
+    if mask is not None:
+        others &= mask
+        same &= mask
+    scores = similarity_to(vectors, vectors[row])  # one pass over the vectors serves both lists
+    return _best_rows(frame, scores, k, others), _best_rows(frame, scores, k, same)
 
 
 # ---------------------------------------------------------------------------- grouping

@@ -79,3 +79,23 @@ def embed_frame(
     """Vectors for every row, encoding only texts the store lacks. ``bundle`` marks shards for git."""
     kw = {"prefix": BUNDLED_PREFIX} if bundle else {}
     return store.get_or_encode(embedding_texts(frame), encoder, progress=progress, batch_size=batch_size, **kw)
+
+
+def statement_ref(frame: pd.DataFrame, pos: int) -> str:
+    """A name for row ``pos`` that a link can carry: its id, or ``#<row number>`` when that id is shared.
+
+    Ids come from the files and need not be unique (an upload may reuse the bundled S001), and a
+    link must never open a different statement from the one picked.
+    """
+    sid = str(frame[S.ID].iat[pos])
+    return sid if sid and int((frame[S.ID] == sid).sum()) == 1 else f"#{pos + 1}"
+
+
+def find_statement(frame: pd.DataFrame, ref: str) -> int | None:
+    """The row a ``statement_ref`` names, or None when this frame has no such statement."""
+    hits = np.flatnonzero(frame[S.ID].to_numpy() == ref)
+    if len(hits) == 1:
+        return int(hits[0])
+    if len(hits) == 0 and ref.startswith("#") and ref[1:].isdigit() and 1 <= int(ref[1:]) <= len(frame):
+        return int(ref[1:]) - 1
+    return None

@@ -118,9 +118,9 @@ def card_heads(at: AppTest) -> list[dict[str, str]]:
     Only cards that show the speaker (header with at least three parts) are returned.
     """
     heads = []
-    for cap in at.main.caption:
+    for cap in at.caption:  # main area and dialogs (the sidebar has no quote cards)
         parts = unescape(cap.value).split(" · ")
-        if len(parts) >= 3 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parts[0]):
+        if len(parts) >= 3 and re.fullmatch(r"\d{4}(-\d{2}){0,2}", parts[0]):  # as precise as known
             head = {"date": parts[0], "speaker": parts[1], "topic": parts[2]}
             if len(parts) > 3 and parts[3].startswith("similarity "):
                 head["score"] = parts[3].removeprefix("similarity ")

@@ -83,6 +83,30 @@ def test_nearest_returns_rows_best_first_with_scores():
     assert only_a_c[S.SPEAKER].tolist() == ["C", "A"]
 
 
+def test_statement_neighbours_split_other_speakers_from_the_same_one():
+    frame = frame_of(
+        [
+            {"speaker": "A", "text": "east"},
+            {"speaker": "A", "text": "east"},  # a repeat of the chosen text: not a neighbour
+            {"speaker": "A", "text": "north-east", "date": "2020-01-01"},
+            {"speaker": "B", "text": "north"},
+            {"speaker": "C", "text": "east-ish"},
+        ]
+    )
+    vecs = np.stack([unit(1, 0), unit(1, 0), unit(1, 1), unit(0, 1), unit(1, 0.1)])
+    others, same = A.statement_neighbours(frame, vecs, 0, k=5)
+    assert others[S.SPEAKER].tolist() == ["C", "B"]
+    np.testing.assert_allclose(others["score"], [float(unit(1, 0.1)[0]), 0], atol=1e-6)
+    assert same[S.TEXT].tolist() == ["north-east"]
+    assert same["row"].tolist() == [2]
+    np.testing.assert_allclose(same["score"], [R], atol=1e-6)
+    kept = np.array([True, True, False, True, False])  # what the filters keep
+    others, same = A.statement_neighbours(frame, vecs, 0, k=5, mask=kept)
+    assert others[S.SPEAKER].tolist() == ["B"] and same.empty
+    lonely, none = A.statement_neighbours(frame.iloc[[3]].reset_index(drop=True), vecs[[3]], 0)
+    assert lonely.empty and none.empty
+
+
 # ---------------------------------------------------------------------------- grouping
 def test_group_centroids_normalized_means_and_counts():
     labels = np.array(["b", "a", "b"])

@@ -10,13 +10,16 @@ from apptest_helpers import (
     N_BUNDLED,
     N_SPEAKERS,
     N_TOPICS,
+    assert_ok,
     bundled_frame,
+    card_heads,
     dataframe_with,
     main_metrics,
     open_page,
     plotly_charts,
     sidebar_kept,
     texts,
+    unescape,
 )
 
 QUERY = "the trade deal is irrelevant"
@@ -134,3 +137,55 @@ def test_search_respects_the_sidebar_filters():
     assert set(hits["speaker"]) == {"Mark Carney"}
     assert hits["score"].is_monotonic_decreasing
     assert any("among 16." in c.value for c in at.main.caption)
+
+
+# ---------------------------------------------------------------------------- one statement, opened
+def test_a_statement_link_opens_it_in_full_with_who_else_said_something_close():
+    # The statement opens in a dialog, whose elements are not under at.main: read the whole tree.
+    at = open_page(params={"stmt": "S190"})  # Trump's "irrelevant", quoted in the seed article
+    assert_ok(at)
+    row = bundled_frame().set_index("id").loc["S190"]
+    body = [unescape(m.value) for m in at.markdown]
+    assert f"**{row.speaker}** · {row.role}, {row.country}" in body
+    assert "“…irrelevant…”" in body  # a partial quote stays marked as partial
+    caps = [unescape(c.value) for c in at.caption]
+    assert any(c.startswith("2026-01-29 (date of the article") for c in caps)  # the date is only the report's
+    assert any(row.context in c for c in caps)
+    assert "**Others who said something close**" in body and "**Donald Trump, at other times**" in body
+    heads = [h for h in card_heads(at) if "score" in h]
+    others, same = heads[:5], heads[5:]
+    assert len(others) == 5 and len(same) == 5
+    assert all(h["speaker"] != "Donald Trump" for h in others)
+    assert all(h["speaker"] == "Donald Trump" for h in same)
+    for group in (others, same):
+        scores = [float(h["score"]) for h in group]
+        assert scores == sorted(scores, reverse=True) and 0 < scores[-1] < 1
+    # Greer's "shortcomings" on the same review is among the closest by others.
+    assert "Jamieson Greer" in {h["speaker"] for h in others}
+
+
+def test_an_opened_statement_looks_for_neighbours_only_among_the_filtered_rows():
+    at = open_page(params={"stmt": "S190", "speakers": ["Donald Trump"]})
+    assert_ok(at)
+    assert any("among the 53 statements the filters keep" in c.value for c in at.caption)
+    assert any(
+        c.value == "No statement by another speaker among those the filters keep." for c in at.caption
+    )  # no other speaker kept
+    assert {h["speaker"] for h in card_heads(at) if "score" in h} == {"Donald Trump"}
+
+
+def test_closing_the_statement_takes_it_out_of_the_link():
+    at = open_page(params={"stmt": "S190"})
+    at.button(key="close_statement").click().run()
+    assert_ok(at)
+    assert "stmt" not in at.query_params
+    assert "**Others who said something close**" not in [m.value for m in at.markdown]
+
+
+def test_a_link_to_a_statement_this_data_lacks_says_so():
+    at = open_page(params={"stmt": "S999"})
+    assert_ok(at)
+    notes = " ".join(unescape(i.value) for i in at.main.info)
+    assert "Statement: “S999” is not in this dataset, so it was not opened." in notes
+    assert "stmt" not in at.query_params
+    assert "**Others who said something close**" not in [m.value for m in at.markdown]

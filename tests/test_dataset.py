@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from stance_explorer import dataset as D
 from stance_explorer import schema as S
 from stance_explorer.dataset import embed_frame, load_dataset
 from stance_explorer.embed_text import embedding_texts
@@ -96,3 +98,18 @@ def test_committed_vectors_match_the_model(dataset, real_encoder):
     texts = [embedding_texts(dataset.frame)[i] for i in rows]
     fresh = real_encoder.encode(texts)
     np.testing.assert_allclose(fresh, dataset.vectors[rows], atol=1e-4)
+
+
+def test_a_statement_ref_names_the_same_row_even_when_ids_repeat(bundled):
+    frame = pd.concat([bundled.frame, bundled.frame.iloc[[0]]], ignore_index=True)  # S001 twice
+    s002 = int(np.flatnonzero(frame[S.ID] == "S002")[0])
+    assert D.statement_ref(frame, s002) == "S002"
+    assert D.find_statement(frame, "S002") == s002
+    last = len(frame) - 1
+    ref = D.statement_ref(frame, last)
+    assert ref == f"#{last + 1}"
+    assert D.find_statement(frame, ref) == last
+    assert D.find_statement(frame, "S001") is None  # ambiguous: never guess
+    assert D.find_statement(frame, "no-such-id") is None
+    assert D.find_statement(frame, f"#{len(frame) + 1}") is None
+    assert D.find_statement(frame, "#0") is None

@@ -85,6 +85,11 @@ def check_options(key: str, options: Iterable[object], label: str, *, multi: boo
     _add(f"{label}: {_names(bad)} {'is' if one else 'are'} not among the choices here, so {'it was' if one else 'they were'} {outcome}.")
 
 
+def report(label: str, value: str, outcome: str) -> None:
+    """Note a link value that names something this data does not have."""
+    _add(f"{label}: {_quoted(value)} {outcome}.")
+
+
 def check_number(key: str, lo: float, hi: float, label: str, default: float) -> None:
     """Note a link value for a number input that is not a number between ``lo`` and ``hi``."""
     raw = incoming(key)

@@ -9,6 +9,7 @@ LANGUAGES = "lang"
 # Explore
 QUERY = "q"
 TOP_K = "k"
+STATEMENT = "stmt"  # the statement opened from a table (its id, or #row when ids repeat)
 # Compare
 CMP_TOPIC = "topic"
 CMP_SPEAKERS = "who"

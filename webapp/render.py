@@ -21,13 +21,19 @@ def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
     return out
 
 
-def statements_table(frame: pd.DataFrame, *, score: bool = False, height: int | str = "auto", key: str | None = None) -> None:
+def statements_table(
+    frame: pd.DataFrame, *, score: bool = False, height: int | str = "auto", key: str | None = None, on_select=None
+) -> None:
+    """A table of statements with sources. ``on_select``: a callback run when a reader picks a row."""
+    selection = {"on_select": on_select, "selection_mode": "single-row"} if on_select else {}
     st.dataframe(
         display_table(frame, score=score),
         hide_index=True,
         width="stretch",
         height=height,
         key=key,
+        placeholder="–",  # a missing source is a dash, not the word "None"
+        **selection,
         column_config={
             "score": st.column_config.ProgressColumn("Similarity", min_value=0.0, max_value=1.0, format="%.3f", width="small"),
             S.DATE: st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
@@ -41,17 +47,18 @@ def statements_table(frame: pd.DataFrame, *, score: bool = False, height: int | 
     )
 
 
-def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None = None) -> None:
+def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None = None, header: bool = True) -> None:
     """One statement as a bordered card: date, speaker, the quote (escaped) and its source link."""
     with st.container(border=True):
-        head = f"{row[S.DATE]:%Y-%m-%d}"
+        head = date_label(row)
         if show_speaker:
             head += f" · {row[S.SPEAKER]}"
         if row.get(S.TOPIC):
             head += f" · {row[S.TOPIC]}"
         if score is not None:
             head += f" · similarity {score:.3f}"
-        st.caption(escape_markdown(head))
+        if header:
+            st.caption(escape_markdown(head))
         partial = row.get(S.QUOTE_TYPE) == S.QUOTE_PARTIAL
         st.markdown(("“…" if partial else "“") + escape_markdown(row[S.TEXT]) + ("…”" if partial else "”"))
         url = str(row.get(S.SOURCE_URL) or "")
@@ -62,3 +69,31 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
             st.caption(f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" + (" · partial quote" if partial else ""))
         elif title or partial:
             st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))
+
+
+_PRECISION_NOTE = {
+    "month": "month only",
+    "year": "year only",
+    "article": "date of the article; the statement's own day is not known",
+}
+
+
+def date_label(row: pd.Series) -> str:
+    """A statement's date as precise as it is known: 2026-01-29, 2026-01 or 2026."""
+    precision = row.get(S.DATE_PRECISION)
+    fmt = {"month": "%Y-%m", "year": "%Y"}.get(precision, "%Y-%m-%d")
+    return f"{row[S.DATE]:{fmt}}"
+
+
+def statement_detail(row: pd.Series) -> None:
+    """Everything known about one statement, all of it escaped: who, when, the full quote, context, source."""
+    who = ", ".join(escape_markdown(v) for v in (row.get(S.ROLE), row.get(S.COUNTRY)) if v)
+    st.markdown(f"**{escape_markdown(row[S.SPEAKER])}**" + (f" · {who}" if who else ""))
+    when = date_label(row)
+    if note := _PRECISION_NOTE.get(row.get(S.DATE_PRECISION)):
+        when += f" ({note})"
+    facts = [when] + [escape_markdown(v) for v in (row.get(S.TOPIC), row.get(S.LANGUAGE)) if v]
+    st.caption(" · ".join(facts) + f" · id {escape_markdown(row.get(S.ID, ''))}")
+    quote_card(row, show_speaker=False, header=False)
+    if row.get(S.CONTEXT):
+        st.caption("Occasion (a note by the collector, not part of the quote): " + escape_markdown(row[S.CONTEXT]))

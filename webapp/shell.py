@@ -107,6 +107,12 @@ def sidebar() -> View:
     return view
 
 
+def current_link() -> str:
+    """The URL that reopens this view: the page's address with every query parameter, in order."""
+    pairs = [(key, value) for key in st.query_params.keys() for value in st.query_params.get_all(key)]
+    return (st.context.url or "") + ("?" + urlencode(pairs) if pairs else "")
+
+
 def share_box() -> None:
     """The current view's URL, in a code block with a copy button.
 
@@ -117,15 +123,9 @@ def share_box() -> None:
     box = st.sidebar.expander("Share this view", icon=":material/link:", key=SHARE_OPEN_KEY, on_change="rerun")
     if not box.open:
         return
-    base = st.context.url or ""
-    pairs: list[tuple[str, str]] = []
-    for key in st.query_params.keys():
-        for value in st.query_params.get_all(key):
-            pairs.append((key, value))
-    url = base + ("?" + urlencode(pairs) if pairs else "")
     with box:
         st.caption("Copy this link (button at the right): it reopens this page with these settings.")
-        st.code(url, language=None, wrap_lines=True)
+        st.code(current_link(), language=None, wrap_lines=True)
         if added_uploads():
             st.caption("Uploaded data is not in the link: whoever opens it sees the bundled data.")
 

@@ -326,18 +326,25 @@ class UI:
 
     @staticmethod
     def dataframe_rows(frame_locator, max_rows: int = 50) -> list[list[str]]:
-        """The rendered rows of an st.dataframe (glide grid): read from its accessible grid cells."""
+        """The rendered rows of an st.dataframe (glide grid): read from its accessible grid cells.
+
+        A table whose rows can be picked has a row-marker column first, which has no cells; the
+        columns are counted from the first one with cells, so indices are the table's own columns.
+        """
         return frame_locator.evaluate(
             """(el, maxRows) => {
                  const rows = {};
+                 let first = Infinity;
                  for (const c of el.querySelectorAll('[data-testid^="glide-cell-"]')) {
                    const m = c.dataset.testid.match(/^glide-cell-(\\d+)-(\\d+)$/);
                    if (!m) continue;
                    const col = +m[1], row = +m[2];
                    if (row >= maxRows) continue;
                    (rows[row] = rows[row] || [])[col] = c.textContent;
+                   first = Math.min(first, col);
                  }
-                 return Object.keys(rows).map(Number).sort((a, b) => a - b).map(r => Array.from(rows[r], v => v ?? ''));
+                 return Object.keys(rows).map(Number).sort((a, b) => a - b)
+                   .map(r => Array.from(rows[r], v => v ?? '').slice(first));
                }""",
             max_rows,
         )
@@ -357,7 +364,9 @@ class UI:
 
     @staticmethod
     def dataframe_headers(frame_locator) -> list[str]:
-        return [t.strip() for t in frame_locator.locator('[role="columnheader"]').all_text_contents()]
+        """Column titles; a row-marker column (tables whose rows can be picked) has none and is left out."""
+        heads = [t.strip() for t in frame_locator.locator('[role="columnheader"]').all_text_contents()]
+        return heads[1:] if heads and not heads[0] else heads
 
     def share_url(self, page) -> str:
         """The link shown in the sidebar's "Share this view" box (opening the expander first)."""

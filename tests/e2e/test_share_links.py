@@ -269,3 +269,53 @@ def test_a_link_that_does_not_fit_the_data_says_so(ui, new_page):
     assert ui.metric(ui.sidebar(other), "Statements kept by the filters") == ui.metric(side, "Statements kept by the filters")
     page.watch.assert_clean()
     other.watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- one statement, picked
+def href(page) -> str:
+    """The address bar as the document has it (page.url can lag behind history.replaceState)."""
+    return page.evaluate("location.href")
+
+
+def statement_snapshot(ui, page) -> dict:
+    dialog = page.get_by_role("dialog")
+    return {
+        "lines": [
+            t.strip() for t in dialog.locator('[data-testid="stMarkdownContainer"]').all_inner_texts() if t.strip()
+        ],
+        "link": dialog.locator('[data-testid="stCode"]').inner_text().strip(),
+    }
+
+
+def test_explore_a_picked_statement_opens_and_its_link_reopens_it(ui, new_page):
+    page = new_page()
+    ui.goto(page, ui.url("explore", "topics=USMCA%2Ftrade"))
+    table = ui.main(page).locator('[data-testid="stDataFrame"]').last
+    table.scroll_into_view_if_needed()
+    second = ui.dataframe_rows_when(table, lambda r: len(r) >= 2 and all(x[2] == "USMCA/trade" for x in r))[1]
+    box = table.bounding_box()
+    # Glide draws on a canvas: tick the row marker (first column) of the second row; header and rows are 35 px.
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 + 17)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    ui.wait_for_app(page)
+    expect(dialog.get_by_text("Others who said something close")).to_be_visible()
+    snap = statement_snapshot(ui, page)
+    assert snap["lines"][0] == "Statement" and snap["lines"][1].startswith(f"{second[1]} · ")
+    assert second[3] in " ".join(snap["lines"])  # the quote of the row that was ticked
+    assert re.search(r"[?&]stmt=S\d+", href(page)) and "topics=USMCA%2Ftrade" in href(page)
+    same_link(href(page), snap["link"])
+    page.screenshot(path=ui.SCREENSHOT_DIR / "statement.png")
+    # A fresh browser opening that link sees the same statement and the same neighbours.
+    other = new_page()
+    other.goto(snap["link"])
+    expect(other.get_by_role("dialog")).to_be_visible(timeout=30_000)
+    ui.wait_for_app(other)
+    assert statement_snapshot(ui, other) == snap
+    # Closing it takes it out of the address, and the page stays usable.
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    ui.wait_for_app(page)
+    assert "stmt=" not in href(page) and "topics=USMCA%2Ftrade" in href(page)
+    for p in (page, other):
+        p.watch.assert_clean()
