@@ -64,6 +64,19 @@ def main() -> None:
             at.multiselect(key="speakers").set_value([]).run()
             unfiltered = (time.perf_counter() - t) * 1000
             rows.append((name, float(np.median(times)), unfiltered))
+            if name == "Explore":  # the same page with one statement opened (its dialog and neighbours)
+                at.query_params["stmt"] = "#1"
+                at.run()
+                assert any("Others who said something close" in m.value for m in at.markdown), "no statement opened"
+                times = []
+                for i in range(args.reps):
+                    t = time.perf_counter()
+                    at.multiselect(key="speakers").set_value(speakers[: 1 + (i % 2) * 2]).run()
+                    times.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                at.multiselect(key="speakers").set_value([]).run()
+                rows.append(("Explore, a statement opened", float(np.median(times)), (time.perf_counter() - t) * 1000))
+                at.query_params.pop("stmt")
         print(f"First load of the app at {args.n:,} statements (reads the CSV, maps the store): {first:.1f} s\n")
         print(f"| page (n={args.n:,}) | rerun after a speaker-filter change, median (ms) | rerun with no filter (ms) | target |")
         print("|---|---|---|---|")
