@@ -126,7 +126,8 @@ for name, up in list(current.items()):
     if res.problems:
         errors = len(res.errors)
         st.markdown(f"**Problems: {errors} error{'s' if errors != 1 else ''} (row skipped), {len(res.warnings)} warning{'s' if len(res.warnings) != 1 else ''} (row kept)**")
-        st.dataframe(problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}")
+        # A problem with the whole row names no column: a dash, not the word "None".
+        st.dataframe(problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}", placeholder="–")
         st.download_button(
             "Download the problems report (CSV)", safe_csv_bytes(problems_frame(res.problems)),
             file_name=f"{Path(name).stem}-problems.csv", mime="text/csv", key=f"dl_problems_{name}", icon=":material/download:",
