@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
-from webapp import links
+from webapp import links, statement
 from webapp import params as P
 from webapp.render import quote_card, statements_table
 from webapp.shell import empty_guard, notice
@@ -28,7 +30,7 @@ if not empty_guard(view):
     st.subheader("Similarity to a phrase over time")
     text = st.text_area(
         "Phrases, one per line", value=DEFAULT_PHRASES, key=P.PHRASES, bind="query-params", height=80,
-        help="Each phrase gets its own chart. Dots are statements; lines are each speaker's one-year rolling average.",
+        help="Each phrase gets its own chart. Dots are statements (click one to open it); lines are each speaker's one-year rolling average.",
     )
     phrases = [p.strip() for p in text.splitlines() if p.strip()][:5]
     # A chart with hundreds of speakers is unreadable: show the most active ones unless the sidebar picks speakers.
@@ -42,10 +44,17 @@ if not empty_guard(view):
             st.warning(msg)
             break
         timeline = A.phrase_timeline(frame, vectors, qvec, mask=tl_mask)
-        st.plotly_chart(F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase), width="stretch", key=f"tl_{phrase}")
+        # Clicking a dot opens its statement (customdata carries the timeline row).
+        key = statement.picker_key(f"tl_{phrase}")
+        st.plotly_chart(
+            F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase), width="stretch", key=key,
+            on_select=partial(statement.pick_point, key, view.dataset.frame, view.rows), selection_mode="points",
+        )
         with st.expander(f"Closest statements to “{phrase}”, year by year"):
             best = A.closest_over_time(timeline, per_window=2)
-            statements_table(best, score=True, key=f"best_{phrase}")
+            key = statement.picker_key(f"best_{phrase}")
+            pick = partial(statement.pick_row, key, view.dataset.frame, view.rows[best["row"].to_numpy()])
+            statements_table(best, score=True, key=key, on_select=pick)
 
     st.subheader("Drift: how a speaker's statements move")
     st.caption("Each bar compares a speaker's average statement in one period with the previous period that has statements. Low bars mark the biggest shifts, flagged in red.")
@@ -83,3 +92,5 @@ if not empty_guard(view):
                 hide_index=True, width="stretch",
                 column_config={"representative": st.column_config.TextColumn("Most typical statement", width="large")},
             )
+
+statement.show_linked(view)

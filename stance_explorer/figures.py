@@ -118,7 +118,10 @@ def timeline_figure(
     phrase: str = "",
     max_points_per_speaker: int = 400,
 ) -> go.Figure:
-    """Each statement's similarity to a phrase over time, one colour per speaker, with a smoothed line."""
+    """Each statement's similarity to a phrase over time, one colour per speaker, with a smoothed line.
+
+    ``timeline`` is ``analysis.phrase_timeline``'s output; each point carries its ``row`` in customdata.
+    """
     fig = go.Figure()
     for i, (speaker, g) in enumerate(timeline.groupby(S.SPEAKER, sort=True)):
         color = PALETTE[i % len(PALETTE)]
@@ -132,8 +135,9 @@ def timeline_figure(
                 name=html.escape(str(speaker)),
                 legendgroup=str(speaker),
                 marker=dict(color=color, size=8, opacity=0.75),
-                customdata=np.array(statement_label(g), dtype=object),
-                hovertemplate="%{customdata}<br>similarity %{y:.3f}<extra></extra>",
+                # [hover label, timeline row]: the row lets a clicked point name its statement.
+                customdata=np.column_stack([np.array(statement_label(g), dtype=object), g["row"].to_numpy(dtype=object)]),
+                hovertemplate="%{customdata[0]}<br>similarity %{y:.3f}<extra></extra>",
             )
         )
         if smoothed is not None:

@@ -31,7 +31,7 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     at = open_page(TRACKER)
     assert at.text_area(key="phrases").value == "USMCA irrelevant\nshortcomings"
     charts = plotly_charts(at)
-    assert set(charts) == {"tl_USMCA irrelevant", "tl_shortcomings", "drift"}
+    assert set(charts) == {"tl_USMCA irrelevant_0", "tl_shortcomings_0", "drift"}  # _0: see webapp.statement.picker_key
     assert texts(at.subheader) == ["Similarity to a phrase over time", "Drift: how a speaker's statements move"]
     labels = [e.label for e in at.main.expander]
     assert "Closest statements to “USMCA irrelevant”, year by year" in labels
@@ -41,7 +41,7 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     frame = bundled_frame()
     per_speaker = frame["speaker"].value_counts()
     limit = [c.value for c in at.main.caption if c.value.startswith("Charts show the ")]
-    for key in ("tl_USMCA irrelevant", "tl_shortcomings"):
+    for key in ("tl_USMCA irrelevant_0", "tl_shortcomings_0"):
         dots = {t["name"]: len(t["x"]) for t in charts[key]["data"] if t.get("mode") == "markers"}
         assert dots == {s: per_speaker[s] for s in dots}
         if limit:
@@ -88,7 +88,7 @@ def test_query_params_set_the_phrases():
     at = open_page(TRACKER, {"phrases": "tariffs on steel\nfentanyl at the border\n\n"})
     assert at.text_area(key="phrases").value == "tariffs on steel\nfentanyl at the border\n\n"
     charts = plotly_charts(at)
-    assert {k for k in charts if k.startswith("tl_")} == {"tl_tariffs on steel", "tl_fentanyl at the border"}
+    assert {k for k in charts if k.startswith("tl_")} == {"tl_tariffs on steel_0", "tl_fentanyl at the border_0"}
     assert "Closest statements to “fentanyl at the border”, year by year" in [e.label for e in at.main.expander]
 
 
@@ -96,7 +96,7 @@ def test_changing_the_phrase_in_the_box():
     at = open_page(TRACKER)
     at.text_area(key="phrases").input("critical minerals").run()
     assert not at.exception
-    assert {k for k in plotly_charts(at) if k.startswith("tl_")} == {"tl_critical minerals"}
+    assert {k for k in plotly_charts(at) if k.startswith("tl_")} == {"tl_critical minerals_0"}
 
 
 def test_drift_query_params_and_too_few_periods():
@@ -121,3 +121,15 @@ def test_drift_for_another_speaker_topic_and_window():
     assert all(re.fullmatch(r"\d{4}-?Q[1-4]", w) for w in periods["window"])
     for a, b, sim in shifts(at):
         assert a < b and 0 <= sim <= 1
+
+
+def test_a_statement_link_opens_it_on_the_tracker_too():
+    at = open_page(TRACKER, {"stmt": "S190", "speakers": ["Donald Trump", "Jamieson Greer"]})
+    assert not at.exception
+    body = [m.value for m in at.markdown]
+    assert "**Donald Trump** · President of the United States, United States" in body
+    assert "**Others who said something close**" in body
+    assert any("among the 65 statements the filters keep" in c.value for c in at.caption)
+    # The timeline stays, and its points carry the rows a click opens.
+    charts = plotly_charts(at)
+    assert {"tl_USMCA irrelevant_0", "tl_shortcomings_0"} <= set(charts)

@@ -150,10 +150,12 @@ def test_timeline_figure_points_per_speaker_and_smoothed_lines(hostile):
     carney = next(t for t in markers if t.name == "Mark Carney")
     assert len(carney.y) == 2
     assert len(lines) == 1  # only Carney has two dates to draw a line through
-    for hover in carney.customdata:
+    for hover, row in carney.customdata:
         assert "Mark Carney" in hover
-    assert any("2026-01-13" in h and "protect Canadian workers" in h for h in carney.customdata)
-    assert all(len(h) < 700 for t in markers for h in t.customdata)
+        assert tl.loc[tl["row"] == row, S.SPEAKER].item() == "Mark Carney"  # a clicked point names its statement
+    assert any("2026-01-13" in h and "protect Canadian workers" in h for h, _ in carney.customdata)
+    assert all(len(h) < 700 for t in markers for h, _ in t.customdata)
+    assert sorted(r for t in markers for _, r in t.customdata) == sorted(tl["row"])
     assert "&lt;script&gt;" in fig.layout.title.text
     assert_escaped(fig)
 

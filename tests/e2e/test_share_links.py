@@ -315,7 +315,34 @@ def test_explore_a_picked_statement_opens_and_its_link_reopens_it(ui, new_page):
     # Closing it takes it out of the address, and the page stays usable.
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
+    # The dialog hides at once; the rerun that takes the statement out of the address follows.
+    page.wait_for_function("() => !location.href.includes('stmt=')", timeout=30_000)
     ui.wait_for_app(page)
-    assert "stmt=" not in href(page) and "topics=USMCA%2Ftrade" in href(page)
+    assert "topics=USMCA%2Ftrade" in href(page)
     for p in (page, other):
         p.watch.assert_clean()
+
+
+def test_tracker_a_clicked_point_opens_its_statement(ui, new_page):
+    page = new_page()
+    ui.goto(page, ui.url("tracker", "speakers=Jamieson+Greer"))
+    chart = ui.main(page).locator('[data-testid="stPlotlyChart"]').first
+    points = chart.locator(".scatterlayer .trace .points path")
+    expect(points.first).to_be_visible(timeout=30_000)
+    assert points.count() == 12  # Greer's twelve statements
+    # Points are drawn in timeline order, so the first is Greer's earliest statement.
+    points.first.scroll_into_view_if_needed()
+    box = points.first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    ui.wait_for_app(page)
+    snap = statement_snapshot(ui, page)
+    assert snap["lines"][1].startswith("Jamieson Greer · ")
+    assert re.search(r"[?&]stmt=S\d+", href(page)) and "/tracker" in href(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    page.wait_for_function("() => !location.href.includes('stmt=')", timeout=30_000)
+    ui.wait_for_app(page)
+    assert "speakers=Jamieson+Greer" in href(page)
+    page.watch.assert_clean()
