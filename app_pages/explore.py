@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from stance_explorer.export import safe_csv_bytes, statements_for_export
 from webapp import links, statement
 from webapp import params as P
 from webapp.render import statements_table
@@ -15,6 +17,16 @@ from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
 
 MAX_TABLE_ROWS = 5000
+
+
+def download(frame: pd.DataFrame, file_name: str, label: str) -> None:
+    """A formula-safe CSV of these statements with every column, built only when clicked."""
+    st.download_button(
+        label, data=lambda: safe_csv_bytes(statements_for_export(frame)), file_name=file_name, mime="text/csv",
+        icon=":material/download:", on_click="ignore",
+        help="Every column, sources included. Cells that start with =, +, - or @ get a leading apostrophe, "
+        "so spreadsheets show them as text instead of running them as formulas.",
+    )
 
 view = current_view()
 st.title("Who says what, and how has it changed?")
@@ -52,6 +64,7 @@ if not empty_guard(view):
             key = statement.picker_key("search_results")
             pick = partial(statement.pick_row, key, view.dataset.frame, view.rows[hits["row"].to_numpy()])
             statements_table(hits, score=True, key=key, on_select=pick)
+            download(hits.drop(columns="row"), "search_results.csv", f"Download these {len(hits)} results (CSV)")
 
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
@@ -90,5 +103,6 @@ if not empty_guard(view):
     key = statement.picker_key("all_statements")
     pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset.frame.index.get_indexer(shown.index))
     statements_table(shown, height=520, key=key, on_select=pick)
+    download(frame, "statements.csv", f"Download the {len(frame):,} statements the filters keep (CSV)")
 
 statement.show_linked(view)

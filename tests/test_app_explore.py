@@ -189,3 +189,9 @@ def test_a_link_to_a_statement_this_data_lacks_says_so():
     assert "Statement: “S999” is not in this dataset, so it was not opened." in notes
     assert "stmt" not in at.query_params
     assert "**Others who said something close**" not in [m.value for m in at.markdown]
+
+
+def test_the_statements_the_filters_keep_can_be_downloaded():
+    at = open_page(params={"speakers": ["Jamieson Greer"]})
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the 12 statements the filters keep (CSV)" in labels

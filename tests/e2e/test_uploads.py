@@ -278,6 +278,18 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     shown = {r[4] for r in ui.dataframe_rows_when(results, lambda r: any(x[4] == "<script>alert(1)</script>" for x in r))}
     assert "<script>alert(1)</script>" in shown
     assert_inert(page)
+    # The grid's own CSV export writes cells verbatim, so it is switched off; Explore's download
+    # of the statements the filters keep is formula-safe.
+    results.hover()
+    expect(page.get_by_role("button", name="Search", exact=True).first).to_be_visible()  # the grid toolbar is up
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    with page.expect_download() as info:
+        ui.main(page).get_by_role("button", name=f"Download the {len(HOSTILE)} statements the filters keep (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
+    assert len(rows) == len(HOSTILE) and {r["speaker"] for r in rows} == {INJECTOR}
+    for f in FORMULAS:
+        assert "'" + f in {r["text"] for r in rows}
+    assert all(not r[c].startswith(("=", "+", "-", "@")) for r in rows for c in r if r[c])
 
     # Heatmaps, statement mode, on the injected statements only; hover across the matrix.
     ui.open_page(page, "heatmaps")
