@@ -70,6 +70,18 @@ if not empty_guard(view):
             right.caption("Cosine similarity between each speaker's average statement on the topic. Higher means they talk about it in more similar terms, which is not the same as agreeing.")
             right.dataframe(sim.round(3), width="stretch")
 
+            # The same comparison year by year: do they converge or drift apart?
+            over_time = A.pair_similarity_over_time(frame, vectors, speakers=present, topic=topic)
+            if over_time.empty:
+                st.info("No year in which two of these speakers both spoke on this topic, so there is nothing to follow over time.")
+            else:
+                st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="cmp_time")
+                st.caption(
+                    "Each point compares two speakers' average statements on the topic in one year in which both "
+                    "spoke; years where either was silent are left out. A rising line means they came to talk "
+                    "about it in more similar terms."
+                )
+
             closest, farthest, cap = A.extreme_pairs(frame, vectors, speakers=present, topic=topic, k=3)
             if cap:
                 st.caption(cap)

@@ -62,6 +62,9 @@ def run_analyses(n: int, reps: int) -> dict[str, float]:
         "statement x statement (capped 400)": _median_ms(statement_matrix, reps),
         "closest/farthest pairs (2 speakers)": _median_ms(lambda: A.extreme_pairs(frame, vectors, speakers=top_speakers[:2], topic=topic), reps),
         "phrase timeline + smoothing + best": _median_ms(timeline, reps),
+        "speakers year by year (4 speakers, topic)": _median_ms(
+            lambda: A.pair_similarity_over_time(frame, vectors, speakers=top_speakers[:4], topic=topic), reps
+        ),
         "drift (top speaker, topic)": _median_ms(lambda: A.drift(frame, vectors, speaker=top_speakers[0], topic=topic), reps),
         "search top-10 (in memory)": _median_ms(lambda: A.nearest(frame, vectors, query, k=10), reps),
         "opened statement: 5+5 neighbours (filtered)": _median_ms(

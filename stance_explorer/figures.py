@@ -155,6 +155,29 @@ def timeline_figure(
     return _layout(fig, title, height=460)
 
 
+def pair_similarity_figure(pairs: pd.DataFrame, *, topic: str | None = None) -> go.Figure:
+    """One line per pair of speakers: their similarity in each window where both spoke."""
+    fig = go.Figure()
+    for i, ((a, b), g) in enumerate(pairs.groupby(["speaker_a", "speaker_b"], sort=False)):
+        name = f"{html.escape(str(a))} · {html.escape(str(b))}"
+        hover = [
+            f"<b>{name}</b>, {html.escape(str(w))}<br>cosine {s:.3f} ({na} and {nb} statements)"
+            for w, s, na, nb in zip(g["window"], g["similarity"], g["count_a"], g["count_b"])
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=g["start"], y=g["similarity"], mode="lines+markers", name=name,
+                line=dict(color=PALETTE[i % len(PALETTE)], width=2), marker=dict(size=9),
+                customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title="similarity (cosine)", range=[-0.1, 1])
+    fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")  # one tick per year, not per month
+    title = "How alike they sounded, year by year" + (f" on {html.escape(topic)}" if topic else "")
+    fig = _layout(fig, title, height=360)
+    fig.update_layout(showlegend=True)  # name the pair even when there is only one
+    return fig
+
 def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None) -> go.Figure:
     """Similarity between consecutive windows of one speaker; flagged shifts in red."""
     d = drift_frame.dropna(subset=["similarity_to_previous"])

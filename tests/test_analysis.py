@@ -335,6 +335,28 @@ def test_drift_flags_the_switch():
     assert A.drift(frame, vecs, speaker="Nobody").empty
 
 
+def test_pair_similarity_over_time_shows_two_speakers_converging():
+    # Ann keeps stance A; Bob moves from stance B (2018) halfway (2019) to Ann's (2020).
+    rows = [
+        {"speaker": "Ann", "date": "2018-03-01"}, {"speaker": "Ann", "date": "2019-03-01"},
+        {"speaker": "Ann", "date": "2020-03-01"}, {"speaker": "Ann", "date": "2021-03-01"},
+        {"speaker": "Bob", "date": "2018-05-01"}, {"speaker": "Bob", "date": "2018-09-01"},
+        {"speaker": "Bob", "date": "2019-05-01"}, {"speaker": "Bob", "date": "2020-05-01"},
+        {"speaker": "Cy", "date": "2020-01-01"},
+        {"speaker": "Bob", "date": "2021-01-01", "topic": "energy"},
+    ]
+    a, b = unit(1, 0), unit(0, 1)
+    vecs = np.stack([a, a, a, a, b, b, unit(1, 1), a, b, b])
+    out = A.pair_similarity_over_time(frame_of(rows), vecs, speakers=["Ann", "Bob", "Cy"], topic="trade")
+    ab = out[(out["speaker_a"] == "Ann") & (out["speaker_b"] == "Bob")]
+    assert ab["window"].tolist() == ["2018", "2019", "2020"]  # 2021: Bob spoke only on energy
+    np.testing.assert_allclose(ab["similarity"], [0, R, 1], atol=1e-6)
+    assert ab["count_b"].tolist() == [2, 1, 1] and ab["count_a"].tolist() == [1, 1, 1]
+    # Cy spoke only in 2020: one point with each of the others, none for the years Cy was silent.
+    assert out.loc[out["speaker_b"] == "Cy", ["speaker_a", "window"]].values.tolist() == [["Ann", "2020"], ["Bob", "2020"]]
+    np.testing.assert_allclose(out.loc[out["speaker_b"] == "Cy", "similarity"], [0, 0], atol=1e-6)
+    assert A.pair_similarity_over_time(frame_of(rows), vecs, speakers=["Nobody", "Else"]).empty
+
 def test_drift_on_one_topic_only():
     frame = frame_of(
         [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apptest_helpers import COMPARE, bundled_frame, card_heads, open_page, quote_text, texts, unescape
+from apptest_helpers import COMPARE, bundled_frame, card_heads, open_page, plotly_charts, quote_text, texts, unescape
 
 PAIR_TITLES = ["Closest pairs of statements", "Farthest pairs of statements"]
 
@@ -139,3 +139,37 @@ def test_sidebar_filters_narrow_the_comparison():
     expect = expect[expect["date"] >= "2025-01-01"]
     assert unescape(col.caption[0].value).startswith(f"{len(expect)} statements, 2025-")
     assert all(h["date"] >= "2025-01-01" for h in card_heads(at))
+
+
+def test_how_alike_they_sounded_is_followed_year_by_year():
+    who = ["Donald Trump", "Justin Trudeau", "Claudia Sheinbaum"]
+    at = open_page(COMPARE, {"topic": "USMCA/trade", "who": who})
+    chart = plotly_charts(at)["cmp_time"]
+    frame = bundled_frame()
+    on_topic = frame[frame["topic"] == "USMCA/trade"]
+    per_year = on_topic.groupby([on_topic["speaker"], on_topic["date"].dt.year]).size()
+    traces = {t["name"]: t for t in chart["data"]}
+    expected = {}
+    for i, a in enumerate(who):
+        for b in who[i + 1 :]:
+            both = sorted(set(per_year[a].index) & set(per_year[b].index))  # years in which both spoke
+            if both:
+                expected[f"{a} · {b}"] = both
+    assert set(traces) == set(expected)
+    for name, years in expected.items():
+        t = traces[name]
+        assert [x[:4] for x in t["x"]] == [str(y) for y in years]
+        a, b = name.split(" · ")
+        for hover, year in zip(t["customdata"], years):
+            assert f", {year}<br>cosine " in hover
+            assert hover.endswith(f"({per_year[a][year]} and {per_year[b][year]} statements)")
+    assert "2018" in [x[:4] for x in traces["Donald Trump · Justin Trudeau"]["x"]]  # the NAFTA renegotiation
+
+
+def test_speakers_who_never_spoke_in_the_same_year_get_a_notice():
+    frame = bundled_frame()
+    years = {s: set(frame[(frame["speaker"] == s) & (frame["topic"] == "USMCA/trade")]["date"].dt.year) for s in ("Justin Trudeau", "Claudia Sheinbaum")}
+    assert years["Justin Trudeau"] and years["Claudia Sheinbaum"] and not years["Justin Trudeau"] & years["Claudia Sheinbaum"]
+    at = open_page(COMPARE, {"topic": "USMCA/trade", "who": ["Justin Trudeau", "Claudia Sheinbaum"]})
+    assert "cmp_time" not in plotly_charts(at)
+    assert any(i.value.startswith("No year in which two of these speakers both spoke") for i in at.main.info)

@@ -172,6 +172,16 @@ def test_timeline_figure_thins_huge_speakers_keeping_best_points():
     assert min(trace.y) >= np.linspace(0, 1, n)[-10] - 1e-9
 
 
+def test_pair_similarity_figure_one_line_per_pair_with_escaped_hover(hostile):
+    frame, vecs = hostile
+    frame.loc[3, S.DATE] = pd.Timestamp("2025-03-05")  # all three speak in 2025
+    pairs = A.pair_similarity_over_time(frame, vecs, speakers=[SCRIPT, "Mark Carney", IMG])
+    fig = F.pair_similarity_figure(pairs, topic=SCRIPT)
+    assert len(fig.data) == 3  # three pairs, each with 2025 in common
+    assert all(t.mode == "lines+markers" and len(t.y) == 1 for t in fig.data)
+    assert any("Mark Carney" in t.name and "cosine" in t.customdata[0] for t in fig.data)
+    assert_escaped(fig)
+
 # ---------------------------------------------------------------------------- drift and counts
 def test_drift_figure_bars_flag_colours_and_escaping():
     dates = ["2017-03-01", "2018-03-01", "2025-03-01", "2026-03-01"]
