@@ -136,12 +136,49 @@ def cmd_similar(args) -> int:
         if unknown:
             print(f"No statements by {', '.join(unknown)} in {res.file}.", file=sys.stderr)
     mask = filter_mask(frame, speakers=speakers, topics=[args.topic] if args.topic else None)
-    top = nearest(frame, vectors, query, k=args.top, mask=mask)
+    _print_hits(nearest(frame, vectors, query, k=args.top, mask=mask))
+    return EXIT_OK
+
+
+def _print_hits(top) -> None:
     for _, row in top.iterrows():
         partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
         print(f"{row['score']:.3f}  {row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}")
         if row[S.SOURCE_URL]:
             print(f"       {row[S.SOURCE_URL]}")
+
+
+def cmd_like(args) -> int:
+    """Who else said something close to one statement, and when its speaker did: the app's dialog."""
+    from stance_explorer.analysis import statement_neighbours
+    from stance_explorer.dataset import embed_frame, find_statement, vectors_from_store
+    from stance_explorer.store import EmbeddingStore
+
+    res = read_statements(args.data)
+    if res.unreadable:
+        for p in res.problems:
+            print(p, file=sys.stderr)
+        return EXIT_UNREADABLE
+    frame = res.frame
+    pos = find_statement(frame, args.id)
+    if pos is None:
+        print(f"No single statement with id {args.id!r} in {res.file}.", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    # Stored vectors first: for data the store already holds, nothing is encoded (no torch).
+    encoder = _encoder(args)  # loads nothing until it encodes
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, found = vectors_from_store(frame, store)
+    if not found.all():
+        vectors, report = embed_frame(frame, store, encoder)
+        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    row = frame.iloc[pos]
+    partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
+    print(f"{row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}")
+    others, same = statement_neighbours(frame, vectors, pos, k=args.top)
+    print(f"\nOthers who said something close ({len(others)}):")
+    _print_hits(others)
+    print(f"\n{row[S.SPEAKER]}, at other times ({len(same)}):")
+    _print_hits(same)
     return EXIT_OK
 
 
@@ -181,6 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10)
     model_opts(p)
     p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("like", help="print who else said something close to one statement, and when its speaker did")
+    p.add_argument("id", help="the statement's id (e.g. S190)")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    p.add_argument("--top", type=int, default=5)
+    model_opts(p)
+    p.set_defaults(func=cmd_like)
     return parser
 
 

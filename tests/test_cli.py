@@ -193,3 +193,35 @@ def test_similar_shortcomings_finds_all_of_greers_shortcomings_statements(store_
     assert code == 0, err
     top = results(out)
     assert sorted(f[3] for f in top if f[1] == "Jamieson Greer" and "shortcomings" in f[3]) == sorted(greer[S.TEXT])
+
+
+def test_like_lists_who_else_said_something_close_from_stored_vectors(store_copy):
+    # Run in a child that reports whether torch was imported: stored vectors need no model.
+    code = (
+        "import sys; from stance_explorer.cli import main; "
+        f"rc = main(['like', 'S190', '--top', '4', '--store', {str(store_copy)!r}]); "
+        "print('TORCH', 'torch' in sys.modules); sys.exit(rc)"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    head, others_part, same_part = proc.stdout.split("\n\n")
+    assert head == "Donald Trump  2026-01-29  “irrelevant” (partial quote)"
+    assert others_part.startswith("Others who said something close (4):")
+    assert same_part.startswith("Donald Trump, at other times (4):")
+    others, same = results(others_part), results(same_part)
+    assert len(others) == 4 and all(speaker != "Donald Trump" for _, speaker, _, _ in others)
+    assert len(same) == 4 and all(speaker == "Donald Trump" for _, speaker, _, _ in same)
+    for hits in (others, same):
+        assert [s for s, *_ in hits] == sorted((s for s, *_ in hits), reverse=True)
+    assert "Jamieson Greer" in {speaker for _, speaker, _, _ in others}  # "shortcomings", on the same review
+    assert "irrelevant" not in {quote for *_, quote in same}  # the statement itself is not its own neighbour
+    assert "TORCH False" in proc.stdout
+    assert "embedded" not in proc.stderr
+
+
+def test_like_an_unknown_id_says_so(store_copy):
+    proc = cli("like", "S999", "--store", str(store_copy))
+    assert proc.returncode == 1
+    assert "No single statement with id 'S999' in statements.csv." in proc.stderr
+    assert proc.stdout == ""
