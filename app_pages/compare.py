@@ -10,7 +10,7 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from webapp import links
 from webapp import params as P
-from webapp.render import quote_card
+from webapp.render import language_caveat, quote_card
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
 
@@ -69,6 +69,8 @@ if not empty_guard(view):
             left.plotly_chart(F.heatmap_figure(sim, title=f"Speaker × speaker on {topic}", zmin=0, zmax=1), width="stretch", key="cmp_heat")
             right.caption("Cosine similarity between each speaker's average statement on the topic. Higher means they talk about it in more similar terms, which is not the same as agreeing.")
             right.dataframe(sim.round(3), width="stretch")
+            with right:
+                language_caveat(on_topic[on_topic[S.SPEAKER].isin(present)], view.dataset.model_id)
 
             # The same comparison year by year: do they converge or drift apart?
             over_time = A.pair_similarity_over_time(frame, vectors, speakers=present, topic=topic)

@@ -12,7 +12,7 @@ from stance_explorer import schema as S
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from webapp import links, statement
 from webapp import params as P
-from webapp.render import statements_table
+from webapp.render import language_caveat, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
 
@@ -65,6 +65,7 @@ if not empty_guard(view):
             pick = partial(statement.pick_row, key, view.dataset.frame, view.rows[hits["row"].to_numpy()])
             statements_table(hits, score=True, key=key, on_select=pick)
             download(hits.drop(columns="row"), "search_results.csv", f"Download these {len(hits)} results (CSV)")
+            language_caveat(view.frame, view.dataset.model_id)
 
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).

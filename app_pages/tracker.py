@@ -11,7 +11,7 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from webapp import links, statement
 from webapp import params as P
-from webapp.render import quote_card, statements_table
+from webapp.render import language_caveat, quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
 
@@ -38,6 +38,7 @@ if not empty_guard(view):
     tl_mask = frame[S.SPEAKER].isin(shown).to_numpy()
     if len(shown) < frame[S.SPEAKER].nunique():
         st.caption(f"Charts show the {len(shown)} speakers with the most statements; pick speakers in the sidebar to see others.")
+    language_caveat(frame[tl_mask], view.dataset.model_id)
     for phrase in phrases:
         qvec, msg = encode_phrase(phrase)
         if msg:

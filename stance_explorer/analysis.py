@@ -466,6 +466,16 @@ def pair_similarity_over_time(
                     out.append((labels[w], starts[w], a, speakers[j], float(cents[ga] @ cents[gb]), int(counts[ga]), int(counts[gb])))
     return pd.DataFrame(out, columns=cols)
 
+def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:
+    """Statements per language code other than ``language`` (empty codes are unknown, not counted).
+
+    An English-only model scores a statement in another language low against English text
+    whatever it says, so pages use this to say when a comparison mixes languages.
+    """
+    codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower()
+    codes = codes[(codes != "") & (codes != language)]
+    return codes.value_counts()
+
 def newest_first(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Rows by date, newest first (stable), at most ``limit`` of them; argsort on int64 dates is fast."""
     order = np.argsort(-frame[S.DATE].to_numpy().astype("datetime64[ns]").astype(np.int64), kind="stable")

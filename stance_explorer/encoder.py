@@ -16,6 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+#: Models trained on English text only: other languages land far from English whatever they say.
+ENGLISH_ONLY_MODELS = (DEFAULT_MODEL,)
 DEFAULT_DIM = 384
 #: Environment variable that picks another sentence-transformers model (a name or a local path).
 MODEL_ENV = "STANCE_EXPLORER_MODEL"
@@ -185,3 +187,8 @@ class SentenceTransformerEncoder:
             if progress is not None:
                 progress(done, total)
         return out
+
+
+def reads_only_english(model_id: str) -> bool:
+    """Whether vectors with this model id come from an English-only model (any backend of it)."""
+    return model_id.split("/")[-1].startswith(ENGLISH_ONLY_MODELS)

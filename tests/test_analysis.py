@@ -406,3 +406,18 @@ def test_counts_by_most_first():
     frame = frame_of([{"speaker": "Ann"}, {"speaker": "Bob"}, {"speaker": "Bob"}])
     c = A.counts_by(frame, S.SPEAKER)
     assert c[S.SPEAKER].tolist() == ["Bob", "Ann"] and c["statements"].tolist() == [2, 1]
+
+
+def test_other_languages_counts_codes_that_are_not_the_model_s():
+    frame = frame_of([{"speaker": "A", "language": lang} for lang in ["en", "es", "ES ", "", "fr", "en"]])
+    assert A.other_languages(frame).to_dict() == {"es": 2, "fr": 1}
+    assert A.other_languages(frame, "es").to_dict() == {"en": 2, "fr": 1}
+
+
+def test_only_the_english_model_is_flagged_english_only():
+    from stance_explorer.encoder import reads_only_english
+
+    assert reads_only_english("all-MiniLM-L6-v2@gt-0.1.0")
+    assert reads_only_english("all-MiniLM-L6-v2@gt-0.1.0+fp16")
+    assert reads_only_english("sentence-transformers/all-MiniLM-L6-v2")
+    assert not reads_only_english("paraphrase-multilingual-MiniLM-L12-v2")

@@ -173,3 +173,15 @@ def test_speakers_who_never_spoke_in_the_same_year_get_a_notice():
     at = open_page(COMPARE, {"topic": "USMCA/trade", "who": ["Justin Trudeau", "Claudia Sheinbaum"]})
     assert "cmp_time" not in plotly_charts(at)
     assert any(i.value.startswith("No year in which two of these speakers both spoke") for i in at.main.info)
+
+
+def test_a_comparison_that_mixes_languages_says_so():
+    who = ["Donald Trump", "Marcelo Ebrard"]
+    at = open_page(COMPARE, {"topic": "USMCA/trade", "who": who})
+    frame = bundled_frame()
+    spanish = int(((frame["topic"] == "USMCA/trade") & frame["speaker"].isin(who) & (frame["language"] == "es")).sum())
+    assert spanish > 0
+    notes = [unescape(c.value) for c in at.main.caption if "not in English" in c.value]
+    assert notes == [f":material/translate: {spanish} of these statements are not in English (es: {spanish}). The model reads English, so they score low against English text whatever they say; the sidebar's Language filter compares like with like."]
+    english_only = open_page(COMPARE, {"topic": "USMCA/trade", "who": who, "lang": ["en"]})
+    assert not [c for c in english_only.main.caption if "not in English" in c.value]

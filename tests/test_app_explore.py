@@ -195,3 +195,20 @@ def test_the_statements_the_filters_keep_can_be_downloaded():
     at = open_page(params={"speakers": ["Jamieson Greer"]})
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the 12 statements the filters keep (CSV)" in labels
+
+
+def test_an_opened_statement_in_spanish_warns_that_the_model_reads_english():
+    spanish = open_page(params={"stmt": "S197"})  # Sheinbaum: "No estamos cediendo nada a nadie"
+    assert any("This statement is in es. The model reads English" in unescape(c.value) for c in spanish.caption)
+    english = open_page(params={"stmt": "S190"})
+    assert not any("The model reads English" in c.value for c in english.caption)
+
+
+@pytest.mark.model
+def test_search_says_when_other_languages_are_among_the_statements():
+    at = open_page(params={"q": QUERY})
+    notes = [unescape(c.value) for c in at.main.caption if "not in English" in c.value]
+    n_es = int((bundled_frame()["language"] == "es").sum())
+    assert len(notes) == 1 and notes[0].startswith(f":material/translate: {n_es} of these statements are not in English (es: {n_es}).")
+    english_only = open_page(params={"q": QUERY, "lang": ["en"]})
+    assert not [c for c in english_only.main.caption if "not in English" in c.value]

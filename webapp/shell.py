@@ -33,6 +33,11 @@ sentence.
 all-MiniLM-L6-v2. *Similarity* is the cosine between two vectors: how alike two texts are in
 wording and subject, from about 0 (unrelated) to 1 (the same). It is **not agreement**: "the deal
 is great" and "the deal is terrible" are similar because they talk about the same thing.
+
+**Languages.** The model reads English. A statement in another language scores low against
+English ones whatever it says: in the bundled data, two statements on the same topic average 0.26
+when both are English and 0.09 when one is Spanish (8 of the 199 are). Pages say when a comparison
+mixes languages; the Language filter compares like with like.
 """
 
 

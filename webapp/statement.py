@@ -14,6 +14,7 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer.dataset import find_statement, statement_ref
+from stance_explorer.encoder import reads_only_english
 from webapp import links
 from webapp import params as P
 from webapp.render import quote_card, statement_detail
@@ -68,6 +69,12 @@ def _dialog(view: View, pos: int) -> None:
     ds = view.dataset
     row = ds.frame.iloc[pos]
     statement_detail(row)
+    lang = str(row.get(S.LANGUAGE) or "").strip().lower()
+    if lang and lang != "en" and reads_only_english(ds.model_id):
+        st.caption(
+            f":material/translate: This statement is in {escape_markdown(lang)}. The model reads English, so it scores low "
+            "against English statements whatever it says, and its closest statements lean to its own language."
+        )
     if not ds.has_vector[pos]:
         st.info("This statement has no vector yet, so nothing close to it can be found. Add it on the Data page.")
     else:
