@@ -112,16 +112,24 @@ def cmd_embed(args) -> int:
     return status
 
 
+def _read_data(path: Path) -> ReadResult | None:
+    """The statements of ``--data``, or None after printing why the file cannot be used."""
+    res = read_statements(path)
+    if res.unreadable:
+        for p in res.problems:
+            print(p, file=sys.stderr)
+        return None
+    return res
+
+
 def cmd_similar(args) -> int:
     from stance_explorer.analysis import filter_mask, nearest
     from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
     from stance_explorer.store import EmbeddingStore
 
-    res = read_statements(args.data)
-    if res.unreadable:
-        for p in res.problems:
-            print(p, file=sys.stderr)
+    res = _read_data(args.data)
+    if res is None:
         return EXIT_UNREADABLE
     frame = res.frame
     encoder = _encoder(args)
@@ -140,10 +148,14 @@ def cmd_similar(args) -> int:
     return EXIT_OK
 
 
+def _statement_line(row) -> str:
+    partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
+    return f"{row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}"
+
+
 def _print_hits(top) -> None:
     for _, row in top.iterrows():
-        partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
-        print(f"{row['score']:.3f}  {row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}")
+        print(f"{row['score']:.3f}  {_statement_line(row)}")
         if row[S.SOURCE_URL]:
             print(f"       {row[S.SOURCE_URL]}")
 
@@ -154,10 +166,8 @@ def cmd_like(args) -> int:
     from stance_explorer.dataset import embed_frame, find_statement, vectors_from_store
     from stance_explorer.store import EmbeddingStore
 
-    res = read_statements(args.data)
-    if res.unreadable:
-        for p in res.problems:
-            print(p, file=sys.stderr)
+    res = _read_data(args.data)
+    if res is None:
         return EXIT_UNREADABLE
     frame = res.frame
     pos = find_statement(frame, args.id)
@@ -172,8 +182,7 @@ def cmd_like(args) -> int:
         vectors, report = embed_frame(frame, store, encoder)
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
     row = frame.iloc[pos]
-    partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
-    print(f"{row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}")
+    print(_statement_line(row))
     others, same = statement_neighbours(frame, vectors, pos, k=args.top)
     print(f"\nOthers who said something close ({len(others)}):")
     _print_hits(others)

@@ -98,9 +98,10 @@ def sidebar() -> View:
             default = {} if P.DATES in st.session_state else {"value": (lo, hi)}
             start, end = sb.slider("Dates", min_value=s_lo, max_value=s_hi, key=P.DATES, bind="query-params", format="YYYY-MM-DD", **default)
     languages = sorted(v for v in frame[S.LANGUAGE].unique() if v)
-    if len(languages) > 1:
+    sel_lang: list[str] = []
+    if len(languages) > 1:  # a filter with one choice is noise
         links.check_options(P.LANGUAGES, languages, "Language", multi=True)
-    sel_lang = sb.multiselect("Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages") if len(languages) > 1 else []
+        sel_lang = sb.multiselect("Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages")
 
     mask = filter_mask(frame, speakers=sel_speakers, topics=sel_topics, start=start, end=end, languages=sel_lang)
     view = View(dataset, mask, mode, notice)

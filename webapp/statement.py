@@ -69,10 +69,10 @@ def _dialog(view: View, pos: int) -> None:
     ds = view.dataset
     row = ds.frame.iloc[pos]
     statement_detail(row)
-    lang = str(row.get(S.LANGUAGE) or "").strip().lower()
-    if lang and lang != "en" and reads_only_english(ds.model_id):
+    other = A.other_languages(ds.frame.iloc[[pos]])  # the same rule as the pages' language notes
+    if not other.empty and reads_only_english(ds.model_id):
         st.caption(
-            f":material/translate: This statement is in {escape_markdown(lang)}. The model reads English, so it scores low "
+            f":material/translate: This statement is in {escape_markdown(other.index[0])}. The model reads English, so it scores low "
             "against English statements whatever it says, and its closest statements lean to its own language."
         )
     if not ds.has_vector[pos]:
