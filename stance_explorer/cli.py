@@ -58,18 +58,10 @@ def cmd_validate(args) -> int:
 
 
 def _encoder(args):
-    backend = getattr(args, "backend", "st")
-    if backend == "onnx":
-        from stance_explorer.onnx_encoder import OnnxInt8Encoder
+    """The encoder ``--model`` names (minilm, multilingual or a sentence-transformers path); loads nothing yet."""
+    from stance_explorer.models import get_encoder
 
-        return OnnxInt8Encoder(args.model)
-    if backend == "gpu":
-        from stance_explorer.gpu_encoder import FastGpuEncoder
-
-        return FastGpuEncoder(args.model, device=getattr(args, "device", None) or "cuda")
-    from stance_explorer.encoder import SentenceTransformerEncoder
-
-    return SentenceTransformerEncoder(args.model, device=getattr(args, "device", None))
+    return get_encoder(args.model, backend=getattr(args, "backend", "st"), device=getattr(args, "device", None))
 
 
 def cmd_embed(args) -> int:
@@ -126,6 +118,7 @@ def cmd_similar(args) -> int:
     from stance_explorer.analysis import filter_mask, nearest
     from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.models import rules_for
     from stance_explorer.store import EmbeddingStore
 
     res = _read_data(args.data)
@@ -137,7 +130,7 @@ def cmd_similar(args) -> int:
     vectors, report = embed_frame(frame, store, encoder)
     if report.new:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
-    query = encoder.encode([query_embedding_text(args.phrase)])[0]
+    query = encoder.encode([query_embedding_text(args.phrase, rules_for(encoder.model_id))])[0]
     speakers = [s for s in args.speaker] if args.speaker else None
     if speakers:
         unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
@@ -201,7 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     def model_opts(p):
-        p.add_argument("--model", default=None, help="sentence-transformers model name or local path (default: packaged all-MiniLM-L6-v2)")
+        p.add_argument(
+            "--model", default=None, metavar="minilm|multilingual|PATH",
+            help="minilm: packaged all-MiniLM-L6-v2, English (default); multilingual: USE multilingual v3, "
+            "Spanish and English in one space, no torch; or a sentence-transformers model path",
+        )
         p.add_argument(
             "--backend", choices=["st", "onnx", "gpu"], default="st",
             help="st: exact fp32 sentence-transformers (default); onnx: int8 ONNX Runtime, ~5x faster on CPU; "
