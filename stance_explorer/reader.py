@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from stance_explorer import schema as S
-from stance_explorer.dates import DateError, parse_date
+from stance_explorer.dates import DateError, numeric_order, parse_date
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
@@ -337,6 +337,11 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         extras[pos] = col
 
     result.rows_read = len(rows)
+    date_pos = col_pos[S.DATE]
+    if not dayfirst and normalize_header(header[date_pos]) in S.SPANISH_ALIASES[S.DATE]:
+        # A Spanish export (Mexico, Spain) writes DD/MM/YYYY: its ambiguous dates (03/04/2026) are
+        # read day-first unless the file itself writes a date month-first (01/29/2026).
+        dayfirst = numeric_order(f[date_pos] for _, f in rows if len(f) > date_pos) != "month-first"
     records: list[dict] = []
     seen: dict[tuple[str, object, str], int] = {}
     seen_ids: dict[str, int] = {}

@@ -32,7 +32,7 @@ APP = REPO_ROOT / "app.py"
 TIMEOUT = 90
 
 #: Query parameters owned by the shared sidebar (webapp/shell.py); see webapp/params.py.
-SIDEBAR_PARAMS = frozenset({"data", "speakers", "topics", "dates", "lang"})
+SIDEBAR_PARAMS = frozenset({"data", "speakers", "topics", "dates", "lang", "model"})
 
 EXPLORE = "explore"
 COMPARE = "compare"

@@ -18,7 +18,10 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
 from stance_explorer.embed_text import embedding_texts, query_embedding_text
-from stance_explorer.encoder import EncoderUnavailable, SentenceTransformerEncoder, default_model_id
+from stance_explorer.encoder import Encoder, EncoderUnavailable
+from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, rules_for
+from stance_explorer.models import get_encoder as make_encoder
+from stance_explorer.models import model_id as id_of_model
 from stance_explorer.reader import ReadResult
 from stance_explorer.store import EmbeddingStore
 from webapp import params as P
@@ -28,46 +31,57 @@ DATA_ENV = "STANCE_EXPLORER_DATA"
 STORE_ENV = "STANCE_EXPLORER_STORE"
 
 
+def current_model() -> str:
+    """The model this session compares with (the sidebar's Model choice, ``?model=``): a name in
+    ``stance_explorer.models.MODELS``. Every vector in ``current_view().dataset`` comes from it."""
+    name = st.session_state.get(P.MODEL)
+    return name if name in MODELS else DEFAULT_MODEL_NAME
+
+
 @st.cache_resource(show_spinner=False)
-def bundled_store() -> EmbeddingStore:
-    """The committed embedding store, opened read-only once per process (memory-mapped)."""
-    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), default_model_id(), read_only=True)
+def bundled_store(model: str = DEFAULT_MODEL_NAME) -> EmbeddingStore:
+    """A model's committed embedding store, opened read-only once per process (memory-mapped)."""
+    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), id_of_model(model), read_only=True)
 
 
 @st.cache_resource(show_spinner="Loading the statements…")
-def bundled_dataset() -> Dataset:
-    """The bundled statements and their committed vectors, once per process, without torch."""
-    ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store=bundled_store())
+def bundled_dataset(model: str = DEFAULT_MODEL_NAME) -> Dataset:
+    """The bundled statements and a model's committed vectors, once per process, without torch."""
+    ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store=bundled_store(model))
     ds.vectors.setflags(write=False)  # shared by every session: nobody may change it
     return ds
 
 
 @st.cache_resource(show_spinner="Loading the embedding model (first use only)…")
-def get_encoder() -> SentenceTransformerEncoder:
-    """The model, loaded on first need (a search, a phrase, an upload) and shared by every session."""
-    encoder = SentenceTransformerEncoder()
+def get_encoder(model: str = DEFAULT_MODEL_NAME) -> Encoder:
+    """A model, loaded on first need (a search, a phrase, an upload) and shared by every session."""
+    encoder = make_encoder(model)
     encoder.load()
     return encoder
 
 
-def encoder_or_message() -> tuple[SentenceTransformerEncoder | None, str | None]:
+def encoder_or_message(model: str | None = None) -> tuple[Encoder | None, str | None]:
+    """The encoder of ``model`` (default: this session's model), or a message saying why there is none."""
     try:
-        return get_encoder(), None
+        return get_encoder(model or current_model()), None
     except EncoderUnavailable as exc:
         return None, f"This needs the embedding model, which is not available here: {exc}"
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _encode_query_cached(text: str, model_id: str) -> np.ndarray:
-    return get_encoder().encode([text])[0]
+def _encode_query_cached(text: str, model: str) -> np.ndarray:
+    return get_encoder(model).encode([text])[0]
 
 
 def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
-    """A phrase's vector (glossed like the statements), or a message saying why there is none."""
-    _, msg = encoder_or_message()
+    """A phrase's vector from this session's model (with that model's text rules, like the
+    statements), or a message saying why there is none. Anything compared with the view's vectors
+    (a search, a tracker phrase, a stance axis) must be encoded through here."""
+    model = current_model()
+    _, msg = encoder_or_message(model)
     if msg:
         return None, msg
-    return _encode_query_cached(query_embedding_text(phrase), default_model_id()), None
+    return _encode_query_cached(query_embedding_text(phrase, rules_for(id_of_model(model))), model), None
 
 
 # ---------------------------------------------------------------------------- uploads (per session)
@@ -79,42 +93,62 @@ class Upload:
     digest: str
     result: ReadResult
     raw: bytes
-    vectors: np.ndarray | None = None
+    vectors: np.ndarray | None = None  # set when added: vectors of the model it was added with
     column_map: dict[str, str] = field(default_factory=dict)
+    model: str = DEFAULT_MODEL_NAME  # the model ``vectors`` come from
+    other_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # other models', made on demand
 
     @property
     def added(self) -> bool:
         return self.vectors is not None
+
+    def vectors_for(self, model: str) -> np.ndarray | None:
+        if self.vectors is None:
+            return None
+        return self.vectors if model == self.model else self.other_vectors.get(model)
 
 
 def uploads() -> dict[str, Upload]:
     return st.session_state.setdefault("uploads", {})
 
 
-def session_store() -> EmbeddingStore:
-    """This session's vectors for uploaded text: memory only, never written to disk or shared."""
-    if "session_store" not in st.session_state:
-        st.session_state["session_store"] = EmbeddingStore(None, default_model_id())
-    return st.session_state["session_store"]
+def session_store(model: str | None = None) -> EmbeddingStore:
+    """This session's vectors for uploaded text, one per model: memory only, never written to disk or shared."""
+    model = model or current_model()
+    key = "session_store" if model == DEFAULT_MODEL_NAME else f"session_store_{model}"
+    if key not in st.session_state:
+        st.session_state[key] = EmbeddingStore(None, id_of_model(model))
+    return st.session_state[key]
 
 
-def embed_upload(upload: Upload, progress) -> int:
-    """Embed an upload's rows, encoding only texts neither the bundled store nor this session has."""
+def embed_upload(upload: Upload, progress, model: str | None = None) -> int:
+    """Embed an upload's rows with this session's model only, encoding only texts neither that
+    model's bundled store nor this session has. Other models' vectors are made when one is chosen."""
+    model = model or current_model()
     frame = upload.result.frame
-    texts = embedding_texts(frame)
-    vecs, found = bundled_store().get(texts)
+    texts = embedding_texts(frame, rules_for(id_of_model(model)))
+    vecs, found = bundled_store(model).get(texts)
     need = np.nonzero(~found)[0]
     new = 0
     if len(need):
-        encoder, msg = encoder_or_message()
+        encoder, msg = encoder_or_message(model)
         if msg:
             raise EncoderUnavailable(msg)
-        sub, report = session_store().get_or_encode([texts[i] for i in need], encoder, progress=progress)
+        sub, report = session_store(model).get_or_encode([texts[i] for i in need], encoder, progress=progress)
         vecs[need] = sub
         new = report.new
-    upload.vectors = vecs
+    if upload.vectors is None or model == upload.model:
+        upload.vectors, upload.model, upload.other_vectors = vecs, model, {}
+    else:
+        upload.other_vectors[model] = vecs
     st.session_state.pop("_merged", None)
     return new
+
+
+def uploads_missing_vectors(model: str | None = None) -> list[Upload]:
+    """Added uploads that have no vectors from ``model`` yet (they were added with another model)."""
+    model = model or current_model()
+    return [u for u in added_uploads() if u.vectors_for(model) is None]
 
 
 # ---------------------------------------------------------------------------- the current dataset
@@ -124,23 +158,30 @@ def added_uploads() -> list[Upload]:
 
 def dataset_for(mode: str) -> Dataset:
     """The dataset a mode names; merged datasets are cached in the session until uploads change."""
-    base = bundled_dataset()
+    model = current_model()
+    base = bundled_dataset(model)
     ups = added_uploads()
     if mode == P.DATASET_BUNDLED or not ups:
         return base
-    key = (mode, tuple((u.name, u.digest) for u in ups))
+    key = (mode, model, tuple((u.name, u.digest, u.vectors_for(model) is not None) for u in ups))
     cached = st.session_state.get("_merged")
     if cached and cached[0] == key:
         return cached[1]
-    parts = ([(base.frame, base.vectors)] if mode == P.DATASET_MERGED else []) + [(u.result.frame, u.vectors) for u in ups]
+    dim = base.vectors.shape[1]
+    parts = [(base.frame, base.vectors, base.has_vector)] if mode == P.DATASET_MERGED else []
+    for u in ups:  # an upload added with another model has no vectors from this one until asked
+        v = u.vectors_for(model)
+        n = len(u.result.frame)
+        parts.append((u.result.frame, v, np.ones(n, bool)) if v is not None else (u.result.frame, np.zeros((n, dim), np.float32), np.zeros(n, bool)))
     frame = pd.concat([p[0] for p in parts], ignore_index=True, sort=False)
     for col in frame.columns:
         if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
             frame[col] = frame[col].fillna("")
     vectors = np.concatenate([p[1] for p in parts]).astype(np.float32, copy=False)
+    has = np.concatenate([p[2] for p in parts])
     keep = ~frame.duplicated(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").to_numpy()
     frame, vectors = frame[keep].reset_index(drop=True), vectors[keep]
-    ds = Dataset(frame, vectors, np.ones(len(frame), dtype=bool), base.model_id)
+    ds = Dataset(frame, vectors, has[keep], base.model_id)
     st.session_state["_merged"] = (key, ds)
     return ds
 

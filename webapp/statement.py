@@ -14,7 +14,7 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer.dataset import find_statement, statement_ref
-from stance_explorer.encoder import reads_only_english
+from stance_explorer.models import reads_only_english
 from webapp import links
 from webapp import params as P
 from webapp.render import quote_card, statement_detail
@@ -73,7 +73,8 @@ def _dialog(view: View, pos: int) -> None:
     if not other.empty and reads_only_english(ds.model_id):
         st.caption(
             f":material/translate: This statement is in {escape_markdown(other.index[0])}. The model reads English, so it scores low "
-            "against English statements whatever it says, and its closest statements lean to its own language."
+            "against English statements whatever it says, and its closest statements lean to its own language. "
+            "Choose the multilingual model in the sidebar to compare by meaning across languages."
         )
     if not ds.has_vector[pos]:
         st.info("This statement has no vector yet, so nothing close to it can be found. Add it on the Data page.")
