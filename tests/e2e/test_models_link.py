@@ -1,0 +1,44 @@
+"""The model choice in a real browser: picking the multilingual model in the sidebar puts it in the
+URL, and the link (address bar and share box) reopens the same view with the same model in a new
+session: an English search whose top hit is Ebrard's Spanish statement."""
+
+from __future__ import annotations
+
+import pytest
+from test_share_links import reopen_and_compare
+
+pytestmark = pytest.mark.browser
+
+QUERY = "We will not make any commitment that contradicts our laws"
+EBRARD_ES = "No haremos ningún compromiso que esté en contradicción con nuestras leyes"
+
+
+def model_radio(ui, page):
+    return ui.sidebar(page).locator('[data-testid="stRadio"]').filter(has_text="Model")
+
+
+def snapshot(ui, page) -> dict:
+    main = ui.main(page)
+    results = main.locator('[data-testid="stDataFrame"]').first
+    checked = model_radio(ui, page).locator("label").filter(has=page.locator("input:checked"))
+    return {
+        "model": checked.first.inner_text().splitlines()[0].strip() if checked.count() else None,
+        "query": main.get_by_role("textbox", name="Statements like…").input_value(),
+        "top": [(r[2], r[4]) for r in ui.dataframe_rows(results, max_rows=1)],
+    }
+
+
+def test_a_share_link_keeps_the_model(ui, new_page):
+    page = new_page()
+    ui.goto(page, ui.url("explore", "q=" + QUERY.replace(" ", "+")))
+    assert snapshot(ui, page)["model"] == "minilm"
+    model_radio(ui, page).get_by_text("multilingual", exact=True).click()
+    ui.expect_url(page, r"[?&]model=multilingual")
+    ui.wait_for_app(page)
+    snap = reopen_and_compare(
+        ui, new_page, "explore", page, snapshot,
+        ready=lambda s: s["model"] == "multilingual" and bool(s["top"]) and s["top"][0][1] == EBRARD_ES,
+    )
+    assert snap["model"] == "multilingual"
+    assert snap["top"] == [("Marcelo Ebrard", EBRARD_ES)]
+    page.screenshot(path=str(ui.SCREENSHOT_DIR / "models.png"), full_page=False)
