@@ -39,25 +39,41 @@ def current_model() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def bundled_store(model: str = DEFAULT_MODEL_NAME) -> EmbeddingStore:
-    """A model's committed embedding store, opened read-only once per process (memory-mapped)."""
+def _bundled_store(model: str) -> EmbeddingStore:
     return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), id_of_model(model), read_only=True)
 
 
+def bundled_store(model: str = DEFAULT_MODEL_NAME) -> EmbeddingStore:
+    """A model's committed embedding store, opened read-only once per process (memory-mapped)."""
+    return _bundled_store(model)
+
+
 @st.cache_resource(show_spinner="Loading the statements…")
-def bundled_dataset(model: str = DEFAULT_MODEL_NAME) -> Dataset:
-    """The bundled statements and a model's committed vectors, once per process, without torch."""
+def _bundled_dataset(model: str) -> Dataset:
     ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store=bundled_store(model))
     ds.vectors.setflags(write=False)  # shared by every session: nobody may change it
     return ds
 
 
+def bundled_dataset(model: str = DEFAULT_MODEL_NAME) -> Dataset:
+    """The bundled statements and a model's committed vectors, once per process, without torch."""
+    return _bundled_dataset(model)
+
+
 @st.cache_resource(show_spinner="Loading the embedding model (first use only)…")
-def get_encoder(model: str = DEFAULT_MODEL_NAME) -> Encoder:
-    """A model, loaded on first need (a search, a phrase, an upload) and shared by every session."""
+def _loaded_encoder(model: str) -> Encoder:
     encoder = make_encoder(model)
     encoder.load()
     return encoder
+
+
+def get_encoder(model: str = DEFAULT_MODEL_NAME) -> Encoder:
+    """A model, loaded on first need (a search, a phrase, an upload) and shared by every session.
+    ``model`` is a name in ``stance_explorer.models.MODELS``; ``current_model()`` is this session's."""
+    return _loaded_encoder(model)
+
+
+get_encoder.clear = _loaded_encoder.clear  # type: ignore[attr-defined]
 
 
 def encoder_or_message(model: str | None = None) -> tuple[Encoder | None, str | None]:
