@@ -389,6 +389,7 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         rec[S.DATE] = pd.Timestamp(parsed.value)
         if S.QUOTE_TYPE in rec:
             rec[S.QUOTE_TYPE] = rec[S.QUOTE_TYPE].lower()
+            rec[S.QUOTE_TYPE] = S.QUOTE_TYPE_ALIASES.get(rec[S.QUOTE_TYPE], rec[S.QUOTE_TYPE])
         url = rec.get(S.SOURCE_URL, "")
         if url and not re.match(r"^https?://", url, flags=re.IGNORECASE):
             problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))

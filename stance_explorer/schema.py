@@ -92,6 +92,8 @@ for _col, _extra in SPANISH_ALIASES.items():
 # quote_type values. A partial quote is a fragment the source quoted inside its own sentence.
 QUOTE_DIRECT = "direct"
 QUOTE_PARTIAL = "partial"
+#: quote_type values in Spanish exports, read as the English ones.
+QUOTE_TYPE_ALIASES = {"directa": QUOTE_DIRECT, "directo": QUOTE_DIRECT, "textual": QUOTE_DIRECT, "parcial": QUOTE_PARTIAL}
 
 # date_precision values, finest first.
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "article")
