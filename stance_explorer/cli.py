@@ -12,6 +12,7 @@ from pathlib import Path
 from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR
 from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, merge_statements, read_statements
+from stance_explorer.runtime import prepare_process
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -238,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    prepare_process()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

