@@ -11,7 +11,7 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
-from stance_explorer.reader import map_columns, problems_frame, read_statements
+from stance_explorer.reader import delimiter_name, map_columns, problems_frame, read_statements
 from webapp import params as P
 from webapp.render import statements_table
 from webapp.shell import notice
@@ -87,7 +87,7 @@ for name, up in list(current.items()):
         st.error(f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None), icon=":material/block:")
     else:
         st.caption(
-            f"Read as {res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated: "
+            f"Read as {res.encoding}, {delimiter_name(res.delimiter)}-separated: "
             f"{res.rows_read} rows, {len(res.frame)} usable, {len([p for p in res.errors if p.line])} skipped, {len(res.warnings)} warnings."
         )
 

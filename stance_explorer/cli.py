@@ -11,7 +11,14 @@ from pathlib import Path
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR
-from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, merge_statements, read_statements
+from stance_explorer.reader import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    ReadResult,
+    delimiter_name,
+    merge_statements,
+    read_statements,
+)
 from stance_explorer.runtime import prepare_process
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -45,7 +52,7 @@ def cmd_validate(args) -> int:
             print(f"{res.file}: unreadable")
             status = max(status, EXIT_UNREADABLE)
             continue
-        how = f"{res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated"
+        how = f"{res.encoding}, {delimiter_name(res.delimiter)}-separated"
         mapped = ", ".join(f"{k}→{v}" for k, v in res.mapping.items() if k != v)
         print(
             f"{res.file}: {kept} statements kept of {res.rows_read} rows; "

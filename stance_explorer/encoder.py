@@ -45,11 +45,16 @@ class Encoder(Protocol):
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
-    """L2-normalize each row in float32; zero rows stay zero instead of becoming NaN."""
-    vectors = np.asarray(vectors, dtype=np.float32)
+    """L2-normalize each row, returned as float32; zero rows stay zero instead of becoming NaN.
+
+    Float64 input (sums of vectors) is divided in float64 and only then cast.
+    """
+    vectors = np.asarray(vectors)
+    if vectors.dtype != np.float64:
+        vectors = vectors.astype(np.float32, copy=False)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    return (vectors / norms).astype(np.float32, copy=False)
 
 
 def default_model_path() -> str:

@@ -23,6 +23,12 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
 DELIMITERS = (",", ";", "\t")
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def delimiter_name(delimiter: str) -> str:
+    """A delimiter as a reader says it: comma, semicolon, tab (anything else quoted)."""
+    return _DELIM_NAMES.get(delimiter, repr(delimiter))
+
 # File signatures of formats people upload by mistake.
 _MAGIC = {
     b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?); save it as CSV first",
@@ -346,7 +352,7 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
             problems.append(S.Problem(name, line, None, "error", f"a quote opened in this row is never closed, so lines {line}-{prev_end} were read as one field; close the quote. Row skipped"))
             continue
         if len(fields) > width and any(f.strip() for f in fields[width:]):
-            problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {_DELIM_NAMES[delimiter]}. Quote that field; row skipped"))
+            problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {delimiter_name(delimiter)}. Quote that field; row skipped"))
             continue
         if len(fields) < width:
             problems.append(S.Problem(name, line, None, "warning", f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty"))
@@ -385,7 +391,7 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         if S.QUOTE_TYPE in rec:
             rec[S.QUOTE_TYPE] = rec[S.QUOTE_TYPE].lower()
         url = rec.get(S.SOURCE_URL, "")
-        if url and not re.match(r"^https?://", url, flags=re.IGNORECASE):
+        if url and not S.is_web_link(url):
             problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))
         dup_key = (speaker, rec[S.DATE], text)
         if dup_key in seen:

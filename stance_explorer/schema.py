@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -107,3 +108,12 @@ class Problem:
 
 
 PROBLEM_COLUMNS: tuple[str, ...] = ("file", "line", "column", "severity", "message")
+
+
+#: A source link is made clickable only when it is http(s); anything else is kept as text.
+WEB_LINK = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def is_web_link(url: str) -> bool:
+    """Whether a source URL is an http(s) link (the only kind shown as a link)."""
+    return bool(WEB_LINK.match(url))

@@ -68,7 +68,7 @@ def test_aliased_headers_preview_add_and_merge():
     at = open_page(DATA)
     upload(at, "mine.csv", ALIASED)
     assert texts(at.main.subheader) == ["mine.csv"]
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
     # The mapping the reader found, shown in the (editable) column mapping.
     assert at.selectbox(key="map_mine.csv_text").value == "Quote"
     assert at.selectbox(key="map_mine.csv_speaker").value == "Official"
@@ -113,7 +113,7 @@ def test_aliased_headers_preview_add_and_merge():
 def test_bad_rows_are_listed_and_good_rows_added():
     at = open_page(DATA)
     upload(at, "bad.csv", WITH_BAD_ROWS)
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 5 rows, 2 usable, 3 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 5 rows, 2 usable, 3 skipped, 0 warnings."
     assert "**Problems: 3 errors (row skipped), 0 warnings (row kept)**" in texts(at.main.markdown)
     problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert list(problems.columns) == ["file", "line", "column", "severity", "message"]
@@ -169,7 +169,7 @@ def test_no_text_column_then_fix_the_mapping():
     at.button(key="remap_notext.csv").click().run()
     assert not at.exception
     assert not at.error
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 2 rows, 2 usable, 0 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 2 rows, 2 usable, 0 skipped, 0 warnings."
     preview = at.dataframe[0].value
     assert list(preview["text"]) == ["Tariff talk number one from Ann", "Migration talk number two from Bob"]
     assert list(preview["speaker"]) == ["Ann Good", "Bob Good"]
@@ -198,7 +198,7 @@ def test_mapping_a_column_to_not_used_stops_using_it():
     at.selectbox(key="map_mine.csv_speaker").set_value("Official").run()
     at.button(key="remap_mine.csv").click().run()
     assert not at.error
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
 
 
 @pytest.mark.model
