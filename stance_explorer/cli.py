@@ -66,7 +66,7 @@ def cmd_validate(args) -> int:
 
 
 def _encoder(args):
-    backend = getattr(args, "backend", "st")
+    backend = args.backend
     if backend == "onnx":
         from stance_explorer.onnx_encoder import OnnxInt8Encoder
 
@@ -74,10 +74,10 @@ def _encoder(args):
     if backend == "gpu":
         from stance_explorer.gpu_encoder import FastGpuEncoder
 
-        return FastGpuEncoder(args.model, device=getattr(args, "device", None) or "cuda")
+        return FastGpuEncoder(args.model, device=args.device or "cuda")
     from stance_explorer.encoder import SentenceTransformerEncoder
 
-    return SentenceTransformerEncoder(args.model, device=getattr(args, "device", None))
+    return SentenceTransformerEncoder(args.model, device=args.device)
 
 
 def cmd_embed(args) -> int:

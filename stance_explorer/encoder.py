@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: Models trained on English text only: other languages land far from English whatever they say.
 ENGLISH_ONLY_MODELS = (DEFAULT_MODEL,)
-DEFAULT_DIM = 384
 #: Environment variable that picks another sentence-transformers model (a name or a local path).
 MODEL_ENV = "STANCE_EXPLORER_MODEL"
 

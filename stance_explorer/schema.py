@@ -25,18 +25,6 @@ SOURCE_FILE = "source_file"
 SOURCE_LINE = "source_line"
 
 REQUIRED_COLUMNS: tuple[str, ...] = (SPEAKER, DATE, TEXT)
-RECOMMENDED_COLUMNS: tuple[str, ...] = (TOPIC,)
-OPTIONAL_COLUMNS: tuple[str, ...] = (
-    ID,
-    ROLE,
-    COUNTRY,
-    DATE_PRECISION,
-    LANGUAGE,
-    QUOTE_TYPE,
-    SOURCE_TITLE,
-    SOURCE_URL,
-    CONTEXT,
-)
 KNOWN_COLUMNS: tuple[str, ...] = (
     ID,
     SPEAKER,

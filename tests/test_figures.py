@@ -200,15 +200,3 @@ def test_drift_figure_bars_flag_colours_and_escaping():
     assert "&lt;script&gt;" in fig.layout.title.text
     assert_escaped(fig)
 
-
-def test_counts_figure(hostile):
-    frame, _ = hostile
-    counts = A.counts_by(frame, S.SPEAKER)
-    fig = F.counts_figure(counts, S.SPEAKER)
-    (bar,) = fig.data
-    assert isinstance(bar, go.Bar) and bar.orientation == "h"
-    assert list(bar.y)[0] == "Mark Carney" and list(bar.x) == [2, 1, 1]
-    vertical = F.counts_figure(counts, S.SPEAKER, horizontal=False)
-    assert list(vertical.data[0].y) == [2, 1, 1]
-    for f in (fig, vertical):
-        assert_escaped(f)
