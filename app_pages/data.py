@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import streamlit as st
@@ -13,11 +12,11 @@ from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import delimiter_name, map_columns, problems_frame, read_statements
 from webapp import params as P
+from webapp import saving
 from webapp.render import statements_table
 from webapp.shell import notice
 from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
 
-EXPORT_DIR = Path(__file__).resolve().parent.parent / "exports"
 IGNORE = "(not used)"
 MAPPABLE = (S.TEXT, S.SPEAKER, S.DATE, S.TOPIC, S.SOURCE_URL, S.QUOTE_TYPE)
 
@@ -164,13 +163,9 @@ if added:
         file_name="stance-explorer-statements.csv", mime="text/csv", icon=":material/download:",
         help="Cells that start with =, +, - or @ get a leading apostrophe so spreadsheets do not run them as formulas.",
     )
-    local = (st.context.url or "").startswith(("http://localhost", "http://127.0.0.1"))
-    if local and st.button("Save the merged data on this computer", icon=":material/save:"):
-        EXPORT_DIR.mkdir(exist_ok=True)
-        target = EXPORT_DIR / f"statements-merged-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        with open(target, "xb") as fh:  # "x": never overwrite an existing file
-            fh.write(safe_csv_bytes(statements_for_export(ds.frame)))
-        st.success(f"Saved to {target}")
+    # Only when the person running the app turned saving on (STANCE_EXPLORER_SAVE_DIR); no server path is shown.
+    if saving.save_dir() is not None and st.button("Save the merged data on the server", icon=":material/save:"):
+        st.success(f"Saved as {saving.save_merged(ds.frame)} in the folder the app's operator set for saved data.")
     if st.button("Remove my uploads", icon=":material/delete:"):
         current.clear()
         st.session_state.pop("_merged", None)

@@ -246,3 +246,31 @@ def test_remove_button_takes_an_added_file_out_of_every_page():
     open_page(EXPLORE, at=at)
     assert sidebar_kept(at) == f"{N_BUNDLED} of {N_BUNDLED}"
     assert "Jane Tester" not in set(at.multiselect(key="speakers").options)
+
+
+def _known_rows_csv() -> bytes:
+    """Two bundled statements as an upload: their vectors are stored, so adding needs no model."""
+    return bundled_frame().head(2)[["speaker", "date", "text", "topic"]].to_csv(index=False).encode()
+
+
+def test_saving_on_the_server_is_off_unless_the_operator_turns_it_on(monkeypatch, tmp_path, repo_root):
+    monkeypatch.delenv("STANCE_EXPLORER_SAVE_DIR", raising=False)
+    at = open_page(DATA)
+    upload(at, "known.csv", _known_rows_csv())
+    add(at, "known.csv")
+    assert "Merged data" in texts(at.main.subheader)
+    labels = [b.proto.label for b in at.button]
+    assert not any("Save" in label for label in labels)
+    shown = texts(at.success) + texts(at.main.markdown) + texts(at.main.caption)
+    assert not any(str(repo_root) in t or "exports" in t for t in shown)  # no server path
+
+    folder = tmp_path / "saved"
+    monkeypatch.setenv("STANCE_EXPLORER_SAVE_DIR", str(folder))
+    at.run()
+    save = next(b for b in at.button if b.proto.label == "Save the merged data on the server")
+    save.click().run()
+    (saved,) = folder.iterdir()
+    assert saved.name.startswith("statements-merged-") and saved.suffix == ".csv"
+    assert saved.read_text("utf-8").count("\n") >= N_BUNDLED  # the whole merged dataset
+    (msg,) = texts(at.success)[-1:]
+    assert saved.name in msg and str(tmp_path) not in msg
