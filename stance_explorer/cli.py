@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 from stance_explorer import schema as S
-from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR
+from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, merge_datasets
 from stance_explorer.reader import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
     ReadResult,
     delimiter_name,
-    merge_statements,
     read_statements,
 )
 from stance_explorer.runtime import prepare_process
@@ -93,7 +92,7 @@ def cmd_embed(args) -> int:
             for p in res.problems:
                 print(p, file=sys.stderr)
             status = EXIT_UNREADABLE
-    frame = merge_statements(r.frame for r in results)
+    frame = merge_datasets([Dataset.without_vectors(r.frame) for r in results]).frame
     if frame.empty:
         print("No statements to embed.", file=sys.stderr)
         return status or EXIT_ROW_ERRORS

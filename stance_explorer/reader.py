@@ -497,18 +497,6 @@ def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
     return frame[ordered].reset_index(drop=True)
 
 
-def merge_statements(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate statement tables, keeping the first of exact duplicates (speaker, date, text)."""
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return empty_frame()
-    merged = pd.concat(frames, ignore_index=True, sort=False)
-    for col in merged.columns:
-        if merged[col].dtype == object or str(merged[col].dtype).startswith("str"):
-            merged[col] = merged[col].fillna("")
-    return merged.drop_duplicates(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").reset_index(drop=True)
-
-
 def problems_frame(problems: Iterable[S.Problem]) -> pd.DataFrame:
     """Problems as a table (file, line, column, severity, message) for display or download."""
     return pd.DataFrame([p.to_dict() for p in problems], columns=list(S.PROBLEM_COLUMNS))

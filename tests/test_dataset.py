@@ -113,3 +113,40 @@ def test_a_statement_ref_names_the_same_row_even_when_ids_repeat(bundled):
     assert D.find_statement(frame, "no-such-id") is None
     assert D.find_statement(frame, f"#{len(frame) + 1}") is None
     assert D.find_statement(frame, "#0") is None
+
+
+def _statements(rows, source="x.csv"):
+    """A statements frame from (speaker, date, text) tuples, as the reader makes it."""
+    from stance_explorer.reader import to_frame
+
+    return to_frame(
+        [{S.SPEAKER: s, S.DATE: pd.Timestamp(d), S.TEXT: t, S.SOURCE_FILE: source, S.SOURCE_LINE: i + 2} for i, (s, d, t) in enumerate(rows)],
+        source,
+    )
+
+
+def test_merge_datasets_keeps_the_first_duplicate_with_its_own_vector():
+    a = _statements([("Ann", "2026-01-01", "one"), ("Bob", "2026-01-02", "two")], "a.csv")
+    b = _statements([("Bob", "2026-01-02", "two"), ("Cid", "2026-01-03", "three")], "b.csv")
+    b["extra"] = "kept"
+    va = np.array([[1, 0], [0, 1]], dtype=np.float32)
+    vb = np.array([[0.6, 0.8], [0.8, 0.6]], dtype=np.float32)
+    merged = D.merge_datasets([
+        D.Dataset(a, va, np.array([True, False]), "m"),
+        D.Dataset(b, vb, np.array([True, True]), "m", warnings=["w"]),
+    ])
+    assert list(merged.frame[S.TEXT]) == ["one", "two", "three"]
+    assert list(merged.frame[S.SOURCE_FILE]) == ["a.csv", "a.csv", "b.csv"]  # the first of a duplicate wins
+    np.testing.assert_array_equal(merged.vectors, np.array([[1, 0], [0, 1], [0.8, 0.6]], dtype=np.float32))
+    assert list(merged.has_vector) == [True, False, True]  # each row keeps whether it has a vector
+    assert list(merged.frame["extra"]) == ["", "", "kept"]  # a column one part lacks is blank, not NaN
+    assert merged.model_id == "m" and merged.warnings == ["w"]
+    assert list(merged.frame.index) == [0, 1, 2]
+
+
+def test_merge_datasets_of_statements_without_vectors_and_of_nothing():
+    a = _statements([("Ann", "2026-01-01", "one")])
+    merged = D.merge_datasets([D.Dataset.without_vectors(a), D.Dataset.without_vectors(a.iloc[:0])])
+    assert list(merged.frame[S.TEXT]) == ["one"] and merged.vectors.shape == (1, 0) and merged.missing == 1
+    empty = D.merge_datasets([])
+    assert empty.frame.empty and list(empty.frame.columns)[:3] == list(S.KNOWN_COLUMNS)[:3]

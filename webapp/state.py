@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import schema as S
-from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
+from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset, merge_datasets
 from stance_explorer.embed_text import embedding_texts, query_embedding_text
 from stance_explorer.encoder import EncoderUnavailable, SentenceTransformerEncoder, default_model_id
 from stance_explorer.reader import ReadResult
@@ -132,22 +131,22 @@ def dataset_for(mode: str) -> Dataset:
     cached = st.session_state.get("_merged")
     if cached and cached[0] == key:
         return cached[1]
-    parts = ([(base.frame, base.vectors)] if mode == P.DATASET_MERGED else []) + [(u.result.frame, u.vectors) for u in ups]
-    frame = pd.concat([p[0] for p in parts], ignore_index=True, sort=False)
-    for col in frame.columns:
-        if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
-            frame[col] = frame[col].fillna("")
-    vectors = np.concatenate([p[1] for p in parts]).astype(np.float32, copy=False)
-    keep = ~frame.duplicated(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").to_numpy()
-    frame, vectors = frame[keep].reset_index(drop=True), vectors[keep]
-    ds = Dataset(frame, vectors, np.ones(len(frame), dtype=bool), base.model_id)
+    added = [Dataset(u.result.frame, u.vectors, np.ones(len(u.vectors), dtype=bool), base.model_id) for u in ups]
+    ds = merge_datasets(([base] if mode == P.DATASET_MERGED else []) + added)
     st.session_state["_merged"] = (key, ds)
     return ds
 
 
 @dataclass
 class View:
-    """The dataset in use and the rows the sidebar filters keep. Pages read this, nothing else."""
+    """The dataset in use and the rows the sidebar filters keep. Pages read this, nothing else.
+
+    Two frames, each with its row mapping into the dataset:
+    * ``kept`` / ``kept_rows``: every statement the filters keep (``count`` of them);
+    * ``frame`` / ``rows`` (with ``vectors``): those of them that have a vector, for similarity.
+    ``dataset_rows`` translates positions in ``frame`` (an analysis result's ``row``) or a
+    subset of ``kept`` to dataset rows, which is what a picked statement is named by.
+    """
 
     dataset: Dataset
     mask: np.ndarray
@@ -156,7 +155,24 @@ class View:
 
     @cached_property
     def rows(self) -> np.ndarray:
+        """Dataset positions of the rows of ``frame``."""
         return np.nonzero(self.mask & self.dataset.has_vector)[0]
+
+    @cached_property
+    def kept_rows(self) -> np.ndarray:
+        """Dataset positions of the rows of ``kept``."""
+        return np.nonzero(self.mask)[0]
+
+    @cached_property
+    def kept(self) -> pd.DataFrame:
+        """Every statement the filters keep, vector or not, with the dataset's index."""
+        return self.dataset.frame[self.mask]
+
+    def dataset_rows(self, positions: np.ndarray | pd.Series | pd.DataFrame) -> np.ndarray:
+        """Dataset rows of positions in ``frame`` (e.g. ``hits["row"]``), or of the rows of a subset of ``kept``."""
+        if isinstance(positions, pd.DataFrame):
+            return self.dataset.frame.index.get_indexer(positions.index)
+        return self.rows[np.asarray(positions, dtype=np.intp)]
 
     @property
     def everything(self) -> bool:
@@ -175,7 +191,8 @@ class View:
 
     @property
     def count(self) -> int:
-        return int(self.mask.sum())
+        """How many statements the filters keep (``len(kept)``)."""
+        return len(self.kept_rows)
 
 
 def request_dataset(mode: str) -> None:
