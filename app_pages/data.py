@@ -1,8 +1,10 @@
-"""Data: upload statement CSVs, fix the column mapping, see every problem, add the good rows."""
+"""Data: upload statement CSVs, fix the column mapping, see every problem, add the good rows.
+
+The session's upload state belongs to ``webapp/uploads.py``; this page reads it, calls it, renders.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -10,12 +12,12 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
-from stance_explorer.reader import delimiter_name, map_columns, problems_frame, read_statements
+from stance_explorer.reader import delimiter_name, map_columns, problems_frame
 from webapp import params as P
-from webapp import saving
+from webapp import saving, uploads
 from webapp.render import statements_table
 from webapp.shell import notice
-from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
+from webapp.state import current_view, request_dataset
 
 IGNORE = "(not used)"
 MAPPABLE = (S.TEXT, S.SPEAKER, S.DATE, S.TOPIC, S.SOURCE_URL, S.QUOTE_TYPE)
@@ -38,39 +40,10 @@ with st.expander("What a statements CSV looks like"):
 
 dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")
 
-
-def forget_removed_files() -> None:
-    """A file taken out of the uploader (its ×) is taken out of the session's data too."""
-    now = {f.name for f in st.session_state.get("uploader") or []}
-    for name in st.session_state.get("_uploader_names", set()) - now:
-        uploads().pop(name, None)
-        st.session_state.pop("_merged", None)
-    dismissed().intersection_update(now)
-
-
-def dismissed() -> set[str]:
-    """Files removed with their Remove button while still sitting in the uploader."""
-    return st.session_state.setdefault("_dismissed", set())
-
-
-files = st.file_uploader("Statement CSV files", accept_multiple_files=True, key="uploader", on_change=forget_removed_files)
-# The uploader forgets its files when the user visits another page, so only a change seen on this
-# page counts as a removal; uploads from an earlier visit stay until removed with their button.
-st.session_state["_uploader_names"] = {f.name for f in files or []}
-
-current = uploads()
-for f in files or []:
-    if f.name in dismissed():
-        continue
-    raw = f.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    entry = current.get(f.name)
-    overrides = entry.column_map if entry else {}
-    if entry is None or entry.digest != digest or st.session_state.get(f"_dayfirst_{f.name}") != dayfirst or entry.result is None:
-        result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None)
-        current[f.name] = Upload(f.name, digest, result, raw, None, dict(overrides))
-        st.session_state[f"_dayfirst_{f.name}"] = dayfirst
-        st.session_state.pop("_merged", None)
+files = st.file_uploader(
+    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files
+)
+current = uploads.sync(files, dayfirst=dayfirst)
 
 for name, up in list(current.items()):
     res = up.result
@@ -78,9 +51,7 @@ for name, up in list(current.items()):
     h1, h2 = st.columns([5, 1])
     h1.subheader(name)
     if h2.button("Remove", key=f"remove_{name}", icon=":material/delete:", help="Take this file out of the session's data"):
-        current.pop(name, None)
-        dismissed().add(name)
-        st.session_state.pop("_merged", None)
+        uploads.remove(name)
         st.rerun()
     if res.unreadable:
         st.error(f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None), icon=":material/block:")
@@ -116,10 +87,7 @@ for name, up in list(current.items()):
                 # Forget the select boxes' state so they show the mapping of the new reading.
                 for field in MAPPABLE:
                     st.session_state.pop(f"map_{name}_{field}", None)
-                up.column_map = new_map
-                up.result = read_statements(up.raw, name=name, dayfirst=dayfirst, column_map=new_map)
-                up.vectors = None
-                st.session_state.pop("_merged", None)
+                uploads.remap(up, new_map)
                 st.rerun()
 
     if res.problems:
@@ -139,17 +107,17 @@ for name, up in list(current.items()):
         elif st.button(f"Add {len(res.frame)} statements", type="primary", key=f"add_{name}"):
             bar = st.progress(0.0, text="Embedding new statements…")
             try:
-                new = embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))  # noqa: B023
+                new = uploads.embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))  # noqa: B023
             except EncoderUnavailable as exc:
                 st.error(str(exc))
             else:
                 bar.empty()
-                st.session_state["_just_added"] = f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known)."
+                uploads.announce(f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known).")
                 if view.mode == P.DATASET_BUNDLED:
                     request_dataset(P.DATASET_MERGED)
                 st.rerun()
 
-if msg := st.session_state.pop("_just_added", None):
+if msg := uploads.announcement():
     st.toast(msg, icon=":material/check_circle:")
 
 added = [u for u in current.values() if u.added]
@@ -167,7 +135,6 @@ if added:
     if saving.save_dir() is not None and st.button("Save the merged data on the server", icon=":material/save:"):
         st.success(f"Saved as {saving.save_merged(ds.frame)} in the folder the app's operator set for saved data.")
     if st.button("Remove my uploads", icon=":material/delete:"):
-        current.clear()
-        st.session_state.pop("_merged", None)
+        uploads.clear()
         request_dataset(P.DATASET_BUNDLED)
         st.rerun()

@@ -8,6 +8,7 @@ from apptest_helpers import (
     EXPLORE,
     N_BUNDLED,
     bundled_frame,
+    dataframe_with,
     main_metrics,
     open_page,
     sidebar_kept,
@@ -274,3 +275,22 @@ def test_saving_on_the_server_is_off_unless_the_operator_turns_it_on(monkeypatch
     assert saved.read_text("utf-8").count("\n") >= N_BUNDLED  # the whole merged dataset
     (msg,) = texts(at.success)[-1:]
     assert saved.name in msg and str(tmp_path) not in msg
+
+
+def test_switching_day_first_reads_the_files_again_and_the_merge_follows():
+    known = bundled_frame().head(2)[["speaker", "text", "topic"]].assign(date="03/04/2026")
+    at = open_page(DATA)
+    upload(at, "ambiguous.csv", known.to_csv(index=False).encode())
+    assert [str(d.date()) for d in at.dataframe[-1].value["date"]] == ["2026-03-04", "2026-03-04"]
+    add(at, "ambiguous.csv")
+    assert sidebar_kept(at) == f"{N_BUNDLED + 2} of {N_BUNDLED + 2}"
+    at.toggle(key="dayfirst").set_value(True).run()
+    assert not at.exception
+    assert [str(d.date()) for d in at.dataframe[-1].value["date"]] == ["2026-04-03", "2026-04-03"]
+    # Read again, the file is new data: it must be added again, and the merged dataset no longer has it.
+    assert "add_ambiguous.csv" in [b.key for b in at.button]
+    add(at, "ambiguous.csv")
+    open_page(EXPLORE, at=at)
+    assert sidebar_kept(at) == f"{N_BUNDLED + 2} of {N_BUNDLED + 2}"
+    shown = dataframe_with(at, "date", "speaker", "text")
+    assert (shown["date"].dt.strftime("%Y-%m-%d") == "2026-04-03").sum() == 2
