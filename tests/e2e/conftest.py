@@ -24,10 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, AppServer, is_noise
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, REPO_ROOT, AppServer, is_noise
 from devtools.server import start_app as _start_app
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 60
 APP_TIMEOUT_MS = 60_000  # a rerun that loads the model on a busy 2-core machine can take a while
