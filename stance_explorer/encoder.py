@@ -105,6 +105,16 @@ def default_model_id() -> str:
         return f"{DEFAULT_MODEL}@gt-unknown"
 
 
+def chosen_model(model: str | None) -> str | None:
+    """The model asked for: ``model``, else ``$STANCE_EXPLORER_MODEL``, else None (the packaged default)."""
+    return model or os.environ.get(MODEL_ENV) or None
+
+
+def base_model_id(model: str | None) -> str:
+    """The store's id for a chosen model (``chosen_model``): the default's includes its package version."""
+    return default_model_id() if model is None else model
+
+
 def resolve_device(device: str | None) -> tuple[str, str | None]:
     """Pick the torch device. Returns (device, message); the message says when CUDA fell back to CPU."""
     if device in (None, "", "cpu"):
@@ -126,16 +136,14 @@ class SentenceTransformerEncoder:
     """
 
     def __init__(self, model: str | None = None, *, device: str | None = None) -> None:
-        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._model_arg = chosen_model(model)
         self._device_arg = device
         self._model = None
         self.device_message: str | None = None
 
     @property
     def model_id(self) -> str:
-        if self._model_arg is None:
-            return default_model_id()
-        return self._model_arg
+        return base_model_id(self._model_arg)
 
     def load(self):
         """Load the model now (it is otherwise loaded on first use) and return it."""

@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer.encoder import (
-    MODEL_ENV,
     EncoderUnavailable,
     Progress,
-    default_model_id,
+    base_model_id,
+    chosen_model,
     default_model_path,
     load_local_tokenizer,
     resolve_device,
@@ -72,7 +72,7 @@ class FastGpuEncoder:
         gpu_chunk: int = 262_144,
         model_id: str | None = None,
     ) -> None:
-        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._model_arg = chosen_model(model)
         self._device_arg = device
         self.fp16 = fp16
         self.gpu_batch_size = gpu_batch_size
@@ -91,7 +91,7 @@ class FastGpuEncoder:
     def model_id(self) -> str:
         if self._model_id:
             return self._model_id
-        base = default_model_id() if self._model_arg is None else self._model_arg
+        base = base_model_id(self._model_arg)
         return f"{base}+fp16" if self.fp16 else base
 
     @property

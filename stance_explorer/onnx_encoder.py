@@ -36,10 +36,10 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer.encoder import (
-    MODEL_ENV,
     EncoderUnavailable,
     Progress,
-    default_model_id,
+    base_model_id,
+    chosen_model,
     default_model_path,
     load_local_tokenizer,
     max_seq_length,
@@ -136,7 +136,7 @@ class OnnxInt8Encoder:
         per_channel: bool = True,
         fuse: bool = False,
     ) -> None:
-        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._model_arg = chosen_model(model)
         self._cache_arg = Path(cache_dir) if cache_dir is not None else None
         self.threads = max(1, threads or available_cores())
         self.batched = batched
@@ -154,7 +154,7 @@ class OnnxInt8Encoder:
     @property
     def file_id(self) -> str:
         """Identifies the built .onnx file (the same file serves both run modes)."""
-        base = default_model_id() if self._model_arg is None else self._model_arg
+        base = base_model_id(self._model_arg)
         return base + ID_SUFFIX + ("" if self.per_channel else "-pt") + ("-fused" if self.fuse else "")
 
     @property
