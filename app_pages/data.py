@@ -26,7 +26,8 @@ view = current_view()
 st.title("Data")
 st.caption(
     "Add your own statements. Uploads stay in this browser session: they are not saved on the server "
-    "and no other visitor can see them. A CSV needs a speaker, a date and the quote; a topic is recommended."
+    + ("unless you press Save below (the app's operator turned saving on) " if saving.save_dir() else "")
+    + "and no other visitor can see them. A CSV needs a speaker, a date and the quote; a topic is recommended."
 )
 notice(view)
 with st.expander("What a statements CSV looks like"):
