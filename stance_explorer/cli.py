@@ -10,8 +10,15 @@ import sys
 from pathlib import Path
 
 from stance_explorer import schema as S
-from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR
-from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, merge_statements, read_statements
+from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, merge_datasets
+from stance_explorer.reader import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    ReadResult,
+    delimiter_name,
+    read_statements,
+)
+from stance_explorer.runtime import prepare_process
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -44,7 +51,7 @@ def cmd_validate(args) -> int:
             print(f"{res.file}: unreadable")
             status = max(status, EXIT_UNREADABLE)
             continue
-        how = f"{res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated"
+        how = f"{res.encoding}, {delimiter_name(res.delimiter)}-separated"
         mapped = ", ".join(f"{k}→{v}" for k, v in res.mapping.items() if k != v)
         print(
             f"{res.file}: {kept} statements kept of {res.rows_read} rows; "
@@ -77,7 +84,7 @@ def cmd_embed(args) -> int:
             for p in res.problems:
                 print(p, file=sys.stderr)
             status = EXIT_UNREADABLE
-    frame = merge_statements(r.frame for r in results)
+    frame = merge_datasets([Dataset.without_vectors(r.frame) for r in results]).frame
     if frame.empty:
         print("No statements to embed.", file=sys.stderr)
         return status or EXIT_ROW_ERRORS
@@ -235,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    prepare_process()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -12,27 +12,21 @@ what a browser opening a shared link does.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import pandas as pd
+from streamlit.testing.v1 import AppTest
 
-import pandas as pd  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from devtools.server import REPO_ROOT
+from webapp import params as P
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:  # the app's own packages (webapp, stance_explorer)
-    sys.path.insert(0, str(REPO_ROOT))
 APP = REPO_ROOT / "app.py"
 TIMEOUT = 90
 
-#: Query parameters owned by the shared sidebar (webapp/shell.py); see webapp/params.py.
-SIDEBAR_PARAMS = frozenset({"data", "speakers", "topics", "dates", "lang", "model"})
+#: Query parameters owned by the shared sidebar (webapp/shell.py).
+SIDEBAR_PARAMS = frozenset({P.DATASET, P.SPEAKERS, P.TOPICS, P.DATES, P.LANGUAGES, P.MODEL})
 
 EXPLORE = "explore"
 COMPARE = "compare"
@@ -76,6 +70,19 @@ def open_page(page: str = EXPLORE, params: Mapping[str, Any] | None = None, *, a
 def assert_ok(at: AppTest) -> None:
     """The run finished and raised nothing."""
     assert not at.exception, [e.value for e in at.exception]
+
+
+def shown_choice(at: AppTest, key: str) -> str | None:
+    """What a bound select box shows: the pick, or (nothing picked) the fallback its placeholder names.
+
+    Bound select boxes default to nothing picked (webapp/widgets.py); the placeholder reads
+    "<fallback> (<why>)" and the page shows that fallback.
+    """
+    box = at.selectbox(key=key)
+    if box.value is not None:
+        return box.value
+    placeholder = box.proto.placeholder
+    return placeholder.rsplit(" (", 1)[0] if placeholder.endswith(")") else None
 
 
 def unescape(text: str) -> str:

@@ -23,7 +23,7 @@ SPANISH_CSV = (
     "Vamos a defender el T-MEC porque es bueno para los tres países;es;Conferencia matutina\n"
     "Marcelo Ebrard;Secretario de Economía;03/02/2026;aranceles;"
     "No aceptaremos aranceles que dañen a la industria mexicana;es;Comunicado\n"
-).encode("utf-8")
+).encode()
 
 
 def model_of(at) -> str:

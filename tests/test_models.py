@@ -16,7 +16,16 @@ from stance_explorer import schema as S
 from stance_explorer.dataset import load_dataset
 from stance_explorer.embed_text import embedding_texts, query_embedding_text
 from stance_explorer.encoder import Encoder, EncoderUnavailable
-from stance_explorer.models import MINILM, MODELS, MULTILINGUAL, get_encoder, model_id, name_for, reads_only_english, rules_for
+from stance_explorer.models import (
+    MINILM,
+    MODELS,
+    MULTILINGUAL,
+    get_encoder,
+    model_id,
+    name_for,
+    reads_only_english,
+    rules_for,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EBRARD_ES = "No haremos ningún compromiso que esté en contradicción con nuestras leyes"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -13,14 +11,12 @@ from stance_explorer.models import MULTILINGUAL, reads_only_english
 from webapp import params as P
 from webapp.text import escape_markdown
 
-_SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
-
 
 def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
     """The columns a reader wants, with only http(s) source links (others blanked for the link column)."""
     cols = (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
     out = frame[[c for c in cols if c in frame]].copy()
-    out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(_SAFE_URL), None)
+    out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(S.WEB_LINK), None)
     return out
 
 
@@ -66,7 +62,7 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
         st.markdown(("“…" if partial else "“") + escape_markdown(row[S.TEXT]) + ("…”" if partial else "”"))
         url = str(row.get(S.SOURCE_URL) or "")
         title = str(row.get(S.SOURCE_TITLE) or "")
-        if _SAFE_URL.match(url):
+        if S.is_web_link(url):
             title = title or "source"
             # The URL goes inside <...> so markdown cannot be broken out of; the title is escaped.
             st.caption(f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" + (" · partial quote" if partial else ""))
@@ -106,9 +102,11 @@ def _use_multilingual() -> None:
     st.session_state[P.MODEL] = MULTILINGUAL  # a callback runs before the sidebar's Model radio is made
 
 
-def language_caveat(frame: pd.DataFrame, model_id: str) -> None:
+def language_caveat(frame: pd.DataFrame, model_id: str, *, one_statement: bool = False) -> None:
     """When an English-only model compares statements in several languages, say so and offer the
     multilingual model in one click.
+
+    ``one_statement``: the frame is a single opened statement, and the note speaks of it.
 
     Measured on the bundled data: statement pairs on the same topic average a cosine of 0.26 when
     both are English and 0.09 when one is Spanish with MiniLM, so a low score may only mean another
@@ -118,6 +116,13 @@ def language_caveat(frame: pd.DataFrame, model_id: str) -> None:
         return
     other = other_languages(frame)
     if other.empty:
+        return
+    if one_statement:
+        st.caption(
+            f":material/translate: This statement is in {escape_markdown(other.index[0])}. The model reads English, so it scores low "
+            "against English statements whatever it says, and its closest statements lean to its own language. "
+            "Choose the multilingual model in the sidebar to compare by meaning across languages."
+        )
         return
     langs = ", ".join(f"{escape_markdown(code)}: {count:,}" for code, count in other.items())
     with st.container(border=True):

@@ -8,11 +8,12 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
-from webapp import links
-from webapp import params as P
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.models import MODELS
-from webapp.state import View, added_uploads, apply_dataset_request, dataset_for, embed_upload, set_view, uploads_missing_vectors
+from webapp import links
+from webapp import params as P
+from webapp.state import View, apply_dataset_request, set_view
+from webapp.uploads import added_uploads, dataset_for, embed_upload, uploads_missing_vectors
 
 # The option text is what the URL carries (bound widgets use the formatted option), so it is the
 # short parameter value itself, explained by a caption.

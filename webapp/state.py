@@ -1,28 +1,26 @@
 """Shared and per-session state.
 
 Shared across visitors (``st.cache_resource``, once per process): the bundled dataset and its
-vectors (made read-only), and the model. Per session (``st.session_state``): uploads and their
-vectors, which no other visitor can reach.
+vectors (made read-only), and the model. Per session (``st.session_state``): the view the sidebar
+made; uploads and their vectors live in ``webapp/uploads.py``, which no other visitor can reach.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
-from stance_explorer.embed_text import embedding_texts, query_embedding_text
+from stance_explorer.embed_text import query_embedding_text
 from stance_explorer.encoder import Encoder, EncoderUnavailable
 from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, rules_for
 from stance_explorer.models import get_encoder as make_encoder
 from stance_explorer.models import model_id as id_of_model
-from stance_explorer.reader import ReadResult
 from stance_explorer.store import EmbeddingStore
 from webapp import params as P
 
@@ -100,111 +98,16 @@ def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
     return _encode_query_cached(query_embedding_text(phrase, rules_for(id_of_model(model))), model), None
 
 
-# ---------------------------------------------------------------------------- uploads (per session)
-@dataclass
-class Upload:
-    """One uploaded file in this session: what the reader made of it, and its vectors once added."""
-
-    name: str
-    digest: str
-    result: ReadResult
-    raw: bytes
-    vectors: np.ndarray | None = None  # set when added: vectors of the model it was added with
-    column_map: dict[str, str] = field(default_factory=dict)
-    model: str = DEFAULT_MODEL_NAME  # the model ``vectors`` come from
-    other_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # other models', made on demand
-
-    @property
-    def added(self) -> bool:
-        return self.vectors is not None
-
-    def vectors_for(self, model: str) -> np.ndarray | None:
-        if self.vectors is None:
-            return None
-        return self.vectors if model == self.model else self.other_vectors.get(model)
-
-
-def uploads() -> dict[str, Upload]:
-    return st.session_state.setdefault("uploads", {})
-
-
-def session_store(model: str | None = None) -> EmbeddingStore:
-    """This session's vectors for uploaded text, one per model: memory only, never written to disk or shared."""
-    model = model or current_model()
-    key = "session_store" if model == DEFAULT_MODEL_NAME else f"session_store_{model}"
-    if key not in st.session_state:
-        st.session_state[key] = EmbeddingStore(None, id_of_model(model))
-    return st.session_state[key]
-
-
-def embed_upload(upload: Upload, progress, model: str | None = None) -> int:
-    """Embed an upload's rows with this session's model only, encoding only texts neither that
-    model's bundled store nor this session has. Other models' vectors are made when one is chosen."""
-    model = model or current_model()
-    frame = upload.result.frame
-    texts = embedding_texts(frame, rules_for(id_of_model(model)))
-    vecs, found = bundled_store(model).get(texts)
-    need = np.nonzero(~found)[0]
-    new = 0
-    if len(need):
-        encoder, msg = encoder_or_message(model)
-        if msg:
-            raise EncoderUnavailable(msg)
-        sub, report = session_store(model).get_or_encode([texts[i] for i in need], encoder, progress=progress)
-        vecs[need] = sub
-        new = report.new
-    if upload.vectors is None or model == upload.model:
-        upload.vectors, upload.model, upload.other_vectors = vecs, model, {}
-    else:
-        upload.other_vectors[model] = vecs
-    st.session_state.pop("_merged", None)
-    return new
-
-
-def uploads_missing_vectors(model: str | None = None) -> list[Upload]:
-    """Added uploads that have no vectors from ``model`` yet (they were added with another model)."""
-    model = model or current_model()
-    return [u for u in added_uploads() if u.vectors_for(model) is None]
-
-
-# ---------------------------------------------------------------------------- the current dataset
-def added_uploads() -> list[Upload]:
-    return [u for u in uploads().values() if u.added]
-
-
-def dataset_for(mode: str) -> Dataset:
-    """The dataset a mode names; merged datasets are cached in the session until uploads change."""
-    model = current_model()
-    base = bundled_dataset(model)
-    ups = added_uploads()
-    if mode == P.DATASET_BUNDLED or not ups:
-        return base
-    key = (mode, model, tuple((u.name, u.digest, u.vectors_for(model) is not None) for u in ups))
-    cached = st.session_state.get("_merged")
-    if cached and cached[0] == key:
-        return cached[1]
-    dim = base.vectors.shape[1]
-    parts = [(base.frame, base.vectors, base.has_vector)] if mode == P.DATASET_MERGED else []
-    for u in ups:  # an upload added with another model has no vectors from this one until asked
-        v = u.vectors_for(model)
-        n = len(u.result.frame)
-        parts.append((u.result.frame, v, np.ones(n, bool)) if v is not None else (u.result.frame, np.zeros((n, dim), np.float32), np.zeros(n, bool)))
-    frame = pd.concat([p[0] for p in parts], ignore_index=True, sort=False)
-    for col in frame.columns:
-        if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
-            frame[col] = frame[col].fillna("")
-    vectors = np.concatenate([p[1] for p in parts]).astype(np.float32, copy=False)
-    has = np.concatenate([p[2] for p in parts])
-    keep = ~frame.duplicated(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").to_numpy()
-    frame, vectors = frame[keep].reset_index(drop=True), vectors[keep]
-    ds = Dataset(frame, vectors, has[keep], base.model_id)
-    st.session_state["_merged"] = (key, ds)
-    return ds
-
-
 @dataclass
 class View:
-    """The dataset in use and the rows the sidebar filters keep. Pages read this, nothing else."""
+    """The dataset in use and the rows the sidebar filters keep. Pages read this, nothing else.
+
+    Two frames, each with its row mapping into the dataset:
+    * ``kept`` / ``kept_rows``: every statement the filters keep (``count`` of them);
+    * ``frame`` / ``rows`` (with ``vectors``): those of them that have a vector, for similarity.
+    ``dataset_rows`` translates positions in ``frame`` (an analysis result's ``row``) or a
+    subset of ``kept`` to dataset rows, which is what a picked statement is named by.
+    """
 
     dataset: Dataset
     mask: np.ndarray
@@ -213,7 +116,24 @@ class View:
 
     @cached_property
     def rows(self) -> np.ndarray:
+        """Dataset positions of the rows of ``frame``."""
         return np.nonzero(self.mask & self.dataset.has_vector)[0]
+
+    @cached_property
+    def kept_rows(self) -> np.ndarray:
+        """Dataset positions of the rows of ``kept``."""
+        return np.nonzero(self.mask)[0]
+
+    @cached_property
+    def kept(self) -> pd.DataFrame:
+        """Every statement the filters keep, vector or not, with the dataset's index."""
+        return self.dataset.frame[self.mask]
+
+    def dataset_rows(self, positions: np.ndarray | pd.Series | pd.DataFrame) -> np.ndarray:
+        """Dataset rows of positions in ``frame`` (e.g. ``hits["row"]``), or of the rows of a subset of ``kept``."""
+        if isinstance(positions, pd.DataFrame):
+            return self.dataset.frame.index.get_indexer(positions.index)
+        return self.rows[np.asarray(positions, dtype=np.intp)]
 
     @property
     def everything(self) -> bool:
@@ -232,7 +152,8 @@ class View:
 
     @property
     def count(self) -> int:
-        return int(self.mask.sum())
+        """How many statements the filters keep (``len(kept)``)."""
+        return len(self.kept_rows)
 
 
 def request_dataset(mode: str) -> None:
