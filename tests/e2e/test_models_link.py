@@ -17,12 +17,16 @@ def model_radio(ui, page):
     return ui.sidebar(page).locator('[data-testid="stRadio"]').filter(has_text="Model")
 
 
+def checked_model(ui, page) -> str | None:
+    checked = model_radio(ui, page).locator("label").filter(has=page.locator("input:checked"))
+    return checked.first.inner_text().splitlines()[0].strip() if checked.count() else None
+
+
 def snapshot(ui, page) -> dict:
     main = ui.main(page)
     results = main.locator('[data-testid="stDataFrame"]').first
-    checked = model_radio(ui, page).locator("label").filter(has=page.locator("input:checked"))
     return {
-        "model": checked.first.inner_text().splitlines()[0].strip() if checked.count() else None,
+        "model": checked_model(ui, page),
         "query": main.get_by_role("textbox", name="Statements like…").input_value(),
         "top": [(r[2], r[4]) for r in ui.dataframe_rows(results, max_rows=1)],
     }
@@ -42,3 +46,18 @@ def test_a_share_link_keeps_the_model(ui, new_page):
     assert snap["model"] == "multilingual"
     assert snap["top"] == [("Marcelo Ebrard", EBRARD_ES)]
     page.screenshot(path=str(ui.SCREENSHOT_DIR / "models.png"), full_page=False)
+
+
+def test_the_mixed_language_notice_switches_to_the_multilingual_model_in_one_click(ui, new_page):
+    page = new_page()
+    ui.goto(page, ui.url("compare", "topic=USMCA%2Ftrade&who=Donald+Trump&who=Marcelo+Ebrard"))
+    notice = ui.main(page).get_by_text("These statements mix languages", exact=False)
+    notice.first.wait_for()
+    notice.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ui.SCREENSHOT_DIR / "language-notice.png"), full_page=False)
+    ui.main(page).get_by_role("button", name="Use the multilingual model").click()
+    ui.expect_url(page, r"[?&]model=multilingual")
+    ui.wait_for_app(page)
+    assert checked_model(ui, page) == "multilingual"
+    assert ui.main(page).get_by_text("These statements mix languages", exact=False).count() == 0
+    page.watch.assert_clean()
