@@ -11,7 +11,18 @@ import sys
 import textwrap
 
 import pytest
-from apptest_helpers import APP, COMPARE, DATA, EXPLORE, HEATMAPS, REPO_ROOT, TRACKER, open_page, sidebar_kept
+from apptest_helpers import (
+    APP,
+    COMPARE,
+    DATA,
+    EXPLORE,
+    HEATMAPS,
+    REPO_ROOT,
+    TRACKER,
+    card_heads,
+    open_page,
+    sidebar_kept,
+)
 
 from stance_explorer.models import MINILM, MULTILINGUAL, model_id
 
@@ -128,3 +139,25 @@ def test_a_multilingual_session_never_imports_torch():
     assert report["first"] == "No haremos ningún compromiso que esté en contradicción con nuestras leyes"
     assert report["added"] == 2  # the upload was embedded; it, the search and the tracker phrases, all without torch
     assert report["loaded"] == {"torch": False, "sentence_transformers": False, "transformers": False}
+
+
+def _languages_of_closest_others(at) -> list[str]:
+    frame = at.session_state["_view"].dataset.frame
+    heads = [h for h in card_heads(at) if "score" in h][:5]  # "Others who said something close"
+    langs = []
+    for h in heads:
+        rows = frame[(frame["speaker"] == h["speaker"]) & (frame["date"].dt.strftime("%Y-%m-%d").str.startswith(h["date"]))]
+        langs.append(",".join(sorted(set(rows["language"]))))
+    return langs
+
+
+def test_an_opened_spanish_statement_finds_close_english_ones_with_the_multilingual_model():
+    """Ebrard's "No haremos ningún compromiso…": MiniLM's closest statements by others are Spanish
+    ones; the multilingual model's include English statements, and no English-only warning is shown."""
+    multi = open_page(EXPLORE, {"stmt": "S199", "model": MULTILINGUAL})
+    assert not any("The model reads English" in c.value for c in multi.caption)
+    mini = open_page(EXPLORE, {"stmt": "S199"})
+    assert any("The model reads English" in c.value for c in mini.caption)
+    multi_langs, mini_langs = _languages_of_closest_others(multi), _languages_of_closest_others(mini)
+    assert len(multi_langs) == len(mini_langs) == 5
+    assert multi_langs.count("en") > mini_langs.count("en"), (multi_langs, mini_langs)
