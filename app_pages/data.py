@@ -37,7 +37,7 @@ with st.expander("What a statements CSV looks like"):
         "Other columns are kept as they are. Headers such as *quote*, *statement*, *official*, *name*, *when*, "
         "*issue* or *subject* are understood. Dates may be 2026-01-29, 29/01/2026, January 29, 2026, 2026-01 or 2026. "
         "Comma, semicolon and tab separators and UTF-8 or Excel (Windows-1252) encodings all work. "
-        "Spanish exports work too: *cita*, *declaración*, *orador*, *fecha*, *tema*, *fuente*, *enlace* and dates "
+        "Spanish files work too: *cita*, *declaración*, *orador*, *fecha*, *tema*, *fuente*, *enlace* and dates "
         "such as 29 de enero de 2026 or 29-ene-26 (a file with a *fecha* column reads 03/02/2026 day-first)."
     )
 
