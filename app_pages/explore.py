@@ -46,7 +46,7 @@ m3.metric("Topics", frame[S.TOPIC].nunique())
 m4.metric("Years", f"{frame[S.DATE].min():%Y}–{frame[S.DATE].max():%Y}" if len(frame) else "–")
 
 if not empty_guard(view):
-    st.subheader("Search")
+    st.subheader("Search by meaning and words")
     c1, c2 = st.columns([5, 1])
     query = c1.text_input(
         "Statements like…, or words they contain", key=P.QUERY, bind="query-params",
@@ -77,13 +77,12 @@ if not empty_guard(view):
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
-    years = frame.assign(year=frame[S.DATE].dt.year.astype(str))
     for col, (column, counts) in zip(
         st.columns([5, 4, 3]),
         (
             (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
             (S.TOPIC, A.counts_by(frame, S.TOPIC)),
-            ("year", A.counts_by(years, "year").sort_values("year", ascending=False)),
+            ("year", A.counts_by_year(frame)),
         ),
     ):
         col.dataframe(

@@ -486,3 +486,15 @@ def counts_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Statement counts per value of a column, most first."""
     c = frame[column].value_counts().rename_axis(column).reset_index(name="statements")
     return c
+
+
+def counts_by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """Statements per calendar year, newest first, with every year between the first and the last:
+    a year with no statement shows 0 instead of disappearing from the table."""
+    if frame.empty:
+        return pd.DataFrame({"year": pd.Series(dtype=str), "statements": pd.Series(dtype=int)})
+    years = frame[S.DATE].dt.year.to_numpy()
+    lo, hi = int(years.min()), int(years.max())
+    counts = np.bincount(years - lo, minlength=hi - lo + 1)
+    out = pd.DataFrame({"year": [str(y) for y in range(lo, hi + 1)], "statements": counts})
+    return out.iloc[::-1].reset_index(drop=True)

@@ -36,7 +36,7 @@ def test_default_view_shows_the_whole_bundled_dataset():
     at = open_page()
     assert main_metrics(at) == {"Statements": str(N_BUNDLED), "Speakers": str(N_SPEAKERS), "Topics": str(N_TOPICS), "Years": "2017–2026"}
     assert sidebar_kept(at) == f"{N_BUNDLED} of {N_BUNDLED}"
-    assert texts(at.subheader) == ["Search by meaning", "What the data holds", "Statements"]
+    assert texts(at.subheader) == ["Search by meaning and words", "What the data holds", "Statements"]
     table = statements_table(at)
     assert len(table) == N_BUNDLED
     assert list(table.columns) == ["date", "speaker", "topic", "text", "quote_type", "source_url", "source_title"]
@@ -64,6 +64,15 @@ def test_sidebar_speaker_filter_keeps_only_that_speaker():
     table = statements_table(at)
     assert len(table) == 12
     assert set(table["speaker"]) == {"Jamieson Greer"}
+
+
+def test_the_year_table_shows_years_without_statements_as_zero():
+    at = open_page(params={"speakers": ["Donald Trump"]})
+    years = next(d.value for d in at.dataframe if list(d.value.columns) == ["year", "statements"])
+    counts = dict(zip(years["year"], years["statements"]))
+    assert list(counts) == [str(y) for y in range(2026, 2016, -1)]  # every year, newest first
+    assert counts["2021"] == counts["2022"] == counts["2023"] == 0  # Trump was out of office
+    assert counts["2020"] > 0
 
 
 def test_query_params_seed_topic_and_date_range():
