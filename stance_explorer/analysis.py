@@ -275,10 +275,104 @@ def extreme_pairs(
     if len(ii) == 0:
         return empty, empty, notice
     vals = sim[ii, jj]
-    hi = top_k(vals, k)
-    lo = top_k(-vals, k)
+    hi = _distinct_pairs(vals, ii, jj, k, descending=True)
+    taken = set(zip(ii[hi].tolist(), jj[hi].tolist()))
+    lo = _distinct_pairs(vals, ii, jj, k, descending=False, exclude=taken)
     mk = lambda sel: pd.DataFrame({"score": vals[sel], "row_a": rows[ii[sel]], "row_b": rows[jj[sel]]})  # noqa: E731
+    if len(hi) < k or len(lo) < k:
+        few = f"Only {len(vals)} pair{'s' if len(vals) != 1 else ''} of statements by different speakers"
+        notice = " ".join(x for x in (notice, few + ": each statement and each pair is shown at most once per list.") if x)
     return mk(hi), mk(lo), notice
+
+
+def _distinct_pairs(
+    vals: np.ndarray, ii: np.ndarray, jj: np.ndarray, k: int, *, descending: bool, exclude: set | None = None
+) -> np.ndarray:
+    """Up to k pairs, best first, in which no statement appears twice (and none of ``exclude``).
+
+    Greedy over a shortlist of the best pairs: a speaker's one striking statement would otherwise
+    fill the whole list, paired with each of the other speaker's statements.
+    """
+    exclude = exclude or set()
+    score = vals if descending else -vals
+    for pool in (min(len(vals), max(50 * k, 500)), len(vals)):
+        order = top_k(score, pool)
+        used: set[int] = set()
+        picked: list[int] = []
+        for p in order.tolist():
+            a, b = int(ii[p]), int(jj[p])
+            if a in used or b in used or (a, b) in exclude:
+                continue
+            picked.append(p)
+            used.update((a, b))
+            if len(picked) == k:
+                return np.asarray(picked, dtype=np.int64)
+    return np.asarray(picked, dtype=np.int64)
+
+
+def pair_similarity_stats(
+    frame: pd.DataFrame, vectors: np.ndarray, *, speakers: list[str], topic: str | None = None, seed: int = 0
+) -> pd.DataFrame:
+    """For each pair of speakers (and each speaker with themselves), the similarity of their statements
+    taken two at a time: mean, standard deviation, lowest, highest and the number of pairs.
+
+    This is what a reader expects "how alike are A and B" to mean. The cosine of the two speakers'
+    average vectors is another number, always at least as large in size as the mean (averaging cancels
+    what the statements do not share), and readers took it for an error when it beat every single pair.
+    A speaker's own row compares their statements with one another. Speakers with more than
+    ``MAX_PAIR_STATEMENTS`` statements are sampled for the spread; the mean is exact.
+    """
+    cols = ["speaker_a", "speaker_b", "mean", "sd", "low", "high", "pairs"]
+    mask = np.isin(frame[S.SPEAKER].to_numpy(), speakers)
+    if topic is not None:
+        mask &= (frame[S.TOPIC] == topic).to_numpy()
+    spk = frame[S.SPEAKER].to_numpy()
+    rng = np.random.default_rng(seed)
+    groups = {}
+    for s in speakers:
+        r = np.nonzero(mask & (spk == s))[0]
+        if len(r) > MAX_PAIR_STATEMENTS:
+            r = np.sort(rng.choice(r, MAX_PAIR_STATEMENTS, replace=False))
+        groups[s] = np.asarray(vectors[r], dtype=np.float32)
+    out = []
+    for i, a in enumerate(speakers):
+        for b in speakers[i:]:
+            va, vb = groups[a], groups[b]
+            if a == b:
+                sims = (va @ va.T)[np.triu_indices(len(va), k=1)]
+            else:
+                sims = (va @ vb.T).ravel()
+            if len(sims) == 0:
+                out.append((a, b, np.nan, np.nan, np.nan, np.nan, 0))
+            else:
+                out.append((a, b, float(sims.mean()), float(sims.std()), float(sims.min()), float(sims.max()), len(sims)))
+    return pd.DataFrame(out, columns=cols)
+
+
+def pair_similarity_matrix(
+    frame: pd.DataFrame, vectors: np.ndarray, *, topic: str | None = None, speakers: list[str] | None = None
+) -> pd.DataFrame:
+    """Speaker x speaker mean similarity of their statements taken two at a time, in O(n).
+
+    For unit vectors the mean of every cross pair is the dot product of the two speakers' summed
+    vectors over the product of their counts; on the diagonal, a speaker's distinct pairs. NaN where
+    a speaker has no statement (on the topic), or a single one on the diagonal.
+    """
+    mask = np.ones(len(frame), dtype=bool) if topic is None else (frame[S.TOPIC] == topic).to_numpy()
+    codes, names = pd.factorize(frame[S.SPEAKER].to_numpy()[mask], sort=True)
+    names = [str(x) for x in names]
+    if len(codes):
+        sums = group_sums(codes, len(names), vectors[mask])
+        counts = np.bincount(codes, minlength=len(names)).astype(np.float64)
+    else:
+        sums, counts = np.zeros((0, 0)), np.zeros(0)
+    dots = sums @ sums.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = dots / np.outer(counts, counts)
+        own = (np.diag(dots) - counts) / (counts * (counts - 1))  # unit vectors: each self-pair adds 1
+    np.fill_diagonal(mean, np.where(counts > 1, own, np.nan))
+    sim = pd.DataFrame(mean, index=names, columns=names, dtype=float)
+    return sim.reindex(index=speakers, columns=speakers) if speakers else sim
 
 
 # ---------------------------------------------------------------------------- over time
@@ -392,19 +486,23 @@ def drift(
     if topic is not None:
         mask &= (frame[S.TOPIC] == topic).to_numpy()
     rows = np.nonzero(mask)[0]
-    cols = ["window", "start", "count", "similarity_to_previous", "shift", "flagged", "representative", "representative_row"]
+    cols = ["window", "start", "count", "similarity_to_previous", "shift", "shift_rank", "flagged", "representative", "representative_row"]
     if len(rows) == 0:
         return pd.DataFrame(columns=cols)
     codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
     sums = group_sums(codes, len(labels), vectors[rows])
     cents, counts = _unit_rows(sums), np.bincount(codes, minlength=len(labels))
     sub = np.asarray(vectors[rows], dtype=np.float32)
+    full = _full_quotes(frame.iloc[rows])
     out = []
     prev = None
     for w, (label, start) in enumerate(zip(labels, starts)):
         in_w = np.nonzero(codes == w)[0]
         cent = cents[w]
-        rep = rows[in_w[int(np.argmax(sub[in_w] @ cent))]]
+        # The most typical statement of the window, a full quote when the window has one: a
+        # two-word fragment ("transitional deal") explains nothing on its own.
+        pool = in_w[full[in_w]] if full[in_w].any() else in_w
+        rep = rows[pool[int(np.argmax(sub[pool] @ cent))]]
         sim = float(cent @ prev) if prev is not None else np.nan
         out.append(
             {
@@ -419,12 +517,21 @@ def drift(
         )
         prev = cent
     result = pd.DataFrame(out)
-    result["flagged"] = False
-    valid = result["shift"].notna()
-    if valid.any() and flag > 0:
-        top = result.loc[valid, "shift"].nlargest(flag).index
-        result.loc[top, "flagged"] = True
+    # The rule is a rank, shown with it: the ``flag`` largest shifts are flagged, whatever their size.
+    result["shift_rank"] = result["shift"].rank(ascending=False, method="first").astype("Int64")
+    result["flagged"] = result["shift_rank"].le(flag).fillna(False).astype(bool) if flag > 0 else False
     return result[cols]
+
+
+#: A quote of fewer words than this is a fragment (the same rule as embed_text's partial quotes).
+FULL_QUOTE_WORDS = 6
+
+
+def _full_quotes(frame: pd.DataFrame) -> np.ndarray:
+    """True for statements that are not partial quotes and have at least FULL_QUOTE_WORDS words."""
+    partial = (frame[S.QUOTE_TYPE] == S.QUOTE_PARTIAL).to_numpy() if S.QUOTE_TYPE in frame else np.zeros(len(frame), bool)
+    n_words = frame[S.TEXT].astype(str).str.split().str.len().to_numpy()
+    return ~partial & (n_words >= FULL_QUOTE_WORDS)
 
 
 def pair_similarity_over_time(
