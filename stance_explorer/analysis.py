@@ -605,3 +605,18 @@ def counts_by_year(frame: pd.DataFrame) -> pd.DataFrame:
     counts = np.bincount(years - lo, minlength=hi - lo + 1)
     out = pd.DataFrame({"year": [str(y) for y in range(lo, hi + 1)], "statements": counts})
     return out.iloc[::-1].reset_index(drop=True)
+
+
+def statement_labels(frame: pd.DataFrame) -> list[str]:
+    """A distinct, readable name per statement row: "S190 · Donald Trump, 2026-01-29".
+
+    Plain text (escaping is the figure's job), so a Row/Column box, the CSV and a link carry the id
+    as written, "&" included. Ids are unique per file but not across merged files, and may be
+    empty: the position then keeps labels distinct.
+    """
+    ids = [sid if sid else f"#{i + 1}" for i, sid in enumerate(frame[S.ID].astype(str).tolist())]
+    dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
+    labels = [f"{i} · {s}, {d}" for i, s, d in zip(ids, frame[S.SPEAKER].astype(str).tolist(), dates)]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label} ({n + 1})" for n, label in enumerate(labels)]
+    return labels
