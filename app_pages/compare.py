@@ -3,6 +3,8 @@ closest and farthest pairs of their statements."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from stance_explorer import analysis as A
@@ -13,6 +15,19 @@ from webapp import params as P
 from webapp.render import language_caveat, quote_card
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
+
+
+def pair_table(stats: pd.DataFrame) -> pd.DataFrame:
+    """One line per pair of speakers: mean similarity of their statements, its spread, how many pairs."""
+    same = stats["speaker_a"] == stats["speaker_b"]
+    names = np.where(same, stats["speaker_a"] + " (own statements)", stats["speaker_a"] + " · " + stats["speaker_b"])
+    spread = [
+        "–" if n == 0 else f"± {sd:.2f}, {lo:.2f} to {hi:.2f}"
+        for sd, lo, hi, n in zip(stats["sd"], stats["low"], stats["high"], stats["pairs"])
+    ]
+    out = pd.DataFrame({"Pair": names, "Mean": stats["mean"], "Spread": spread, "Pairs": stats["pairs"]})
+    return pd.concat([out[~same], out[same]], ignore_index=True)  # pairs of speakers first
+
 
 view = current_view()
 st.title("Compare by topic")
@@ -46,30 +61,50 @@ if not empty_guard(view):
         for col, speaker in zip(cols, chosen):
             with col:
                 st.subheader(speaker)
-                rows = on_topic[on_topic[S.SPEAKER] == speaker].sort_values(S.DATE)
+                rows = A.newest_first(on_topic[on_topic[S.SPEAKER] == speaker])
                 if rows.empty:
                     st.info(f"{speaker} has no statement on “{topic}” among the statements the filters keep.")
                 else:
                     first, last = f"{rows[S.DATE].min():%Y-%m}", f"{rows[S.DATE].max():%Y-%m}"
                     span = first if first == last else f"{first} to {last}"
-                    st.caption(f"{len(rows)} statement{'s' if len(rows) != 1 else ''}, {span}")
-                    with st.container(height=520):
+                    st.caption(f"{len(rows)} statement{'s' if len(rows) != 1 else ''}, {span}, newest first")
+                    # A scrolling box only when there is something to scroll: one quote gets its own height.
+                    with st.container(height=520 if len(rows) > 3 else "content"):
                         for _, row in rows.head(200).iterrows():
                             quote_card(row, show_speaker=False)
                     if len(rows) > 200:
-                        st.caption(f"Showing the first 200 of {len(rows):,}.")
+                        st.caption(f"Showing the newest 200 of {len(rows):,}.")
 
         st.subheader("How alike they sound on this topic")
-        sim = A.speaker_similarity(frame, vectors, topic=topic, speakers=chosen)
         present = [s for s in chosen if s in set(on_topic[S.SPEAKER])]
         if len(present) < 2:
             st.info("At least two of the chosen speakers need statements on this topic to compare them.")
         else:
+            stats = A.pair_similarity_stats(frame, vectors, speakers=present, topic=topic)
+            matrix = A.pair_similarity_matrix(frame, vectors, topic=topic, speakers=present)
+            counts = on_topic[S.SPEAKER].value_counts()
+            ticks = [f"{s} ({counts[s]})" for s in present]
             left, right = st.columns([3, 2])
-            left.plotly_chart(F.heatmap_figure(sim, title=f"Speaker × speaker on {topic}", zmin=0, zmax=1), width="stretch", key="cmp_heat")
-            right.caption("Cosine similarity between each speaker's average statement on the topic. Higher means they talk about it in more similar terms, which is not the same as agreeing.")
-            right.dataframe(sim.round(3), width="stretch")
+            left.plotly_chart(
+                F.heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
+                width="stretch", key="cmp_heat",
+            )
             with right:
+                st.caption(
+                    "Each cell is the average similarity of their statements taken two at a time (a speaker's own "
+                    "cell compares their statements with one another); the table adds the spread. Similarity is the "
+                    "cosine of sentence embeddings: how alike the wording and subject are, not agreement. A value "
+                    "near or below 0 means unrelated, not opposite."
+                )
+                st.dataframe(
+                    pair_table(stats), hide_index=True, width="stretch",
+                    column_config={
+                        "Pair": st.column_config.TextColumn("Pair", width=230),
+                        "Mean": st.column_config.NumberColumn("Mean", format="%.2f", width=60),
+                        "Spread": st.column_config.TextColumn("Spread (sd, lowest–highest)", width=170),
+                        "Pairs": st.column_config.NumberColumn("Pairs", width=55, help="Pairs of statements compared"),
+                    },
+                )
                 language_caveat(on_topic[on_topic[S.SPEAKER].isin(present)], view.dataset.model_id)
 
             # The same comparison year by year: do they converge or drift apart?
@@ -89,6 +124,8 @@ if not empty_guard(view):
                 st.caption(cap)
             for title, pairs in (("Closest pairs of statements", closest), ("Farthest pairs of statements", farthest)):
                 st.subheader(title)
+                if pairs.empty:
+                    st.caption("No other pair left to show.")
                 for _, p in pairs.iterrows():
                     a, b = st.columns(2)
                     with a:
