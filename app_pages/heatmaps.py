@@ -54,7 +54,7 @@ if not empty_guard(view):
             matrix = matrix.iloc[order, order]
         title = "Speaker × speaker" + (f" on {t}" if t else "")
         st.caption("Each cell compares two speakers' average statements" + (f" on {t}." if t else ".") + " Rows are ordered by clustering, so speakers who sound alike sit together.")
-        fig = F.heatmap_figure(matrix, title=title, zmin=0, zmax=1)
+        fig = F.heatmap_figure(matrix, title=title)
     elif mode == MODES[1]:
         matrix, counts = A.speaker_topic_matrix(frame, vectors)
         title = "Speaker × topic: closeness to everyone else on the topic"
@@ -62,7 +62,7 @@ if not empty_guard(view):
         hover = np.array(
             [[f"{S_} on {T_}: {int(counts.loc[S_, T_])} statements" for T_ in matrix.columns] for S_ in matrix.index], dtype=object
         )
-        fig = F.heatmap_figure(matrix, title=title, zmin=-0.2, zmax=1, hover=hover)
+        fig = F.heatmap_figure(matrix, title=title, hover=hover)
     else:
         links.check_number(P.HM_MAX, 10, A.MAX_STATEMENT_MATRIX, "Most statements to show", 120)
         max_n = c2.number_input("Most statements to show", min_value=10, max_value=A.MAX_STATEMENT_MATRIX, value=120, step=10, key=P.HM_MAX, bind="query-params")
@@ -73,9 +73,8 @@ if not empty_guard(view):
         sim, order = A.statement_similarity(vectors[capped.rows])
         sub, sim = sub.iloc[order].reset_index(drop=True), sim[np.ix_(order, order)]
         # Labels carry the statement id, so a shared row/column still names the same statement.
-        fig = F.statement_heatmap_figure(sub, sim, title="Statement × statement")
-        ticks = list(fig.data[0].y)
-        labels = [f"{t} · {r[S.SPEAKER]}, {r[S.DATE]:%Y-%m-%d}" for t, (_, r) in zip(ticks, sub.iterrows())]
+        labels = A.statement_labels(sub)
+        fig = F.statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
         matrix = pd.DataFrame(sim, index=labels, columns=labels)
         st.caption(f"{len(sub)} statements ordered by clustering: blocks of warm colour are groups of statements that say similar things. Hover a cell to read both quotes.")
 

@@ -49,7 +49,8 @@ def test_each_mode_renders_a_heatmap(mode, n_rows, n_cols):
     if mode != STMT:  # the statement matrix labels its axes 1..n; the select boxes say whose statement
         assert row.options == trace["y"] and col.options == trace["x"]
     else:
-        assert [o.split(" · ")[0] for o in row.options] == trace["y"]
+        # Rows are labelled with id, speaker and date on the axes and in the select boxes alike.
+        assert row.options == trace["y"] and all(" · " in o and ", 20" in o for o in row.options)
     assert "Cosine similarity" in main_metrics(at)
     assert_download_button(at)
 
