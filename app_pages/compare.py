@@ -44,13 +44,20 @@ if not empty_guard(view):
     # Default speakers: the two who said most on the topic.
     on_topic = frame[frame[S.TOPIC] == topic]
     speakers_all = sorted(frame[S.SPEAKER].unique())
+    # Offered: the speakers with statements on this topic, plus whoever is already picked (a pick made
+    # on another topic, or carried by a link), so that changing the topic never drops a pick silently;
+    # such a speaker's column then says they have nothing on this topic.
+    counts = on_topic[S.SPEAKER].value_counts()
+    current = st.session_state.get(P.CMP_SPEAKERS, st.query_params.get_all(P.CMP_SPEAKERS)) or []
+    offered = sorted(counts.index) + sorted({s for s in current if s in speakers_all} - set(counts.index))
     # No default= here: a default that follows the topic would go stale in the widget and never reach
     # the URL. An empty choice means "the two who said most on this topic", decided on every run.
     links.check_options(P.CMP_SPEAKERS, speakers_all, "Speakers", multi=True)
     picked = c2.multiselect(
-        "Speakers (2 to 4)", speakers_all, max_selections=4, key=P.CMP_SPEAKERS, bind="query-params",
+        "Speakers (2 to 4)", offered, max_selections=4, key=P.CMP_SPEAKERS, bind="query-params",
         placeholder="The two who said most on this topic",
-        help="Most statements on this topic: " + ", ".join(f"{s} ({n})" for s, n in on_topic[S.SPEAKER].value_counts().head(5).items()),
+        help=f"The {len(counts)} speakers with statements on this topic under the filters. Most: "
+        + ", ".join(f"{s} ({n})" for s, n in counts.head(5).items()),
     )
     chosen = picked or on_topic[S.SPEAKER].value_counts().index[:2].tolist()
     if not picked and len(chosen) == 2:

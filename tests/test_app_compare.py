@@ -97,6 +97,18 @@ def test_default_topic_and_speakers():
     assert_pairs_are_between_different_speakers(at, set(chosen), "USMCA/trade")
 
 
+def test_only_speakers_with_statements_on_the_topic_are_offered():
+    at = open_page(COMPARE, {"topic": "China"})
+    frame = bundled_frame()
+    assert at.multiselect(key="who").options == sorted(frame.loc[frame["topic"] == "China", "speaker"].unique())
+    # A speaker picked on another topic stays picked (and offered) when the topic changes.
+    at = open_page(COMPARE, {"topic": "USMCA/trade", "who": ["Donald Trump", "Chrystia Freeland"]})
+    at.selectbox(key="topic").set_value("China").run()
+    assert at.multiselect(key="who").value == ["Donald Trump", "Chrystia Freeland"]
+    assert "Chrystia Freeland" in at.multiselect(key="who").options
+    assert "Chrystia Freeland has no statement on “China” among the statements the filters keep." in texts(at.info)
+
+
 def test_speaker_without_statements_on_topic_gets_a_notice():
     who = ["Donald Trump", "Chrystia Freeland", "Antony Blinken"]
     at = open_page(COMPARE, {"topic": "USMCA/trade", "who": who})
