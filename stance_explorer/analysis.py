@@ -620,3 +620,16 @@ def statement_labels(frame: pd.DataFrame) -> list[str]:
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({n + 1})" for n, label in enumerate(labels)]
     return labels
+
+
+def count_labels(frame: pd.DataFrame, column: str, names: list[str], language: str = "en") -> list[str]:
+    """Axis text for a matrix: each name with its number of statements, and how many of them are not
+    in ``language`` ("Marcelo Ebrard (5, 3 not in en)"), since an English model scores those low."""
+    counts = frame[column].value_counts()
+    codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower()
+    other = frame.loc[(codes != "") & (codes != language), column].value_counts()
+    out = []
+    for name in names:
+        n, k = int(counts.get(name, 0)), int(other.get(name, 0))
+        out.append(f"{name} ({n}" + (f", {k} not in {language}" if k else "") + ")")
+    return out

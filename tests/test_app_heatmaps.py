@@ -61,7 +61,7 @@ def test_statement_mode_with_fewer_than_the_data_says_it_samples():
     assert at.number_input(key="n").value == 50
     assert texts(at.warning) == [f"Showing a random sample of 50 of {N_BUNDLED} statements; narrow the filters to see all."]
     assert len(heatmap_trace(at)["x"]) == 50
-    assert any(c.value.startswith("50 statements ordered by clustering") for c in at.main.caption)
+    assert any(c.value.startswith("50 statements, labelled by id, speaker and date") for c in at.main.caption)
 
     # Room for everything: no notice, every statement is in the matrix.
     at.number_input(key="n").set_value(200).run()
