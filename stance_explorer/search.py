@@ -184,8 +184,9 @@ def _ranks(scores: np.ndarray, candidates: np.ndarray, depth: int) -> dict[int, 
     return {int(r): i + 1 for i, r in enumerate(best)}
 
 
-def rrf(*rankings: dict[int, int], k: int = RRF_K) -> dict[int, float]:
-    """Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the rows it ranks."""
+def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
+    """Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the rows it ranks (k: RRF_K)."""
+    k = RRF_K if k is None else k
     fused: dict[int, float] = {}
     for ranking in rankings:
         for row, rank in ranking.items():

@@ -42,12 +42,15 @@ def bundled_keys() -> pd.MultiIndex:
     return pd.MultiIndex.from_frame(bundled_dataset().frame[[S.SPEAKER, S.DATE, S.TEXT]])
 
 
-#: Column widths in pixels, chosen so that a 1400-px window (sidebar open, about 1,000 px of table)
-#: shows every column of a statements table, the quote taking what is left.
+#: Column widths in pixels, chosen so that a 1400-px window (sidebar open: about 950 px of table,
+#: 35 of them for the row tick box) shows every column of a statements table; the quote takes what
+#: is left, and can be widened by dragging its header.
+TABLE_WIDTH = 910
 WIDTHS = {
-    "score": 80, S.DATE: 88, S.SPEAKER: 130, S.TOPIC: 120, S.QUOTE_TYPE: 64, S.SOURCE_URL: 62,
-    S.SOURCE_TITLE: 140, "matched": 110, UPLOAD_COLUMN: 110,
+    "score": 72, S.DATE: 86, S.SPEAKER: 118, S.TOPIC: 104, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
+    S.SOURCE_TITLE: 104, "matched": 96, UPLOAD_COLUMN: 96,
 }
+MIN_QUOTE_WIDTH = 240
 
 
 def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
@@ -72,8 +75,10 @@ def statements_table(
     """A table of statements with sources. ``on_select``: a callback run when a reader picks a row."""
     selection = {"on_select": on_select, "selection_mode": "single-row"} if on_select else {}
     w = WIDTHS
+    shown = display_table(frame, score=score)
+    quote_width = max(MIN_QUOTE_WIDTH, TABLE_WIDTH - sum(w.get(c, 0) for c in shown.columns))
     st.dataframe(
-        display_table(frame, score=score),
+        shown,
         hide_index=True,
         width="stretch",
         height=height,
@@ -88,7 +93,7 @@ def statements_table(
                 "Uploaded", width=w[UPLOAD_COLUMN], help="The file you uploaded this statement from; empty for the bundled data"
             ),
             S.TOPIC: st.column_config.TextColumn("Topic", width=w[S.TOPIC]),
-            S.TEXT: st.column_config.TextColumn("Quote"),
+            S.TEXT: st.column_config.TextColumn("Quote", width=quote_width),
             "matched": st.column_config.TextColumn(
                 "Words found", width=w["matched"], help="Words of the quote that match the search (a quoted phrase is shown in quotes)"
             ),
