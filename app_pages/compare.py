@@ -100,20 +100,20 @@ if not empty_guard(view):
             with right:
                 st.caption(
                     "Each cell is the average similarity of their statements taken two at a time (a speaker's own "
-                    "cell compares their statements with one another); the table adds the spread. Similarity is the "
-                    "cosine of sentence embeddings: how alike the wording and subject are, not agreement. A value "
-                    "near or below 0 means unrelated, not opposite."
-                )
-                st.dataframe(
-                    pair_table(stats), hide_index=True, width="stretch",
-                    column_config={
-                        "Pair": st.column_config.TextColumn("Pair", width=230),
-                        "Mean": st.column_config.NumberColumn("Mean", format="%.2f", width=60),
-                        "Spread": st.column_config.TextColumn("Spread (sd, lowest–highest)", width=170),
-                        "Pairs": st.column_config.NumberColumn("Pairs", width=55, help="Pairs of statements compared"),
-                    },
+                    "cell compares their statements with one another); the table below adds the spread. Similarity is "
+                    "the cosine of sentence embeddings: how alike the wording and subject are, not agreement. A value "
+                    "near or below 0 means unrelated, not opposite. In brackets: statements on the topic."
                 )
                 language_caveat(on_topic[on_topic[S.SPEAKER].isin(present)], view.dataset.model_id)
+            st.dataframe(
+                pair_table(stats), hide_index=True, width="stretch",
+                column_config={
+                    "Pair": st.column_config.TextColumn("Pair", width=360),
+                    "Mean": st.column_config.NumberColumn("Mean similarity", format="%.2f", width=120),
+                    "Spread": st.column_config.TextColumn("Spread (sd, lowest to highest)", width=240),
+                    "Pairs": st.column_config.NumberColumn("Pairs of statements", width=140),
+                },
+            )
 
             # The same comparison year by year: do they converge or drift apart?
             over_time = A.pair_similarity_over_time(frame, vectors, speakers=present, topic=topic)
@@ -122,9 +122,9 @@ if not empty_guard(view):
             else:
                 st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="cmp_time")
                 st.caption(
-                    "Each point compares two speakers' average statements on the topic in one year in which both "
-                    "spoke; years where either was silent are left out. A rising line means they came to talk "
-                    "about it in more similar terms."
+                    "Each point is the mean similarity of two speakers' statements on the topic in one year in which "
+                    "both spoke, taken two at a time; years where either was silent are left out. A rising line means "
+                    "they came to talk about it in more similar terms."
                 )
 
             closest, farthest, cap = A.extreme_pairs(frame, vectors, speakers=present, topic=topic, k=3)

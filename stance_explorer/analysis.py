@@ -545,8 +545,9 @@ def pair_similarity_over_time(
     """How alike each pair of speakers sounds, window by window: do they converge or drift apart?
 
     For every window (year by default) in which both speakers of a pair have statements (on
-    ``topic`` if given), the cosine between their centroids for that window. Windows where one of
-    them is silent are left out rather than guessed. O(n): one sparse sum over the kept rows.
+    ``topic`` if given), the mean similarity of their statements in that window taken two at a time
+    (the same measure as :func:`pair_similarity_matrix`). Windows where one of them is silent are
+    left out rather than guessed. O(n): one sparse sum over the kept rows.
     """
     cols = ["window", "start", "speaker_a", "speaker_b", "similarity", "count_a", "count_b"]
     spk = frame[S.SPEAKER].to_numpy()
@@ -562,7 +563,7 @@ def pair_similarity_over_time(
     n_w = len(labels)
     group = who * n_w + codes
     n_groups = len(speakers) * n_w
-    cents = _unit_rows(group_sums(group, n_groups, vectors[rows]))
+    sums = group_sums(group, n_groups, vectors[rows])
     counts = np.bincount(group, minlength=n_groups)
     out = []
     for i, a in enumerate(speakers):
@@ -570,7 +571,7 @@ def pair_similarity_over_time(
             for w in range(n_w):
                 ga, gb = i * n_w + w, j * n_w + w
                 if counts[ga] and counts[gb]:
-                    out.append((labels[w], starts[w], a, speakers[j], float(cents[ga] @ cents[gb]), int(counts[ga]), int(counts[gb])))
+                    out.append((labels[w], starts[w], a, speakers[j], float(sums[ga] @ sums[gb] / (counts[ga] * counts[gb])), int(counts[ga]), int(counts[gb])))
     return pd.DataFrame(out, columns=cols)
 
 def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:

@@ -47,8 +47,8 @@ def bundled_keys() -> pd.MultiIndex:
 #: is left, and can be widened by dragging its header.
 TABLE_WIDTH = 910
 WIDTHS = {
-    "score": 72, S.DATE: 86, S.SPEAKER: 118, S.TOPIC: 104, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
-    S.SOURCE_TITLE: 104, "matched": 96, UPLOAD_COLUMN: 96,
+    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 104, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
+    S.SOURCE_TITLE: 94, "matched": 96, UPLOAD_COLUMN: 96,
 }
 MIN_QUOTE_WIDTH = 240
 
