@@ -106,7 +106,7 @@ if not empty_guard(view):
                 )
                 language_caveat(on_topic[on_topic[S.SPEAKER].isin(present)], view.dataset.model_id)
             st.dataframe(
-                pair_table(stats), hide_index=True, width="stretch",
+                pair_table(stats), hide_index=True, width="stretch", placeholder="–",  # one statement: no pair
                 column_config={
                     "Pair": st.column_config.TextColumn("Pair", width=360),
                     "Mean": st.column_config.NumberColumn("Mean similarity", format="%.2f", width=120),
