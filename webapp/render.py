@@ -45,12 +45,12 @@ def bundled_keys() -> pd.MultiIndex:
 #: Column widths in pixels, chosen so that a 1400-px window (sidebar open: about 950 px of table,
 #: 35 of them for the row tick box) shows every column of a statements table; the quote takes what
 #: is left, and can be widened by dragging its header.
-TABLE_WIDTH = 910
+TABLE_WIDTH = 890
 WIDTHS = {
-    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 104, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
-    S.SOURCE_TITLE: 94, "matched": 96, UPLOAD_COLUMN: 96,
+    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 96, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
+    S.SOURCE_TITLE: 80, "matched": 96, UPLOAD_COLUMN: 96,
 }
-MIN_QUOTE_WIDTH = 240
+MIN_QUOTE_WIDTH = 200
 
 
 def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
