@@ -19,6 +19,8 @@ from stance_explorer import schema as S
 MAX_STATEMENT_MATRIX = 400
 #: Most statements per speaker compared pairwise when looking for closest/farthest pairs.
 MAX_PAIR_STATEMENTS = 1500
+#: Most statements per speaker whose pairs give the spread of a pair of speakers' similarity.
+MAX_SPREAD_STATEMENTS = 500
 
 
 # ---------------------------------------------------------------------------- filtering
@@ -319,8 +321,9 @@ def pair_similarity_stats(
     This is what a reader expects "how alike are A and B" to mean. The cosine of the two speakers'
     average vectors is another number, always at least as large in size as the mean (averaging cancels
     what the statements do not share), and readers took it for an error when it beat every single pair.
-    A speaker's own row compares their statements with one another. Speakers with more than
-    ``MAX_PAIR_STATEMENTS`` statements are sampled for the spread; the mean is exact.
+    A speaker's own row compares their statements with one another. The mean and the count are exact
+    (from summed vectors, as in :func:`pair_similarity_matrix`); the spread, lowest and highest come
+    from at most ``MAX_SPREAD_STATEMENTS`` statements per speaker, a seeded sample beyond that.
     """
     cols = ["speaker_a", "speaker_b", "mean", "sd", "low", "high", "pairs"]
     mask = np.isin(frame[S.SPEAKER].to_numpy(), speakers)
@@ -328,24 +331,25 @@ def pair_similarity_stats(
         mask &= (frame[S.TOPIC] == topic).to_numpy()
     spk = frame[S.SPEAKER].to_numpy()
     rng = np.random.default_rng(seed)
-    groups = {}
+    sums, counts, sample = {}, {}, {}
     for s in speakers:
         r = np.nonzero(mask & (spk == s))[0]
-        if len(r) > MAX_PAIR_STATEMENTS:
-            r = np.sort(rng.choice(r, MAX_PAIR_STATEMENTS, replace=False))
-        groups[s] = np.asarray(vectors[r], dtype=np.float32)
+        v = np.asarray(vectors[r], dtype=np.float32)
+        sums[s], counts[s] = v.sum(axis=0, dtype=np.float64), len(r)
+        sample[s] = v[np.sort(rng.choice(len(r), MAX_SPREAD_STATEMENTS, replace=False))] if len(r) > MAX_SPREAD_STATEMENTS else v
     out = []
     for i, a in enumerate(speakers):
         for b in speakers[i:]:
-            va, vb = groups[a], groups[b]
-            if a == b:
-                sims = (va @ va.T)[np.triu_indices(len(va), k=1)]
-            else:
-                sims = (va @ vb.T).ravel()
-            if len(sims) == 0:
+            na, nb = counts[a], counts[b]
+            pairs = na * (na - 1) // 2 if a == b else na * nb
+            if pairs == 0:
                 out.append((a, b, np.nan, np.nan, np.nan, np.nan, 0))
-            else:
-                out.append((a, b, float(sims.mean()), float(sims.std()), float(sims.min()), float(sims.max()), len(sims)))
+                continue
+            # Unit vectors: the self-pairs of a speaker add na to the dot product of the sums.
+            mean = float((sums[a] @ sums[b] - (na if a == b else 0)) / (2 * pairs if a == b else pairs))
+            va, vb = sample[a], sample[b]
+            sims = (va @ va.T)[np.triu_indices(len(va), k=1)] if a == b else (va @ vb.T).ravel()
+            out.append((a, b, mean, float(sims.std()), float(sims.min()), float(sims.max()), pairs))
     return pd.DataFrame(out, columns=cols)
 
 

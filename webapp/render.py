@@ -25,8 +25,7 @@ def uploaded_from(frame: pd.DataFrame) -> pd.Series | None:
     A merged dataset keeps the bundled row when an upload repeats it (same speaker, date and text),
     so a row is uploaded exactly when its key is not in the bundled data.
     """
-    view = st.session_state.get("_view")
-    mode = getattr(view, "mode", P.DATASET_BUNDLED)
+    mode = _dataset_mode()
     if mode == P.DATASET_BUNDLED or frame.empty or S.SOURCE_FILE not in frame:
         return None
     names = frame[S.SOURCE_FILE].astype(str)
@@ -34,6 +33,10 @@ def uploaded_from(frame: pd.DataFrame) -> pd.Series | None:
         return names
     keys = pd.MultiIndex.from_frame(frame[[S.SPEAKER, S.DATE, S.TEXT]])
     return names.where(~keys.isin(bundled_keys()), "")
+
+
+def _dataset_mode() -> str:
+    return getattr(st.session_state.get("_view"), "mode", P.DATASET_BUNDLED)
 
 
 @st.cache_resource(show_spinner=False)
@@ -114,7 +117,8 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
             head += f" · {row[S.TOPIC]}"
         if score is not None:
             head += f" · similarity {score:.3f}"
-        uploaded = uploaded_from(row.to_frame().T)
+        # Checked only when uploads are in view: a page shows hundreds of cards.
+        uploaded = uploaded_from(row.to_frame().T) if _dataset_mode() != P.DATASET_BUNDLED else None
         mark = ""
         if uploaded is not None and uploaded.iat[0]:
             mark = f" · :orange-badge[:material/upload_file: uploaded: {escape_markdown(uploaded.iat[0])}]"
