@@ -89,7 +89,7 @@ if not empty_guard(view):
             st.info("At least two of the chosen speakers need statements on this topic to compare them.")
         else:
             stats = A.pair_similarity_stats(frame, vectors, speakers=present, topic=topic)
-            matrix = A.pair_similarity_matrix(frame, vectors, topic=topic, speakers=present)
+            matrix = A.stats_matrix(stats, present)
             counts = on_topic[S.SPEAKER].value_counts()
             ticks = [f"{s} ({counts[s]})" for s in present]
             left, right = st.columns([3, 2])

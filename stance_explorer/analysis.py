@@ -329,11 +329,12 @@ def pair_similarity_stats(
     mask = np.isin(frame[S.SPEAKER].to_numpy(), speakers)
     if topic is not None:
         mask &= (frame[S.TOPIC] == topic).to_numpy()
-    spk = frame[S.SPEAKER].to_numpy()
+    rows = np.nonzero(mask)[0]
+    spk = frame[S.SPEAKER].to_numpy()[rows]
     rng = np.random.default_rng(seed)
     sums, counts, sample = {}, {}, {}
     for s in speakers:
-        r = np.nonzero(mask & (spk == s))[0]
+        r = rows[spk == s]
         v = np.asarray(vectors[r], dtype=np.float32)
         sums[s], counts[s] = v.sum(axis=0, dtype=np.float64), len(r)
         sample[s] = v[np.sort(rng.choice(len(r), MAX_SPREAD_STATEMENTS, replace=False))] if len(r) > MAX_SPREAD_STATEMENTS else v
@@ -351,6 +352,14 @@ def pair_similarity_stats(
             sims = (va @ va.T)[np.triu_indices(len(va), k=1)] if a == b else (va @ vb.T).ravel()
             out.append((a, b, mean, float(sims.std()), float(sims.min()), float(sims.max()), pairs))
     return pd.DataFrame(out, columns=cols)
+
+
+def stats_matrix(stats: pd.DataFrame, speakers: list[str]) -> pd.DataFrame:
+    """The means of :func:`pair_similarity_stats` as a symmetric speaker x speaker matrix."""
+    m = pd.DataFrame(np.nan, index=speakers, columns=speakers, dtype=float)
+    for a, b, mean in zip(stats["speaker_a"], stats["speaker_b"], stats["mean"]):
+        m.loc[a, b] = m.loc[b, a] = mean
+    return m
 
 
 def pair_similarity_matrix(

@@ -254,6 +254,8 @@ def test_mean_pair_similarity_is_the_mean_of_the_pairs_and_never_above_the_best_
     assert matrix.loc["Ann", "Bob"] == pytest.approx(cross.mean(), abs=1e-5)
     assert matrix.loc["Ann", "Bob"] <= cross.max()
     assert matrix.loc["Ann", "Ann"] == pytest.approx(stats.loc[("Ann", "Ann"), "mean"], abs=1e-5)
+    from_stats = A.stats_matrix(stats.reset_index(), ["Ann", "Bob"])
+    np.testing.assert_allclose(from_stats.to_numpy(), matrix.to_numpy(), atol=1e-5)
     # The centroid cosine, shown before, is larger in size than the mean pair: readers took it for an error.
     assert abs(A.speaker_similarity(frame, vecs).loc["Ann", "Bob"]) > abs(matrix.loc["Ann", "Bob"])
     one = A.pair_similarity_matrix(frame.iloc[:4], vecs[:4])
