@@ -40,10 +40,10 @@ def main() -> None:
     ap.add_argument("--rrf-k", type=int, default=None, help="RRF constant (default: the library's)")
     args = ap.parse_args()
 
+    from stance_explorer import search as search_module
     from stance_explorer.dataset import load_dataset
     from stance_explorer.embed_text import query_embedding_text
     from stance_explorer.encoder import SentenceTransformerEncoder
-    from stance_explorer import search as search_module
     from stance_explorer.search import LexicalIndex, parse_query, search
 
     if args.rrf_k is not None:
