@@ -47,8 +47,8 @@ def bundled_keys() -> pd.MultiIndex:
 #: is left, and can be widened by dragging its header.
 TABLE_WIDTH = 890
 WIDTHS = {
-    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 96, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
-    S.SOURCE_TITLE: 80, "matched": 96, UPLOAD_COLUMN: 96,
+    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 116, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
+    S.SOURCE_TITLE: 72, "matched": 96, UPLOAD_COLUMN: 96,
 }
 MIN_QUOTE_WIDTH = 200
 
