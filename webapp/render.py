@@ -65,7 +65,8 @@ def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
     out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(S.WEB_LINK), None)
     uploaded = uploaded_from(frame)
     if uploaded is not None:
-        out.insert(min(3, len(out.columns)), UPLOAD_COLUMN, uploaded)
+        # Right after the quote (and the words found): the columns before it keep their places.
+        out.insert(out.columns.get_loc(S.TEXT) + 1 + int("matched" in out), UPLOAD_COLUMN, uploaded)
     return out
 
 
