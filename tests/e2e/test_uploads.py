@@ -100,7 +100,7 @@ def test_bad_rows_are_reported_and_good_rows_added(ui, new_page, tmp_path):
 
     problems = main.locator('[data-testid="stDataFrame"]').first
     headers = ui.dataframe_headers(problems)
-    assert headers[:5] == ["file", "line", "column", "severity", "message"], headers
+    assert headers[:5] == ["File", "Line", "Column", "Severity", "Message"], headers
     table = ui.dataframe_rows(problems)
     by_line = {r[1]: r for r in table}
     assert set(by_line) == {"3", "4", "5"}, table
