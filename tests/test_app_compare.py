@@ -213,8 +213,8 @@ def test_a_comparison_that_mixes_languages_says_so():
     frame = bundled_frame()
     spanish = int(((frame["topic"] == "USMCA/trade") & frame["speaker"].isin(who) & (frame["language"] == "es")).sum())
     assert spanish > 0
-    notes = [unescape(m.value) for m in at.main.markdown if "not in English" in m.value]
+    notes = [unescape(m.value) for m in at.main.caption if "not in English" in m.value]
     assert len(notes) == 1 and f"{spanish:,} not in English: es: {spanish:,}" in notes[0]
     assert at.button(key="use_multilingual").proto.label == "Use the multilingual model"
     english_only = open_page(COMPARE, {"topic": "USMCA/trade", "who": who, "lang": ["en"]})
-    assert not [m for m in english_only.main.markdown if "not in English" in m.value]
+    assert not [m for m in english_only.main.caption if "not in English" in m.value]

@@ -71,13 +71,13 @@ def test_a_link_with_an_unknown_model_says_so():
 
 def test_a_view_that_mixes_languages_offers_the_multilingual_model_in_one_click():
     at = open_page(COMPARE, {"topic": "USMCA/trade", "who": ["Donald Trump", "Marcelo Ebrard"]})
-    assert any("mix languages" in m.value for m in at.main.markdown)
+    assert any("mix languages" in m.value for m in at.main.caption)
     at.button(key="use_multilingual").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.radio(key="model").value == MULTILINGUAL
     # The radio is bound to ?model=, so the share link keeps it (tests/e2e/test_models_link.py).
     assert model_of(at) == model_id(MULTILINGUAL)
-    assert not any("mix languages" in m.value for m in at.main.markdown)
+    assert not any("mix languages" in m.value for m in at.main.caption)
 
 
 @pytest.mark.model

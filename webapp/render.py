@@ -192,7 +192,7 @@ def language_caveat(frame: pd.DataFrame, model_id: str, *, one_statement: bool =
         return
     langs = ", ".join(f"{escape_markdown(code)}: {count:,}" for code, count in other.items())
     with st.container(border=True):
-        st.markdown(
+        st.caption(
             f":material/translate: **These statements mix languages** ({int(other.sum()):,} not in English: {langs}). "
             "The English model scores them low against English text whatever they say. The multilingual model "
             "compares Spanish and English by meaning."
