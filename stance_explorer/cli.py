@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from stance_explorer import schema as S
@@ -144,7 +145,47 @@ def cmd_similar(args) -> int:
         if unknown:
             print(f"No statements by {', '.join(unknown)} in {res.file}.", file=sys.stderr)
     mask = filter_mask(frame, speakers=speakers, topics=[args.topic] if args.topic else None)
-    _print_hits(nearest(frame, vectors, query, k=args.top, mask=mask))
+    _print_hits(nearest(frame, vectors, query, k=args.top, mask=mask, index=_search_index(frame, store)))
+    return EXIT_OK
+
+
+def _search_index(frame, store):
+    """The saved ANN index for these statements (``index`` command), when the data is past the threshold."""
+    from stance_explorer import ann
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.store import text_keys
+
+    if store.dir is None or len(frame) < ann.THRESHOLD:
+        return None
+    return ann.open_index(store.dir, text_keys(embedding_texts(frame)))
+
+
+def cmd_index(args) -> int:
+    """Build the approximate nearest-neighbour index that ``similar`` and ``like`` use past the threshold."""
+    from stance_explorer import ann
+    from stance_explorer.dataset import vectors_from_store
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    if not ann.available():
+        print(f"The index needs usearch: {ann.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    res = _read_data(args.data)
+    if res is None:
+        return EXIT_UNREADABLE
+    frame = res.frame
+    encoder = _encoder(args)
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, found = vectors_from_store(frame, store)
+    if not found.all():
+        print(f"{int((~found).sum()):,} statements have no vector yet: run `embed` first.", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    t = time.perf_counter()
+    index = ann.AnnIndex.build(vectors)
+    path = ann.index_path(store.dir, text_keys(embedding_texts(frame)))
+    index.save(path)
+    used = "" if len(frame) >= ann.THRESHOLD else f" (search uses it from {ann.THRESHOLD:,} statements on)"
+    print(f"Indexed {len(frame):,} statements in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB){used}.")
     return EXIT_OK
 
 
@@ -183,7 +224,7 @@ def cmd_like(args) -> int:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
     row = frame.iloc[pos]
     print(_statement_line(row))
-    others, same = statement_neighbours(frame, vectors, pos, k=args.top)
+    others, same = statement_neighbours(frame, vectors, pos, k=args.top, index=_search_index(frame, store))
     print(f"\nOthers who said something close ({len(others)}):")
     _print_hits(others)
     print(f"\n{row[S.SPEAKER]}, at other times ({len(same)}):")
@@ -234,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=5)
     model_opts(p)
     p.set_defaults(func=cmd_like)
+
+    p = sub.add_parser("index", help="build the approximate nearest-neighbour index for search past a few 100k statements")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    model_opts(p)
+    p.set_defaults(func=cmd_index)
     return parser
 
 
