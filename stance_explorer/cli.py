@@ -74,6 +74,8 @@ def _encoder(args):
 
 
 def cmd_embed(args) -> int:
+    if getattr(args, "engine", "local") == "ray":
+        return _embed_on_ray(args)
     from tqdm import tqdm
 
     from stance_explorer.dataset import embed_frame
@@ -111,6 +113,34 @@ def cmd_embed(args) -> int:
         f"{report.cached} cached, {report.new} new. Model {encoder.model_id}; store {where}."
     )
     return status
+
+
+def _embed_on_ray(args) -> int:
+    """``embed --engine ray``: validate every shard and embed what the store lacks on a Ray cluster."""
+    from functools import partial
+
+    from stance_explorer import distributed
+
+    if not distributed.available():
+        print(f"--engine ray needs Ray: {distributed.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    # The factory travels to each worker, which builds its own model there (one per worker).
+    factory = partial(_encoder, argparse.Namespace(model=args.model, backend=args.backend, device=args.device))
+    model_id = factory().model_id  # loads nothing: encoders load their model on first use
+    report = distributed.embed_on_ray(
+        args.files, store_root=args.store, model_id=model_id, encoder_factory=factory,
+        workers=args.workers, batch_size=max(args.batch_size, 1) * 8, encode_batch=args.batch_size,
+        address=args.address, dayfirst=args.dayfirst,
+    )
+    for p in report.problems:
+        print(p, file=sys.stderr)
+    print(
+        f"{report.statements} statements in {report.files} files: {report.cached} cached, {report.new} new "
+        f"({report.shards} shards from {args.workers} Ray workers). Model {model_id}; store {args.store}."
+    )
+    if report.unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_ROW_ERRORS if any(p.severity == "error" for p in report.problems) else EXIT_OK
 
 
 def _read_data(path: Path) -> ReadResult | None:
@@ -258,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--bundle", action="store_true", help=argparse.SUPPRESS)  # writes the committed shard for data/
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: embed on Ray Data, one model per worker (requirements-scale.txt)")
+    p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start Ray on this machine)")
+    p.add_argument("--workers", type=int, default=2, help="with --engine ray: embedding workers, one model each (default 2)")
     p.set_defaults(func=cmd_embed)
 
     p = sub.add_parser("similar", help="print the statements nearest to a phrase")
