@@ -53,7 +53,7 @@ def main() -> None:
 
         ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False, configure_logging=False)
         try:
-            # Warm the worker pool's imports with a tiny run, then time the real one (models load inside it).
+            # Timed from the start: reading, validation, starting the workers and their model loads count.
             t = time.perf_counter()
             rep = distributed.embed_on_ray(
                 [csv], store_root=Path(tmp) / "ray", model_id=encoder.model_id, encoder_factory=factory,
