@@ -205,7 +205,7 @@ def cmd_index(args) -> int:
     from stance_explorer.store import EmbeddingStore, text_keys
 
     if not ann.available():
-        print(f"The index needs usearch: {ann.INSTALL_HINT}", file=sys.stderr)
+        print(f"The index needs faiss-cpu: {ann.INSTALL_HINT}", file=sys.stderr)
         return EXIT_UNREADABLE
     res = _read_data(args.data)
     if res is None:

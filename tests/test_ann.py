@@ -10,7 +10,7 @@ import pytest
 from stance_explorer import ann
 from stance_explorer.analysis import nearest, statement_neighbours
 
-pytest.importorskip("usearch")
+pytest.importorskip("faiss")
 
 
 def clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
@@ -113,8 +113,8 @@ def test_cli_builds_the_index_and_similar_uses_it(tmp_path, monkeypatch, capsys)
     monkeypatch.setattr(ann, "THRESHOLD", 100)  # the bundled 199 statements count as "past it"
     assert cli.main(["index", "--store", str(store)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Indexed 199 statements") and ".usearch" in out
-    assert len(list(store.rglob("index-*.usearch"))) == 1
+    assert out.startswith("Indexed 199 statements") and ".faiss" in out
+    assert len(list(store.rglob("index-*.faiss"))) == 1
     used = []
     real_search = ann.AnnIndex.search
     monkeypatch.setattr(ann.AnnIndex, "search", lambda self, *a, **kw: used.append(1) or real_search(self, *a, **kw))

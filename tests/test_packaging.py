@@ -9,7 +9,7 @@ from importlib.metadata import packages_distributions
 
 # Optional extras; the library says how to install each when missing: --backend onnx, and the
 # scale extra (requirements-scale.txt) for `embed --engine ray` and the search index.
-OPTIONAL = {"onnx", "onnxruntime", "ray", "usearch"}
+OPTIONAL = {"onnx", "onnxruntime", "ray", "faiss"}
 
 
 def _pins(lines) -> dict[str, str]:
