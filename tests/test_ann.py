@@ -103,7 +103,7 @@ def bundled_frame_and_vectors():
     return ds.frame, np.asarray(ds.vectors)
 
 
-def test_cli_builds_the_index_and_similar_uses_it(tmp_path, monkeypatch, capsys):
+def test_cli_builds_the_index_and_like_uses_it(tmp_path, monkeypatch, capsys):
     """`index` writes the index beside the store; past the threshold, `like` answers from it."""
     from stance_explorer import cli
     from stance_explorer.dataset import STORE_DIR
@@ -124,3 +124,25 @@ def test_cli_builds_the_index_and_similar_uses_it(tmp_path, monkeypatch, capsys)
     monkeypatch.setattr(ann, "THRESHOLD", 10_000)
     assert cli.main(["like", "S190", "--store", str(store)]) == 0
     assert capsys.readouterr().out == with_index  # the same neighbours as exact search
+
+
+@pytest.mark.model
+def test_similar_ranks_the_same_with_the_index(tmp_path, monkeypatch, capsys):
+    """`similar` past the threshold asks the index for its meaning ranking; the fused result matches exact search."""
+    from stance_explorer import cli
+    from stance_explorer.dataset import STORE_DIR
+
+    store = tmp_path / "embeddings"
+    shutil.copytree(STORE_DIR, store)
+    monkeypatch.setattr(ann, "THRESHOLD", 100)
+    assert cli.main(["index", "--store", str(store)]) == 0
+    capsys.readouterr()
+    used = []
+    real_search = ann.AnnIndex.search
+    monkeypatch.setattr(ann.AnnIndex, "search", lambda self, *a, **kw: used.append(1) or real_search(self, *a, **kw))
+    assert cli.main(["similar", "the trade deal is irrelevant", "--store", str(store)]) == 0
+    with_index = capsys.readouterr().out
+    assert used and "irrelevant" in with_index
+    monkeypatch.setattr(ann, "THRESHOLD", 10_000)
+    assert cli.main(["similar", "the trade deal is irrelevant", "--store", str(store)]) == 0
+    assert capsys.readouterr().out == with_index
