@@ -12,6 +12,7 @@ from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import map_columns, problems_frame, read_statements
+from webapp import hosting
 from webapp import params as P
 from webapp.render import statements_table
 from webapp.shell import notice
@@ -54,7 +55,12 @@ def dismissed() -> set[str]:
     return st.session_state.setdefault("_dismissed", set())
 
 
-files = st.file_uploader("Statement CSV files", accept_multiple_files=True, key="uploader", on_change=forget_removed_files)
+limits = hosting.upload_limits()
+files = st.file_uploader(
+    "Statement CSV files", accept_multiple_files=True, key="uploader", on_change=forget_removed_files, max_upload_size=limits.max_mb
+)
+if limits_note := limits.caption():
+    st.caption(limits_note)
 # The uploader forgets its files when the user visits another page, so only a change seen on this
 # page counts as a removal; uploads from an earlier visit stay until removed with their button.
 st.session_state["_uploader_names"] = {f.name for f in files or []}
@@ -68,7 +74,7 @@ for f in files or []:
     entry = current.get(f.name)
     overrides = entry.column_map if entry else {}
     if entry is None or entry.digest != digest or st.session_state.get(f"_dayfirst_{f.name}") != dayfirst or entry.result is None:
-        result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None)
+        result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None, **limits.reader_kwargs())
         current[f.name] = Upload(f.name, digest, result, raw, None, dict(overrides))
         st.session_state[f"_dayfirst_{f.name}"] = dayfirst
         st.session_state.pop("_merged", None)
@@ -118,7 +124,7 @@ for name, up in list(current.items()):
                 for field in MAPPABLE:
                     st.session_state.pop(f"map_{name}_{field}", None)
                 up.column_map = new_map
-                up.result = read_statements(up.raw, name=name, dayfirst=dayfirst, column_map=new_map)
+                up.result = read_statements(up.raw, name=name, dayfirst=dayfirst, column_map=new_map, **limits.reader_kwargs())
                 up.vectors = None
                 st.session_state.pop("_merged", None)
                 st.rerun()
@@ -164,8 +170,7 @@ if added:
         file_name="stance-explorer-statements.csv", mime="text/csv", icon=":material/download:",
         help="Cells that start with =, +, - or @ get a leading apostrophe so spreadsheets do not run them as formulas.",
     )
-    local = (st.context.url or "").startswith(("http://localhost", "http://127.0.0.1"))
-    if local and st.button("Save the merged data on this computer", icon=":material/save:"):
+    if hosting.may_write_to_disk(st.context.url) and st.button("Save the merged data on this computer", icon=":material/save:"):
         EXPORT_DIR.mkdir(exist_ok=True)
         target = EXPORT_DIR / f"statements-merged-{time.strftime('%Y%m%d-%H%M%S')}.csv"
         with open(target, "xb") as fh:  # "x": never overwrite an existing file
