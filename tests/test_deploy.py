@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from apptest_helpers import DATA, REPO_ROOT, new_app
 from packaging.requirements import Requirement
@@ -18,7 +19,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 from streamlit.testing.v1 import AppTest
 
-from webapp import hosting
+from webapp import hosting, saving
 
 DEPLOY = REPO_ROOT / "deploy"
 ENTRY = DEPLOY / "streamlit_app.py"
@@ -112,9 +113,9 @@ Jane Tester,2026-03-05,The trade agreement deserves a careful review,USMCA/trade
 """
 
 
-def data_page_with_an_added_upload(url: str) -> AppTest:
+def data_page_with_an_added_upload() -> AppTest:
     at = new_app()
-    at.context["url"] = url
+    at.context["url"] = "http://localhost:8501/data"  # the server's own address, for good measure
     at.run()
     at.switch_page(f"app_pages/{DATA}.py").run()
     at.file_uploader(key="uploader").upload("mine.csv", UPLOAD, "text/csv").run()
@@ -129,20 +130,26 @@ def save_buttons(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("hosted", [False, True])
-def test_hosted_mode_never_offers_to_write_to_the_server_disk(monkeypatch, hosted):
+def test_hosted_mode_never_offers_to_write_to_the_server_disk(monkeypatch, tmp_path, hosted):
+    # The operator turned saving on: a local run offers it, a hosted one must not.
+    monkeypatch.setenv(saving.SAVE_DIR_ENV, str(tmp_path / "saves"))
     monkeypatch.setenv(hosting.HOSTED_ENV, "1" if hosted else "0")
     monkeypatch.setenv(hosting.QUERY_ENCODER_ENV, "exact")
-    # Opened on the server's own address: the one case where a local run offers to save.
-    at = data_page_with_an_added_upload("http://localhost:8501/data")
+    at = data_page_with_an_added_upload()
     assert bool(save_buttons(at)) is not hosted, save_buttons(at)
+    if hosted:
+        assert not any("press Save" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("url", ["http://localhost:8501/data", "http://127.0.0.1:8501/", "https://demo.example.org/"])
-def test_may_write_to_disk_only_locally_and_never_hosted(monkeypatch, url):
+def test_hosted_mode_turns_the_save_folder_off(monkeypatch, tmp_path):
+    monkeypatch.setenv(saving.SAVE_DIR_ENV, str(tmp_path))
     monkeypatch.setenv(hosting.HOSTED_ENV, "0")
-    assert hosting.may_write_to_disk(url) is url.startswith("http://")
+    assert saving.save_dir() == tmp_path
     monkeypatch.setenv(hosting.HOSTED_ENV, "1")
-    assert hosting.may_write_to_disk(url) is False
+    assert saving.save_dir() is None
+    with pytest.raises(RuntimeError):
+        saving.save_merged(pd.DataFrame({"speaker": ["A"], "date": ["2026-01-01"], "text": ["x"]}))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_hosted_upload_cap_names_the_file_and_the_limit(monkeypatch):

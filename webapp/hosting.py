@@ -4,7 +4,8 @@ On when ``STANCE_EXPLORER_HOSTED`` is ``1`` (or ``true``/``yes``/``on``). The Co
 entry point (``deploy/streamlit_app.py``) and the ``Dockerfile`` turn it on; ``make run`` and
 ``streamlit run app.py`` leave it off. In hosted mode:
 
-* no visitor action writes to the server's disk (the "save merged data" button never shows);
+* no visitor action writes to the server's disk: saving merged data stays off even when the
+  operator set ``STANCE_EXPLORER_SAVE_DIR`` (``webapp/saving.py``);
 * uploads are capped per file (size and rows), so each session's statements and vectors stay
   small next to the shared ones: three visitors at the cap add about 3 x 8 MB of vectors;
 * search phrases (Explore's search, the tracker's phrases) are encoded by the int8 ONNX copy of
@@ -77,17 +78,6 @@ class UploadLimits:
 
 def upload_limits() -> UploadLimits:
     return UploadLimits(HOSTED_MAX_UPLOAD_MB, HOSTED_MAX_ROWS) if hosted() else UploadLimits()
-
-
-def may_write_to_disk(url: str | None) -> bool:
-    """Whether the app may offer to write files on the server (the "save merged data" button).
-
-    Never in hosted mode; otherwise only when the browser reached the app on this very computer,
-    so the person clicking is the person whose disk it is.
-    """
-    if hosted():
-        return False
-    return (url or "").startswith(("http://localhost", "http://127.0.0.1"))
 
 
 # ---------------------------------------------------------------------------- the query encoder
