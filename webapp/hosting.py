@@ -41,7 +41,8 @@ BUILD_TIMEOUT_S = 900
 _TRUE = {"1", "true", "yes", "on"}
 
 #: Upload caps in hosted mode. 5,000 rows of 384 float32 values are 7.7 MB of vectors, and
-#: encoding them takes about 20 s on one CPU core; a 5 MB CSV holds well over 5,000 statements.
+#: encoding them takes about 22 s at the 228 statements/s measured on 2 cores (README,
+#: "Embedding an upload"); a 5 MB CSV holds well over 5,000 statements.
 HOSTED_MAX_UPLOAD_MB = 5
 HOSTED_MAX_ROWS = 5_000
 
