@@ -15,7 +15,8 @@ from webapp import links, shell
 
 prepare_process()
 
-st.set_page_config(page_title="Stance Explorer", page_icon=":material/record_voice_over:", layout="wide")
+# A local icon: a ":material/..." icon makes the browser fetch it from a font CDN, which fails offline.
+st.set_page_config(page_title="Stance Explorer", page_icon="assets/favicon.png", layout="wide")
 
 #: Page files are found from this file's folder, not the entry script's: deploy/streamlit_app.py runs this file.
 HERE = Path(__file__).resolve().parent
