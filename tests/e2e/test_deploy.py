@@ -56,7 +56,7 @@ def test_hosted_search_and_upload_limits(new_page, app_url):
     page.goto(f"{app_url}/?q=the+trade+deal+is+irrelevant")
     idle(page, timeout=FIRST_SEARCH_MS)
     main = page.locator('[data-testid="stMain"]')
-    expect(main.get_by_text("closest in meaning", exact=False).first).to_be_visible()
+    expect(main.get_by_text("best matches for", exact=False).first).to_be_visible()
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("About the data and the numbers").click()
     expect(sidebar.get_by_text("This hosted demo", exact=False)).to_be_visible()
