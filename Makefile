@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-scale.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
 # Every Python folder of the project, and the entry script.
-LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests
+LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests deploy
 
 .PHONY: run test lint bench setup clean-cache
 setup: $(STAMP)
