@@ -22,6 +22,7 @@ from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, rules_for
 from stance_explorer.models import get_encoder as make_encoder
 from stance_explorer.models import model_id as id_of_model
 from stance_explorer.store import EmbeddingStore
+from webapp import hosting
 from webapp import params as P
 
 #: Point the app at another CSV / store (benchmarks use this for synthetic corpora).
@@ -92,10 +93,13 @@ def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
     statements), or a message saying why there is none. Anything compared with the view's vectors
     (a search, a tracker phrase, a stance axis) must be encoded through here."""
     model = current_model()
+    text = query_embedding_text(phrase, rules_for(id_of_model(model)))
+    if model == DEFAULT_MODEL_NAME and (vec := hosting.encode_query(text, id_of_model(model))) is not None:
+        return vec, None  # hosted: MiniLM's int8 copy, no torch
     _, msg = encoder_or_message(model)
     if msg:
         return None, msg
-    return _encode_query_cached(query_embedding_text(phrase, rules_for(id_of_model(model))), model), None
+    return _encode_query_cached(text, model), None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from stance_explorer.models import DEFAULT_MODEL_NAME, rules_for
 from stance_explorer.models import model_id as id_of_model
 from stance_explorer.reader import ReadResult, read_statements
 from stance_explorer.store import EmbeddingStore
+from webapp import hosting
 from webapp import params as P
 from webapp.state import bundled_dataset, bundled_store, current_model, encoder_or_message
 
@@ -106,7 +107,7 @@ def sync(files: Iterable, *, dayfirst: bool) -> dict[str, Upload]:
         entry = current.get(f.name)
         if entry is None or entry.digest != digest or entry.dayfirst != dayfirst:
             overrides = dict(entry.column_map) if entry else {}
-            result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None)
+            result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None, **hosting.upload_limits().reader_kwargs())
             current[f.name] = Upload(f.name, digest, result, raw, None, overrides, dayfirst)
             invalidate()
     return current
@@ -122,7 +123,9 @@ def remove(name: str) -> None:
 def remap(upload: Upload, column_map: dict[str, str]) -> None:
     """Read a file again with the reader's own column mapping; its vectors must be made again."""
     upload.column_map = column_map
-    upload.result = read_statements(upload.raw, name=upload.name, dayfirst=upload.dayfirst, column_map=column_map)
+    upload.result = read_statements(
+        upload.raw, name=upload.name, dayfirst=upload.dayfirst, column_map=column_map, **hosting.upload_limits().reader_kwargs()
+    )
     upload.vectors = None
     invalidate()
 
