@@ -30,3 +30,8 @@ DAYFIRST = "dayfirst"
 DATASET_BUNDLED = "bundled"
 DATASET_UPLOADED = "uploaded"
 DATASET_MERGED = "merged"
+# Map
+MAP_COLOR = "mcolor"
+MAP_REGIONS = "regions"
+MAP_TRAJECTORIES = "traj"
+MAP_SELECTION = "sel"  # a small selection of statements (their refs), so a link reopens it
