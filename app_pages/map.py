@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import streamlit as st
 
@@ -11,7 +9,6 @@ from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer.dataset import find_statement, statement_ref
-from stance_explorer.regions import regions
 from stance_explorer.trajectories import trajectories
 from webapp import links, mapview, statement
 from webapp import params as P
@@ -29,7 +26,6 @@ MAX_SELECTION_ROWS = 1000
 COLORS = ["speaker", "topic", "year"]
 METHOD_NAMES = {"umap": "UMAP", "pca": "PCA", "pacmap": "PaCMAP", "tsne": "t-SNE (openTSNE)"}
 _SELECTED = "_map_selected"  # (dataset id, dataset positions) of the last box/lasso selection
-_REGIONS = "_map_regions"
 
 
 def _selection_from_chart(chart_key: str, drawn: np.ndarray, frame, ds_id: int) -> None:
@@ -67,17 +63,6 @@ def _selected(view) -> list[int]:
     return st.session_state[_SELECTED][1]
 
 
-def _regions(frame, xy, k: int, rows: np.ndarray, ds_id: int):
-    """Regions of the drawn points, recomputed only when the points or k change."""
-    key = (ds_id, k, hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest())
-    held = st.session_state.get(_REGIONS)
-    if held and held[0] == key:
-        return held[1]
-    table = regions(frame, xy, k)[1]
-    st.session_state[_REGIONS] = (key, table)
-    return table
-
-
 view = current_view()
 st.title("Map")
 st.caption(
@@ -108,7 +93,7 @@ if not empty_guard(view):
                             help="Each star is a speaker's average statement in one year; arrows go forward in time. "
                             "Hover a star for the quotes that moved the speaker most.")
 
-    region_table = _regions(frame, xy, int(k), drawn, id(ds)) if k else None
+    region_table = mapview.regions_for(view, frame, xy, int(k), drawn) if k else None
     steps = None
     if chosen:
         steps = trajectories(view.frame, view.vectors, chosen, mapview.placer(view, lay))

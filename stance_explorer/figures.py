@@ -274,6 +274,7 @@ def map_figure(
     hover = _map_hover(frame, hover_chars)
     symbols = np.where(np.asarray(placed, dtype=bool), "diamond", "circle") if placed is not None and np.any(placed) else None
     fig = go.Figure()
+    speaker_colors: dict[str, str] = {}
     if color_by == "stance" and scores is None:
         color_by = "speaker"
     if color_by in ("speaker", "topic"):
@@ -287,6 +288,8 @@ def map_figure(
             fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=f"{len(counts) - len(named):,} other {column}s",
                                   marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[sel]))
         for i, value in enumerate(named):
+            if color_by == "speaker":
+                speaker_colors[value] = PALETTE[i % len(PALETTE)]
             sel = np.flatnonzero(values == value)
             fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=html.escape(value),
                                   marker=dict(color=PALETTE[i % len(PALETTE)]), symbols=None if symbols is None else symbols[sel]))
@@ -312,7 +315,7 @@ def map_figure(
             fig.add_annotation(x=r.x, y=r.y, text=f"<b>{html.escape(r.label)}</b>", showarrow=False,
                                bgcolor="rgba(255,255,255,0.8)", bordercolor="#888", borderwidth=1, font=dict(size=12, color="#222"))
     if steps is not None and len(steps):
-        _add_trajectories(fig, frame, steps)
+        _add_trajectories(fig, frame, steps, speaker_colors)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig = _layout(fig, None, height=height)
@@ -330,9 +333,14 @@ def _step_hover(frame: pd.DataFrame, step) -> str:
     return "<br>".join(lines)
 
 
-def _add_trajectories(fig: go.Figure, frame: pd.DataFrame, steps: pd.DataFrame) -> None:
+#: Path colours when the points are not coloured by speaker (or the speaker has no colour of their own).
+PATH_COLORS = ["#111111", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"]
+
+
+def _add_trajectories(fig: go.Figure, frame: pd.DataFrame, steps: pd.DataFrame, speaker_colors: dict[str, str]) -> None:
+    """A speaker's path takes the colour of their points, so path and statements read together."""
     for i, (speaker, g) in enumerate(steps.groupby("speaker", sort=False)):
-        color = PALETTE[(i + 1) % len(PALETTE)]
+        color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
         fig.add_trace(
             go.Scatter(
                 x=g["x"], y=g["y"], mode="markers+text", name=f"{html.escape(str(speaker))} over time",

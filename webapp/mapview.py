@@ -9,6 +9,7 @@ Imported by the Map page alone, so no other page pays for it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -17,11 +18,13 @@ import streamlit as st
 from stance_explorer import projection as PJ
 from stance_explorer.dataset import Dataset
 from stance_explorer.embed_text import embedding_texts
+from stance_explorer.regions import regions
 from stance_explorer.store import text_keys
 from webapp.state import View, bundled_dataset, bundled_store
 
 BUNDLED_MAP = "bundled"
 _SESSION_KEY = "_map_layout"
+_REGIONS_KEY = "_map_regions"
 
 
 def map_root() -> str | None:
@@ -49,27 +52,59 @@ def bundled_map(model_id: str) -> PJ.StoredMap:
     return PJ.StoredMap(_keys(ds)[rows], xy, method if len(rows) >= PJ.MIN_NONLINEAR else "pca", model_id, pca)
 
 
+def _dataset_layout(ds: Dataset, base: PJ.StoredMap) -> PJ.Layout:
+    """Positions for every row of ``ds`` (NaN where a row has no vector)."""
+    rows = np.flatnonzero(ds.has_vector)
+    xy = np.full((len(ds.frame), 2), np.nan, dtype=np.float32)
+    placed = np.zeros(len(ds.frame), dtype=bool)
+    lay = PJ.layout(_keys(ds)[rows], ds.vectors[rows], base)
+    xy[rows], placed[rows] = lay.xy, lay.placed
+    return PJ.Layout(xy, placed, lay.method, lay.computed)
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_layout(model_id: str) -> PJ.Layout:
+    """The bundled dataset's positions, once per process (hashing 100k texts is not free)."""
+    lay = _dataset_layout(bundled_dataset(), bundled_map(model_id))
+    lay.xy.setflags(write=False)
+    return lay
+
+
 def layout_for(view: View) -> PJ.Layout:
     """Map positions for every row of the view's dataset (NaN where a row has no vector)."""
     ds = view.dataset
-    base = bundled_map(ds.model_id)
     if ds is bundled_dataset():
-        xy, found = base.lookup(_keys(ds))
-        xy[~found] = np.nan
-        return PJ.Layout(xy, np.zeros(len(xy), dtype=bool), base.method, computed=False)
+        return bundled_layout(ds.model_id)
     key = (id(ds), ds.model_id, len(ds.frame))
     cached = st.session_state.get(_SESSION_KEY)
     if cached and cached[0] == key:
         return cached[1]
-    rows = np.flatnonzero(ds.has_vector)
-    xy = np.full((len(ds.frame), 2), np.nan, dtype=np.float32)
-    placed = np.zeros(len(ds.frame), dtype=bool)
-    with st.spinner(f"Placing {len(rows):,} statements on the map…"):
-        lay = PJ.layout(_keys(ds)[rows], ds.vectors[rows], base)
-    xy[rows], placed[rows] = lay.xy, lay.placed
-    result = PJ.Layout(xy, placed, lay.method, lay.computed)
+    base = bundled_map(ds.model_id)
+    with st.spinner(f"Placing {int(ds.has_vector.sum()):,} statements on the map…"):
+        result = _dataset_layout(ds, base)
     st.session_state[_SESSION_KEY] = (key, result)
     return result
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _bundled_regions(model_id: str, k: int, rows_digest: str, _frame, _xy):
+    return regions(_frame, _xy, k)[1]
+
+
+def regions_for(view: View, frame, xy: np.ndarray, k: int, drawn: np.ndarray):
+    """Labelled regions of the drawn points: shared by every visitor for the bundled data, kept in
+    the session for a dataset with uploads; recomputed only when the points or ``k`` change."""
+    digest = hashlib.blake2b(drawn.tobytes(), digest_size=16).hexdigest()
+    ds = view.dataset
+    if ds is bundled_dataset():
+        return _bundled_regions(ds.model_id, k, digest, frame, xy)
+    key = (id(ds), k, digest)
+    held = st.session_state.get(_REGIONS_KEY)
+    if held and held[0] == key:
+        return held[1]
+    table = regions(frame, xy, k)[1]
+    st.session_state[_REGIONS_KEY] = (key, table)
+    return table
 
 
 def placer(view: View, lay: PJ.Layout) -> Callable[[np.ndarray], np.ndarray]:
