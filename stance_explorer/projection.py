@@ -29,7 +29,7 @@ from stance_explorer.store import KEY_DTYPE, _atomic_write_bytes, model_slug
 
 #: Methods compared by benchmarks/projection.py; ``DEFAULT_METHOD`` is the one the app uses.
 METHODS = ("pca", "umap", "pacmap", "tsne")
-DEFAULT_METHOD = "umap"
+DEFAULT_METHOD = "pacmap"
 #: Below this many statements a neighbour-graph method has too few neighbours to work with.
 MIN_NONLINEAR = 30
 #: Neighbours used to place a statement the map lacks.
@@ -167,6 +167,8 @@ def save_map(
     _atomic_write_bytes(stem.with_suffix(".xy.npy"), lambda fh: np.save(fh, xy, allow_pickle=False))
     if pca is not None:
         _atomic_write_bytes(stem.with_suffix(".pca.npy"), lambda fh: np.save(fh, np.asarray(pca, np.float32), allow_pickle=False))
+    else:
+        stem.with_suffix(".pca.npy").unlink(missing_ok=True)  # a previous PCA map's axes do not fit this one
     meta = {"model_id": model_id, "method": method, "count": int(len(keys)), "pca": pca is not None, "trustworthiness": trustworthiness}
     _atomic_write_bytes(marker, lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
     return marker

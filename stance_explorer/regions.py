@@ -20,7 +20,7 @@ from stance_explorer import schema as S
 
 #: Texts read per map for the labels; a bigger map is sampled (seeded) to keep the page fast.
 MAX_LABEL_TEXTS = 20_000
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # "don't" is one word, not "don" and "t"
 #: Function words of English and Spanish (the bundled data's languages) and speech fillers.
 STOP_WORDS = frozenset(
     """
@@ -33,7 +33,8 @@ STOP_WORDS = frozenset(
     going gonna get got getting let lot lots really well said says say saying told tell want wants
     think know see make made way thing things one two three many much every even still never ever
     like now today year years time times back going come came people very who's that's we're we've
-    i'm don't didn't isn't aren't won't can't it's let's there's what's going
+    i'm don't didn't isn't aren't won't can't it's let's there's what's going doesn't wasn't we'll they're
+    you're that'll i've i'll
     los las del que por para con una uno unos unas como más pero sus les este esta estos estas ese esa
     eso esos esas muy sin sobre entre también hasta desde donde cuando porque nos nuestro nuestra
     nuestros nuestras ser está están son fue han hay todo todos toda todas qué cómo sea ella ellos
@@ -73,7 +74,8 @@ def kmeans(xy: np.ndarray, k: int, *, seed: int = 0, iters: int = 50) -> np.ndar
 
 def words(text: str) -> list[str]:
     """Lower-case words of three letters or more, without function words."""
-    return [w for w in _WORD.findall(str(text).lower()) if w not in STOP_WORDS]
+    found = [w.removesuffix("'s") for w in _WORD.findall(str(text).lower().replace("’", "'"))]
+    return [w for w in found if len(w) >= 3 and w not in STOP_WORDS]
 
 
 def ctfidf_words(texts: list[str], labels: np.ndarray, *, top: int = 3) -> dict[int, list[str]]:
