@@ -149,6 +149,7 @@ def test_uploaded_statements_are_placed_on_the_bundled_map():
     assert (symbols == "diamond").sum() == 3
     assert "3 new statements (diamonds) were placed" in notes(merged)
     # Only the uploads: too few to keep the bundled map, so they get a map of their own.
-    own = open_page(MAP, {"data": "uploaded"}, at=merged)
+    own = merged.radio(key="data").set_value("uploaded").run()
+    assert not own.exception
     assert len(drawn_rows(the_map(own))) == 3
     assert "computed for this session" in notes(own)
