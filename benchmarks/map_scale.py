@@ -10,6 +10,8 @@ the server starts (it loads the corpus and the map) is reported apart from the m
 
 Targets (issue 13): at 100k the page renders in < 2 s and the projection computes within 60 s.
 The machine's load average is printed with each figure: other work on the same cores slows both.
+So each later visit also counts the CPU seconds it cost the server and Chromium (all their
+processes, WebGL drawn in software included): on an idle machine a visit takes about that long.
 Usage: python benchmarks/map_scale.py [--sizes 100000 1000000] [--method umap] [--reps 3]
 """
 
@@ -69,15 +71,42 @@ def compute_map(csv_path: Path, store_dir: Path, method: str, tmp: Path, timeout
     return res
 
 
-def render_ms(browser, url: str, timeout: float = 180_000) -> float:
+def cpu_seconds(pids: set[int] | None = None, exclude: set[int] = frozenset()) -> dict[int, float]:
+    """CPU seconds used so far by each process below this one (or by ``pids``)."""
+    import psutil
+
+    procs = psutil.Process().children(recursive=True) if pids is None else [psutil.Process(p) for p in pids]
+    out = {}
+    for p in procs:
+        if p.pid in exclude:
+            continue
+        try:
+            t = p.cpu_times()
+            out[p.pid] = t.user + t.system
+        except psutil.Error:
+            pass
+    return out
+
+
+def render_ms(browser, url: str, server_pids: set[int], timeout: float = 180_000) -> tuple[float, float, float]:
+    """(ms to rendered, server CPU s, browser CPU s) for one visit in a new browser session.
+
+    CPU seconds are counted over every process of the server and of Chromium (renderer, GPU process
+    drawing WebGL in software), so they show the work a visit costs whatever else runs.
+    """
+    server_before = sum(cpu_seconds(server_pids).values())
+    others_before = cpu_seconds(exclude=server_pids)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     page.goto(url)
     # The legend's "other speakers" entry is drawn once plotly has laid out the chart.
     idle_at = page.wait_for_function(IDLE_JS, arg=[100, '[data-testid="stPlotlyChart"]', "other speakers"], polling=25, timeout=timeout)
     value = float(idle_at.json_value())
+    server_cpu = sum(cpu_seconds(server_pids).values()) - server_before
+    others_after = cpu_seconds(exclude=server_pids)
+    browser_cpu = sum(t - others_before.get(pid, 0.0) for pid, t in others_after.items())
     ctx.close()
-    return value
+    return value, server_cpu, browser_cpu
 
 
 def main() -> None:
@@ -93,8 +122,8 @@ def main() -> None:
     from benchmarks.synthetic import write_corpus
 
     print(f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}", flush=True)
-    print("| statements | map by | projection wall s (CPU s) | first visit ms | later visits ms (median) | load avg |")
-    print("|---:|---|---:|---:|---:|---:|", flush=True)
+    print("| statements | map by | projection wall s (CPU s) | first visit ms | later visits ms (median) | a later visit: server CPU s | browser CPU s | load avg |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|", flush=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for n in args.sizes:
@@ -104,18 +133,22 @@ def main() -> None:
                 method = args.method if n <= args.max_method_n else "pca"
                 proj = compute_map(csv_path, store_dir, method, tmp, args.timeout)
                 if "error" in proj:
-                    print(f"| {n:,} | {method} | {proj['error']} | | | {proj['load']:.1f} |", flush=True)
+                    print(f"| {n:,} | {method} | {proj['error']} | | | | | {proj['load']:.1f} |", flush=True)
                     continue
                 env = {"STANCE_EXPLORER_DATA": str(csv_path), "STANCE_EXPLORER_STORE": str(store_dir)}
                 server = start_app(tmp / "streamlit.log", extra_env=env, bundled_data=False, timeout_s=120)
                 try:
+                    import psutil
+
+                    server_pids = {server.proc.pid} | {c.pid for c in psutil.Process(server.proc.pid).children(recursive=True)}
                     url = server.url + "/map?regions=8"
-                    first = render_ms(browser, url)
-                    later = [render_ms(browser, url) for _ in range(args.reps)]
+                    first = render_ms(browser, url, server_pids)[0]
+                    later = np.array([render_ms(browser, url, server_pids) for _ in range(args.reps)])
                 finally:
                     server.stop()
-                print(f"| {n:,} | {method} | {proj['wall']:.1f} ({proj['cpu']:.1f}) | {first:,.0f} | {np.median(later):,.0f} "
-                      f"| {max(proj['load'], os.getloadavg()[0]):.1f} |", flush=True)
+                med = np.median(later, axis=0)
+                print(f"| {n:,} | {method} | {proj['wall']:.1f} ({proj['cpu']:.1f}) | {first:,.0f} | {med[0]:,.0f} "
+                      f"| {med[1]:.2f} | {med[2]:.2f} | {max(proj['load'], os.getloadavg()[0]):.1f} |", flush=True)
                 time.sleep(1)
         browser.close()
 

@@ -214,16 +214,20 @@ MAP_COLORS = ("speaker", "topic", "year", "stance")
 OTHERS_COLOR = "#c7c7c7"
 
 
+#: Up to this many characters a hover quote stays on one line: no wrapping, which is slow at 100k points.
+ONE_LINE_HOVER = 120
+
+
 def _map_hover(frame: pd.DataFrame, chars: int) -> np.ndarray:
     """Escaped 'Speaker, date<br>quote' per row; shorter quotes (``chars``) keep a 100k map light."""
     dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
-    return np.array(
-        [
-            f"<b>{html.escape(str(s))}</b>, {d}<br>{hover_text(t, max_chars=chars)}"
-            for s, d, t in zip(frame[S.SPEAKER].tolist(), dates, frame[S.TEXT].tolist())
-        ],
-        dtype=object,
-    )
+    speakers, texts = frame[S.SPEAKER].astype(str).tolist(), frame[S.TEXT].astype(str).tolist()
+    if chars <= ONE_LINE_HOVER:
+        esc = html.escape
+        quotes = [esc(t if len(t) <= chars else t[: chars - 1] + "…", quote=False) for t in texts]
+    else:
+        quotes = [hover_text(t, max_chars=chars) for t in texts]
+    return np.array([f"<b>{html.escape(s)}</b>, {d}<br>{q}" for s, d, q in zip(speakers, dates, quotes)], dtype=object)
 
 
 def _points(x, y, rows, hover, *, name: str, marker: dict, symbols: np.ndarray | None, showlegend: bool = True) -> go.Scattergl:
