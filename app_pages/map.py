@@ -98,7 +98,7 @@ if not empty_guard(view):
     if chosen:
         steps = trajectories(view.frame, view.vectors, chosen, mapview.placer(view, lay))
     placed = lay.placed[drawn] if lay.placed[drawn].any() else None
-    fig = F.map_figure(frame, xy, color_by=color_by, placed=placed, regions=region_table, steps=steps,
+    fig = F.map_figure(frame, xy, color_by=color_by, placed=placed, regions=region_table, steps=steps, steps_frame=view.frame,
                        hover_chars=F.ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420)
     method = METHOD_NAMES.get(lay.method, lay.method)
     notes = [f"{method} map of {len(drawn):,} statements"]

@@ -12,7 +12,10 @@ Targets (issue 13): at 100k the page renders in < 2 s and the projection compute
 The machine's load average is printed with each figure: other work on the same cores slows both.
 So each later visit also counts the CPU seconds it cost the server and Chromium (all their
 processes, WebGL drawn in software included): on an idle machine a visit takes about that long.
-Usage: python benchmarks/map_scale.py [--sizes 100000 1000000] [--method umap] [--reps 3]
+The app's reader refuses files over 50 MB or 1,000,000 rows, so a 1M corpus cannot be opened in
+the app; ``--page-work 1000000`` times the page's own steps in-process instead (sampling to
+100,000 points, regions, paths, the figure and its JSON).
+Usage: python benchmarks/map_scale.py [--sizes 100000] [--method pacmap] [--reps 3] [--page-work 100000 1000000]
 """
 
 from __future__ import annotations
@@ -109,14 +112,53 @@ def render_ms(browser, url: str, server_pids: set[int], timeout: float = 180_000
     return value, server_cpu, browser_cpu
 
 
+def page_work(n: int) -> dict[str, float]:
+    """CPU seconds of the Map page's own steps at ``n`` statements, in this process (no app, no
+    browser): what the page does beyond what the reader and store already cost at that size."""
+    from benchmarks.synthetic import clustered_vectors, generate
+    from stance_explorer import figures as F
+    from stance_explorer import projection as PJ
+    from stance_explorer.analysis import cap_statements
+    from stance_explorer.regions import regions
+    from stance_explorer.trajectories import trajectories
+
+    frame, _ = generate(n, seed=3)
+    vectors = clustered_vectors(frame, seed=3)
+    out: dict[str, float] = {}
+
+    def timed(name, fn):
+        c = time.process_time()
+        result = fn()
+        out[name] = time.process_time() - c
+        return result
+
+    axes = timed("PCA map (axes + positions)", lambda: PJ.pca_axes(vectors))
+    xy = PJ.pca_transform(vectors, axes)
+    capped = timed("sample 100,000 to draw", lambda: cap_statements(n, 100_000, seed=0))
+    drawn = frame.iloc[capped.rows].reset_index(drop=True)
+    table = timed("8 labelled regions", lambda: regions(drawn, xy[capped.rows], 8)[1])
+    top = frame["speaker"].value_counts().index[:2].tolist()
+    steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: PJ.pca_transform(v, axes)))
+    fig = timed("figure", lambda: F.map_figure(drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=F.ONE_LINE_HOVER))
+    js = timed("figure to JSON", fig.to_json)
+    out["JSON MB"] = len(js) / 1e6
+    out["notice"] = capped.notice or ""
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sizes", nargs="+", type=int, default=[100_000, 1_000_000])
-    ap.add_argument("--method", default="umap", help="projection for sizes up to --max-method-n")
+    ap.add_argument("--sizes", nargs="+", type=int, default=[100_000])
+    ap.add_argument("--method", default="pacmap", help="projection for sizes up to --max-method-n")
     ap.add_argument("--max-method-n", type=int, default=100_000, help="above this, the map is made with PCA (said in the table)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--page-work", nargs="*", type=int, default=[], help="only time the page's own steps in-process at these sizes")
     args = ap.parse_args()
+    if args.page_work:
+        for n in args.page_work:
+            print(f"{n:,} statements, CPU s: " + json.dumps(page_work(n)), flush=True)
+        return
     from playwright.sync_api import sync_playwright
 
     from benchmarks.synthetic import write_corpus

@@ -251,6 +251,7 @@ def map_figure(
     placed: np.ndarray | None = None,
     regions: pd.DataFrame | None = None,
     steps: pd.DataFrame | None = None,
+    steps_frame: pd.DataFrame | None = None,
     max_groups: int = 12,
     hover_chars: int = 420,
     height: int = 640,
@@ -266,7 +267,8 @@ def map_figure(
         placed: True for rows placed on a stored map rather than part of it (drawn as diamonds).
         regions: ``regions.regions``' table; each label is written at its region's middle.
         steps: ``trajectories.trajectories``' table; each speaker's windows joined by arrows, the hover of
-            a step naming the quotes that moved the speaker most (texts from ``frame``).
+            a step naming the quotes that moved the speaker most (texts from ``steps_frame``, the frame
+            the paths were computed on; default ``frame``).
         hover_chars: longest quote shown in a hover.
 
     Example:
@@ -319,7 +321,7 @@ def map_figure(
             fig.add_annotation(x=r.x, y=r.y, text=f"<b>{html.escape(r.label)}</b>", showarrow=False,
                                bgcolor="rgba(255,255,255,0.8)", bordercolor="#888", borderwidth=1, font=dict(size=12, color="#222"))
     if steps is not None and len(steps):
-        _add_trajectories(fig, frame, steps, speaker_colors)
+        _add_trajectories(fig, frame if steps_frame is None else steps_frame, steps, speaker_colors)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig = _layout(fig, None, height=height)

@@ -126,3 +126,22 @@ def test_region_words_are_distinctive_not_frequent():
     by_size = table.sort_values("statements")
     assert by_size["statements"].tolist() == [2, 3]
     assert by_size["speakers"].iat[0] == ["A"] and by_size["speakers"].iat[1][0] == "B"
+
+
+def test_a_path_step_hover_names_its_quotes_even_when_the_map_draws_a_sample():
+    from stance_explorer.figures import map_figure
+
+    frame = _frame([
+        ("Ana", "2020-01-01", "first a"),
+        ("Ana", "2021-07-01", "the <quote> that moved her"),
+        ("Ben", "2020-03-01", "other speaker"),
+    ])
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    steps = trajectories(frame, vectors, ["Ana"], first_two)
+    drawn = frame.iloc[[2]].reset_index(drop=True)  # the map shows only Ben's point
+    spec = map_figure(drawn, np.zeros((1, 2)), steps=steps, steps_frame=frame).to_plotly_json()
+    path = [d for d in spec["data"] if d["name"] == "Ana over time"][0]
+    assert path["text"] == ["2020", "2021"]
+    assert "the &lt;quote&gt; that moved her" in path["hovertext"][1]
+    arrows = [a for a in spec["layout"]["annotations"] if a["showarrow"]]
+    assert [(a["ax"], a["ay"], a["x"], a["y"]) for a in arrows] == [(1.0, 0.0, 0.0, 1.0)]  # 2020 -> 2021
