@@ -84,34 +84,62 @@ if not empty_guard(view):
     links.check_options(P.MAP_COLOR, COLORS, "Colour")
     color_by = c1.selectbox("Colour by", COLORS, key=P.MAP_COLOR, bind="query-params")
     links.check_number(P.MAP_REGIONS, 0, 20, "Labelled regions", 8)
-    k = c2.number_input("Labelled regions", min_value=0, max_value=20, value=8, key=P.MAP_REGIONS, bind="query-params",
-                        help="Clusters of the map, each named by its most distinctive words (c-TF-IDF). 0 hides them.")
+    k = c2.number_input(
+        "Labelled regions",
+        min_value=0,
+        max_value=20,
+        value=8,
+        key=P.MAP_REGIONS,
+        bind="query-params",
+        help="Clusters of the map, each named by its most distinctive words (c-TF-IDF). 0 hides them.",
+    )
     speakers = A.counts_by(view.frame, S.SPEAKER)[S.SPEAKER].tolist()
     links.check_options(P.MAP_TRAJECTORIES, speakers, "Trajectories", multi=True)
-    chosen = c3.multiselect("Speakers' paths over time", speakers, key=P.MAP_TRAJECTORIES, bind="query-params",
-                            max_selections=MAX_TRAJECTORIES, placeholder="Pick speakers to see where they went, year by year",
-                            help="Each star is a speaker's average statement in one year; arrows go forward in time. "
-                            "Hover a star for the quotes that moved the speaker most.")
+    chosen = c3.multiselect(
+        "Speakers' paths over time",
+        speakers,
+        key=P.MAP_TRAJECTORIES,
+        bind="query-params",
+        max_selections=MAX_TRAJECTORIES,
+        placeholder="Pick speakers to see where they went, year by year",
+        help="Each star is a speaker's average statement in one year; arrows go forward in time. "
+        "Hover a star for the quotes that moved the speaker most.",
+    )
 
     region_table = mapview.regions_for(view, frame, xy, int(k), drawn) if k else None
     steps = None
     if chosen:
         steps = trajectories(view.frame, view.vectors, chosen, mapview.placer(view, lay))
     placed = lay.placed[drawn] if lay.placed[drawn].any() else None
-    fig = F.map_figure(frame, xy, color_by=color_by, placed=placed, regions=region_table, steps=steps, steps_frame=view.frame,
-                       hover_chars=F.ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420)
+    fig = F.map_figure(
+        frame,
+        xy,
+        color_by=color_by,
+        placed=placed,
+        regions=region_table,
+        steps=steps,
+        steps_frame=view.frame,
+        hover_chars=F.ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420,
+    )
     method = METHOD_NAMES.get(lay.method, lay.method)
     notes = [f"{method} map of {len(drawn):,} statements"]
     if capped.notice:
         notes.append(capped.notice)
     if placed is not None:
-        notes.append(f"{int(placed.sum()):,} new statements (diamonds) were placed beside their nearest mapped statements, without recomputing the map")
+        notes.append(
+            f"{int(placed.sum()):,} new statements (diamonds) were placed beside their nearest mapped statements, without recomputing the map"
+        )
     if lay.computed and ds is not bundled_dataset():
         notes.append("most statements were new, so this map was computed for this session")
-    st.caption(". ".join(notes) + ". Nearby points are similar in meaning; the distance between far-apart groups means little.")
+    st.caption(
+        ". ".join(notes) + ". Nearby points are similar in meaning; the distance between far-apart groups means little."
+    )
     chart_key = "map_chart"
     st.plotly_chart(
-        fig, width="stretch", key=chart_key, selection_mode=("box", "lasso"),
+        fig,
+        width="stretch",
+        key=chart_key,
+        selection_mode=("box", "lasso"),
         on_select=lambda: _selection_from_chart(chart_key, drawn, ds.frame, id(ds)),
     )
 
@@ -119,25 +147,41 @@ if not empty_guard(view):
     if selected:
         sel = ds.frame.iloc[selected]
         st.subheader(f"{len(selected):,} selected statements")
-        st.caption("Tick a row to open the statement with the ones closest to it." + (
-            f" Showing the first {MAX_SELECTION_ROWS:,} by date." if len(sel) > MAX_SELECTION_ROWS else ""))
+        st.caption(
+            "Tick a row to open the statement with the ones closest to it."
+            + (f" Showing the first {MAX_SELECTION_ROWS:,} by date." if len(sel) > MAX_SELECTION_ROWS else "")
+        )
         order = np.argsort(sel[S.DATE].to_numpy(), kind="stable")[:MAX_SELECTION_ROWS]
         positions = np.asarray(selected)[order]
         key = statement.picker_key("map_selection")
-        statements_table(ds.frame.iloc[positions], key=key,
-                         on_select=lambda: statement.pick_row(key, ds.frame, positions))
+        statements_table(
+            ds.frame.iloc[positions], key=key, on_select=lambda: statement.pick_row(key, ds.frame, positions)
+        )
     else:
         st.caption("Drag a box or a lasso on the map (tools at its top right) to list the statements inside it.")
 
     if region_table is not None:
         with st.expander("Regions and their words"):
-            st.dataframe(region_table[["label", "statements", "speakers"]], hide_index=True, width="stretch",
-                         column_config={"label": st.column_config.TextColumn("Most distinctive words (c-TF-IDF)", width="large"),
-                                        "speakers": st.column_config.ListColumn("Most statements by")})
+            st.dataframe(
+                region_table[["label", "statements", "speakers"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "label": st.column_config.TextColumn("Most distinctive words (c-TF-IDF)", width="large"),
+                    "speakers": st.column_config.ListColumn("Most statements by"),
+                },
+            )
     if steps is not None and len(steps):
         with st.expander("Speakers' paths, year by year"):
-            st.dataframe(steps[["speaker", "window", "count", "shift"]], hide_index=True, width="stretch",
-                         column_config={"window": "Year", "count": "Statements",
-                                        "shift": st.column_config.NumberColumn("Moved (1 − cosine to the previous year)", format="%.3f")})
+            st.dataframe(
+                steps[["speaker", "window", "count", "shift"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "window": "Year",
+                    "count": "Statements",
+                    "shift": st.column_config.NumberColumn("Moved (1 − cosine to the previous year)", format="%.3f"),
+                },
+            )
 
 statement.show_linked(view)

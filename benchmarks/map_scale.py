@@ -103,7 +103,9 @@ def render_ms(browser, url: str, server_pids: set[int], timeout: float = 180_000
     page = ctx.new_page()
     page.goto(url)
     # The legend's "other speakers" entry is drawn once plotly has laid out the chart.
-    idle_at = page.wait_for_function(IDLE_JS, arg=[100, '[data-testid="stPlotlyChart"]', "other speakers"], polling=25, timeout=timeout)
+    idle_at = page.wait_for_function(
+        IDLE_JS, arg=[100, '[data-testid="stPlotlyChart"]', "other speakers"], polling=25, timeout=timeout
+    )
     value = float(idle_at.json_value())
     server_cpu = sum(cpu_seconds(server_pids).values()) - server_before
     others_after = cpu_seconds(exclude=server_pids)
@@ -139,7 +141,12 @@ def page_work(n: int) -> dict[str, float]:
     table = timed("8 labelled regions", lambda: regions(drawn, xy[capped.rows], 8)[1])
     top = frame["speaker"].value_counts().index[:2].tolist()
     steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: PJ.pca_transform(v, axes)))
-    fig = timed("figure", lambda: F.map_figure(drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=F.ONE_LINE_HOVER))
+    fig = timed(
+        "figure",
+        lambda: F.map_figure(
+            drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=F.ONE_LINE_HOVER
+        ),
+    )
     js = timed("figure to JSON", fig.to_json)
     out["JSON MB"] = len(js) / 1e6
     out["notice"] = capped.notice or ""
@@ -150,10 +157,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", nargs="+", type=int, default=[100_000])
     ap.add_argument("--method", default="pacmap", help="projection for sizes up to --max-method-n")
-    ap.add_argument("--max-method-n", type=int, default=100_000, help="above this, the map is made with PCA (said in the table)")
+    ap.add_argument(
+        "--max-method-n", type=int, default=100_000, help="above this, the map is made with PCA (said in the table)"
+    )
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=900)
-    ap.add_argument("--page-work", nargs="*", type=int, default=[], help="only time the page's own steps in-process at these sizes")
+    ap.add_argument(
+        "--page-work", nargs="*", type=int, default=[], help="only time the page's own steps in-process at these sizes"
+    )
     args = ap.parse_args()
     if args.page_work:
         for n in args.page_work:
@@ -164,7 +175,9 @@ def main() -> None:
     from benchmarks.synthetic import write_corpus
 
     print(f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}", flush=True)
-    print("| statements | map by | projection wall s (CPU s) | first visit ms | later visits ms (median) | a later visit: server CPU s | browser CPU s | load avg |")
+    print(
+        "| statements | map by | projection wall s (CPU s) | first visit ms | later visits ms (median) | a later visit: server CPU s | browser CPU s | load avg |"
+    )
     print("|---:|---|---:|---:|---:|---:|---:|---:|", flush=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -182,15 +195,20 @@ def main() -> None:
                 try:
                     import psutil
 
-                    server_pids = {server.proc.pid} | {c.pid for c in psutil.Process(server.proc.pid).children(recursive=True)}
+                    server_pids = {server.proc.pid} | {
+                        c.pid for c in psutil.Process(server.proc.pid).children(recursive=True)
+                    }
                     url = server.url + "/map?regions=8"
                     first = render_ms(browser, url, server_pids)[0]
                     later = np.array([render_ms(browser, url, server_pids) for _ in range(args.reps)])
                 finally:
                     server.stop()
                 med = np.median(later, axis=0)
-                print(f"| {n:,} | {method} | {proj['wall']:.1f} ({proj['cpu']:.1f}) | {first:,.0f} | {med[0]:,.0f} "
-                      f"| {med[1]:.2f} | {med[2]:.2f} | {max(proj['load'], os.getloadavg()[0]):.1f} |", flush=True)
+                print(
+                    f"| {n:,} | {method} | {proj['wall']:.1f} ({proj['cpu']:.1f}) | {first:,.0f} | {med[0]:,.0f} "
+                    f"| {med[1]:.2f} | {med[2]:.2f} | {max(proj['load'], os.getloadavg()[0]):.1f} |",
+                    flush=True,
+                )
                 time.sleep(1)
         browser.close()
 

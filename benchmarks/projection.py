@@ -62,7 +62,10 @@ def import_seconds(method: str, reps: int = 3) -> float:
     if pkg is None:  # our PCA is numpy only
         return 0.0
     code = f"import numpy, time; t = time.perf_counter(); import {pkg}; print(time.perf_counter() - t)"
-    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(reps)]
+    times = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(reps)
+    ]
     return float(np.median(times))
 
 
@@ -109,7 +112,9 @@ def main() -> None:
         sets[f"synthetic ({args.n:,})"] = clustered_vectors(frame, seed=1)
     print(f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.1f}", flush=True)
     imports = {m: import_seconds(m) for m in args.methods}
-    print("| data | method | trustworthiness (k=10) | first fit s (CPU s) | second fit s (CPU s) | import s | load avg |")
+    print(
+        "| data | method | trustworthiness (k=10) | first fit s (CPU s) | second fit s (CPU s) | import s | load avg |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name, vectors in sets.items():
@@ -119,15 +124,21 @@ def main() -> None:
                     print(f"| {name} | {m} | – | {r['error']} | | {imports[m]:.2f} | {r['load']:.1f} |", flush=True)
                     continue
                 t = trust(vectors, r["xy"])
-                print(f"| {name} | {m} | {t:.3f} | {r['first']:.1f} ({r['first_cpu']:.1f}) | {r['second']:.1f} ({r['second_cpu']:.1f}) "
-                      f"| {imports[m]:.2f} | {r['load']:.1f} |", flush=True)
+                print(
+                    f"| {name} | {m} | {t:.3f} | {r['first']:.1f} ({r['first_cpu']:.1f}) | {r['second']:.1f} ({r['second_cpu']:.1f}) "
+                    f"| {imports[m]:.2f} | {r['load']:.1f} |",
+                    flush=True,
+                )
         if args.scale:
             frame, _ = generate(args.scale, seed=2)
             vectors = clustered_vectors(frame, seed=2)
             for m in args.methods:
                 r = fit(vectors, m, Path(tmp), twice=False, timeout=args.timeout)
                 first = r.get("error") or f"{r['first']:.1f} ({r['first_cpu']:.1f})"
-                print(f"| synthetic ({args.scale:,}) | {m} | not measured | {first} | | {imports[m]:.2f} | {r['load']:.1f} |", flush=True)
+                print(
+                    f"| synthetic ({args.scale:,}) | {m} | not measured | {first} | | {imports[m]:.2f} | {r['load']:.1f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

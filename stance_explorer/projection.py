@@ -73,7 +73,14 @@ def project(vectors: np.ndarray, method: str = DEFAULT_METHOD, *, seed: int | No
     if method == "umap":
         import umap  # noqa: PLC0415 (heavy: numba, pynndescent)
 
-        model = umap.UMAP(n_components=2, n_neighbors=15, min_dist=0.1, metric="cosine", random_state=seed, n_jobs=jobs if seed is None else 1)
+        model = umap.UMAP(
+            n_components=2,
+            n_neighbors=15,
+            min_dist=0.1,
+            metric="cosine",
+            random_state=seed,
+            n_jobs=jobs if seed is None else 1,
+        )
         out = model.fit_transform(x)
     elif method == "pacmap":
         import pacmap  # noqa: PLC0415
@@ -83,12 +90,16 @@ def project(vectors: np.ndarray, method: str = DEFAULT_METHOD, *, seed: int | No
     else:  # tsne
         import openTSNE  # noqa: PLC0415
 
-        model = openTSNE.TSNE(n_components=2, perplexity=min(30.0, (n - 1) / 3.0), metric="cosine", n_jobs=jobs, random_state=seed)
+        model = openTSNE.TSNE(
+            n_components=2, perplexity=min(30.0, (n - 1) / 3.0), metric="cosine", n_jobs=jobs, random_state=seed
+        )
         out = np.asarray(model.fit(x))
     return np.asarray(out, dtype=np.float32)
 
 
-def place(new_vectors: np.ndarray, ref_vectors: np.ndarray, ref_xy: np.ndarray, *, k: int = PLACE_K, chunk: int = 4096) -> np.ndarray:
+def place(
+    new_vectors: np.ndarray, ref_vectors: np.ndarray, ref_xy: np.ndarray, *, k: int = PLACE_K, chunk: int = 4096
+) -> np.ndarray:
     """Map positions for statements the map lacks: the mean position of their ``k`` nearest mapped
     statements (cosine), weighted by similarity. Cost O(new × mapped), no refitting.
     """
@@ -166,10 +177,18 @@ def save_map(
     _atomic_write_bytes(stem.with_suffix(".keys.npy"), lambda fh: np.save(fh, keys, allow_pickle=False))
     _atomic_write_bytes(stem.with_suffix(".xy.npy"), lambda fh: np.save(fh, xy, allow_pickle=False))
     if pca is not None:
-        _atomic_write_bytes(stem.with_suffix(".pca.npy"), lambda fh: np.save(fh, np.asarray(pca, np.float32), allow_pickle=False))
+        _atomic_write_bytes(
+            stem.with_suffix(".pca.npy"), lambda fh: np.save(fh, np.asarray(pca, np.float32), allow_pickle=False)
+        )
     else:
         stem.with_suffix(".pca.npy").unlink(missing_ok=True)  # a previous PCA map's axes do not fit this one
-    meta = {"model_id": model_id, "method": method, "count": int(len(keys)), "pca": pca is not None, "trustworthiness": trustworthiness}
+    meta = {
+        "model_id": model_id,
+        "method": method,
+        "count": int(len(keys)),
+        "pca": pca is not None,
+        "trustworthiness": trustworthiness,
+    }
     _atomic_write_bytes(marker, lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
     return marker
 
@@ -184,7 +203,12 @@ def load_map(store_root: str | Path, model_id: str, name: str) -> StoredMap | No
         pca = np.load(stem.with_suffix(".pca.npy"), allow_pickle=False) if meta.get("pca") else None
     except (OSError, ValueError, EOFError, json.JSONDecodeError):
         return None
-    if meta.get("model_id") != model_id or keys.dtype != KEY_DTYPE or xy.shape != (len(keys), 2) or len(keys) != meta.get("count"):
+    if (
+        meta.get("model_id") != model_id
+        or keys.dtype != KEY_DTYPE
+        or xy.shape != (len(keys), 2)
+        or len(keys) != meta.get("count")
+    ):
         return None
     if pca is not None and (pca.ndim != 2 or pca.shape[0] != 3):
         return None
@@ -232,4 +256,9 @@ def layout(
                 else:
                     xy[new] = place(vectors[new], vectors[found], xy[found])
             return Layout(xy, new, stored.method, computed=False)
-    return Layout(project(vectors, method, seed=0), np.zeros(n, dtype=bool), method if n >= MIN_NONLINEAR else "pca", computed=True)
+    return Layout(
+        project(vectors, method, seed=0),
+        np.zeros(n, dtype=bool),
+        method if n >= MIN_NONLINEAR else "pca",
+        computed=True,
+    )

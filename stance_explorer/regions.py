@@ -106,7 +106,9 @@ def ctfidf_words(texts: list[str], labels: np.ndarray, *, top: int = 3) -> dict[
     return out
 
 
-def regions(frame: pd.DataFrame, xy: np.ndarray, k: int, *, seed: int = 0, top: int = 3) -> tuple[np.ndarray, pd.DataFrame]:
+def regions(
+    frame: pd.DataFrame, xy: np.ndarray, k: int, *, seed: int = 0, top: int = 3
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Cluster the map into ``k`` regions and label each.
 
     Returns (region per row, one row per region): ``region``, ``x``/``y`` (the median position of its

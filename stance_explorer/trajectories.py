@@ -72,6 +72,18 @@ def trajectories(
                     best = np.argsort(-contrib, kind="stable")[:movers]
                     mover_rows = [int(rows[in_w[i]]) for i in best]
                     mover_scores = [float(contrib[i]) for i in best]
-            out.append([speaker, label, start, int(counts[w]), float(xy[w, 0]), float(xy[w, 1]), shift, mover_rows, mover_scores])
+            out.append(
+                [
+                    speaker,
+                    label,
+                    start,
+                    int(counts[w]),
+                    float(xy[w, 0]),
+                    float(xy[w, 1]),
+                    shift,
+                    mover_rows,
+                    mover_scores,
+                ]
+            )
             prev = mean
     return pd.DataFrame(out, columns=COLUMNS)

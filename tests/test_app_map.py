@@ -145,7 +145,12 @@ def test_uploaded_statements_are_placed_on_the_bundled_map():
     merged = open_page(MAP, {"data": "merged"}, at=at)
     spec = the_map(merged)
     assert len(drawn_rows(spec)) == N_BUNDLED + 3
-    symbols = np.concatenate([np.asarray(d["marker"].get("symbol", ["circle"] * len(values(d["customdata"])))) for d in statement_traces(spec)])
+    symbols = np.concatenate(
+        [
+            np.asarray(d["marker"].get("symbol", ["circle"] * len(values(d["customdata"]))))
+            for d in statement_traces(spec)
+        ]
+    )
     assert (symbols == "diamond").sum() == 3
     assert "3 new statements (diamonds) were placed" in notes(merged)
     # Only the uploads: too few to keep the bundled map, so they get a map of their own.

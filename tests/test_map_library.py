@@ -16,7 +16,9 @@ from stance_explorer.trajectories import trajectories
 
 
 def _frame(rows):
-    return pd.DataFrame(rows, columns=["speaker", "date", "text"]).assign(date=lambda f: pd.to_datetime(f["date"]), topic="t")
+    return pd.DataFrame(rows, columns=["speaker", "date", "text"]).assign(
+        date=lambda f: pd.to_datetime(f["date"]), topic="t"
+    )
 
 
 def first_two(v: np.ndarray) -> np.ndarray:
@@ -25,13 +27,15 @@ def first_two(v: np.ndarray) -> np.ndarray:
 
 
 def test_trajectory_steps_are_yearly_centroids_joined_in_time_order():
-    frame = _frame([
-        ("Ana", "2021-05-01", "later, turned"),
-        ("Ana", "2020-01-01", "first a"),
-        ("Ana", "2020-06-01", "first b"),
-        ("Ana", "2021-07-01", "later, same"),
-        ("Ben", "2020-03-01", "other speaker"),
-    ])
+    frame = _frame(
+        [
+            ("Ana", "2021-05-01", "later, turned"),
+            ("Ana", "2020-01-01", "first a"),
+            ("Ana", "2020-06-01", "first b"),
+            ("Ana", "2021-07-01", "later, same"),
+            ("Ben", "2020-03-01", "other speaker"),
+        ]
+    )
     vectors = np.array([[0, 1, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float32)
     steps = trajectories(frame, vectors, ["Ana"], first_two)
     assert steps["window"].tolist() == ["2020", "2021"]
@@ -63,7 +67,9 @@ def test_pca_axes_give_the_main_direction_of_spread():
     x[:, 4] += [1, -1, 1, -1]
     axes = PJ.pca_axes(x)
     assert np.allclose(axes[0], 1)  # the mean
-    assert np.allclose(np.abs(axes[1]), [0, 0, 1, 0, 0], atol=1e-6) and np.allclose(np.abs(axes[2]), [0, 0, 0, 0, 1], atol=1e-6)
+    assert np.allclose(np.abs(axes[1]), [0, 0, 1, 0, 0], atol=1e-6) and np.allclose(
+        np.abs(axes[2]), [0, 0, 0, 0, 1], atol=1e-6
+    )
     xy = PJ.pca_transform(x, axes)
     assert np.allclose(np.abs(xy), [[3, 1]] * 4, atol=1e-5)
 
@@ -115,7 +121,13 @@ def test_kmeans_finds_separate_groups():
 
 
 def test_region_words_are_distinctive_not_frequent():
-    texts = ["tariffs on steel", "steel tariffs again", "the border and cartels", "cartels at the border", "tariffs and the border"]
+    texts = [
+        "tariffs on steel",
+        "steel tariffs again",
+        "the border and cartels",
+        "cartels at the border",
+        "tariffs and the border",
+    ]
     labels = np.array([0, 0, 1, 1, 1])
     words = ctfidf_words(texts, labels, top=2)
     assert set(words[0]) == {"steel", "tariffs"}
@@ -131,11 +143,13 @@ def test_region_words_are_distinctive_not_frequent():
 def test_a_path_step_hover_names_its_quotes_even_when_the_map_draws_a_sample():
     from stance_explorer.figures import map_figure
 
-    frame = _frame([
-        ("Ana", "2020-01-01", "first a"),
-        ("Ana", "2021-07-01", "the <quote> that moved her"),
-        ("Ben", "2020-03-01", "other speaker"),
-    ])
+    frame = _frame(
+        [
+            ("Ana", "2020-01-01", "first a"),
+            ("Ana", "2021-07-01", "the <quote> that moved her"),
+            ("Ben", "2020-03-01", "other speaker"),
+        ]
+    )
     vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
     steps = trajectories(frame, vectors, ["Ana"], first_two)
     drawn = frame.iloc[[2]].reset_index(drop=True)  # the map shows only Ben's point
