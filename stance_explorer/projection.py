@@ -70,6 +70,17 @@ def project(vectors: np.ndarray, method: str = DEFAULT_METHOD, *, seed: int | No
     if method == "pca" or n < MIN_NONLINEAR:
         return pca_transform(x, pca_axes(x))
     jobs = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    try:
+        return _nonlinear(x, method, seed, jobs)
+    except ImportError as exc:
+        raise ValueError(
+            f"the {method} projection needs a package that is not installed ({exc.name}): "
+            "pip install 'stance-explorer[projections]', or use pacmap or pca"
+        ) from exc
+
+
+def _nonlinear(x: np.ndarray, method: str, seed: int | None, jobs: int) -> np.ndarray:
+    n = len(x)
     if method == "umap":
         import umap  # noqa: PLC0415 (heavy: numba, pynndescent)
 
