@@ -153,6 +153,54 @@ def page_work(n: int) -> dict[str, float]:
     return out
 
 
+def plain_html(reps: int = 2) -> None:
+    """Chromium CPU seconds for plain HTML pages with plotly.js (no Streamlit): 1,000 points, 100,000
+    bare points, the map's 100,000-point figure without and with its hover quotes."""
+    import plotly.graph_objects as go
+
+    from benchmarks.synthetic import generate
+    from stance_explorer import figures as F
+
+    frame, _ = generate(100_000)
+    xy = np.random.default_rng(0).random((100_000, 2)).astype(np.float32)
+    tmp = Path(tempfile.mkdtemp())
+    full = F.map_figure(frame, xy, hover_chars=F.ONE_LINE_HOVER)
+    full.write_html(tmp / "full.html", include_plotlyjs=True)
+    for trace in full.data:
+        trace.hovertext = None
+    full.write_html(tmp / "no hover.html", include_plotlyjs=True)
+    go.Figure(go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers")).write_html(
+        tmp / "100k bare.html", include_plotlyjs=True
+    )
+    go.Figure(go.Scattergl(x=xy[:1000, 0], y=xy[:1000, 1], mode="markers")).write_html(
+        tmp / "1k.html", include_plotlyjs=True
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for _ in range(reps):
+            for name in ("1k", "100k bare", "no hover", "full"):
+                before = cpu_seconds()
+                ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = ctx.new_page()
+                start = time.perf_counter()
+                page.goto((tmp / f"{name}.html").as_uri())
+                page.wait_for_function(
+                    "() => document.querySelector('.gl-container canvas') && document.querySelector('.main-svg')",
+                    timeout=120_000,
+                )
+                wall = time.perf_counter() - start
+                after = cpu_seconds()
+                used = sum(t - before.get(pid, 0.0) for pid, t in after.items())
+                ctx.close()
+                print(
+                    f"plain HTML, {name}: {wall:.2f} s wall, Chromium {used:.2f} CPU s, load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+        browser.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", nargs="+", type=int, default=[100_000])
@@ -162,10 +210,15 @@ def main() -> None:
     )
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--plain-html", action="store_true", help="only time plain plotly.js pages in Chromium")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the same page on the bundled 199 statements")
     ap.add_argument(
         "--page-work", nargs="*", type=int, default=[], help="only time the page's own steps in-process at these sizes"
     )
     args = ap.parse_args()
+    if args.plain_html:
+        plain_html()
+        return
     if args.page_work:
         for n in args.page_work:
             print(f"{n:,} statements, CPU s: " + json.dumps(page_work(n)), flush=True)
@@ -181,6 +234,25 @@ def main() -> None:
     print("|---:|---|---:|---:|---:|---:|---:|---:|", flush=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        if not args.no_baseline:  # the same page with 199 points: what Streamlit and plotly cost anyway
+            server = start_app(Path(tempfile.mkdtemp()) / "streamlit.log", timeout_s=120)
+            try:
+                import psutil
+
+                server_pids = {server.proc.pid} | {
+                    c.pid for c in psutil.Process(server.proc.pid).children(recursive=True)
+                }
+                first = render_ms(browser, server.url + "/map?regions=8", server_pids)[0]
+                later = np.array(
+                    [render_ms(browser, server.url + "/map?regions=8", server_pids) for _ in range(args.reps)]
+                )
+            finally:
+                server.stop()
+            med = np.median(later, axis=0)
+            print(
+                f"| 199 (bundled) | stored | | {first:,.0f} | {med[0]:,.0f} | {med[1]:.2f} | {med[2]:.2f} | {os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
         for n in args.sizes:
             with tempfile.TemporaryDirectory() as tmp_name:
                 tmp = Path(tmp_name)
