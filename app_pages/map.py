@@ -14,7 +14,7 @@ from webapp import links, mapview, statement
 from webapp import params as P
 from webapp.render import statements_table
 from webapp.shell import empty_guard, notice
-from webapp.state import bundled_dataset, current_view
+from webapp.state import bundled_dataset, current_model, current_view
 
 #: Points drawn at most; a bigger view is drawn as a seeded random sample, and the page says so.
 MAX_POINTS = 100_000
@@ -129,7 +129,7 @@ if not empty_guard(view):
         notes.append(
             f"{int(placed.sum()):,} new statements (diamonds) were placed beside their nearest mapped statements, without recomputing the map"
         )
-    if lay.computed and ds is not bundled_dataset():
+    if lay.computed and ds is not bundled_dataset(current_model()):
         notes.append("most statements were new, so this map was computed for this session")
     st.caption(
         ". ".join(notes) + ". Nearby points are similar in meaning; the distance between far-apart groups means little."

@@ -158,3 +158,16 @@ def test_uploaded_statements_are_placed_on_the_bundled_map():
     assert not own.exception
     assert len(drawn_rows(the_map(own))) == 3
     assert "computed for this session" in notes(own)
+
+
+def test_the_multilingual_model_has_its_own_stored_map():
+    at = open_page(MAP, {"model": "multilingual"})
+    from stance_explorer.models import model_id
+
+    assert at.session_state["_view"].dataset.model_id == model_id("multilingual")
+    rows = drawn_rows(the_map(at))
+    assert sorted(rows.tolist()) == list(range(N_BUNDLED))
+    # Read from the store beside that model's vectors, not computed in the session.
+    assert "PaCMAP map of 199 statements" in notes(at) and "computed for this session" not in notes(at)
+    minilm = drawn_rows(the_map(open_page(MAP)))
+    assert len(minilm) == N_BUNDLED

@@ -18,6 +18,7 @@ import streamlit as st
 from stance_explorer import projection as PJ
 from stance_explorer.dataset import Dataset
 from stance_explorer.embed_text import embedding_texts
+from stance_explorer.models import name_for, rules_for
 from stance_explorer.regions import regions
 from stance_explorer.store import text_keys
 from webapp.state import View, bundled_dataset, bundled_store
@@ -33,8 +34,14 @@ def map_root() -> str | None:
     return None if store.dir is None else str(store.dir.parent)
 
 
+def _model_name(model_id: str) -> str:
+    """The registry name of the model that made these vectors (the bundled data has one per model)."""
+    return name_for(model_id) or model_id
+
+
 def _keys(ds: Dataset) -> np.ndarray:
-    return text_keys(embedding_texts(ds.frame))
+    """The store's keys of the dataset's rows: the text each model embedded (its own text rules)."""
+    return text_keys(embedding_texts(ds.frame, rules_for(ds.model_id)))
 
 
 @st.cache_resource(show_spinner="Computing the map of the statements (once per server)…")
@@ -44,7 +51,7 @@ def bundled_map(model_id: str) -> PJ.StoredMap:
     stored = PJ.load_map(root, model_id, BUNDLED_MAP) if root else None
     if stored is not None:
         return stored
-    ds = bundled_dataset()
+    ds = bundled_dataset(_model_name(model_id))
     rows = np.flatnonzero(ds.has_vector)
     method = PJ.DEFAULT_METHOD
     xy = PJ.project(ds.vectors[rows], method, seed=0)
@@ -65,7 +72,7 @@ def _dataset_layout(ds: Dataset, base: PJ.StoredMap) -> PJ.Layout:
 @st.cache_resource(show_spinner=False)
 def bundled_layout(model_id: str) -> PJ.Layout:
     """The bundled dataset's positions, once per process (hashing 100k texts is not free)."""
-    lay = _dataset_layout(bundled_dataset(), bundled_map(model_id))
+    lay = _dataset_layout(bundled_dataset(_model_name(model_id)), bundled_map(model_id))
     lay.xy.setflags(write=False)
     return lay
 
@@ -73,7 +80,7 @@ def bundled_layout(model_id: str) -> PJ.Layout:
 def layout_for(view: View) -> PJ.Layout:
     """Map positions for every row of the view's dataset (NaN where a row has no vector)."""
     ds = view.dataset
-    if ds is bundled_dataset():
+    if ds is bundled_dataset(_model_name(ds.model_id)):
         return bundled_layout(ds.model_id)
     key = (id(ds), ds.model_id, len(ds.frame))
     cached = st.session_state.get(_SESSION_KEY)
@@ -96,7 +103,7 @@ def regions_for(view: View, frame, xy: np.ndarray, k: int, drawn: np.ndarray):
     the session for a dataset with uploads; recomputed only when the points or ``k`` change."""
     digest = hashlib.blake2b(drawn.tobytes(), digest_size=16).hexdigest()
     ds = view.dataset
-    if ds is bundled_dataset():
+    if ds is bundled_dataset(_model_name(ds.model_id)):
         return _bundled_regions(ds.model_id, k, digest, frame, xy)
     key = (id(ds), k, digest)
     held = st.session_state.get(_REGIONS_KEY)
