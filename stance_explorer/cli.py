@@ -270,6 +270,41 @@ def cmd_like(args) -> int:
     return EXIT_OK
 
 
+def cmd_map(args) -> int:
+    """Compute the 2-D map of a statements file and store it beside its vectors (the app reads it)."""
+    import time
+
+    from stance_explorer import projection as PJ
+    from stance_explorer.dataset import embed_frame, vectors_from_store
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.models import rules_for
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    res = _read_data(args.data)
+    if res is None:
+        return EXIT_UNREADABLE
+    encoder = _encoder(args)  # loads nothing until it encodes
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, found = vectors_from_store(res.frame, store)
+    if not found.all():
+        vectors, report = embed_frame(res.frame, store, encoder)
+        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    start = time.perf_counter()
+    xy = PJ.project(vectors, args.method, seed=0)
+    seconds = time.perf_counter() - start
+    method = args.method if len(vectors) >= PJ.MIN_NONLINEAR else "pca"
+    trust = None
+    if len(vectors) <= 20_000:  # sklearn's measure holds an n x n matrix
+        from sklearn.manifold import trustworthiness
+
+        trust = round(float(trustworthiness(vectors, xy, n_neighbors=min(10, len(vectors) // 2 - 1))), 4) if len(vectors) > 3 else None
+    pca = PJ.pca_axes(vectors) if method == "pca" else None
+    marker = PJ.save_map(args.store, encoder.model_id, args.name, text_keys(embedding_texts(res.frame, rules_for(encoder.model_id))), xy, method, pca=pca, trustworthiness=trust)
+    how = f"trustworthiness {trust:.3f} at k=10" if trust is not None else "trustworthiness not measured above 20,000"
+    print(f"Map of {len(vectors):,} statements by {method} in {seconds:.1f} s ({how}): {marker}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stance_explorer", description="Validate, embed and search statement CSVs.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -328,6 +363,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     model_opts(p)
     p.set_defaults(func=cmd_index)
+
+    from stance_explorer.projection import DEFAULT_METHOD, METHODS
+
+    p = sub.add_parser("map", help="compute the 2-D map of a statements file and store it beside its vectors")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD, help=f"projection (default {DEFAULT_METHOD}; see benchmarks/projection.py)")
+    p.add_argument("--name", default="bundled", help="map name; the app reads 'bundled' for the data it opens with")
+    model_opts(p)
+    p.set_defaults(func=cmd_map)
     return parser
 
 
