@@ -18,6 +18,7 @@ PAGES = [
     st.Page("app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
     st.Page("app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    st.Page("app_pages/stance.py", title="Stance", icon=":material/balance:", url_path="stance"),
 ]
 
 page = st.navigation(PAGES)

@@ -207,3 +207,111 @@ def counts_figure(counts: pd.DataFrame, column: str, *, title: str | None = None
     if horizontal:
         fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=max(260, 22 * len(labels) + 80) if horizontal else 300)
+
+
+# ---------------------------------------------------------------------------- stance
+STANCE_COLORS = {"favor": "#1f77b4", "against": "#d62728", "none": "#9a9a9a"}
+
+
+def stance_strip_figure(readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None) -> go.Figure:
+    """Where each speaker stands: a dot per statement on the axis and the speaker's estimate with its interval.
+
+    ``readings`` has speaker, score, stance, confidence, low, labelled, and ``pos`` (the row index
+    the chart's customdata carries, for opening a statement). Statements read as "none" are drawn
+    in their own column at the right, never at zero: no position is not the middle of the scale.
+    Low-confidence readings are hollow and faint.
+    """
+    from plotly.subplots import make_subplots
+
+    speakers = list(estimates["speaker"]) if len(estimates) else sorted(readings[S.SPEAKER].unique())
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.86, 0.14], horizontal_spacing=0.02)
+    rng = np.random.default_rng(0)
+    hover = statement_label(readings) if len(readings) else []
+    readings = readings.assign(_hover=hover)
+    for stance in ("favor", "against", "none"):
+        for low in (False, True):
+            sub = readings[(readings["stance"] == stance) & (readings["low"] == low)]
+            if sub.empty:
+                continue
+            jitter = rng.uniform(-0.18, 0.18, len(sub))
+            y = [speakers.index(s) + j if s in speakers else np.nan for s, j in zip(sub[S.SPEAKER], jitter)]
+            x = sub["score"].to_numpy() if stance != "none" else rng.uniform(-0.8, 0.8, len(sub))
+            how = np.where(sub["labelled"].to_numpy(), "your label", "model's reading")
+            fig.add_trace(
+                go.Scatter(
+                    x=x, y=y, mode="markers",
+                    name=f"{stance}{' (low confidence)' if low else ''}",
+                    legendgroup=stance,
+                    marker=dict(color=STANCE_COLORS[stance], size=8 if not low else 7, opacity=0.85 if not low else 0.45,
+                                symbol="circle-open" if low else "circle", line=dict(width=1.5 if low else 0.5, color=STANCE_COLORS[stance])),
+                    customdata=np.column_stack([sub[S.ID].astype(str).to_numpy(), sub["pos"].to_numpy()]),
+                    text=[f"{h}<br>{st} ({w}), score {sc:+.2f}, confidence {c:.2f}" for h, st, w, sc, c in zip(sub["_hover"], sub["stance"], how, sub["score"], sub["confidence"])],
+                    hovertemplate="%{text}<extra></extra>",
+                ),
+                row=1, col=1 if stance != "none" else 2,
+            )
+    est = estimates.dropna(subset=["estimate"]) if len(estimates) else estimates
+    if len(est):
+        fig.add_trace(
+            go.Scatter(
+                x=est["estimate"], y=[speakers.index(s) for s in est["speaker"]], mode="markers", name="speaker estimate (95% interval)",
+                marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
+                error_x=dict(type="data", symmetric=False, array=(est["high"] - est["estimate"]).to_numpy(),
+                             arrayminus=(est["estimate"] - est["low"]).to_numpy(), color="black", thickness=2, width=6),
+                text=[f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
+                      for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])],
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            row=1, col=1,
+        )
+    fig.add_vline(x=0, line=dict(color="#bbbbbb", dash="dot"), row=1, col=1)
+    fig.update_yaxes(tickvals=list(range(len(speakers))), ticktext=[html.escape(s) for s in speakers], autorange="reversed", row=1, col=1)
+    fig.update_xaxes(range=[-1.08, 1.08], title_text=axis_label or "against ← model's reading → favor", tickvals=[-1, -0.5, 0, 0.5, 1], row=1, col=1)
+    fig.update_xaxes(range=[-1, 1], showticklabels=False, title_text="none", row=1, col=2)
+    _layout(fig, title, height=max(260, 70 * len(speakers) + 120))
+    fig.update_layout(legend=dict(orientation="h", y=-0.25), clickmode="event+select")
+    return fig
+
+
+def stance_time_figure(periods: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Each speaker's mean stance period by period. Periods where no statement takes a side are gaps."""
+    fig = go.Figure()
+    for i, (speaker, g) in enumerate(periods.groupby("speaker", sort=False)):
+        g = g.sort_values("start")
+        y = g["mean"].where(g["side"] != "none")
+        fig.add_trace(
+            go.Scatter(
+                x=g["start"], y=y, mode="lines+markers", name=html.escape(str(speaker)), connectgaps=True,
+                line=dict(color=PALETTE[i % len(PALETTE)]), marker=dict(size=np.clip(5 + 2 * g["n_side"].to_numpy(), 6, 18)),
+                text=[f"<b>{html.escape(str(speaker))}</b>, {p}: {side}, mean {m:+.2f} over {ns} of {n} statements taking a side"
+                      if side != "none" else f"<b>{html.escape(str(speaker))}</b>, {p}: none of {n} statements takes a side"
+                      for p, side, m, ns, n in zip(g["period"], g["side"], g["mean"].fillna(0), g["n_side"], g["n"])],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=0, line=dict(color="#bbbbbb", dash="dot"))
+    fig.update_yaxes(range=[-1.1, 1.1], title_text="against ← mean reading → favor")
+    return _layout(fig, title, height=380)
+
+
+def two_axis_figure(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y_label: str, title: str | None = None) -> go.Figure:
+    """Speakers on two axes at once: axis 1 across, axis 2 up, each with its 95% interval."""
+    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y"])
+    fig = go.Figure()
+    for i, (_, r) in enumerate(both.iterrows()):
+        fig.add_trace(
+            go.Scatter(
+                x=[r["estimate_x"]], y=[r["estimate_y"]], mode="markers+text", name=html.escape(str(r["speaker"])),
+                text=[html.escape(str(r["speaker"]))], textposition="top center",
+                marker=dict(size=12, color=PALETTE[i % len(PALETTE)]),
+                error_x=dict(type="data", symmetric=False, array=[r["high_x"] - r["estimate_x"]], arrayminus=[r["estimate_x"] - r["low_x"]], thickness=1),
+                error_y=dict(type="data", symmetric=False, array=[r["high_y"] - r["estimate_y"]], arrayminus=[r["estimate_y"] - r["low_y"]], thickness=1),
+                hovertemplate=f"<b>{html.escape(str(r['speaker']))}</b><br>{html.escape(x_label)}: {r['estimate_x']:+.2f}<br>{html.escape(y_label)}: {r['estimate_y']:+.2f}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=0, line=dict(color="#bbbbbb", dash="dot"))
+    fig.add_vline(x=0, line=dict(color="#bbbbbb", dash="dot"))
+    fig.update_xaxes(range=[-1.1, 1.1], title_text=f"{x_label}: against ← → favor")
+    fig.update_yaxes(range=[-1.1, 1.1], title_text=f"{y_label}: against ← → favor")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height=480)
