@@ -237,7 +237,7 @@ if not empty_guard(view):
                     with col:
                         if row >= 0:
                             r = rd.iloc[int(row)]
-                            st.caption(f"{when}: {r['stance']} ({'your label' if r['labelled'] else 'model'}, confidence {r['confidence']:.2f})")
+                            st.caption(f"{when}: {r['stance']} ({'a label' if r['labelled'] else 'model'}, confidence {r['confidence']:.2f})")
                             quote_card(r)
         steady = flips[flips["rating"] == T.FLIP_RATINGS[0]]["speaker"].tolist()
         if steady:
