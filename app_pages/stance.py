@@ -30,7 +30,7 @@ OWN_AXIS = "(your own axis)"
 PERIODS = {"year": "Y", "half-year": "6M"}
 MODES = ["taught", "zero-shot"]
 MAX_DEFAULT_SPEAKERS = 6
-MAX_DOTS_PER_SPEAKER = 300
+MAX_DOTS_PER_SPEAKER = 150
 MAX_TABLE_ROWS = 500
 _PRESET = "_stance_preset"
 _GEN = "_stance_gen"  # bumped after a label changes, so the teaching widgets start fresh
@@ -256,11 +256,9 @@ if not empty_guard(view):
         if msg2:
             st.info(msg2)
         else:
-            labels2 = SS.labels_for(p2.axis)
-            rows2, codes2 = labels2.rows(SS.dataset_hashes(ds))
+            reading2 = SS.reading(ds, p2.axis, vecs2, SS.labels_for(p2.axis), taught=mode == "taught")
             scope2 = view.rows[view.frame[S.TOPIC].to_numpy() == p2.topic] if p2.topic in topics else view.rows
-            arr_all2 = T.score(ds.vectors, vecs2, rows2, codes2) if mode == "taught" and len(rows2) else M.zero_shot(ds.vectors, vecs2)
-            arr2 = M.StanceArrays(*(a[scope2] for a in arr_all2))
+            arr2 = M.StanceArrays(*(a[scope2] for a in reading2.arrays))
             est2 = T.speaker_estimates(frame_all.iloc[scope2].reset_index(drop=True), arr2, speakers=chosen)
             st.plotly_chart(F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name), width="stretch", key="stance_2d")
             placed = set(est.dropna(subset=["estimate"])["speaker"]) & set(est2.dropna(subset=["estimate"])["speaker"])

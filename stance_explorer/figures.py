@@ -213,61 +213,58 @@ def counts_figure(counts: pd.DataFrame, column: str, *, title: str | None = None
 STANCE_COLORS = {"favor": "#1f77b4", "against": "#d62728", "none": "#9a9a9a"}
 
 
+#: Where "none" readings are drawn on the stance strip: their own column right of the scale.
+NONE_X = 1.55
+
+
 def stance_strip_figure(readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None) -> go.Figure:
     """Where each speaker stands: a dot per statement on the axis and the speaker's estimate with its interval.
 
     ``readings`` has speaker, score, stance, confidence, low, labelled, and ``pos`` (the row index
     the chart's customdata carries, for opening a statement). Statements read as "none" are drawn
-    in their own column at the right, never at zero: no position is not the middle of the scale.
-    Low-confidence readings are hollow and faint.
+    in their own shaded column right of the scale (x = NONE_X), never at zero: no position is not
+    the middle of the scale. Low-confidence readings are hollow and faint.
     """
-    from plotly.subplots import make_subplots
-
     speakers = list(estimates["speaker"]) if len(estimates) else sorted(readings[S.SPEAKER].unique())
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.86, 0.14], horizontal_spacing=0.02)
+    index = {s: i for i, s in enumerate(speakers)}
     rng = np.random.default_rng(0)
-    hover = statement_label(readings) if len(readings) else []
-    readings = readings.assign(_hover=hover)
+    readings = readings.assign(_hover=statement_label(readings) if len(readings) else [])
+    traces = []
     for stance in ("favor", "against", "none"):
         for low in (False, True):
             sub = readings[(readings["stance"] == stance) & (readings["low"] == low)]
             if sub.empty:
                 continue
-            jitter = rng.uniform(-0.18, 0.18, len(sub))
-            y = [speakers.index(s) + j if s in speakers else np.nan for s, j in zip(sub[S.SPEAKER], jitter)]
-            x = sub["score"].to_numpy() if stance != "none" else rng.uniform(-0.8, 0.8, len(sub))
-            how = np.where(sub["labelled"].to_numpy(), "your label", "model's reading")
-            fig.add_trace(
-                go.Scatter(
-                    x=x, y=y, mode="markers",
-                    name=f"{stance}{' (low confidence)' if low else ''}",
-                    legendgroup=stance,
-                    marker=dict(color=STANCE_COLORS[stance], size=8 if not low else 7, opacity=0.85 if not low else 0.45,
-                                symbol="circle-open" if low else "circle", line=dict(width=1.5 if low else 0.5, color=STANCE_COLORS[stance])),
-                    customdata=np.column_stack([sub[S.ID].astype(str).to_numpy(), sub["pos"].to_numpy()]),
-                    text=[f"{h}<br>{st} ({w}), score {sc:+.2f}, confidence {c:.2f}" for h, st, w, sc, c in zip(sub["_hover"], sub["stance"], how, sub["score"], sub["confidence"])],
-                    hovertemplate="%{text}<extra></extra>",
-                ),
-                row=1, col=1 if stance != "none" else 2,
-            )
+            y = sub[S.SPEAKER].map(index).to_numpy(dtype=float) + rng.uniform(-0.18, 0.18, len(sub))
+            x = sub["score"].to_numpy() if stance != "none" else NONE_X + rng.uniform(-0.22, 0.22, len(sub))
+            how = np.where(sub["labelled"].to_numpy(), "a label", "the model's reading")
+            text = [f"{h}<br>{st} ({w}), score {sc:+.2f}, confidence {c:.2f}" if st != "none" else f"{h}<br>none ({w}), confidence {c:.2f}"
+                    for h, st, w, sc, c in zip(sub["_hover"], sub["stance"], how, sub["score"], sub["confidence"])]
+            color = STANCE_COLORS[stance]
+            traces.append(go.Scatter(
+                x=x, y=y, mode="markers", name=f"{stance}{' (low confidence)' if low else ''}", legendgroup=stance,
+                marker=dict(color=color, size=7 if low else 8, opacity=0.45 if low else 0.85, symbol="circle-open" if low else "circle",
+                            line=dict(width=1.5 if low else 0.5, color=color)),
+                customdata=np.column_stack([sub[S.ID].astype(str).to_numpy(), sub["pos"].to_numpy()]),
+                text=text, hovertemplate="%{text}<extra></extra>",
+            ))
     est = estimates.dropna(subset=["estimate"]) if len(estimates) else estimates
     if len(est):
-        fig.add_trace(
-            go.Scatter(
-                x=est["estimate"], y=[speakers.index(s) for s in est["speaker"]], mode="markers", name="speaker estimate (95% interval)",
-                marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
-                error_x=dict(type="data", symmetric=False, array=(est["high"] - est["estimate"]).to_numpy(),
-                             arrayminus=(est["estimate"] - est["low"]).to_numpy(), color="black", thickness=2, width=6),
-                text=[f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
-                      for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])],
-                hovertemplate="%{text}<extra></extra>",
-            ),
-            row=1, col=1,
-        )
-    fig.add_vline(x=0, line=dict(color="#bbbbbb", dash="dot"), row=1, col=1)
-    fig.update_yaxes(tickvals=list(range(len(speakers))), ticktext=[html.escape(s) for s in speakers], autorange="reversed", row=1, col=1)
-    fig.update_xaxes(range=[-1.08, 1.08], title_text=axis_label or "against ← model's reading → favor", tickvals=[-1, -0.5, 0, 0.5, 1], row=1, col=1)
-    fig.update_xaxes(range=[-1, 1], showticklabels=False, title_text="none", row=1, col=2)
+        traces.append(go.Scatter(
+            x=est["estimate"], y=est["speaker"].map(index), mode="markers", name="speaker estimate (95% interval)",
+            marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
+            error_x=dict(type="data", symmetric=False, array=(est["high"] - est["estimate"]).to_numpy(),
+                         arrayminus=(est["estimate"] - est["low"]).to_numpy(), color="black", thickness=2, width=6),
+            text=[f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
+                  for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])],
+            hovertemplate="%{text}<extra></extra>",
+        ))
+    fig = go.Figure(data=traces)
+    fig.add_shape(type="rect", x0=NONE_X - 0.3, x1=NONE_X + 0.3, y0=0, y1=1, yref="paper", fillcolor="#f2f2f2", line_width=0, layer="below")
+    fig.add_vline(x=0, line=dict(color="#bbbbbb", dash="dot"))
+    fig.update_yaxes(tickvals=list(range(len(speakers))), ticktext=[html.escape(s) for s in speakers], autorange="reversed")
+    fig.update_xaxes(range=[-1.1, NONE_X + 0.32], tickvals=[-1, -0.5, 0, 0.5, 1, NONE_X], ticktext=["-1", "-0.5", "0", "0.5", "1", "none"],
+                     title_text=axis_label or "against ← model's reading → favor", zeroline=False)
     _layout(fig, title, height=max(260, 70 * len(speakers) + 120))
     fig.update_layout(legend=dict(orientation="h", y=-0.25), clickmode="event+select")
     return fig

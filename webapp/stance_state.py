@@ -15,11 +15,11 @@ import streamlit as st
 from stance_explorer import stance as T
 from stance_explorer import stance_methods as M
 from stance_explorer.dataset import Dataset
-from webapp.state import bundled_store, encoder_or_message, session_store
+from webapp.state import bundled_dataset, bundled_store, encoder_or_message, session_store
 
 _LABELS = "_stance_labels"  # {axis key: LabelSet}
 _VECS = "_stance_axis_vectors"  # {(model id, axis key): vectors}
-_CACHE = "_stance_cache"  # {"hashes": (id, hashes), "reading": (key, Reading)}
+_CACHE = "_stance_cache"  # {"hashes": (frame, hashes), "readings": {key: (frame, Reading)}, "cv": (key, accuracy)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -87,8 +87,17 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
     return vecs, None
 
 
+@st.cache_resource(show_spinner=False)
+def _bundled_hashes() -> np.ndarray:
+    hashes = T.frame_hashes(bundled_dataset().frame)
+    hashes.setflags(write=False)
+    return hashes
+
+
 def dataset_hashes(dataset: Dataset) -> np.ndarray:
-    """sha256 of every statement's text, computed once per dataset object."""
+    """sha256 of every statement's text: once per process for the bundled data, once per dataset otherwise."""
+    if dataset is bundled_dataset():
+        return _bundled_hashes()
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get("hashes")
     if hit and hit[0] is dataset.frame:
@@ -117,10 +126,9 @@ def reading(dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels:
         ok = dataset.has_vector[rows]
         rows, codes = rows[ok], codes[ok]
     key = (id(dataset.frame), len(dataset.frame), dataset.model_id, axis.key, taught, tuple(rows.tolist()), tuple(codes.tolist()))
-    cache = st.session_state.setdefault(_CACHE, {})
-    hit = cache.get("reading")
-    if hit and hit[0] == key:
-        return hit[1]
+    cache = st.session_state.setdefault(_CACHE, {}).setdefault("readings", {})
+    if key in cache and cache[key][0] is dataset.frame:  # the frame itself, not only its id
+        return cache[key][1]
     X = dataset.vectors
     zero = M.zero_shot(X, vecs)
     arrays = T.score(X, vecs, rows, codes) if taught and len(rows) else zero
@@ -131,17 +139,20 @@ def reading(dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels:
         arrays.score[missing] = 0.0
         arrays.confidence[missing] = 0.0
     out = Reading(arrays, zero, T.relevance(X, vecs), rows, codes, bool(taught and len(rows)))
-    cache["reading"] = (key, out)
+    stale = [k for k in cache if k[:4] == key[:4]]  # older labels on this axis: never read again
+    for k in stale + list(cache)[: max(0, len(cache) - 3)]:
+        cache.pop(k, None)
+    cache[key] = (dataset.frame, out)
     return out
 
 
 def cv_accuracy(dataset: Dataset, axis: T.Axis, r: Reading) -> float | None:
     """Cross-validated accuracy of the current labels, cached in the session on the labels themselves."""
-    key = (id(dataset.frame), dataset.model_id, axis.key, tuple(r.labelled_rows.tolist()), tuple(r.labelled_codes.tolist()))
+    key = (dataset.model_id, axis.key, tuple(r.labelled_rows.tolist()), tuple(r.labelled_codes.tolist()))
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get("cv")
-    if hit and hit[0] == key:
-        return hit[1]
+    if hit and hit[0] == key and hit[1] is dataset.frame:
+        return hit[2]
     acc = M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes)
-    cache["cv"] = (key, acc)
+    cache["cv"] = (key, dataset.frame, acc)
     return acc
