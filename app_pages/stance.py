@@ -288,14 +288,13 @@ if not empty_guard(view):
     for i in suggestions:
         r = rd.iloc[int(i)]
         with st.container(border=True):
-            a, b = st.columns([4, 1])
+            quote_card(r, header=True)
+            a, b = st.columns([1, 2], vertical_alignment="center")
             with a:
-                quote_card(r, header=True)
-                st.caption(f"Model's reading: {r['stance']}, confidence {r['confidence']:.2f}")
-            with b:
                 k = f"teach_{scope_hashes[int(i)][:16]}_{gen}"
                 st.segmented_control("Label", ["favor", "against", "none"], key=k, on_change=_set_label,
                                      args=(axis, str(r[S.ID]), scope_hashes[int(i)], k), label_visibility="collapsed")
+            b.caption(f"Model's reading: {r['stance']}, confidence {r['confidence']:.2f}")
     if len(suggestions) == 0:
         st.caption("Every statement here is labelled.")
 

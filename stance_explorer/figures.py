@@ -299,7 +299,7 @@ def two_axis_figure(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y
         fig.add_trace(
             go.Scatter(
                 x=[r["estimate_x"]], y=[r["estimate_y"]], mode="markers+text", name=html.escape(str(r["speaker"])),
-                text=[html.escape(str(r["speaker"]))], textposition="top center",
+                text=[html.escape(str(r["speaker"]))], textposition=("top center", "bottom center", "middle right")[i % 3],
                 marker=dict(size=12, color=PALETTE[i % len(PALETTE)]),
                 error_x=dict(type="data", symmetric=False, array=[r["high_x"] - r["estimate_x"]], arrayminus=[r["estimate_x"] - r["low_x"]], thickness=1),
                 error_y=dict(type="data", symmetric=False, array=[r["high_y"] - r["estimate_y"]], arrayminus=[r["estimate_y"] - r["low_y"]], thickness=1),

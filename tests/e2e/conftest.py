@@ -45,6 +45,7 @@ PAGES = {
     "heatmaps": "heatmaps",
     "tracker": "tracker",
     "data": "data",
+    "stance": "stance",
 }
 TITLES = {
     "explore": "Who says what, and how has it changed?",
@@ -52,6 +53,7 @@ TITLES = {
     "heatmaps": "Similarity heatmaps",
     "tracker": "Position tracker",
     "data": "Data",
+    "stance": "Stance",
 }
 NAV_LABELS = {
     "explore": "Explore",
@@ -59,6 +61,7 @@ NAV_LABELS = {
     "heatmaps": "Similarity heatmaps",
     "tracker": "Position tracker",
     "data": "Data",
+    "stance": "Stance",
 }
 
 
