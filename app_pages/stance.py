@@ -24,6 +24,7 @@ from webapp.render import language_caveat, quote_card
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
 from webapp.text import escape_markdown
+from webapp.widgets import bound_select
 
 ALL_TOPICS = "all topics"
 OWN_AXIS = "(your own axis)"
@@ -133,10 +134,9 @@ if not empty_guard(view):
     c4, c5, c6, c7 = st.columns([2, 4, 2, 1])
     topic_options = [ALL_TOPICS] + topics
     topic_default = preset.topic if preset and preset.topic in topics else ALL_TOPICS
-    links.check_options(P.ST_TOPIC, topic_options, "Stance topic")
-    extra = {} if P.ST_TOPIC in st.session_state else {"index": topic_options.index(topic_default)}
-    topic = c4.selectbox("Statements on", topic_options, key=P.ST_TOPIC, bind="query-params", **extra,
-                         help="Which statements are read on this axis (within the sidebar's filters).")
+    topic = bound_select(c4, "Statements on", topic_options, key=P.ST_TOPIC, fallback=topic_default,
+                         why="the axis's topic" if topic_default != ALL_TOPICS else "no topic of its own",
+                         link_label="Stance topic", help="Which statements are read on this axis (within the sidebar's filters).")
     in_scope = view.frame[S.TOPIC].to_numpy() == topic if topic != ALL_TOPICS else np.ones(len(view.frame), dtype=bool)
     scope_pos = view.rows[in_scope]  # dataset rows read on this axis
     if len(scope_pos) == 0:
@@ -248,8 +248,7 @@ if not empty_guard(view):
     if others:
         st.subheader("Two axes at once")
         names2 = [p.name for p in others]
-        links.check_options(P.ST_AXIS2, names2, "Second axis")
-        name2 = st.selectbox("Second axis (up)", names2, key=P.ST_AXIS2, bind="query-params",
+        name2 = bound_select(st, "Second axis (up)", names2, key=P.ST_AXIS2, fallback=names2[0], why="the first other preset",
                              help="A preset axis; each axis reads the statements of its own topic.")
         p2 = next(p for p in others if p.name == name2)
         vecs2, msg2 = SS.axis_vectors(p2.axis, ds)

@@ -7,6 +7,7 @@ mode but none of the labels, and says so.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -40,8 +41,14 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     for n, label in enumerate(["favor", "against", "favor"], start=1):
         group = main.locator('[data-testid="stButtonGroup"]').first
         group.get_by_role("radio", name=label, exact=True).click()
-        ui.wait_for_app(page)
-        expect(main.locator('[data-testid="stMetric"]').filter(has_text="Your labels").locator('[data-testid="stMetricValue"]')).to_have_text(str(n))
+        # The rerun replaces the suggestions; wait until the count shows this label (bounded).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ui.wait_for_app(page)
+            if ui.metric(main, "Your labels") == str(n):
+                break
+            page.wait_for_timeout(500)
+        assert ui.metric(main, "Your labels") == str(n)
     assert ui.metric(main, "favor / against / none") == "2 / 1 / 0"
     expect(main.get_by_text(re.compile(r"^Taught by 3 labels"))).to_be_visible()
     ui.full_page_screenshot(page, ui.SCREENSHOT_DIR / "stance.png")
