@@ -270,7 +270,7 @@ if not empty_guard(view):
     counts_l = labels.counts()
     acc = SS.cv_accuracy(ds, axis, reading) if reading.taught else None
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Your labels", f"{len(labels):,}", help="Labels for this axis in this session (they are not in the share link).")
+    m1.metric("Labels for this axis", f"{len(labels):,}", help="Labels for this axis in this session, including a preset's shipped hand labels (they are not in the share link).")
     m2.metric("favor / against / none", f"{counts_l['favor']} / {counts_l['against']} / {counts_l['none']}")
     m3.metric("Cross-validated accuracy", "–" if acc is None else f"{acc:.0%}",
               help="How often the taught model gets a held-out label right (leave-one-out up to 30 labels, then 5 folds). Needs 4 labels in 2 classes, and the taught mode.")

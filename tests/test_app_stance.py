@@ -6,6 +6,7 @@ Preset axes read from committed vectors, so none of this loads the model.
 from __future__ import annotations
 
 import json
+import pytest
 import os
 import subprocess
 import sys
@@ -102,7 +103,7 @@ def test_teaching_three_labels_rescores_and_the_labels_download_as_csv():
         assert len(controls) == 5  # five suggestions
         controls[0].set_value("favor" if n != 2 else "against").run()
         assert_ok(at)
-        assert main_metrics(at)["Your labels"] == str(n)
+        assert main_metrics(at)["Labels for this axis"] == str(n)
     assert main_metrics(at)["favor / against / none"] == "2 / 1 / 0"
     assert any(c.startswith("Taught by 3 labels") for c in captions(at))
     raw = at.get("download_button")[0].proto.url  # served from memory; the bytes come from stance.write_labels
@@ -120,7 +121,7 @@ def test_a_bad_label_file_is_named_with_its_row_and_column_and_good_rows_kept():
     uploader = next(u for u in at.file_uploader if u.key.startswith("stance_labels_upload_"))
     uploader.upload("mylabels.csv", csv, "text/csv").run()
     assert_ok(at)
-    assert main_metrics(at)["Your labels"] == "1"
+    assert main_metrics(at)["Labels for this axis"] == "1"
     assert any("mylabels.csv: 1 labels added" in unescape(s.value) for s in at.success)
     problems = next(d.value for d in at.dataframe if "severity" in d.value.columns)
     row = problems.iloc[0]
@@ -132,7 +133,7 @@ def test_an_unusable_label_file_says_why_and_changes_nothing():
     uploader = next(u for u in at.file_uploader if u.key.startswith("stance_labels_upload_"))
     uploader.upload("notes.csv", b"who,what\nme,this\n", "text/csv").run()
     assert_ok(at)
-    assert main_metrics(at)["Your labels"] == "0"
+    assert main_metrics(at)["Labels for this axis"] == "0"
     assert any("notes.csv could not be used" in unescape(e.value) and "no column" in unescape(e.value) for e in at.error)
 
 
@@ -174,3 +175,32 @@ def test_preset_axes_read_from_stored_vectors_without_torch():
     assert report["torch"] is False
 
 
+
+
+UPLOAD = b"""speaker,date,text,topic
+Jane Tester,2020-03-01,The USMCA is a wonderful agreement and we must keep it forever,USMCA/trade
+Jane Tester,2026-03-05,The USMCA is useless and irrelevant; let it expire,USMCA/trade
+John Example,2025-03-10,We will work within the USMCA and defend it,USMCA/trade
+"""
+
+
+@pytest.mark.model
+def test_uploaded_statements_are_read_on_the_axis_and_can_be_labelled():
+    """End to end on an upload: add it on the Data page, read it on the Stance page, label one of its rows."""
+    at = open_page("data")
+    at.file_uploader(key="uploader").upload("mine.csv", UPLOAD, "text/csv").run()
+    at.button(key="add_mine.csv").click().run()
+    assert_ok(at)
+    at.sidebar.radio(key="data").set_value("uploaded").run()
+    at = open_page(STANCE, at=at)
+    assert any(c.startswith("Zero-shot") and "3 statements read" in c for c in captions(at)), captions(at)
+    table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
+    assert set(table["speaker"]) == {"Jane Tester", "John Example"}
+    # Label the uploaded statements through the suggestions: the reading becomes taught.
+    for n in (1, 2):
+        controls = [b for b in at.button_group if b.key and b.key.startswith("teach_")]
+        controls[0].set_value("favor" if n == 1 else "against").run()
+        assert_ok(at)
+    assert main_metrics(at)["Labels matching statements here"] == "2"
+    assert main_metrics(at)["Labels for this axis"] == "77"  # the 75 shipped USMCA labels are kept for the bundled data
+    assert any(c.startswith("Taught by 2 labels") for c in captions(at))

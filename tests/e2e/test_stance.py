@@ -36,7 +36,7 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     ui.wait_for_app(page)
     expect(field(ui, page, "Target: what the statements take a position on")).to_have_value(TARIFFS_TARGET)
     ui.expect_url(page, r"target=tariffs\+on\+imports")
-    assert ui.metric(main, "Your labels") == "0"
+    assert ui.metric(main, "Labels for this axis") == "0"
 
     for n, label in enumerate(["favor", "against", "favor"], start=1):
         group = main.locator('[data-testid="stButtonGroup"]').first
@@ -45,10 +45,10 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             ui.wait_for_app(page)
-            if ui.metric(main, "Your labels") == str(n):
+            if ui.metric(main, "Labels for this axis") == str(n):
                 break
             page.wait_for_timeout(500)
-        assert ui.metric(main, "Your labels") == str(n)
+        assert ui.metric(main, "Labels for this axis") == str(n)
     assert ui.metric(main, "favor / against / none") == "2 / 1 / 0"
     expect(main.get_by_text(re.compile(r"^Taught by 3 labels"))).to_be_visible()
     ui.full_page_screenshot(page, ui.SCREENSHOT_DIR / "stance.png")
@@ -66,7 +66,7 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     assert ui.selectbox_value(m2, "Preset") == "Tariffs"
     assert ui.selectbox_value(m2, "Statements on") == "tariffs"
     # The labels stayed with the first session: the link carries the axis, not the labels.
-    assert ui.metric(m2, "Your labels") == "0"
+    assert ui.metric(m2, "Labels for this axis") == "0"
     expect(m2.get_by_text(re.compile(r"^Zero-shot: from the axis words alone \(no labels yet\)"))).to_be_visible()
     other.watch.assert_clean()
     page.watch.assert_clean()
