@@ -536,7 +536,8 @@ def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- pairs (Compare)
-PAIR_COLUMNS = ["speaker_a", "speaker_b", "verdict", "side_a", "side_b", "estimate_a", "estimate_b", "row_a", "row_b", "reason"]
+PAIR_COLUMNS = ["speaker_a", "speaker_b", "verdict", "side_a", "side_b", "estimate_a", "estimate_b", "row_a", "row_b",
+                "other_a", "other_b", "reason"]
 
 
 def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequence[str], *, tiebreak: np.ndarray | None = None,
@@ -546,7 +547,8 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
     A speaker's side is decided only when their 95% interval lies wholly on one side of zero and
     their estimate is past ±SIDE_THRESHOLD; otherwise (no position, mixed, too few statements) the
     pair is "unclear". Same side: agree; opposite sides: disagree. The deciding quotes are each
-    speaker's clearest statement on their side (for "unclear", on whatever side they lean).
+    speaker's clearest statement on their side (for "unclear", on whatever side they lean), and for
+    a speaker with no clear side, ``other_*``: their clearest statement on the other side (-1: none).
     """
     est = speaker_estimates(frame, arrays, speakers=speakers, n_boot=n_boot, seed=seed).set_index("speaker")
     s = clarity(arrays, tiebreak)
@@ -562,13 +564,26 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
             return "against"
         return None
 
-    def quote(name: str) -> int:
+    def clearest(name: str, side: int) -> int:
         rows = np.flatnonzero(spk == name)
+        rows = rows[arrays.label[rows] == side]
+        return int(rows[np.argmax(s[rows])]) if len(rows) else -1
+
+    def quotes(name: str) -> tuple[int, int]:
+        """The clearest quote on the side the speaker leans to, and (when there is one) on the other side."""
         e = est.at[name, "estimate"] if name in est.index else np.nan
         if not np.isfinite(e):
-            return -1
-        rows = rows[arrays.label[rows] == (FAVOR if e >= 0 else AGAINST)]
-        return int(rows[np.argmax(s[rows])]) if len(rows) else -1
+            return -1, -1
+        lean, other = (FAVOR, AGAINST) if e >= 0 else (AGAINST, FAVOR)
+        return clearest(name, lean), clearest(name, other)
+
+    def why(name: str) -> str:
+        if name not in est.index or not np.isfinite(est.at[name, "estimate"]):
+            return f"{name} takes no side on it here"
+        nf, na = int(est.at[name, "n_favor"]), int(est.at[name, "n_against"])
+        if nf and na:
+            return f"{name} is on both sides ({nf} favor, {na} against)"
+        return f"{name} has too few statements on one side to be sure ({nf + na})"
 
     out = []
     for i, a in enumerate(speakers):
@@ -579,12 +594,12 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
                 reason = f"{a} reads as {da}, {b} as {db}."
             else:
                 verdict = "unclear"
-                vague = [n for n, d in ((a, da), (b, db)) if d is None]
-                reason = " and ".join(vague) + (" takes" if len(vague) == 1 else " take") + " no clear side here (no statement on it, mixed, or too few to be sure)."
+                reason = "; ".join(why(n) for n, d in ((a, da), (b, db)) if d is None) + "."
+            (ra, oa), (rb, ob) = quotes(a), quotes(b)
             out.append({
                 "speaker_a": a, "speaker_b": b, "verdict": verdict, "side_a": da or (est.at[a, "side"] if a in est.index else "none"),
                 "side_b": db or (est.at[b, "side"] if b in est.index else "none"),
                 "estimate_a": est.at[a, "estimate"] if a in est.index else np.nan, "estimate_b": est.at[b, "estimate"] if b in est.index else np.nan,
-                "row_a": quote(a), "row_b": quote(b), "reason": reason,
+                "row_a": ra, "row_b": rb, "other_a": oa if da is None else -1, "other_b": ob if db is None else -1, "reason": reason,
             })
     return pd.DataFrame(out, columns=PAIR_COLUMNS)

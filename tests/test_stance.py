@@ -305,3 +305,14 @@ def test_cli_stance_unreadable_label_file_is_one_line_and_exit_2(tmp_path, store
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "labels.csv" in lines[0] and "no column" in lines[0]
     assert proc.stdout == ""
+
+
+def test_a_speaker_on_both_sides_is_unclear_and_both_sides_are_quoted():
+    f = frame([("A", "2020-01-01", "A for"), ("A", "2021-01-01", "A for again"), ("A", "2022-01-01", "A for still"),
+               ("E", "2020-01-01", "E for"), ("E", "2026-01-01", "E against"), ("E", "2026-02-01", "E against, mildly")])
+    arr = arrays([FAV, FAV, FAV, FAV, AG, AG], [0.9, 0.8, 0.85, 0.95, -0.9, -0.4])
+    p = T.pair_agreement(f, arr, ["A", "E"]).iloc[0]
+    assert p["verdict"] == "unclear" and "E is on both sides (1 favor, 2 against)" in p["reason"]
+    assert f[S.TEXT].iat[p["row_b"]] == "E against"  # E leans against (mean -0.12): clearest against quote
+    assert f[S.TEXT].iat[p["other_b"]] == "E for"  # and the other side is quoted too
+    assert p["other_a"] == -1  # A is decided: one side only

@@ -44,6 +44,14 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
         "statements here; a pair is *unclear* unless both sides are clear (95% interval away from zero). "
         "Similarity above measures how alike they sound; this is where they stand."
     )
+    labelled = np.zeros(len(ds.frame), dtype=bool)
+    labelled[r.labelled_rows] = True
+    labelled = labelled[scope]
+
+    def reading_of(row: int) -> str:
+        stance = T.LABELS[int(arrays.label[row])]
+        return f"{stance}, a hand label" if labelled[row] else f"{stance}, the model's reading, confidence {float(arrays.confidence[row]):.2f}"
+
     for _, p in pairs.iterrows():
         with st.container(border=True):
             st.markdown(
@@ -51,14 +59,16 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
                 f" · {escape_markdown(p['reason'])}"
             )
             a, b = st.columns(2)
-            for col, row, name, est in ((a, p["row_a"], p["speaker_a"], p["estimate_a"]), (b, p["row_b"], p["speaker_b"], p["estimate_b"])):
+            for col, side in ((a, "a"), (b, "b")):
+                name, est, row, other = p[f"speaker_{side}"], p[f"estimate_{side}"], int(p[f"row_{side}"]), int(p[f"other_{side}"])
                 with col:
-                    if row >= 0:
-                        rr = frame.iloc[int(row)]
-                        st.caption(f"{escape_markdown(name)}: estimate {est:+.2f}; the clearest statement on that side "
-                                   f"({T.LABELS[int(arrays.label[int(row)])]}, confidence {float(arrays.confidence[int(row)]):.2f}):")
-                        quote_card(rr, show_speaker=False)
-                    else:
+                    if row < 0:
                         st.caption(f"{escape_markdown(name)}: no statement here takes a side on this axis.")
+                        continue
+                    st.caption(f"{escape_markdown(name)}: estimate {est:+.2f}. The clearest statement on that side ({reading_of(row)}):")
+                    quote_card(frame.iloc[row], show_speaker=False)
+                    if other >= 0:
+                        st.caption(f"…and on the other side ({reading_of(other)}):")
+                        quote_card(frame.iloc[other], show_speaker=False)
     if not np.isfinite(pairs[["estimate_a", "estimate_b"]].to_numpy(dtype=float)).any():
         st.caption("None of these speakers takes a side here.")
