@@ -200,7 +200,7 @@ if not empty_guard(view):
         estimate=est["estimate"].round(2), interval=[f"{lo:+.2f} to {hi:+.2f}" if np.isfinite(lo) else "–" for lo, hi in zip(est["low"], est["high"])]
     )[["speaker", "side", "estimate", "interval", "n_favor", "n_against", "n_none", "n"]]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "side": st.column_config.TextColumn("Reading", help="favor / against past ±0.25, mixed between, none when no statement takes a side"),
+        "side": st.column_config.TextColumn("Reading", help="favor / against when the estimate is past ±0.25 and its interval stays on that side; mixed otherwise; none when no statement takes a side"),
         "estimate": st.column_config.NumberColumn("Estimate", format="%+.2f"),
         "interval": "95% interval", "n_favor": "favor", "n_against": "against", "n_none": "none", "n": "statements",
     })

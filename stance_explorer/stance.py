@@ -399,7 +399,8 @@ def speaker_estimates(
     """Each speaker's position: the confidence-weighted mean score of their statements that take a side.
 
     The interval is a 95% bootstrap over those statements (resampled with replacement), so a
-    speaker with two statements gets a wide one. A speaker whose statements all read "none" has no
+    speaker with two statements gets a wide one. The side is favor / against only when the estimate
+    is past ±SIDE_THRESHOLD and the interval stays on that side of zero; otherwise "mixed". A speaker whose statements all read "none" has no
     estimate (NaN) and side "none": no position is not the middle of the scale.
     """
     spk = frame[S.SPEAKER].to_numpy()
@@ -420,7 +421,10 @@ def speaker_estimates(
             w = np.maximum(conf[side_rows], 1e-3)
             est = float(np.average(sc[side_rows], weights=w))
             lo, hi = _bootstrap_ci(sc[side_rows], w, n_boot=n_boot, rng=rng)
-            rec.update(estimate=est, low=lo, high=hi, side=side_of(est))
+            side = side_of(est)
+            if (side == "favor" and lo <= 0) or (side == "against" and hi >= 0):
+                side = "mixed"  # the interval reaches the other side: not a clear position
+            rec.update(estimate=est, low=lo, high=hi, side=side)
         else:
             rec.update(estimate=np.nan, low=np.nan, high=np.nan, side="none")
         out.append(rec)
@@ -555,14 +559,8 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
     spk = frame[S.SPEAKER].to_numpy()
 
     def decided(name: str) -> str | None:
-        if name not in est.index or not np.isfinite(est.at[name, "estimate"]):
-            return None
-        e, lo, hi = est.at[name, "estimate"], est.at[name, "low"], est.at[name, "high"]
-        if e >= SIDE_THRESHOLD and lo > 0:
-            return "favor"
-        if e <= -SIDE_THRESHOLD and hi < 0:
-            return "against"
-        return None
+        side = est.at[name, "side"] if name in est.index else "none"
+        return side if side in ("favor", "against") else None
 
     def clearest(name: str, side: int) -> int:
         rows = np.flatnonzero(spk == name)

@@ -31,6 +31,7 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     # The default axis is the USMCA preset, taught by its 75 shipped hand labels.
     expect(main.get_by_text(re.compile(r"^Taught by 75 labels"))).to_be_visible()
     expect(main.get_by_text(re.compile(r"^Donald Trump: Full Flop"))).to_be_visible()
+    ui.full_page_screenshot(page, ui.SCREENSHOT_DIR / "stance.png")
 
     ui.choose(page, main, "Preset", "Tariffs")
     ui.wait_for_app(page)
@@ -51,7 +52,6 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
         assert ui.metric(main, "Labels for this axis") == str(n)
     assert ui.metric(main, "favor / against / none") == "2 / 1 / 0"
     expect(main.get_by_text(re.compile(r"^Taught by 3 labels"))).to_be_visible()
-    ui.full_page_screenshot(page, ui.SCREENSHOT_DIR / "stance.png")
 
     shared = ui.share_url(page)
     assert "target=tariffs+on+imports" in shared and "favor=" in shared and "against=" in shared
