@@ -12,8 +12,8 @@ from webapp import links
 from webapp import params as P
 from webapp.render import language_caveat, quote_card
 from webapp.shell import empty_guard, notice
-from webapp.state import current_view
 from webapp.stance_compare import stance_verdicts
+from webapp.state import current_view
 from webapp.widgets import bound_select
 
 view = current_view()

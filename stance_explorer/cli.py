@@ -269,7 +269,7 @@ def cmd_stance(args) -> int:
 
         for rec in records:
             writer.writerow({k: neutralize_cell(v) for k, v in rec.items()})
-    mode = "taught by {} labels".format(len(rows)) if rows is not None and len(rows) else "zero-shot"
+    mode = f"taught by {len(rows)} labels" if rows is not None and len(rows) else "zero-shot"
     print(f"({len(records)} statements; {mode}; each stance is the model's reading, with its confidence)", file=sys.stderr)
     return EXIT_OK
 

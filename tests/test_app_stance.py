@@ -6,13 +6,24 @@ Preset axes read from committed vectors, so none of this loads the model.
 from __future__ import annotations
 
 import json
-import pytest
 import os
 import subprocess
 import sys
 import textwrap
 
-from apptest_helpers import APP, COMPARE, REPO_ROOT, assert_ok, main_metrics, open_page, plotly_charts, shown_choice, texts, unescape
+import pytest
+from apptest_helpers import (
+    APP,
+    COMPARE,
+    REPO_ROOT,
+    assert_ok,
+    main_metrics,
+    open_page,
+    plotly_charts,
+    shown_choice,
+    texts,
+    unescape,
+)
 
 from stance_explorer import stance as T
 
