@@ -49,31 +49,31 @@ def main() -> None:
     spk = frame[S.SPEAKER].to_numpy()
     print(f"{len(rows)} hand-labelled statements: {np.bincount(y, minlength=3).tolist()} (none, against, favor)")
 
-    zs = T.score(X, vecs)
+    zs = T.score(X, vecs, model_id=ds.model_id)
     pred = zs.label[rows]
     print(f"zero-shot: accuracy {np.mean(pred == y):.2f}, F_avg {f_avg(y, pred):.2f}")
 
     loo = np.empty_like(y)
     for k in range(len(rows)):
         m = np.arange(len(rows)) != k
-        loo[k] = T.score(X, vecs, rows[m], y[m]).label[rows[k]]
+        loo[k] = T.score(X, vecs, rows[m], y[m], model_id=ds.model_id).label[rows[k]]
     print(f"taught, leave-one-out: accuracy {np.mean(loo == y):.2f}, F_avg {f_avg(y, loo):.2f}")
 
     loso = np.empty_like(y)
     for name in np.unique(spk[rows]):
         mine = spk[rows] == name
-        loso[mine] = T.score(X, vecs, rows[~mine], y[~mine]).label[rows[mine]]
+        loso[mine] = T.score(X, vecs, rows[~mine], y[~mine], model_id=ds.model_id).label[rows[mine]]
     print(f"taught, leave one speaker out: accuracy {np.mean(loso == y):.2f}, F_avg {f_avg(y, loso):.2f}")
 
     s2020, s2026 = (int(np.flatnonzero(frame[S.ID].to_numpy() == i)[0]) for i in ("S040", "S190"))
     rel = T.relevance(X, vecs)
-    for mode, arr in (("zero-shot", zs), ("taught by the shipped labels", T.score(X, vecs, rows, y))):
+    for mode, arr in (("zero-shot", zs), ("taught by the shipped labels", T.score(X, vecs, rows, y, model_id=ds.model_id))):
         flip = T.flip_o_meter(T.stance_over_time(frame, arr, speakers=["Donald Trump"], tiebreak=rel)).iloc[0]
         cited = [frame[S.ID].iat[int(r)] if r >= 0 else "-" for r in (flip["row_before"], flip["row_after"])]
         print(f"Trump, {mode}: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), S190 {T.LABELS[arr.label[s2026]]} "
               f"({arr.score[s2026]:+.2f}); Flip-O-Meter {flip['rating']} citing {cited[0]} and {cited[1]}")
     no_trump = spk[rows] != "Donald Trump"
-    arr = T.score(X, vecs, rows[no_trump], y[no_trump])
+    arr = T.score(X, vecs, rows[no_trump], y[no_trump], model_id=ds.model_id)
     print(f"Trump, taught without his own labels: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), "
           f"S190 {T.LABELS[arr.label[s2026]]} ({arr.score[s2026]:+.2f})")
 

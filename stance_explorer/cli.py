@@ -239,7 +239,7 @@ def cmd_stance(args) -> int:
         rows, codes = labels.rows(T.frame_hashes(frame))
         if len(rows) == 0:
             print("note: none of the labels matches a statement in these files; scoring zero-shot.", file=sys.stderr)
-    arrays = T.score(vectors, axis_vecs, rows, codes)
+    arrays = T.score(vectors, axis_vecs, rows, codes, model_id=store.model_id)
     # A statement without an id of its own gets its row position (0-based, in the order printed).
     ids = frame[S.ID].astype(str).tolist()
     stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()

@@ -325,11 +325,17 @@ def store_axis_vectors(axis: Axis, store, encoder=None) -> dict[str, np.ndarray]
     return axis_vectors(axis, store.get, encode if encoder is not None else None)
 
 
-def score(X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], rows: np.ndarray | None = None, codes: np.ndarray | None = None) -> M.StanceArrays:
-    """Zero-shot without labels; taught with them (labelled rows keep their label)."""
+def score(
+    X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], rows: np.ndarray | None = None, codes: np.ndarray | None = None,
+    *, model_id: str | None = None,
+) -> M.StanceArrays:
+    """Zero-shot without labels; taught with them (labelled rows keep their label).
+
+    ``model_id``: the encoder that made the vectors; the method may have settings for it.
+    """
     if rows is None or len(rows) == 0:
-        return M.zero_shot(X, dict(axis_vecs))
-    return M.taught(X, np.asarray(rows), np.asarray(codes), dict(axis_vecs))
+        return M.zero_shot(X, dict(axis_vecs), model_id=model_id)
+    return M.taught(X, np.asarray(rows), np.asarray(codes), dict(axis_vecs), model_id=model_id)
 
 
 def readings(frame: pd.DataFrame, arrays: M.StanceArrays, labelled: np.ndarray | None = None) -> pd.DataFrame:

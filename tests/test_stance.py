@@ -220,7 +220,7 @@ def usmca():
     f, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
     labels = T.read_labels(preset.labels_path, frame=f).labels
     rows, codes = labels.rows(T.frame_hashes(f))
-    return f, X, vecs, rows, codes
+    return f, X, vecs, rows, codes, ds.model_id
 
 
 def _row(f, sid):
@@ -230,17 +230,17 @@ def _row(f, sid):
 @pytest.mark.model
 def test_trumps_2020_and_2026_usmca_quotes_land_on_opposite_sides_taught_without_his_labels(usmca):
     """Taught on the other speakers' hand labels only: Trump's own statements are unseen."""
-    f, X, vecs, rows, codes = usmca
+    f, X, vecs, rows, codes, model = usmca
     others = f[S.SPEAKER].to_numpy()[rows] != "Donald Trump"
-    arr = T.score(X, vecs, rows[others], codes[others])
+    arr = T.score(X, vecs, rows[others], codes[others], model_id=model)
     s2020, s2026 = _row(f, "S040"), _row(f, "S190")  # "largest, fairest, most balanced" / "irrelevant"
     assert arr.label[s2020] == FAV and arr.label[s2026] == AG
     assert arr.score[s2020] > 0 > arr.score[s2026]
 
 
 def test_flip_o_meter_rates_trump_on_the_usmca_a_full_flop_citing_2020_and_2026(usmca):
-    f, X, vecs, rows, codes = usmca
-    arr = T.score(X, vecs, rows, codes)
+    f, X, vecs, rows, codes, model = usmca
+    arr = T.score(X, vecs, rows, codes, model_id=model)
     periods = T.stance_over_time(f, arr, speakers=["Donald Trump"], tiebreak=T.relevance(X, vecs))
     flip = T.flip_o_meter(periods).iloc[0]
     assert flip["rating"] == "Full Flop"

@@ -130,8 +130,8 @@ def reading(dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels:
     if key in cache and cache[key][0] is dataset.frame:  # the frame itself, not only its id
         return cache[key][1]
     X = dataset.vectors
-    zero = M.zero_shot(X, vecs)
-    arrays = T.score(X, vecs, rows, codes) if taught and len(rows) else zero
+    zero = M.zero_shot(X, vecs, model_id=dataset.model_id)
+    arrays = T.score(X, vecs, rows, codes, model_id=dataset.model_id) if taught and len(rows) else zero
     if not dataset.has_vector.all():
         missing = ~dataset.has_vector
         arrays = M.StanceArrays(*(a.copy() for a in arrays))
