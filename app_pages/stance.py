@@ -31,8 +31,9 @@ OWN_AXIS = "(your own axis)"
 PERIODS = {"year": "Y", "half-year": "6M"}
 MODES = ["taught", "zero-shot"]
 MAX_DEFAULT_SPEAKERS = 6
-MAX_DOTS_PER_SPEAKER = 150
-MAX_TABLE_ROWS = 500
+MAX_DOTS_PER_SPEAKER = 100
+MAX_TABLE_ROWS = 300
+MAX_TURNS = 6
 _PRESET = "_stance_preset"
 _GEN = "_stance_gen"  # bumped after a label changes, so the teaching widgets start fresh
 _UPLOAD_REPORT = "_stance_upload_report"
@@ -215,8 +216,11 @@ if not empty_guard(view):
         st.caption("Each point: a speaker's mean reading in one period, over the statements taking a side (bigger: more of them). Periods where none takes a side are skipped.")
         turns = T.turning_points(periods)
         if len(turns):
-            with st.expander(f"Turning points ({len(turns)}): the quotes on each side of a change"):
-                for _, t in turns.iterrows():
+            label = f"Turning points ({len(turns)}): the quotes on each side of a change"
+            if len(turns) > MAX_TURNS:
+                label += f"; the {MAX_TURNS} latest shown"
+            with st.expander(label):
+                for _, t in turns.sort_values("to_period", kind="stable").tail(MAX_TURNS).iterrows():
                     st.markdown(f"**{escape_markdown(t['speaker'])}**: {t['from_side']} in {t['from_period']} → {t['to_side']} in {t['to_period']}")
                     a, b = st.columns(2)
                     for col, row in ((a, t["row_before"]), (b, t["row_after"])):

@@ -144,12 +144,22 @@ class LabelSet:
         return LabelSet(dict(self.labels))
 
     def rows(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row positions, label codes) of the statements in ``hashes`` (row-aligned) that are labelled."""
+        """(row positions, label codes) of the statements in ``hashes`` (row-aligned) that are labelled.
+
+        The last answer is kept for the same hashes array and the same labels: a page rerun that
+        changed neither does not look up 100k hashes again.
+        """
         if not self.labels:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        key = (id(hashes), len(hashes), hash(frozenset(self.labels.items())))
+        cached = getattr(self, "_rows_cache", None)
+        if cached is not None and cached[0] == key and cached[1] is hashes:
+            return cached[2]
         codes = np.array([self.labels.get(h, (None, -1))[1] for h in hashes], dtype=np.int64)
         rows = np.flatnonzero(codes >= 0)
-        return rows, codes[rows]
+        out = (rows, codes[rows])
+        self._rows_cache = (key, hashes, out)
+        return out
 
     def counts(self) -> dict[str, int]:
         c = np.bincount([code for _, code in self.labels.values()], minlength=3)

@@ -316,3 +316,15 @@ def test_a_speaker_on_both_sides_is_unclear_and_both_sides_are_quoted():
     assert f[S.TEXT].iat[p["row_b"]] == "E against"  # E leans against (mean -0.12): clearest against quote
     assert f[S.TEXT].iat[p["other_b"]] == "E for"  # and the other side is quoted too
     assert p["other_a"] == -1  # A is decided: one side only
+
+
+def test_hover_labels_are_escaped_and_wrapped():
+    from stance_explorer.figures import quick_statement_label
+
+    f = frame([("<b>A</b>", "2020-01-01", "<script>x</script> " + "word " * 40 + "x" * 150)])
+    label = quick_statement_label(f)[0]
+    assert "<script>" not in label and "&lt;script&gt;" in label and "&lt;b&gt;A&lt;/b&gt;" in label
+    body = label.split("<br>")[1:]
+    import html
+
+    assert all(len(html.unescape(line)) <= 70 for line in body) and label.endswith("…")

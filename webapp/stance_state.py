@@ -130,7 +130,14 @@ def reading(dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels:
     if key in cache and cache[key][0] is dataset.frame:  # the frame itself, not only its id
         return cache[key][1]
     X = dataset.vectors
-    zero = M.zero_shot(X, vecs, model_id=dataset.model_id)
+    base_key = key[:4]  # dataset and axis: the zero-shot reading and relevance do not depend on labels
+    base = st.session_state[_CACHE].setdefault("zero_shot", {})
+    if base_key in base and base[base_key][0] is dataset.frame:
+        zero, rel = base[base_key][1]
+    else:
+        zero, rel = M.zero_shot(X, vecs, model_id=dataset.model_id), T.relevance(X, vecs)
+        base.clear()  # one axis and dataset at a time is enough
+        base[base_key] = (dataset.frame, (zero, rel))
     arrays = T.score(X, vecs, rows, codes, model_id=dataset.model_id) if taught and len(rows) else zero
     if not dataset.has_vector.all():
         missing = ~dataset.has_vector
@@ -138,7 +145,7 @@ def reading(dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels:
         arrays.label[missing] = T.NONE
         arrays.score[missing] = 0.0
         arrays.confidence[missing] = 0.0
-    out = Reading(arrays, zero, T.relevance(X, vecs), rows, codes, bool(taught and len(rows)))
+    out = Reading(arrays, zero, rel, rows, codes, bool(taught and len(rows)))
     stale = [k for k in cache if k[:4] == key[:4]]  # older labels on this axis: never read again
     for k in stale + list(cache)[: max(0, len(cache) - 3)]:
         cache.pop(k, None)
