@@ -163,9 +163,8 @@ if not empty_guard(view):
         st.warning(msg)
         st.stop()
     labels = SS.labels_for(axis)
-    reading = SS.reading(ds, axis, vecs, labels, taught=mode == "taught")
-    arrays = M.StanceArrays(*(a[scope_pos] for a in reading.arrays))
-    relevance = reading.relevance[scope_pos]
+    reading = SS.reading(ds, axis, vecs, labels, taught=mode == "taught", scope=scope_pos)
+    arrays, relevance = reading.arrays, reading.relevance
     labelled = np.zeros(len(frame_all), dtype=bool)
     labelled[reading.labelled_rows] = True
     rd = T.readings(scope_frame, arrays, np.flatnonzero(labelled[scope_pos]))
@@ -259,9 +258,8 @@ if not empty_guard(view):
         if msg2:
             st.info(msg2)
         else:
-            reading2 = SS.reading(ds, p2.axis, vecs2, SS.labels_for(p2.axis), taught=mode == "taught")
             scope2 = view.rows[view.frame[S.TOPIC].to_numpy() == p2.topic] if p2.topic in topics else view.rows
-            arr2 = M.StanceArrays(*(a[scope2] for a in reading2.arrays))
+            arr2 = SS.reading(ds, p2.axis, vecs2, SS.labels_for(p2.axis), taught=mode == "taught", scope=scope2).arrays
             est2 = T.speaker_estimates(frame_all.iloc[scope2].reset_index(drop=True), arr2, speakers=chosen)
             st.plotly_chart(F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name), width="stretch", key="stance_2d")
             placed = set(est.dropna(subset=["estimate"])["speaker"]) & set(est2.dropna(subset=["estimate"])["speaker"])
@@ -278,7 +276,8 @@ if not empty_guard(view):
     m2.metric("favor / against / none", f"{counts_l['favor']} / {counts_l['against']} / {counts_l['none']}")
     m3.metric("Cross-validated accuracy", "–" if acc is None else f"{acc:.0%}",
               help="How often the taught model gets a held-out label right (leave-one-out up to 30 labels, then 5 folds). Needs 4 labels in 2 classes, and the taught mode.")
-    m4.metric("Labels matching statements here", f"{len(reading.labelled_rows):,}")
+    m4.metric("Labels matching statements here", f"{int(labelled[scope_pos].sum()):,}",
+              help="Labelled statements among those read here; labels of statements outside the filters still teach the model.")
 
     scope_hashes = SS.dataset_hashes(ds)[scope_pos]
     in_scope_lab = labelled[scope_pos]

@@ -215,3 +215,11 @@ def test_uploaded_statements_are_read_on_the_axis_and_can_be_labelled():
     assert main_metrics(at)["Labels matching statements here"] == "2"
     assert main_metrics(at)["Labels for this axis"] == "77"  # the 75 shipped USMCA labels are kept for the bundled data
     assert any(c.startswith("Taught by 2 labels") for c in captions(at))
+
+
+def test_labels_outside_the_filters_still_teach_the_axis():
+    """Filtered to Trump alone, the reading is still taught by all 75 hand labels (only Trump's are in view)."""
+    at = open_page(STANCE, {"speakers": ["Donald Trump"]})
+    assert any(c.startswith("Taught by 75 labels") and "24 statements read" in c for c in captions(at)), captions(at)
+    assert main_metrics(at)["Labels matching statements here"] == "24"  # Trump's own, all labelled
+    assert any(m.startswith("**Donald Trump: Full Flop**") for m in markdowns(at))

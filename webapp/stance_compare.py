@@ -11,7 +11,6 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer import stance as T
-from stance_explorer import stance_methods as M
 from webapp import stance_state as SS
 from webapp.render import quote_card
 from webapp.state import View
@@ -33,11 +32,11 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
         st.caption(f"The stance axis for this topic needs the model, so it is on the Stance page only. ({escape_markdown(msg)})")
         return
     labels = SS.labels_for(preset.axis)
-    r = SS.reading(ds, preset.axis, vecs, labels, taught=True)
     scope = view.rows[view.frame[S.TOPIC].to_numpy() == topic]
+    r = SS.reading(ds, preset.axis, vecs, labels, taught=True, scope=scope)
     frame = ds.frame.iloc[scope].reset_index(drop=True)
-    arrays = M.StanceArrays(*(a[scope] for a in r.arrays))
-    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance[scope])
+    arrays = r.arrays
+    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance)
     how = f"taught by {len(r.labelled_rows):,} hand labels" if r.taught else "zero-shot, from the axis words alone"
     st.caption(
         f"On the axis “{escape_markdown(preset.axis.target)}” ({how}). Each speaker's side is the model's reading of their "

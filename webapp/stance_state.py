@@ -7,6 +7,7 @@ keyed by the axis, so switching the axis switches the labels. Readings are cache
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,45 +110,61 @@ def dataset_hashes(dataset: Dataset) -> np.ndarray:
 
 @dataclass
 class Reading:
-    """The model's reading of every statement of a dataset on one axis."""
+    """The model's reading of the statements in scope (row-aligned with ``scope``) on one axis."""
 
     arrays: M.StanceArrays
     zero_shot: M.StanceArrays
     relevance: np.ndarray
-    labelled_rows: np.ndarray
+    labelled_rows: np.ndarray  # dataset rows with a label (in scope or not), and their codes
     labelled_codes: np.ndarray
     taught: bool
 
 
-def reading(dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels: T.LabelSet, *, taught: bool) -> Reading:
-    """Stance of every statement in the dataset (rows without a vector read "none", confidence 0)."""
+def _fingerprint(rows: np.ndarray) -> tuple[int, str]:
+    return len(rows), hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=8).hexdigest()
+
+
+def reading(
+    dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels: T.LabelSet, *, taught: bool, scope: np.ndarray
+) -> Reading:
+    """Stance of the statements at dataset rows ``scope`` (sorted, all with vectors).
+
+    Only the statements in scope are scored, so a filter or topic narrows the work; the taught
+    model still learns from every label in the dataset, in scope or not.
+    """
     rows, codes = labels.rows(dataset_hashes(dataset))
     if len(rows):
         ok = dataset.has_vector[rows]
         rows, codes = rows[ok], codes[ok]
-    key = (id(dataset.frame), len(dataset.frame), dataset.model_id, axis.key, taught, tuple(rows.tolist()), tuple(codes.tolist()))
+    scope = np.asarray(scope, dtype=np.int64)
+    base_key = (id(dataset.frame), len(dataset.frame), dataset.model_id, axis.key, _fingerprint(scope))
+    key = base_key + (taught, _fingerprint(rows), _fingerprint(codes))
     cache = st.session_state.setdefault(_CACHE, {}).setdefault("readings", {})
     if key in cache and cache[key][0] is dataset.frame:  # the frame itself, not only its id
         return cache[key][1]
     X = dataset.vectors
-    base_key = key[:4]  # dataset and axis: the zero-shot reading and relevance do not depend on labels
-    base = st.session_state[_CACHE].setdefault("zero_shot", {})
+    base = st.session_state[_CACHE].setdefault("zero_shot", {})  # does not depend on the labels
     if base_key in base and base[base_key][0] is dataset.frame:
         zero, rel = base[base_key][1]
     else:
-        zero, rel = M.zero_shot(X, vecs, model_id=dataset.model_id), T.relevance(X, vecs)
-        base.clear()  # one axis and dataset at a time is enough
+        Xs = X[scope]
+        zero, rel = M.zero_shot(Xs, vecs, model_id=dataset.model_id), T.relevance(Xs, vecs)
+        for k in list(base)[: max(0, len(base) - 3)]:
+            base.pop(k, None)
         base[base_key] = (dataset.frame, (zero, rel))
-    arrays = T.score(X, vecs, rows, codes, model_id=dataset.model_id) if taught and len(rows) else zero
-    if not dataset.has_vector.all():
-        missing = ~dataset.has_vector
-        arrays = M.StanceArrays(*(a.copy() for a in arrays))
-        arrays.label[missing] = T.NONE
-        arrays.score[missing] = 0.0
-        arrays.confidence[missing] = 0.0
+    if taught and len(rows):
+        pos = np.minimum(np.searchsorted(scope, rows), max(len(scope) - 1, 0))
+        inside = (scope[pos] == rows) if len(scope) else np.zeros(len(rows), dtype=bool)
+        outside = rows[~inside]
+        Xs = X[np.r_[scope, outside]]  # labels outside the scope still teach
+        lab = np.r_[pos[inside], len(scope) + np.arange(len(outside))].astype(np.int64)
+        y = np.r_[codes[inside], codes[~inside]].astype(np.int64)
+        full = T.score(Xs, vecs, lab, y, model_id=dataset.model_id)
+        arrays = M.StanceArrays(*(a[: len(scope)] for a in full))
+    else:
+        arrays = zero
     out = Reading(arrays, zero, rel, rows, codes, bool(taught and len(rows)))
-    stale = [k for k in cache if k[:4] == key[:4]]  # older labels on this axis: never read again
-    for k in stale + list(cache)[: max(0, len(cache) - 3)]:
+    for k in list(cache)[: max(0, len(cache) - 3)]:
         cache.pop(k, None)
     cache[key] = (dataset.frame, out)
     return out
