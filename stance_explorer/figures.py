@@ -72,7 +72,6 @@ def heatmap_figure(
     # Values are printed in the cells only while they are big enough to read.
     label_cells = show_values and 0 < z.shape[0] <= 30 and z.shape[1] <= 30
     text = np.where(np.isnan(z), "", np.char.mod("%.2f", np.nan_to_num(z))) if label_cells else None
-    kw = {}
     if hover is not None:
         kw = dict(customdata=hover, hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>")
     else:
@@ -196,22 +195,8 @@ def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | N
     return _layout(fig, title, height=360)
 
 
-def counts_figure(counts: pd.DataFrame, column: str, *, title: str | None = None, horizontal: bool = True) -> go.Figure:
-    """A bar chart of statement counts per value of ``column`` (output of analysis.counts_by)."""
-    labels = [html.escape(str(v)) for v in counts[column]]
-    if horizontal:
-        bar = go.Bar(y=labels, x=counts["statements"], orientation="h", hovertemplate="%{y}: %{x}<extra></extra>")
-    else:
-        bar = go.Bar(x=labels, y=counts["statements"], hovertemplate="%{x}: %{y}<extra></extra>")
-    fig = go.Figure(bar)
-    if horizontal:
-        fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=max(260, 22 * len(labels) + 80) if horizontal else 300)
-
-
 # ---------------------------------------------------------------------------- stance
 STANCE_COLORS = {"favor": "#1f77b4", "against": "#d62728", "none": "#9a9a9a"}
-
 
 #: Where "none" readings are drawn on the stance strip: their own column right of the scale.
 NONE_X = 1.55

@@ -16,7 +16,8 @@ import streamlit as st
 from stance_explorer import stance as T
 from stance_explorer import stance_methods as M
 from stance_explorer.dataset import Dataset
-from webapp.state import bundled_dataset, bundled_store, encoder_or_message, session_store
+from webapp.state import bundled_dataset, bundled_store, encoder_or_message
+from webapp.uploads import session_store
 
 _LABELS = "_stance_labels"  # {axis key: LabelSet}
 _VECS = "_stance_axis_vectors"  # {(model id, axis key): vectors}
