@@ -23,6 +23,18 @@ def field(ui, page, label: str):
     return ui.main(page).get_by_role("textbox", name=label)
 
 
+def wait_metric(ui, page, label: str, value: str, timeout_s: float = 60) -> None:
+    """Wait (bounded) until the metric shows ``value``: a rerun replaces it a moment after a click."""
+    main = ui.main(page)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        ui.wait_for_app(page)
+        if ui.metric(main, label) == value:
+            return
+        page.wait_for_timeout(500)
+    assert ui.metric(main, label) == value
+
+
 def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     page = new_page()
     ui.goto(page, "stance")
@@ -37,19 +49,12 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     ui.wait_for_app(page)
     expect(field(ui, page, "Target: what the statements take a position on")).to_have_value(TARIFFS_TARGET)
     ui.expect_url(page, r"target=tariffs\+on\+imports")
-    assert ui.metric(main, "Labels for this axis") == "0"
+    wait_metric(ui, page, "Labels for this axis", "0")
 
     for n, label in enumerate(["favor", "against", "favor"], start=1):
         group = main.locator('[data-testid="stButtonGroup"]').first
         group.get_by_role("radio", name=label, exact=True).click()
-        # The rerun replaces the suggestions; wait until the count shows this label (bounded).
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            ui.wait_for_app(page)
-            if ui.metric(main, "Labels for this axis") == str(n):
-                break
-            page.wait_for_timeout(500)
-        assert ui.metric(main, "Labels for this axis") == str(n)
+        wait_metric(ui, page, "Labels for this axis", str(n))  # the rerun replaces the suggestions
     assert ui.metric(main, "favor / against / none") == "2 / 1 / 0"
     expect(main.get_by_text(re.compile(r"^Taught by 3 labels"))).to_be_visible()
 
