@@ -295,21 +295,28 @@ def write_labels(labels: LabelSet) -> bytes:
 
 
 # ---------------------------------------------------------------------------- vectors and scores
-def axis_embedding_texts(axis: Axis) -> tuple[list[str], list[tuple[str, int, int]]]:
-    """Every text the axis needs embedded (glossed like search phrases), and each key's slice of it."""
+def axis_embedding_texts(axis: Axis, rules=None) -> tuple[list[str], list[tuple[str, int, int]]]:
+    """Every text the axis needs embedded (with the model's text rules, like search phrases), and each key's slice.
+
+    ``rules``: the encoder's text rules (None: the default ones), so an axis is embedded the way the
+    statements it is compared with were.
+    """
     texts, spans = [], []
     for key, items in axis.texts().items():
         spans.append((key, len(texts), len(texts) + len(items)))
-        texts.extend(query_embedding_text(t) for t in items)
+        texts.extend(query_embedding_text(t) if rules is None else query_embedding_text(t, rules) for t in items)
     return texts, spans
 
 
-def axis_vectors(axis: Axis, lookup: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], encode: Callable[[list[str]], np.ndarray] | None) -> dict[str, np.ndarray] | None:
+def axis_vectors(
+    axis: Axis, lookup: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], encode: Callable[[list[str]], np.ndarray] | None,
+    *, rules=None,
+) -> dict[str, np.ndarray] | None:
     """The axis texts' vectors: from ``lookup`` (stores; returns vectors, found) and ``encode`` for the rest.
 
     Returns None when some text is in no store and there is no ``encode`` (no model here).
     """
-    texts, spans = axis_embedding_texts(axis)
+    texts, spans = axis_embedding_texts(axis, rules)
     vecs, found = lookup(texts)
     vecs = np.array(vecs, dtype=np.float32, copy=True)
     if not found.all():
@@ -325,14 +332,14 @@ def axis_vectors(axis: Axis, lookup: Callable[[list[str]], tuple[np.ndarray, np.
     return {key: vecs[a:b] for key, a, b in spans}
 
 
-def store_axis_vectors(axis: Axis, store, encoder=None) -> dict[str, np.ndarray] | None:
+def store_axis_vectors(axis: Axis, store, encoder=None, *, rules=None) -> dict[str, np.ndarray] | None:
     """Axis vectors from one embedding store, encoding (and caching in the store) what it lacks."""
 
     def encode(texts: list[str]) -> np.ndarray:
         vecs, _ = store.get_or_encode(texts, encoder)
         return vecs
 
-    return axis_vectors(axis, store.get, encode if encoder is not None else None)
+    return axis_vectors(axis, store.get, encode if encoder is not None else None, rules=rules)
 
 
 def score(
