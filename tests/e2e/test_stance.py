@@ -75,3 +75,18 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     expect(m2.get_by_text(re.compile(r"^Zero-shot: from the axis words alone \(no labels yet\)"))).to_be_visible()
     other.watch.assert_clean()
     page.watch.assert_clean()
+
+
+def test_a_dot_opens_its_statement(ui, new_page):
+    """The quotes behind a speaker's estimate are one click away: a dot opens the statement dialog."""
+    page = new_page()
+    ui.goto(page, "stance")
+    chart = ui.main(page).locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    chart.locator(".scatterlayer .trace .points path").first.click(force=True)
+    ui.expect_url(page, r"[?&]stmt=S\d+")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    sid = re.search(r"stmt=(S\d+)", page.url).group(1)
+    expect(dialog.get_by_text(re.compile(rf"id {sid}\b"))).to_be_visible()
+    page.watch.assert_clean()
