@@ -22,6 +22,7 @@ def main() -> int:
         ["scale.py"] + (["--sizes", "10000", "100000", "--reps", "3"] if quick else []),
         ["page_rerun.py"],
         ["load.py"],
+        ["stance_bundled.py"],
     ]
     status = 0
     for args in runs:
