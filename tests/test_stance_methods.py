@@ -56,7 +56,7 @@ def test_zero_shot_puts_statements_on_the_side_of_their_pole_and_off_topic_at_no
 
 def test_zero_shot_is_more_confident_nearer_a_pole():
     X = np.stack([unit(1, 0.9, 0), unit(1, 0.2, 0)])
-    out = sm.zero_shot(X, AXIS)
+    out = sm.zero_shot(X, AXIS, relevance_min=0.2)
     assert out.label.tolist() == [FAVOR, FAVOR]
     assert out.confidence[0] > out.confidence[1]
     assert out.score[0] > out.score[1]
@@ -64,8 +64,31 @@ def test_zero_shot_is_more_confident_nearer_a_pole():
 
 def test_zero_shot_averages_several_pole_wordings():
     axis = dict(AXIS, favor=np.stack([unit(1, 1, 0.3), unit(1, 1, -0.3)]))
-    out = sm.zero_shot(np.stack([FOR_IT, AGAINST_IT]), axis)
+    out = sm.zero_shot(np.stack([FOR_IT, AGAINST_IT]), axis, relevance_min=0.2)
     assert out.label.tolist() == [FAVOR, AGAINST]
+
+
+def test_zero_shot_uses_the_shipped_relevance_cut_off_of_the_model_in_use():
+    settings = sm.model_settings("all-MiniLM-L6-v2@gt-0.1.0")
+    assert settings is not None and 0 < settings["relevance_min"] < 1
+    # The same settings whatever the backend or weights version.
+    assert sm.model_settings("all-MiniLM-L6-v2@gt-0.1.0+onnx-int8") == settings
+    # A statement just above the cut-off takes a side; one just below is "none".
+    tau = settings["relevance_min"]
+    above = unit(tau + 0.05, 0.5, np.sqrt(max(0.0, 1 - (tau + 0.05) ** 2 - 0.25)))
+    below = unit(tau - 0.05, 0.5, np.sqrt(max(0.0, 1 - (tau - 0.05) ** 2 - 0.25)))
+    out = sm.zero_shot(np.stack([above, below]), AXIS, model_id="all-MiniLM-L6-v2@gt-0.1.0")
+    assert out.label.tolist() == [FAVOR, NONE]
+
+
+def test_zero_shot_without_settings_for_the_model_calls_the_least_relevant_fifth_none():
+    assert sm.model_settings("some-unknown-model") is None
+    rng = np.random.default_rng(0)
+    X = _cloud(FOR_IT, 50, rng)
+    out = sm.zero_shot(X, AXIS, model_id="some-unknown-model")
+    assert 0.1 <= np.mean(out.label == NONE) <= 0.3
+    relevance = X @ AXIS["target"][0]
+    assert relevance[out.label == NONE].max() <= relevance[out.label != NONE].min()
 
 
 def _cloud(center: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -103,12 +126,26 @@ def test_taught_with_one_class_falls_back_to_the_axis_for_the_rest():
     X = np.stack([FOR_IT, AGAINST_IT, OFF_TOPIC])
     out = sm.taught(X, np.array([0]), np.array([FAVOR]), AXIS)
     assert out.label.tolist() == [FAVOR, AGAINST, NONE]
+    assert out.confidence[0] == 1.0
 
 
 def test_cv_accuracy_is_none_with_too_few_labels_or_one_class():
     X, truth = _three_groups()
     assert sm.cv_accuracy(X, np.array([0, 20]), truth[[0, 20]]) is None
     assert sm.cv_accuracy(X, np.arange(10), truth[:10]) is None
+
+
+def test_cv_accuracy_is_leave_one_out_of_the_taught_model():
+    # Closed-form leave-one-out equals refitting without each label in turn.
+    X, truth = _three_groups(6)
+    rows = np.array([0, 1, 2, 6, 7, 8, 12, 13, 3, 9])
+    y = truth[rows].copy()
+    y[[2, 5]] = [NONE, FAVOR]  # two odd labels, so that some predictions miss
+    expected = []
+    for i in range(len(rows)):
+        keep = np.arange(len(rows)) != i
+        expected.append(sm.taught(X, rows[keep], y[keep], AXIS).label[rows[i]] == y[i])
+    assert sm.cv_accuracy(X, rows, y) == pytest.approx(np.mean(expected))
 
 
 def test_cv_accuracy_is_high_on_separable_labels_and_low_on_shuffled_ones():
