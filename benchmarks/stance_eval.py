@@ -153,7 +153,7 @@ def draw(y: np.ndarray, per_class: int, rng: np.random.Generator) -> np.ndarray:
 def taught_on_test(X_lab: np.ndarray, y_lab: np.ndarray, X_test: np.ndarray, axis: dict, model_id: str) -> np.ndarray:
     """The app's taught mode: labelled rows and test rows scored together; the test rows' labels."""
     X = np.concatenate([X_lab, X_test])
-    return M.taught(X, np.arange(len(X_lab)), y_lab, axis, model_id=model_id).label[len(X_lab):]
+    return M.taught(X, np.arange(len(X_lab)), y_lab, axis, model_id=model_id).label[len(X_lab) :]
 
 
 def bundled_zero_shot(model_id: str) -> str | None:
@@ -202,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
 
     missing = [t for t in TARGETS if not (args.folder / t / "test_labels.txt").is_file()]
     if missing:
-        print(f"{args.folder}: no TweetEval stance data for {', '.join(missing)}. Get it from {SOURCE}.", file=sys.stderr)
+        print(
+            f"{args.folder}: no TweetEval stance data for {', '.join(missing)}. Get it from {SOURCE}.", file=sys.stderr
+        )
         return 2
 
     enc = CachedEncoder(make_encoder(args.model), args.cache)
@@ -215,12 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"encoded with {enc.model_id} in {time.perf_counter() - t0:.0f} s")
 
     def trainval(t):
-        return (np.concatenate([data[t]["train"][0], data[t]["val"][0]]),
-                data[t]["axis"], np.concatenate([data[t]["train"][1], data[t]["val"][1]]))
+        return (
+            np.concatenate([data[t]["train"][0], data[t]["val"][0]]),
+            data[t]["axis"],
+            np.concatenate([data[t]["train"][1], data[t]["val"][1]]),
+        )
 
-    # zero-shot: leave one target out for the single fitted number
+    # zero-shot: the one fitted number (the cut-off) is picked with this target left out
     rows = []
-    y_all, zs_all, fs_all, full_all = [], [], [], []
+    y_all, zs_all, full_all = [], [], []
     fs_draws = [[] for _ in range(args.draws)]
     for t in TARGETS:
         Xte, yte = data[t]["test"]
@@ -253,9 +258,12 @@ def main(argv: list[str] | None = None) -> int:
         key = M.model_key(enc.model_id)
         path = M.WEIGHTS_DIR / "zero_shot.json"
         doc = json.loads(path.read_text("utf-8")) if path.is_file() else {}
-        doc.setdefault("about", "Relevance cut-off (cosine to the target) below which a statement is 'none', "
-                       "fitted by benchmarks/stance_eval.py --fit on TweetEval stance train+val "
-                       "(cardiffnlp/tweeteval, datasets/stance/), all five targets.")
+        doc.setdefault(
+            "about",
+            "Relevance cut-off (cosine to the target) below which a statement is 'none', "
+            "fitted by benchmarks/stance_eval.py --fit on TweetEval stance train+val "
+            "(cardiffnlp/tweeteval, datasets/stance/), all five targets.",
+        )
         doc.setdefault("models", {})[key] = {"relevance_min": round(tau, 4)}
         path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", "utf-8")
         print(f"wrote relevance_min {tau:.4f} for {key} to {path.relative_to(ROOT)}")

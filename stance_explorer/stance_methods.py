@@ -66,11 +66,7 @@ def axis_texts(target: str, favor: str | None = None, against: str | None = None
     if not t:
         raise ValueError("An axis needs a target: say what the statements take a position on.")
     fav = [" ".join(favor.split())] if favor and favor.strip() else [s.format(t=t) for s in _FAVOR_TEMPLATES]
-    ag = (
-        [" ".join(against.split())]
-        if against and against.strip()
-        else [s.format(t=t) for s in _AGAINST_TEMPLATES]
-    )
+    ag = [" ".join(against.split())] if against and against.strip() else [s.format(t=t) for s in _AGAINST_TEMPLATES]
     return {"target": [t], "favor": fav, "against": ag}
 
 
@@ -127,7 +123,9 @@ def _as_matrix(v: np.ndarray) -> np.ndarray:
     return v / np.where(n > 0, n, 1.0)
 
 
-def _pole_cosines(X: np.ndarray, axis_vectors: dict[str, np.ndarray], target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pole_cosines(
+    X: np.ndarray, axis_vectors: dict[str, np.ndarray], target: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(polarity, relevance) from one pass over X (it is memory-bound at 100k rows).
 
     Polarity: cosine to the nearest favor wording minus cosine to the nearest against one, divided
