@@ -121,6 +121,14 @@ def frame_hashes(frame: pd.DataFrame) -> np.ndarray:
     return np.array([text_sha256(t) for t in frame[S.TEXT].astype(str).tolist()], dtype=object)
 
 
+def row_index(hashes: np.ndarray) -> dict[str, list[int]]:
+    """sha256 -> the rows with that text (several when a text repeats), built once per dataset."""
+    index: dict[str, list[int]] = {}
+    for i, h in enumerate(hashes.tolist()):
+        index.setdefault(h, []).append(i)
+    return index
+
+
 @dataclass
 class LabelSet:
     """Labels keyed by the quote's sha256, with the statement id each was given under.
@@ -160,6 +168,14 @@ class LabelSet:
         out = (rows, codes[rows])
         self._rows_cache = (key, hashes, out)
         return out
+
+    def rows_in(self, index: Mapping[str, list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`rows`, through a :func:`row_index` of the data: the cost follows the labels, not the data."""
+        pairs = sorted((r, code) for sha, (_, code) in self.labels.items() for r in index.get(sha, ()))
+        if not pairs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        rows, codes = zip(*pairs)
+        return np.asarray(rows, dtype=np.int64), np.asarray(codes, dtype=np.int64)
 
     def counts(self) -> dict[str, int]:
         c = np.bincount([code for _, code in self.labels.values()], minlength=3)

@@ -328,3 +328,15 @@ def test_hover_labels_are_escaped_and_wrapped():
     import html
 
     assert all(len(html.unescape(line)) <= 70 for line in body) and label.endswith("…")
+
+
+def test_labels_find_every_row_with_their_text_through_the_index():
+    f = frame([("A", "2020-01-01", "same words"), ("B", "2021-01-01", "other words"), ("C", "2022-01-01", "same words")])
+    labels = T.LabelSet()
+    labels.set("X0", T.text_sha256("same words"), AG)
+    labels.set("Z", T.text_sha256("not in the data"), FAV)
+    hashes = T.frame_hashes(f)
+    rows, codes = labels.rows_in(T.row_index(hashes))
+    assert rows.tolist() == [0, 2] and codes.tolist() == [AG, AG]  # a repeated text carries its label to both rows
+    r2, c2 = labels.rows(hashes)
+    assert r2.tolist() == rows.tolist() and c2.tolist() == codes.tolist()

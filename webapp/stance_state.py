@@ -96,6 +96,24 @@ def _bundled_hashes() -> np.ndarray:
     return hashes
 
 
+@st.cache_resource(show_spinner=False)
+def _bundled_index() -> dict[str, list[int]]:
+    return T.row_index(_bundled_hashes())
+
+
+def dataset_index(dataset: Dataset) -> dict[str, list[int]]:
+    """sha256 -> rows of the dataset, so mapping labels to rows costs as many lookups as there are labels."""
+    if dataset is bundled_dataset():
+        return _bundled_index()
+    cache = st.session_state.setdefault(_CACHE, {})
+    hit = cache.get("index")
+    if hit and hit[0] is dataset.frame:
+        return hit[1]
+    index = T.row_index(dataset_hashes(dataset))
+    cache["index"] = (dataset.frame, index)
+    return index
+
+
 def dataset_hashes(dataset: Dataset) -> np.ndarray:
     """sha256 of every statement's text: once per process for the bundled data, once per dataset otherwise."""
     if dataset is bundled_dataset():
@@ -133,7 +151,7 @@ def reading(
     Only the statements in scope are scored, so a filter or topic narrows the work; the taught
     model still learns from every label in the dataset, in scope or not.
     """
-    rows, codes = labels.rows(dataset_hashes(dataset))
+    rows, codes = labels.rows_in(dataset_index(dataset))
     if len(rows):
         ok = dataset.has_vector[rows]
         rows, codes = rows[ok], codes[ok]
