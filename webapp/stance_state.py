@@ -16,6 +16,7 @@ import streamlit as st
 from stance_explorer import stance as T
 from stance_explorer import stance_methods as M
 from stance_explorer.dataset import Dataset
+from stance_explorer.store import EmbeddingStore
 from webapp.state import bundled_dataset, bundled_store, encoder_or_message
 from webapp.uploads import session_store
 
@@ -48,25 +49,40 @@ def replace_labels(axis: T.Axis, labels: T.LabelSet) -> None:
     st.session_state.setdefault(_LABELS, {})[axis.key] = labels
 
 
+def _axis_store(model_id: str) -> EmbeddingStore:
+    """This session's in-memory vectors of axis texts for one model (never written, never shared)."""
+    stores = st.session_state.setdefault("_stance_axis_stores", {})
+    if model_id not in stores:
+        stores[model_id] = EmbeddingStore(None, model_id)
+    return stores[model_id]
+
+
 def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) -> tuple[dict[str, np.ndarray] | None, str | None]:
     """The axis texts' vectors for the dataset's model: committed or cached first, the model only if needed.
 
-    Returns (vectors, None), or (None, message) when the model is needed and not available (or
-    ``allow_model`` is False and the vectors are not stored).
+    Only stores and encoders of the dataset's own model are used, so an axis is always read by the
+    model that read the statements. Returns (vectors, None), or (None, message) when the model is
+    needed and not available (or ``allow_model`` is False and the vectors are not stored).
     """
     cache = st.session_state.setdefault(_VECS, {})
     key = (dataset.model_id, axis.key)
     if key in cache:
         return cache[key], None
-    shared, mine = bundled_store(), session_store()
+    stores = [s for s in (bundled_store(), session_store()) if s.model_id == dataset.model_id]
+    mine = _axis_store(dataset.model_id)
+    stores.append(mine)
+    dim = dataset.vectors.shape[1] if dataset.vectors.ndim == 2 else 0
 
     def lookup(texts: list[str]):
-        vecs, found = shared.get(texts)
-        if not found.all() and mine.dim is not None:
-            more, found2 = mine.get(texts)
-            if vecs.shape[1] == more.shape[1]:
-                vecs[found2 & ~found] = more[found2 & ~found]
-                found = found | found2
+        vecs = np.zeros((len(texts), dim), dtype=np.float32)
+        found = np.zeros(len(texts), dtype=bool)
+        for store in stores:
+            if store.dim != dim or found.all():
+                continue
+            more, hit = store.get(texts)
+            new = hit & ~found
+            vecs[new] = more[new]
+            found |= hit
         return vecs, found
 
     encode = None
@@ -75,6 +91,8 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
             encoder, msg = encoder_or_message()
             if msg:
                 raise RuntimeError(msg)
+            if encoder.model_id != dataset.model_id:
+                raise RuntimeError(f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here.")
             vecs, _ = mine.get_or_encode(texts, encoder)
             return vecs
 
