@@ -13,7 +13,8 @@ from webapp import links, shell
 
 prepare_process()
 
-st.set_page_config(page_title="Stance Explorer", page_icon=":material/record_voice_over:", layout="wide")
+# A local icon: a ":material/..." icon makes the browser fetch it from a font CDN, which fails offline.
+st.set_page_config(page_title="Stance Explorer", page_icon="assets/favicon.png", layout="wide")
 
 PAGES = [
     st.Page("app_pages/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),

@@ -95,7 +95,17 @@ for name, up in list(current.items()):
         errors = len(res.errors)
         st.markdown(f"**Problems: {errors} error{'s' if errors != 1 else ''} (row skipped), {len(res.warnings)} warning{'s' if len(res.warnings) != 1 else ''} (row kept)**")
         # A problem with the whole row names no column: a dash, not the word "None".
-        st.dataframe(problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}", placeholder="–")
+        st.dataframe(
+            problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}", placeholder="–",
+            # Narrow fixed columns, so the message (what to do) is what a 1400-px window shows in full.
+            column_config={
+                "file": st.column_config.TextColumn("File", width=120),
+                "line": st.column_config.NumberColumn("Line", width=55),
+                "column": st.column_config.TextColumn("Column", width=90),
+                "severity": st.column_config.TextColumn("Severity", width=75),
+                "message": st.column_config.TextColumn("Message", width=560),
+            },
+        )
         st.download_button(
             "Download the problems report (CSV)", safe_csv_bytes(problems_frame(res.problems)),
             file_name=f"{Path(name).stem}-problems.csv", mime="text/csv", key=f"dl_problems_{name}", icon=":material/download:",

@@ -130,9 +130,11 @@ def _read_data(path: Path) -> ReadResult | None:
 
 
 def cmd_similar(args) -> int:
-    from stance_explorer.analysis import filter_mask, nearest
+    """The Explore page's search: meaning and words fused, a quoted phrase required word for word."""
+    from stance_explorer.analysis import filter_mask
     from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.search import LexicalIndex, parse_query, search
     from stance_explorer.store import EmbeddingStore
 
     res = _read_data(args.data)
@@ -144,14 +146,18 @@ def cmd_similar(args) -> int:
     vectors, report = embed_frame(frame, store, encoder)
     if report.new:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
-    query = encoder.encode([query_embedding_text(args.phrase)])[0]
+    query = parse_query(args.phrase)
+    qvec = encoder.encode([query_embedding_text(query.meaning_text)])[0] if query.meaning_text else None
     speakers = [s for s in args.speaker] if args.speaker else None
     if speakers:
         unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
         if unknown:
             print(f"No statements by {', '.join(unknown)} in {res.file}.", file=sys.stderr)
     mask = filter_mask(frame, speakers=speakers, topics=[args.topic] if args.topic else None)
-    _print_hits(nearest(frame, vectors, query, k=args.top, mask=mask))
+    hits = search(frame, query=query, vectors=vectors, query_vector=qvec, index=LexicalIndex(frame[S.TEXT]), k=args.top, mask=mask)
+    if hits.empty and query.phrases:
+        print("No statement contains " + " and ".join(f"“{p}”" for p in query.phrases) + ".", file=sys.stderr)
+    _print_hits(hits)
     return EXIT_OK
 
 
@@ -163,6 +169,8 @@ def _statement_line(row) -> str:
 def _print_hits(top) -> None:
     for _, row in top.iterrows():
         print(f"{row['score']:.3f}  {_statement_line(row)}")
+        if row.get("matched"):
+            print(f"       words found: {row['matched']}")
         if row[S.SOURCE_URL]:
             print(f"       {row[S.SOURCE_URL]}")
 
@@ -309,7 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_embed)
 
-    p = sub.add_parser("similar", help="print the statements nearest to a phrase")
+    p = sub.add_parser(
+        "similar",
+        help='print the statements that best match a phrase, by meaning and by words (a "phrase in double quotes" must appear)',
+    )
     p.add_argument("phrase")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     p.add_argument("--speaker", action="append", help="only this speaker (repeatable)")
