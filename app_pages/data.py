@@ -13,8 +13,8 @@ from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import delimiter_name, map_columns, problems_frame
+from webapp import hosting, saving, uploads
 from webapp import params as P
-from webapp import saving, uploads
 from webapp.render import statements_table
 from webapp.shell import notice
 from webapp.state import current_view, request_dataset
@@ -41,9 +41,13 @@ with st.expander("What a statements CSV looks like"):
 
 dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")
 
+limits = hosting.upload_limits()
 files = st.file_uploader(
-    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files
+    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files,
+    max_upload_size=limits.max_mb,
 )
+if limits_note := limits.caption():
+    st.caption(limits_note)
 current = uploads.sync(files, dayfirst=dayfirst)
 
 for name, up in list(current.items()):

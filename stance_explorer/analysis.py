@@ -87,22 +87,33 @@ def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndar
 
 
 def nearest(
-    frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, k: int = 10, mask: np.ndarray | None = None
+    frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, k: int = 10, mask: np.ndarray | None = None,
+    index=None,
 ) -> pd.DataFrame:
-    """The k statements closest to a query vector, best first, with a ``score`` column."""
+    """The k statements closest to a query vector, best first, with a ``score`` column.
+
+    ``index`` (a ``stance_explorer.ann.AnnIndex`` over these rows) answers from a graph instead of a
+    pass over every vector; its candidates are re-scored exactly.
+    """
+    if index is not None:
+        return _rows_with_scores(frame, *index.search(vectors, query, k, mask))
     return _best_rows(frame, similarity_to(vectors, query), k, mask)
 
 
-def _best_rows(frame: pd.DataFrame, scores: np.ndarray, k: int, mask: np.ndarray | None) -> pd.DataFrame:
-    idx = top_k(scores, k, mask)
+def _rows_with_scores(frame: pd.DataFrame, idx: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
     out = frame.iloc[idx].copy()
-    out.insert(0, "score", scores[idx])
+    out.insert(0, "score", scores)
     out["row"] = idx
     return out
 
 
+def _best_rows(frame: pd.DataFrame, scores: np.ndarray, k: int, mask: np.ndarray | None) -> pd.DataFrame:
+    idx = top_k(scores, k, mask)
+    return _rows_with_scores(frame, idx, scores[idx])
+
+
 def statement_neighbours(
-    frame: pd.DataFrame, vectors: np.ndarray, row: int, *, k: int = 5, mask: np.ndarray | None = None
+    frame: pd.DataFrame, vectors: np.ndarray, row: int, *, k: int = 5, mask: np.ndarray | None = None, index=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statements closest to statement ``row``: (by other speakers, by the same speaker).
 
@@ -110,6 +121,7 @@ def statement_neighbours(
     how a position is traced through one person's record. Both use the statement's stored vector,
     so nothing is encoded. The statement itself, and exact repeats of its text, are left out;
     ``mask`` limits the candidates (the rows the filters keep), not the statement itself.
+    ``index`` (an ``ann.AnnIndex`` over these rows) replaces the pass over every vector.
     """
     speakers = frame[S.SPEAKER].to_numpy()
     others = speakers != speakers[row]
@@ -117,6 +129,10 @@ def statement_neighbours(
     if mask is not None:
         others &= mask
         same &= mask
+    if index is not None:
+        query = np.asarray(vectors[row], dtype=np.float32)
+        return (_rows_with_scores(frame, *index.search(vectors, query, k, others)),
+                _rows_with_scores(frame, *index.search(vectors, query, k, same)))
     scores = similarity_to(vectors, vectors[row])  # one pass over the vectors serves both lists
     return _best_rows(frame, scores, k, others), _best_rows(frame, scores, k, same)
 

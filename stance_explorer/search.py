@@ -205,6 +205,7 @@ def search(
     mask: np.ndarray | None = None,
     mode: Mode = "fused",
     depth: int = FUSION_DEPTH,
+    ann=None,
 ) -> pd.DataFrame:
     """The k best statements for a query, best first.
 
@@ -213,7 +214,8 @@ def search(
     restrict the candidates. ``frame``, ``vectors`` and ``index`` are row-aligned; ``mask`` keeps
     rows (the filters). Returns the statements with ``score`` (cosine, NaN without a vector),
     ``words_score`` (BM25), ``matched`` (the statement's words that match the query's terms, as
-    written) and ``row`` (position in ``frame``).
+    written) and ``row`` (position in ``frame``). ``ann`` (a ``stance_explorer.ann.AnnIndex`` over
+    these rows, past a few 100k statements) ranks by meaning from its graph instead of every vector.
     """
     from stance_explorer.analysis import similarity_to, top_k
 
@@ -230,7 +232,13 @@ def search(
     candidates = np.nonzero(keep)[0]
     use_meaning = mode in ("fused", "meaning") and query_vector is not None and vectors is not None
     use_words = mode in ("fused", "words") and index is not None and bool(q.terms)
-    cos = similarity_to(vectors, query_vector) if use_meaning else np.full(n, np.nan, dtype=np.float32)
+    if use_meaning and ann is not None:
+        # Only the graph's best candidates get a cosine; the rest rank below them (-inf).
+        cos = np.full(n, -np.inf, dtype=np.float32)
+        found, scores = ann.search(vectors, query_vector, max(k, depth), keep)
+        cos[found] = scores
+    else:
+        cos = similarity_to(vectors, query_vector) if use_meaning else np.full(n, np.nan, dtype=np.float32)
     lex = index.scores(q.terms) if use_words else np.zeros(n, dtype=np.float32)
     if use_meaning and use_words:
         lexical = candidates[lex[candidates] > 0]  # a statement with none of the words is not ranked by words
@@ -249,6 +257,8 @@ def search(
         dates = frame[S.DATE].to_numpy()[candidates].astype("datetime64[ns]").astype(np.int64)
         best = candidates[np.argsort(-dates, kind="stable")][:k] if q.phrases else np.zeros(0, dtype=np.int64)
     out = frame.iloc[best].copy()
+    if use_meaning and ann is not None:  # a row found by its words alone still shows its true cosine
+        cos[best] = np.asarray(vectors[best], dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
     out.insert(0, "score", cos[best])
     out["words_score"] = lex[best]
     out["matched"] = [", ".join(matched_words(t, q)) for t in out[S.TEXT].astype(str)]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
-from webapp import links
+from webapp import hosting, links
 from webapp import params as P
 from webapp.state import View, apply_dataset_request, set_view
 from webapp.text import escape_markdown
@@ -162,7 +162,7 @@ def share_box() -> None:
 
 def about() -> None:
     with st.sidebar.expander("About the data and the numbers", icon=":material/info:"):
-        st.markdown(ABOUT)
+        st.markdown(ABOUT + hosting.about_note())
 
 
 def notice(view: View) -> None:
