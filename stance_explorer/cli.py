@@ -66,18 +66,10 @@ def cmd_validate(args) -> int:
 
 
 def _encoder(args):
-    backend = args.backend
-    if backend == "onnx":
-        from stance_explorer.onnx_encoder import OnnxInt8Encoder
+    """The encoder ``--model`` names (minilm, multilingual or a sentence-transformers path); loads nothing yet."""
+    from stance_explorer.models import get_encoder
 
-        return OnnxInt8Encoder(args.model)
-    if backend == "gpu":
-        from stance_explorer.gpu_encoder import FastGpuEncoder
-
-        return FastGpuEncoder(args.model, device=args.device or "cuda")
-    from stance_explorer.encoder import SentenceTransformerEncoder
-
-    return SentenceTransformerEncoder(args.model, device=args.device)
+    return get_encoder(args.model, backend=getattr(args, "backend", "st"), device=getattr(args, "device", None))
 
 
 def cmd_embed(args) -> int:
@@ -165,6 +157,7 @@ def cmd_similar(args) -> int:
     from stance_explorer.analysis import filter_mask
     from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.models import rules_for
     from stance_explorer.search import LexicalIndex, parse_query, search
     from stance_explorer.store import EmbeddingStore
 
@@ -178,7 +171,7 @@ def cmd_similar(args) -> int:
     if report.new:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
     query = parse_query(args.phrase)
-    qvec = encoder.encode([query_embedding_text(query.meaning_text)])[0] if query.meaning_text else None
+    qvec = encoder.encode([query_embedding_text(query.meaning_text, rules_for(encoder.model_id))])[0] if query.meaning_text else None
     speakers = [s for s in args.speaker] if args.speaker else None
     if speakers:
         unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
@@ -309,7 +302,9 @@ def cmd_stance(args) -> int:
     encoder = _encoder(args)  # loads nothing until it encodes
     store = EmbeddingStore(args.store, encoder.model_id)
     if args.bundle_presets:  # writes the committed axis vectors of the presets (maintainers only)
-        texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis)[0]})
+        from stance_explorer.models import rules_for as _rules
+
+        texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis, _rules(store.model_id))[0]})
         store.get_or_encode(texts, encoder, prefix=f"{BUNDLED_PREFIX}-axes")
     if frame.empty:
         print("No statements to score.", file=sys.stderr)
@@ -319,7 +314,9 @@ def cmd_stance(args) -> int:
     if not found.all():
         vectors, report = embed_frame(frame, store, encoder)
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
-    axis_vecs = T.store_axis_vectors(axis, store, encoder)
+    from stance_explorer.models import rules_for
+
+    axis_vecs = T.store_axis_vectors(axis, store, encoder, rules=rules_for(store.model_id))
     rows = codes = None
     if labels is not None:
         rows, codes = labels.rows(T.frame_hashes(frame))
@@ -370,7 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     def model_opts(p):
-        p.add_argument("--model", default=None, help="sentence-transformers model name or local path (default: packaged all-MiniLM-L6-v2)")
+        p.add_argument(
+            "--model", default=None, metavar="minilm|multilingual|PATH",
+            help="minilm: packaged all-MiniLM-L6-v2, English (default); multilingual: USE multilingual v3, "
+            "Spanish and English in one space, no torch; or a sentence-transformers model path",
+        )
         p.add_argument(
             "--backend", choices=["st", "onnx", "gpu"], default="st",
             help="st: exact fp32 sentence-transformers (default); onnx: int8 ONNX Runtime, ~5x faster on CPU; "

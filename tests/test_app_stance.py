@@ -223,3 +223,13 @@ def test_labels_outside_the_filters_still_teach_the_axis():
     assert any(c.startswith("Taught by 75 labels") and "24 statements read" in c for c in captions(at)), captions(at)
     assert main_metrics(at)["Labels matching statements here"] == "24"  # Trump's own, all labelled
     assert any(m.startswith("**Donald Trump: Full Flop**") for m in markdowns(at))
+
+
+def test_the_multilingual_model_reads_the_preset_axis_from_its_own_committed_vectors():
+    """With ?model=multilingual the axis is read by that model (its own committed axis vectors), not MiniLM's."""
+    at = open_page(STANCE, {"model": "multilingual"})
+    assert any(c.startswith("Taught by 75 labels") for c in captions(at)), captions(at)
+    assert any(m.startswith("**Donald Trump: Full Flop**") for m in markdowns(at))
+    vecs = at.session_state["_stance_axis_vectors"]
+    dims = {v["target"].shape[1] for v in vecs.values()}
+    assert dims == {512}  # USE multilingual vectors only (MiniLM's are 384-d)

@@ -6,6 +6,7 @@ SPEAKERS = "speakers"
 TOPICS = "topics"
 DATES = "dates"
 LANGUAGES = "lang"
+MODEL = "model"  # the embedding model: a name in stance_explorer.models.MODELS
 # Explore
 QUERY = "q"
 TOP_K = "k"
@@ -30,6 +31,9 @@ DAYFIRST = "dayfirst"
 DATASET_BUNDLED = "bundled"
 DATASET_UPLOADED = "uploaded"
 DATASET_MERGED = "merged"
+
+MODEL_MINILM = "minilm"
+MODEL_MULTILINGUAL = "multilingual"
 # Stance
 ST_TARGET = "target"
 ST_FAVOR = "favor"

@@ -16,8 +16,9 @@ import streamlit as st
 from stance_explorer import stance as T
 from stance_explorer import stance_methods as M
 from stance_explorer.dataset import Dataset
+from stance_explorer.models import rules_for
 from stance_explorer.store import EmbeddingStore
-from webapp.state import bundled_dataset, bundled_store, encoder_or_message
+from webapp.state import bundled_dataset, bundled_store, current_model, encoder_or_message
 from webapp.uploads import session_store
 
 _LABELS = "_stance_labels"  # {axis key: LabelSet}
@@ -68,7 +69,8 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
     key = (dataset.model_id, axis.key)
     if key in cache:
         return cache[key], None
-    stores = [s for s in (bundled_store(), session_store()) if s.model_id == dataset.model_id]
+    model = current_model()
+    stores = [s for s in (bundled_store(model), session_store(model)) if s.model_id == dataset.model_id]
     mine = _axis_store(dataset.model_id)
     stores.append(mine)
     dim = dataset.vectors.shape[1] if dataset.vectors.ndim == 2 else 0
@@ -88,7 +90,7 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
     encode = None
     if allow_model:
         def encode(texts: list[str]) -> np.ndarray:
-            encoder, msg = encoder_or_message()
+            encoder, msg = encoder_or_message(model)
             if msg:
                 raise RuntimeError(msg)
             if encoder.model_id != dataset.model_id:
@@ -98,7 +100,7 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
 
     try:
         with st.spinner("Reading the axis with the model…"):
-            vecs = T.axis_vectors(axis, lookup, encode)
+            vecs = T.axis_vectors(axis, lookup, encode, rules=rules_for(dataset.model_id))
     except RuntimeError as exc:
         return None, str(exc)
     if vecs is None:
@@ -108,21 +110,21 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
 
 
 @st.cache_resource(show_spinner=False)
-def _bundled_hashes() -> np.ndarray:
-    hashes = T.frame_hashes(bundled_dataset().frame)
+def _bundled_hashes(model: str) -> np.ndarray:
+    hashes = T.frame_hashes(bundled_dataset(model).frame)
     hashes.setflags(write=False)
     return hashes
 
 
 @st.cache_resource(show_spinner=False)
-def _bundled_index() -> dict[str, list[int]]:
-    return T.row_index(_bundled_hashes())
+def _bundled_index(model: str) -> dict[str, list[int]]:
+    return T.row_index(_bundled_hashes(model))
 
 
 def dataset_index(dataset: Dataset) -> dict[str, list[int]]:
     """sha256 -> rows of the dataset, so mapping labels to rows costs as many lookups as there are labels."""
-    if dataset is bundled_dataset():
-        return _bundled_index()
+    if dataset is bundled_dataset(current_model()):
+        return _bundled_index(current_model())
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get("index")
     if hit and hit[0] is dataset.frame:
@@ -134,8 +136,8 @@ def dataset_index(dataset: Dataset) -> dict[str, list[int]]:
 
 def dataset_hashes(dataset: Dataset) -> np.ndarray:
     """sha256 of every statement's text: once per process for the bundled data, once per dataset otherwise."""
-    if dataset is bundled_dataset():
-        return _bundled_hashes()
+    if dataset is bundled_dataset(current_model()):
+        return _bundled_hashes(current_model())
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get("hashes")
     if hit and hit[0] is dataset.frame:
