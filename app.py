@@ -28,6 +28,7 @@ PAGES = [
     st.Page(HERE / "app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
     st.Page(HERE / "app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     st.Page(HERE / "app_pages/map.py", title="Map", icon=":material/scatter_plot:", url_path="map"),
+    st.Page(HERE / "app_pages/stance.py", title="Stance", icon=":material/balance:", url_path="stance"),
 ]
 
 page = st.navigation(PAGES)

@@ -14,6 +14,7 @@ from webapp import links
 from webapp import params as P
 from webapp.render import language_caveat, quote_card
 from webapp.shell import empty_guard, notice
+from webapp.stance_compare import stance_verdicts
 from webapp.state import current_view
 from webapp.widgets import bound_select
 
@@ -126,6 +127,8 @@ if not empty_guard(view):
                     "both spoke, taken two at a time; years where either was silent are left out. A rising line means "
                     "they came to talk about it in more similar terms."
                 )
+
+            stance_verdicts(view, topic, present)
 
             closest, farthest, cap = A.extreme_pairs(frame, vectors, speakers=present, topic=topic, k=3)
             if cap:

@@ -24,6 +24,7 @@ def main() -> int:
         ["load.py"],
         ["models.py"] + (["--n", "500"] if quick else []),
         ["text_rules.py"],
+        ["stance_bundled.py"],
     ]
     stsb = HERE.parent.parent / "shared" / "data" / "stsb"  # benchmarks/sts_eval.py's data (see its docstring)
     if stsb.is_dir():

@@ -60,7 +60,9 @@ def run_analyses(n: int, reps: int) -> dict[str, float]:
     index_ms = (time.perf_counter() - t0) * 1000
     words_q = "the trade agreement is irrelevant to our sovereignty"
 
+    stance = stance_ops(frame, vectors, top_speakers)
     return {
+        **{name: _median_ms(fn, reps) for name, fn in stance.items()},
         "word index build, once per dataset (BM25)": index_ms,
         "search top-10, words only (BM25)": _median_ms(lambda: search(frame, query=words_q, index=index, k=10, mode="words"), reps),
         "search top-10, meaning + words fused": _median_ms(
@@ -86,6 +88,43 @@ def run_analyses(n: int, reps: int) -> dict[str, float]:
             lambda: A.statement_neighbours(frame, vectors, 0, k=5, mask=mask), reps
         ),
         "filtered page (speaker x speaker on subset)": _median_ms(lambda: A.speaker_similarity(sub_f, sub_v, topic=topic), reps),
+    }
+
+
+def stance_ops(frame, vectors, speakers) -> dict:
+    """The stance page's work: rescoring after a new label, and the speaker views at 100k.
+
+    The axis vectors are random unit vectors (the corpus's vectors are random too); labels are 30
+    statements of the topic, 10 per class, and each timed rescoring adds one more label.
+    """
+    from stance_explorer import stance as T
+    from stance_explorer import stance_methods as M
+
+    rng = np.random.default_rng(2)
+    axis = {k: (lambda v: v / np.linalg.norm(v, axis=1, keepdims=True))(rng.standard_normal((1, vectors.shape[1])).astype(np.float32))
+            for k in ("target", "favor", "against")}
+    on_topic = np.flatnonzero(frame["topic"].to_numpy() == "USMCA/trade")
+    rows = rng.choice(on_topic, 31, replace=False)
+    codes = np.arange(31) % 3
+    X = vectors[on_topic]
+    local = np.searchsorted(on_topic, rows)
+    arrays = M.taught(vectors, rows[:30], codes[:30], axis)
+    sub = frame.iloc[on_topic].reset_index(drop=True)
+    sub_arrays = M.StanceArrays(*(a[on_topic] for a in arrays))
+    state = {"k": 0}
+
+    def new_label():  # one more label, then every statement of the dataset is rescored
+        state["k"] = 30 + (state["k"] + 1) % 2
+        M.taught(vectors, rows[: state["k"]], codes[: state["k"]], axis)
+
+    return {
+        "stance: rescore all after a new label (taught, 30 labels)": new_label,
+        "stance: zero-shot, every statement": lambda: M.zero_shot(vectors, axis),
+        "stance: CV accuracy of 30 labels": lambda: M.cv_accuracy(vectors, rows[:30], codes[:30]),
+        "stance: 5 suggestions (topic)": lambda: M.suggest(X, local[:30], codes[:30], axis, k=5),
+        "stance: speaker estimates + periods + flips (5 speakers, topic)": lambda: T.flip_o_meter(
+            T.stance_over_time(sub, sub_arrays, speakers=speakers)) if T.speaker_estimates(sub, sub_arrays, speakers=speakers) is not None else None,
+        "stance: text hashes for labels (every statement)": lambda: T.frame_hashes(frame),
     }
 
 

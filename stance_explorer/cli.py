@@ -305,6 +305,93 @@ def cmd_map(args) -> int:
     return EXIT_OK
 
 
+def cmd_stance(args) -> int:
+    """One stance record per statement on an axis (zero-shot, or taught by --labels)."""
+    import json
+
+    from stance_explorer import stance as T
+    from stance_explorer.dataset import embed_frame, vectors_from_store
+    from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore
+
+    try:
+        axis = T.Axis(args.target, args.favor or "", args.against or "")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    results = _read_all(args)
+    for res in results:
+        if res.unreadable:
+            for p in res.problems:
+                print(p, file=sys.stderr)
+            return EXIT_UNREADABLE
+    frame = merge_datasets([Dataset.without_vectors(r.frame) for r in results]).frame
+    labels = None
+    if args.labels is not None:
+        read = T.read_labels(args.labels, frame=frame)
+        if read.unreadable:
+            print(read.problems[0], file=sys.stderr)  # one line naming the file and the problem
+            return EXIT_UNREADABLE
+        for p in read.problems:
+            print(p, file=sys.stderr)
+        labels = read.labels
+    encoder = _encoder(args)  # loads nothing until it encodes
+    store = EmbeddingStore(args.store, encoder.model_id)
+    if args.bundle_presets:  # writes the committed axis vectors of the presets (maintainers only)
+        from stance_explorer.models import rules_for as _rules
+
+        texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis, _rules(store.model_id))[0]})
+        store.get_or_encode(texts, encoder, prefix=f"{BUNDLED_PREFIX}-axes")
+    if frame.empty:
+        print("No statements to score.", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    # Stored vectors first: for data the store already holds, nothing is encoded.
+    vectors, found = vectors_from_store(frame, store)
+    if not found.all():
+        vectors, report = embed_frame(frame, store, encoder)
+        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    from stance_explorer.models import rules_for
+
+    axis_vecs = T.store_axis_vectors(axis, store, encoder, rules=rules_for(store.model_id))
+    rows = codes = None
+    if labels is not None:
+        rows, codes = labels.rows(T.frame_hashes(frame))
+        if len(rows) == 0:
+            print("note: none of the labels matches a statement in these files; scoring zero-shot.", file=sys.stderr)
+    arrays = T.score(vectors, axis_vecs, rows, codes, model_id=store.model_id)
+    # A statement without an id of its own gets its row position (0-based, in the order printed).
+    ids = frame[S.ID].astype(str).tolist()
+    stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()
+    lines = frame[S.SOURCE_LINE].tolist()
+    records = []
+    for i in range(len(frame)):
+        sid = ids[i]
+        if sid == f"{stems[i]}:{lines[i]}":  # the reader's stand-in for a missing id
+            sid = str(i)
+        records.append({
+            "id": sid,
+            "speaker": frame[S.SPEAKER].iat[i],
+            "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
+            "stance": T.LABELS[int(arrays.label[i])],
+            "score": round(float(arrays.score[i]), 4),
+            "confidence": round(float(arrays.confidence[i]), 4),
+        })
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=["id", "speaker", "date", "stance", "score", "confidence"], lineterminator="\n")
+        writer.writeheader()
+        from stance_explorer.export import neutralize_cell
+
+        for rec in records:
+            writer.writerow({k: neutralize_cell(v) for k, v in rec.items()})
+    mode = f"taught by {len(rows)} labels" if rows is not None and len(rows) else "zero-shot"
+    print(f"({len(records)} statements; {mode}; each stance is the model's reading, with its confidence)", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stance_explorer", description="Validate, embed and search statement CSVs.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -358,6 +445,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=5)
     model_opts(p)
     p.set_defaults(func=cmd_like)
+
+    p = sub.add_parser("stance", help="print each statement's stance (favor/against/none, score, confidence) on an axis")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--target", required=True, help='what the statements take a position on, e.g. "the USMCA"')
+    p.add_argument("--favor", default=None, help="the favor pole in words (default: derived from the target)")
+    p.add_argument("--against", default=None, help="the against pole in words (default: derived from the target)")
+    p.add_argument("--labels", type=Path, default=None, help="labels CSV (id, text_sha256, label) to teach the axis")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--bundle-presets", action="store_true", help=argparse.SUPPRESS)  # writes the committed preset axis vectors
+    _add_read_options(p)
+    model_opts(p)
+    p.set_defaults(func=cmd_stance)
 
     p = sub.add_parser("index", help="build the approximate nearest-neighbour index for search past a few 100k statements")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)

@@ -28,6 +28,7 @@ PAGES = [
     (HEATMAPS, {"mode": "statement × statement"}),
     (TRACKER, {}),
     ("map", {}),
+    ("stance", {}),
 ]
 
 

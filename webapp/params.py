@@ -39,3 +39,12 @@ MAP_SELECTION = "sel"  # a small selection of statements (their refs), so a link
 
 MODEL_MINILM = "minilm"
 MODEL_MULTILINGUAL = "multilingual"
+# Stance
+ST_TARGET = "target"
+ST_FAVOR = "favor"
+ST_AGAINST = "against"
+ST_TOPIC = "stopic"
+ST_SPEAKERS = "swho"
+ST_MODE = "smode"
+ST_PERIOD = "speriod"
+ST_AXIS2 = "axis2"

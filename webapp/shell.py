@@ -45,6 +45,18 @@ when both are English and 0.09 when one is Spanish (8 of the 199 are). The multi
 both languages in one space (0.15 and 0.12), at a small cost in English accuracy. With MiniLM,
 pages say when a comparison mixes languages and offer the multilingual model in one click.
 Scores from the two models are not on the same scale: compare numbers within one model.
+
+**Stance** (the Stance page, and agree / disagree on Compare) is a different question: not how
+alike two statements sound but where each stands on an axis you write in words (a target, a favor
+and an against pole). Each statement gets the model's reading, favor, against or none, with a score
+from -1 to 1 and a confidence. *Zero-shot*, the reading comes from how close a statement's vector is
+to the two poles; *taught*, from a classifier fitted on labels (yours, or the hand labels shipped for
+the USMCA axis), and your labels override the model on the statements you labelled. How accurate
+it measured: on TweetEval stance (tweets on five targets; F_avg, the mean F1 of favor and against,
+0 to 1) zero-shot 0.49, taught with 16 labels per class 0.55, with all labels 0.66; on the 75
+hand-labelled USMCA statements, zero-shot accuracy 0.28, taught (each label predicted from the other
+74) 0.56. Treat each single reading as a hint to check against the quote, not a verdict. Speaker estimates come with a
+95% bootstrap interval; "none" (no position) is never counted as the middle of the scale.
 """
 
 MODEL_OPTIONS = list(MODELS)

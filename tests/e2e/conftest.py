@@ -44,6 +44,7 @@ PAGES = {
     "tracker": "tracker",
     "data": "data",
     "map": "map",
+    "stance": "stance",
 }
 TITLES = {
     "explore": "Who says what, and how has it changed?",
@@ -52,6 +53,7 @@ TITLES = {
     "tracker": "Position tracker",
     "data": "Data",
     "map": "Map",
+    "stance": "Stance",
 }
 NAV_LABELS = {
     "explore": "Explore",
@@ -60,6 +62,7 @@ NAV_LABELS = {
     "tracker": "Position tracker",
     "data": "Data",
     "map": "Map",
+    "stance": "Stance",
 }
 
 
