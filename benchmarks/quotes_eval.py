@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if art is None:
             print(f"{fname}: unreadable: {problems}", file=sys.stderr)
             return 2
+        art.url = lab.get("url", "")  # as a user gives it (--source-url, the URL field)
         quotes = extract_quotes(art, known)
         pred = [(q.text, q.speaker) for q in quotes if q.is_statement]
         gold = [(g["text"], g["speaker"]) for g in lab["quotes"]]

@@ -34,7 +34,33 @@ SPEECH_VERBS_ES = frozenset(
     insistió defendió urgió pidió exigió
     """.split()
 )
+# Spanish verb stems: a word is a speech verb when it is a stem plus a verb ending (afirmó,
+# afirmara, afirmaron, afirmando…), so tenses and the subjunctive of news style are covered.
+SPANISH_STEMS = tuple(
+    """
+    afirm asegur explic señal añad agreg expres subray enfatiz destac indic apunt puntualiz reiter coment declar
+    precis recalc insist manifest respond contest pregunt cuestion calific catalog escrib detall mencion reconoc
+    admit remarc aclar consider opin plante amenaz inform anunci celebr critic acus confirm promet resalt defend
+    argument alert zanj sentenci asever advert sosten dec
+    """.split()
+)
+SPANISH_ENDINGS = ("ó", "aron", "ieron", "ara", "aran", "iera", "ieran", "ase", "iese", "a", "an", "e", "en", "ando", "iendo", "ió", "aba", "aban", "ía", "ían")
+SPANISH_IRREGULAR = frozenset(
+    "dijo dijeron dijera dijeran dice dicen diciendo expuso expusieron sostuvo sostiene sostuviera advierte advirtió "
+    "advirtieron advirtiera sugiere sugirió sugiriera refiere refirió pide pidió pidiera exige exigió negó niega "
+    "recordó recuerda llamó llama urgió adujo".split()
+)
 SPEECH_VERBS = SPEECH_VERBS_EN | SPEECH_VERBS_ES
+
+
+def is_speech_verb(word: str) -> bool:
+    """Whether a (lower-cased) word reports speech, in English or Spanish."""
+    if word in SPEECH_VERBS or word in SPANISH_IRREGULAR:
+        return True
+    for stem in SPANISH_STEMS:
+        if word.startswith(stem) and word[len(stem):] in SPANISH_ENDINGS:
+            return True
+    return False
 # Verbs that only report words when they govern the quote directly ("called it 'X'"), never as
 # a subject's general act; they still need a person as subject to count.
 AUX_WORDS = frozenset(
@@ -51,9 +77,11 @@ PRONOUNS = PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_ANY
 UNNAMED_HEADS = frozenset(
     """
     official officials source sources spokesperson spokesman spokeswoman aide aides diplomat diplomats negotiator
-    negotiators person people insider analyst observer lawmaker lawmakers reporter reporters journalist
+    negotiators person people insider analyst observer lawmaker lawmakers reporter reporters journalist members
+    senators congressmen congresswomen residents critics experts economists
     funcionario funcionaria funcionarios fuente fuentes vocero vocera portavoz asesor asesora diplomático
-    negociador legislador legisladores periodista reportero reportera
+    negociador legislador legisladores periodista reportero reportera miembros congresistas senadores diputados
+    expertos analistas críticos especialistas
     """.split()
 )
 INDEFINITE = frozenset({"a", "an", "one", "some", "several", "two", "three", "un", "una", "unos", "unas", "algunos", "algunas"})
@@ -111,6 +139,8 @@ ROLE_WORDS: dict[str, str] = {
     "ministra": "Minister",
     "director": "Director",
     "funcionario": "",
+    "cabinet member": "",
+    "commerce secretary": "Secretary of Commerce",
     "funcionaria": "",
     "official": "",
     "leader": "",
@@ -156,6 +186,7 @@ NON_NAME_WORDS = frozenset(
     january february march april may june july august september october november december enero febrero marzo
     abril mayo junio julio agosto septiembre octubre noviembre diciembre reuters ap afp efe cnn cbc bbc fox
     gobierno government administration embassy embajada organization organización bank banco economic
+    cabinet gabinete member
     united estados north norte américa latin latina
     """.split()
 )

@@ -46,6 +46,8 @@ FLAG_NAME = "a quoted name or title, not a statement"
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
 _CLOSERS = {"”", "»", "’", '"', "'"}
+_DOUBLE = frozenset({"“", "”", "«", "»", '"', "„"})
+_SINGLE = frozenset({"‘", "’", "'"})
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_][\w’'.\-]*", re.UNICODE)
 _ABBREV = frozenset(
@@ -70,6 +72,9 @@ _STOP_CAPS = frozenset(
     "como cuando donde mientras sin sobre entre hasta desde también además aunque ya así no sí nosotros ellos "
     "ella él yo".split()
 )
+_STOP_CAPS = _STOP_CAPS | frozenset(_fold_plain for _fold_plain in (
+    "".join(ch for ch in __import__("unicodedata").normalize("NFKD", w) if not __import__("unicodedata").combining(ch)) for w in _STOP_CAPS
+))
 _GERUND = re.compile(r"^\w+(ing|ando|iendo)$")
 _SUBJ_BREAKERS = frozenset("that que and y but pero while mientras as".split())
 
@@ -262,6 +267,9 @@ def find_quote_spans(text: str) -> list[_Span]:
                     i += 1
                     continue  # it’s, Greer’s
             want = [k for k, (mark, _) in enumerate(stack) if _OPEN_CLOSE.get(mark) == ch]
+            if not want:  # a straight opening closed by a curly mark, or the other way round
+                family = _DOUBLE if ch in _DOUBLE else _SINGLE
+                want = [k for k, (mark, _) in enumerate(stack) if mark in family]
             if want:
                 k = want[-1]
                 del stack[k:]
@@ -364,6 +372,7 @@ class _Mentions:
         self.persons_hint = persons_hint or set()
         self.cands: list[_Cand] = []
         self.full_names: list[tuple[int, str, str]] = []  # (offset, full name, title words before it)
+        self.bare: set[str] = set()  # surnames met only as a speech verb's subject ("Homan afirmó")
         self._find()
 
     def _person_like(self, tokens: list[str]) -> bool:
@@ -414,6 +423,15 @@ class _Mentions:
                 name = " ".join(name_toks)
                 before = text[max(0, s0 - 60):s0].lower()
                 titles = before[-45:]
+                nxt = re.match(r"\s*((?:\w+\s+){0,2}?)([\w]+)", text[end0:end0 + 40])
+                prev_word = re.search(r"(\w+)\s*$", text[max(0, s0 - 20):s0])
+                bare = (
+                    bool(nxt) and W.is_speech_verb(nxt.group(2).lower())
+                    and all(w.lower() in W.AUX_WORDS for w in nxt.group(1).split())
+                    and not (prev_word and prev_word.group(1).lower() in _PREPS)
+                )
+                if bare and len(name_toks) == 1 and self.resolve_name(name, s0) is None:
+                    self.bare.add(_fold(name))
                 if len(name_toks) >= 2 or self.resolve_name(name, s0) is not None:
                     self.cands.append(_Cand(s0, end0, "name", name, country=_country_in(titles)))
                     if len(name_toks) >= 2:
@@ -426,7 +444,9 @@ class _Mentions:
             fem = True if w in W.PRONOUNS_FEMALE else False if w in W.PRONOUNS_MALE else None
             self.cands.append(_Cand(m.start(), m.end(), "pronoun", text[m.start():m.end()], feminine=fem))
         heads = "|".join(sorted(W.UNNAMED_HEADS, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w])(a|an|one|some|several|two|three|un|una|unos|unas|algunos|algunas)\s+(?:[\w.'’\-]+\s+){{0,3}}?({heads})(?![\w])", low):
+        for m in re.finditer(rf"(?<![\w])(a|an|one|some|several|two|three|un|una|unos|unas|algunos|algunas|varios|varias|los|las|the|\d[\d,.]*)\s+(?:[\w.'’\-]+\s+){{0,3}}?({heads})(?![\w])", low):
+            if m.group(1) in ("los", "las", "the") and not m.group(2).endswith("s"):
+                continue  # "the official" points back to someone named; only plurals are unnamed
             self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start():m.end()]))
         for m in re.finditer(r"(?<![\w])se\s+le\s+(?:cuestionó|preguntó)", low):
             self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start():m.end()]))
@@ -447,9 +467,13 @@ class _Mentions:
                 lm = re.search(r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$", left)
                 s2 = s - (len(lm.group(0)) if lm else 0)
                 ctx = low[max(0, s - 30):m.end() + 25]
-                taken.append((m.start(), m.end()))
+                e2 = m.end()
+                of = re.match(r"\s+(?:de|del|of|of the)\s+[A-ZÁÉÍÓÚÑ][\w\-]*(?: [A-ZÁÉÍÓÚÑ][\w\-]*)?", rest)
+                if of:  # "la presidenta de México", "the prime minister of Canada"
+                    e2 = m.end() + of.end()
+                taken.append((m.start(), e2))
                 self.cands.append(
-                    _Cand(s2, m.end(), "role", text[s2:m.end()], role_key=W.ROLE_WORDS[phrase],
+                    _Cand(s2, e2, "role", text[s2:e2], role_key=W.ROLE_WORDS[phrase],
                           feminine=(phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None,
                           country=_country_in(ctx))
                 )
@@ -508,6 +532,8 @@ class _Mentions:
         for p in self.known.people:
             if t in p.tokens[1:] or (t == "amlo" and p.name.startswith("Andrés Manuel")):
                 return p.name, 0.85, "known surname"
+        if t in self.bare:
+            return toks[0], 0.5, "surname only"
         return None
 
     def _canonical(self, full: str) -> str:
@@ -603,8 +629,9 @@ class _Reading:
 
 
 class _Attributor:
-    def __init__(self, text: str, spans: list[_Span], mentions: _Mentions) -> None:
+    def __init__(self, text: str, spans: list[_Span], mentions: _Mentions, title: str = "", url: str = "") -> None:
         self.text = text
+        self.title, self.url = title, url
         self.spans = spans
         self.m = mentions
         self.bounds = _sentence_bounds(text, spans)
@@ -629,7 +656,7 @@ class _Attributor:
         out = []
         for m in _WORD.finditer(self.text, a, b):
             w = m.group().lower().rstrip(".,;:")
-            if w in W.SPEECH_VERBS and not self.in_quote(m.start(), m.end()):
+            if W.is_speech_verb(w) and not self.in_quote(m.start(), m.end()):
                 out.append(m)
         return out
 
@@ -685,13 +712,12 @@ class _Attributor:
         return None
 
     def subject_after_verb(self, vend: int, sent_end: int) -> _Cand | None:
-        rest = self.text[vend:sent_end]
-        cands = self.cands_in(vend, sent_end)
-        for c in cands:
-            gap = self.text[vend:c.start]
-            if len(gap.split()) <= 3 and not re.search(r"[,.;:]", gap.strip()):
+        """An inverted subject: "…", aseguró la presidenta Claudia Sheinbaum / said Sheinbaum."""
+        for c in self.cands_in(vend, sent_end):
+            gap = self.text[vend:c.start].lower().split()
+            if len(gap) <= 3 and not re.search(r"[,.;:]", " ".join(gap)) and not any(g in _PREPS for g in gap):
                 return c
-        del rest
+            break
         return None
 
     # -- resolution ---------------------------------------------------------------------------
@@ -804,7 +830,7 @@ class _Attributor:
         vs_after = self.verbs(after_start, s_end)
         cands_after = self.cands_in(after_start, s_end)
         first_word = re.match(r"[\w’'.\-]+", text[after_start:s_end])
-        if first_word and first_word.group().lower().rstrip(".,") in W.SPEECH_VERBS:
+        if first_word and W.is_speech_verb(first_word.group().lower().rstrip(".,")):
             c = self.subject_after_verb(after_start + first_word.end(), s_end)
             if c:
                 return self.resolve(c, qs)
@@ -817,7 +843,8 @@ class _Attributor:
             if v is not None:
                 return self.resolve(c, qs)
             before_txt = text[s_start:qs].strip(" -–—•")
-            if c.kind == "name" and not before_txt:
+            colon = after[:lead].strip().startswith((":", "—", "–"))
+            if c.kind in ("name", "role") and (not before_txt or (colon and not vs_after and not self.verbs(s_start, qs))):
                 r = self.resolve(c, qs)  # headline style: ‘…,’ Doug Ford blasts … / “…”: Ebrard perfila …
                 if r.speaker:
                     r.confidence, r.how = 0.7, "headline"
@@ -825,8 +852,8 @@ class _Attributor:
         # 2. Before the quote, in the same sentence: X said … "…" / según X / dijo que … "…".
         vs_before = [v for v in self.verbs(s_start, qs)]
         acc = re.search(r"(according to|según|de acuerdo con)\s+", text[s_start:s_end], flags=re.IGNORECASE)
-        if acc:
-            c = next((c for c in self.cands_in(s_start + acc.end(), s_end) if c.start == s_start + acc.end() or c.start - (s_start + acc.end()) <= 4), None)
+        if acc and not vs_before and not vs_after:
+            c = next((c for c in self.cands_in(s_start + acc.end(), s_end) if c.start - (s_start + acc.end()) <= 4), None)
             if c and c.kind in ("name", "role", "unnamed", "pronoun"):
                 return self.resolve(c, qs)
         if vs_before:
@@ -864,7 +891,30 @@ class _Attributor:
         prev = self.last_speaker(pos)
         if prev:
             return _Reading(prev, conf, how, "")
+        main = self.main_person()
+        if main:  # "…", dijo. at the top of an article: the person the article is about
+            return _Reading(main, 0.5, "article's main person", "")
         return _Reading(flag=FLAG_UNATTRIBUTED)
+
+    def main_person(self) -> str:
+        from collections import Counter
+
+        # The title or the link usually names the person an article is about.
+        label = _fold(" ".join((self.title, re.sub(r"[-_/.]+", " ", self.url))))
+        for p in self.m.known.people:
+            if len(p.tokens) >= 2 and re.search(rf"(?<![\w]){re.escape(p.tokens[-1])}(?![\w])", label):
+                return p.name
+        counts: Counter = Counter()
+        for c in self.m.cands:
+            if c.kind == "name":
+                r = self.m.resolve_name(c.text, c.start)
+            elif c.kind == "role" and c.role_key:
+                r = self.m.resolve_role(c, c.start)
+            else:
+                continue
+            if r:
+                counts[r[0]] += 1
+        return counts.most_common(1)[0][0] if counts else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -935,7 +985,9 @@ class TopicSuggester:
 
 def _looks_like_name(words: str) -> bool:
     toks = re.findall(r"[\w\-]+", words)
-    if not toks or len(toks) > 5 or re.search(r"[.!?,;]$", words.strip()):
+    if not toks or len(toks) > 5:
+        return False
+    if re.search(r"[.!?,;]$", words.strip()) and (len(toks) < 2 or re.search(r"[!?]$", words.strip())):
         return False
     small = {"de", "del", "la", "el", "of", "the", "and", "y", "a", "en", "sobre"}
     caps = [t for t in toks if t.lower() not in small]
@@ -948,7 +1000,7 @@ def extract_quotes(article: Article, known: KnownSpeakers | None = None, topics:
     text = article.text
     spans = find_quote_spans(text)
     mentions = _Mentions(text, known)
-    att = _Attributor(text, spans, mentions)
+    att = _Attributor(text, spans, mentions, article.title, article.url)
     art_lang = detect_language(text)
     quotes: list[Quote] = []
     for sp in spans:
