@@ -882,6 +882,9 @@ class _Attributor:
             prev = [h for h in self.history if h[0] < qs and h[2] == "speaker"]
             if prev and self._paragraph_distance(prev[-1][0], qs) <= 1:
                 return _Reading(prev[-1][1], 0.75, "continuation", "")
+            focus = [h for h in self.history if h[0] < qs]
+            if focus and self._paragraph_distance(focus[-1][0], qs) <= 1:
+                return _Reading(focus[-1][1], 0.6, "continuation", "")  # the person the text was just about
         return _Reading(flag=FLAG_UNATTRIBUTED)
 
     def _paragraph_distance(self, a: int, b: int) -> int:
@@ -967,13 +970,15 @@ class TopicSuggester:
             df.update(set(words))
         n = max(len(self.topic_words), 1)
         self.idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+        # Topics with more statements are likelier a priori; a word shared with a tiny topic is weaker evidence.
+        self.prior = {t: 1 + 0.15 * math.log1p(sum(1 for _ in g.itertuples())) for t, g in frame.groupby(S.TOPIC)}
 
     def suggest(self, text: str) -> str:
         toks = _topic_tokens(text)
         best, best_score = "", 0.0
         for topic, words in self.topic_words.items():
             total = sum(words.values()) or 1
-            score = sum(self.idf.get(w, 0.0) * (words[w] / total) ** 0.5 for w in set(toks) if w in words)
+            score = self.prior.get(topic, 1.0) * sum(self.idf.get(w, 0.0) * (words[w] / total) ** 0.5 for w in set(toks) if w in words)
             if score > best_score:
                 best, best_score = topic, score
         return best
@@ -1031,7 +1036,7 @@ def extract_quotes(article: Article, known: KnownSpeakers | None = None, topics:
             att.history.append((sp.open_at, q.speaker, "speaker"))
             att.noted.add(att.sentence_of(sp.open_at)[0])
         if topics is not None and q.is_statement:
-            q.topic = topics.suggest(words + " " + sentence)
+            q.topic = topics.suggest(words + " " + words + " " + sentence)
         quotes.append(q)
     return quotes
 
