@@ -16,6 +16,7 @@ from webapp import params as P
 from webapp.render import statements_table
 from webapp.shell import notice
 from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
+from webapp.article import article_section  # noqa: I001
 
 EXPORT_DIR = Path(__file__).resolve().parent.parent / "exports"
 IGNORE = "(not used)"
@@ -73,6 +74,7 @@ for f in files or []:
         st.session_state[f"_dayfirst_{f.name}"] = dayfirst
         st.session_state.pop("_merged", None)
 
+article_section(view)
 for name, up in list(current.items()):
     res = up.result
     st.divider()
