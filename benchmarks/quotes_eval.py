@@ -105,7 +105,7 @@ def line(name: str, s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("articles", nargs="?", type=Path, default=ROOT / "tests" / "data" / "articles")
-    ap.add_argument("--split", choices=["all", "dev", "holdout", "fresh"], default="all")
+    ap.add_argument("--split", choices=["all", "dev", "holdout", "fresh", "fresh2"], default="all")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every miss and wrong speaker")
     args = ap.parse_args(argv)
     labels_path = args.articles / "labels.json"
@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     labels = json.loads(labels_path.read_text(encoding="utf-8"))
     known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
-    by_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": []}
-    base_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": []}
+    by_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": []}
+    base_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": []}
     by_lang: dict[str, list] = {}
     print(f"{'article':52s} {'split':8s} gold pred match speaker")
     for fname, lab in labels.items():
@@ -152,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for lang, rows in sorted(by_lang.items()):
         print(line(f"language {lang} (all splits):", score(rows)))
-    for split in ("dev", "holdout", "fresh"):
+    for split in ("dev", "holdout", "fresh", "fresh2"):
         if by_split[split]:
             print(line(f"regex baseline, {split}:", score(base_split[split])))
             print(line(f"extractor, {split} ({len(by_split[split])} articles):", score(by_split[split])))
-    chosen = by_split["dev"] + by_split["holdout"] + by_split["fresh"] if args.split == "all" else by_split[args.split]
+    chosen = [r for rows in by_split.values() for r in rows] if args.split == "all" else by_split[args.split]
     print(line("quotes", score(chosen)))
     return 0
 
