@@ -712,13 +712,22 @@ class _Attributor:
         return None
 
     def subject_after_verb(self, vend: int, sent_end: int) -> _Cand | None:
-        """An inverted subject: "…", aseguró la presidenta Claudia Sheinbaum / said Sheinbaum."""
+        """An inverted subject: "…", aseguró la presidenta Claudia Sheinbaum / said CTV journalist Ann Roe."""
+        phrase = []
         for c in self.cands_in(vend, sent_end):
             gap = self.text[vend:c.start].lower().split()
-            if len(gap) <= 3 and not re.search(r"[,.;:]", " ".join(gap)) and not any(g in _PREPS for g in gap):
-                return c
-            break
-        return None
+            if len(gap) > 6 or re.search(r"[,.;:]", " ".join(gap)) or any(g in _PREPS for g in gap):
+                break
+            phrase.append(c)
+            if c.kind == "name":
+                break
+        if not phrase:
+            return None
+        first_gap = self.text[vend:phrase[0].start].split()
+        if len(first_gap) > 3:
+            return None
+        rank = {"name": 0, "role": 1, "unnamed": 2, "pronoun": 3, "institution": 4}
+        return min(phrase, key=lambda c: rank.get(c.kind, 9))
 
     # -- resolution ---------------------------------------------------------------------------
 
@@ -772,6 +781,14 @@ class _Attributor:
             self.noted.add(s)
             e = self.bounds[k + 1] if k + 1 < len(self.bounds) else len(self.text)
             vs = self.verbs(s, e)
+            acc = re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE)
+            if acc and not vs:
+                c = next((c for c in self.cands_in(s + acc.end(), e) if c.start - (s + acc.end()) <= 4), None)
+                if c is not None and c.kind in ("name", "role", "pronoun"):
+                    r = self.resolve(c, c.start)
+                    if r.speaker:
+                        self.history.append((s, r.speaker, "speaker"))
+                continue
             if vs:
                 v = vs[0]
                 c = None
@@ -871,6 +888,14 @@ class _Attributor:
             if c is not None:
                 return self.resolve(c, qs)
             return self._implicit(qs, 0.65, "implicit subject")
+        # "X shared a photo with the message: “…”": a colon introduces the sentence subject's words.
+        if not vs_before and text[s_start:qs].rstrip().endswith(":"):
+            c = self.main_subject(s_start, qs)
+            if c is not None and c.kind in ("name", "role", "pronoun"):
+                r = self.resolve(c, qs)
+                if r.speaker:
+                    r.confidence = min(r.confidence, 0.6)
+                    return r
         # A verb after the quote, further on: "…" was what X said — rare; try it.
         if vs_after and not partial:
             v = vs_after[0]
@@ -878,6 +903,11 @@ class _Attributor:
             if c is not None:
                 return self.resolve(c, qs)
         # 3. A quote standing alone: it goes on from the last speaker, if one spoke just before.
+        long_fragment = partial and len(_quote_words(text, sp).split()) >= 6
+        if long_fragment:
+            prev = [h for h in self.history if h[0] < qs and h[2] == "speaker"]
+            if prev and self.bounds.index(s_start) > 0 and prev[-1][0] >= self.bounds[self.bounds.index(s_start) - 1]:
+                return _Reading(prev[-1][1], 0.6, "continuation", "")
         if not partial and not text[s_start:qs].strip(" -–—•"):
             prev = [h for h in self.history if h[0] < qs and h[2] == "speaker"]
             if prev and self._paragraph_distance(prev[-1][0], qs) <= 1:
