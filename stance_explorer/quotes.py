@@ -369,7 +369,7 @@ class _Mentions:
     def __init__(self, text: str, known: KnownSpeakers, persons_hint: set[str] | None = None) -> None:
         self.text = text
         self.known = known
-        self.persons_hint = persons_hint or set()
+        self.persons_hint = persons_hint  # folded person names from a tagger (spaCy), or None for the rules alone
         self.cands: list[_Cand] = []
         self.full_names: list[tuple[int, str, str]] = []  # (offset, full name, title words before it)
         self.bare: set[str] = set()  # surnames met only as a speech verb's subject ("Homan afirmó")
@@ -432,6 +432,8 @@ class _Mentions:
                 )
                 if bare and len(name_toks) == 1 and self.resolve_name(name, s0) is None:
                     self.bare.add(_fold(name))
+                if self.persons_hint is not None and len(name_toks) >= 2 and _fold(name) not in self.persons_hint and self.known_by_name(name) is None:
+                    continue  # a tagger was given and does not call this a person
                 if len(name_toks) >= 2 or self.resolve_name(name, s0) is not None:
                     self.cands.append(_Cand(s0, end0, "name", name, country=_country_in(titles)))
                     if len(name_toks) >= 2:
@@ -1029,12 +1031,19 @@ def _looks_like_name(words: str) -> bool:
     return bool(caps) and all(t[0].isupper() for t in caps) and len(caps) >= 1 and len(toks) >= 1 and (len(toks) > 1 or len(words) < 25)
 
 
-def extract_quotes(article: Article, known: KnownSpeakers | None = None, topics: TopicSuggester | None = None) -> list[Quote]:
-    """Every quoted span of the article with its speaker reading (flagged ones included)."""
+def extract_quotes(
+    article: Article, known: KnownSpeakers | None = None, topics: TopicSuggester | None = None, *, person_names: set[str] | None = None
+) -> list[Quote]:
+    """Every quoted span of the article with its speaker reading (flagged ones included).
+
+    ``person_names`` (optional) are the names a tagger calls persons; without it, capitalized
+    runs that are not titles, places or institutions count as names (the default: measured as good
+    on the labelled articles, see benchmarks/quotes_eval.py --ner).
+    """
     known = known or KnownSpeakers()
     text = article.text
     spans = find_quote_spans(text)
-    mentions = _Mentions(text, known)
+    mentions = _Mentions(text, known, {_fold(n) for n in person_names} if person_names is not None else None)
     att = _Attributor(text, spans, mentions, article.title, article.url)
     art_lang = detect_language(text)
     quotes: list[Quote] = []
