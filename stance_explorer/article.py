@@ -14,8 +14,9 @@ from pathlib import Path
 from stance_explorer import schema as S
 from stance_explorer.dates import DateError, parse_date
 
-# Real articles are tens of kilobytes; a text this large is not one article.
-DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+# News articles are 5-100 KB of text (a saved page with its markup, a few hundred KB); a text
+# larger than this is not one article, and reading it would keep the page busy for seconds.
+DEFAULT_MAX_ARTICLE_BYTES = 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _MAGIC = {
     b"%PDF": "a PDF document; copy the article's text from it and paste it, or save the page as .html or .txt",

@@ -5,6 +5,8 @@ Kept apart from the extractor so that the rules read as code and the vocabulary 
 
 from __future__ import annotations
 
+import functools
+
 # Verbs that introduce reported speech (any tense form that news uses). Lower case.
 SPEECH_VERBS_EN = frozenset(
     """
@@ -53,6 +55,7 @@ SPANISH_IRREGULAR = frozenset(
 SPEECH_VERBS = SPEECH_VERBS_EN | SPEECH_VERBS_ES
 
 
+@functools.lru_cache(maxsize=65536)
 def is_speech_verb(word: str) -> bool:
     """Whether a (lower-cased) word reports speech, in English or Spanish."""
     if word in SPEECH_VERBS or word in SPANISH_IRREGULAR:

@@ -373,6 +373,11 @@ class _Mentions:
         self.cands: list[_Cand] = []
         self.full_names: list[tuple[int, str, str]] = []  # (offset, full name, title words before it)
         self.bare: set[str] = set()  # surnames met only as a speech verb's subject ("Homan afirmó")
+        self._by_surname: dict[str, list[tuple[int, str]]] = {}  # folded later name token -> (offset, full name)
+        self._titles_of: dict[str, str] = {}
+        self._known_memo: dict[tuple[str, ...], Person | None] = {}
+        self._surname_memo: dict[str, Person | None] = {}
+        self._people: list[tuple[int, str, str, str, bool | None]] | None = None
         self._find()
 
     def _person_like(self, tokens: list[str]) -> bool:
@@ -437,7 +442,7 @@ class _Mentions:
                 if len(name_toks) >= 2 or self.resolve_name(name, s0) is not None:
                     self.cands.append(_Cand(s0, end0, "name", name, country=_country_in(titles)))
                     if len(name_toks) >= 2:
-                        self.full_names.append((s0, name, titles))
+                        self._add_full_name(s0, name, titles)
             if not groups and "inst" in kinds:
                 self.cands.append(_Cand(m.start(), m.end(), "institution", m.group()))
         low = text.lower()
@@ -453,17 +458,20 @@ class _Mentions:
         for m in re.finditer(r"(?<![\w])se\s+le\s+(?:cuestionó|preguntó)", low):
             self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start():m.end()]))
         phrases = sorted(W.ROLE_WORDS, key=len, reverse=True)
-        taken: list[tuple[int, int]] = [(c.start, c.end) for c in self.cands if c.kind == "name"]
+        taken = bytearray(len(text) + 1)  # characters already inside a name or a role
+        name_starts = set()
+        for c in self.cands:
+            if c.kind == "name":
+                taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+                name_starts.add(c.start)
         for phrase in phrases:
             for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", low):
-                if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+                if taken[m.start()] or taken[m.end() - 1]:
                     continue
                 # A role right before a name is that name's title ("Premier Doug Ford").
                 rest = text[m.end():m.end() + 40]
-                if re.match(rf"\s*,?\s*{_NAME_TOKEN}", rest) and any(c.kind == "name" and 0 <= c.start - m.end() <= 3 for c in self.cands):
+                if re.match(rf"\s*,?\s*{_NAME_TOKEN}", rest) and any(m.end() + d in name_starts for d in range(4)):
                     continue
-                if re.match(r"\s+(of|de)\s+(the\s+)?[A-ZÁÉÍÓÚ]", rest) and phrase not in ("secretario", "secretaria", "secretary"):
-                    pass
                 s = m.start()
                 left = text[max(0, s - 30):s]
                 lm = re.search(r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$", left)
@@ -473,14 +481,18 @@ class _Mentions:
                 of = re.match(r"\s+(?:de|del|of|of the)\s+[A-ZÁÉÍÓÚÑ][\w\-]*(?: [A-ZÁÉÍÓÚÑ][\w\-]*)?", rest)
                 if of:  # "la presidenta de México", "the prime minister of Canada"
                     e2 = m.end() + of.end()
-                taken.append((m.start(), e2))
+                taken[m.start():e2] = b"\x01" * (e2 - m.start())
                 self.cands.append(
                     _Cand(s2, e2, "role", text[s2:e2], role_key=W.ROLE_WORDS[phrase],
                           feminine=(phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None,
                           country=_country_in(ctx))
                 )
+        unnamed_mask = bytearray(len(text) + 1)
+        for c in self.cands:
+            if c.kind == "unnamed":
+                unnamed_mask[c.start:c.end] = b"\x01" * (c.end - c.start)
         for m in re.finditer(r"(?<![\w])(?:the\s+|la\s+|el\s+)?(?:[\w'’]+\s+)?(office|ministry|statement|embassy|administration|government|oficina|ministerio|comunicado|embajada|gobierno|secretaría)(?![\w])", low):
-            if not any(c.start <= m.start() < c.end for c in self.cands if c.kind == "unnamed"):
+            if not unnamed_mask[m.start()]:
                 self.cands.append(_Cand(m.start(), m.end(), "institution", text[m.start():m.end()]))
         self.cands.sort(key=lambda c: (c.start, -c.end))
 
@@ -490,6 +502,11 @@ class _Mentions:
         toks = tuple(_fold(t) for t in name.split())
         if not toks:
             return None
+        if toks not in self._known_memo:
+            self._known_memo[toks] = self._known_by_tokens(toks)
+        return self._known_memo[toks]
+
+    def _known_by_tokens(self, toks: tuple[str, ...]) -> Person | None:
         for p in self.known.people:
             if p.tokens == toks:
                 return p
@@ -514,29 +531,41 @@ class _Mentions:
             if p:
                 return p.name, 0.95, "name"
             # "Sheinbaum Pardo": a longer form of a full name used in the article.
-            for _, full, _ in self.full_names:
-                ft = [_fold(t) for t in full.split()]
-                if full != " ".join(toks) and folded[0] in ft[1:] and len(ft) >= 2:
+            joined = " ".join(toks)
+            for _, full in self._by_surname.get(folded[0], ()):
+                if full != joined:
                     return self._canonical(full), 0.9, "surname"
-            for p in self.known.people:
-                if folded[0] in p.tokens[1:]:
-                    return p.name, 0.85, "surname"
-            return " ".join(toks), 0.9, "name"
+            p = self._known_surname(folded[0])
+            if p:
+                return p.name, 0.85, "surname"
+            return joined, 0.9, "name"
         t = folded[0]
-        best = None
-        for off, full, _ in self.full_names:
-            ft = [_fold(x) for x in full.split()]
-            if t in ft[1:] or (t == ft[0] and len(ft) == 1):
-                if best is None or (off < pos and (best[0] > pos or off > best[0])):
-                    best = (off, full)
-        if best:
-            return self._canonical(best[1]), 0.9, "surname"
-        for p in self.known.people:
-            if t in p.tokens[1:] or (t == "amlo" and p.name.startswith("Andrés Manuel")):
-                return p.name, 0.85, "known surname"
+        seen = self._by_surname.get(t)
+        if seen:
+            import bisect
+
+            k = bisect.bisect_left(seen, (pos, "")) - 1
+            off, full = seen[k] if k >= 0 else seen[0]  # the latest full name before, else the first after
+            return self._canonical(full), 0.9, "surname"
+        p = self._known_surname(t)
+        if p:
+            return p.name, 0.85, "known surname"
         if t in self.bare:
             return toks[0], 0.5, "surname only"
         return None
+
+    def _known_surname(self, t: str) -> Person | None:
+        if t not in self._surname_memo:
+            self._surname_memo[t] = next(
+                (p for p in self.known.people if t in p.tokens[1:] or (t == "amlo" and p.name.startswith("Andrés Manuel"))), None
+            )
+        return self._surname_memo[t]
+
+    def _add_full_name(self, off: int, name: str, titles: str) -> None:
+        self.full_names.append((off, name, titles))
+        self._titles_of.setdefault(name, titles)
+        for t in [_fold(x) for x in name.split()][1:]:
+            self._by_surname.setdefault(t, []).append((off, name))
 
     def _canonical(self, full: str) -> str:
         p = self.known_by_name(full)
@@ -547,10 +576,10 @@ class _Mentions:
         p = self.known_by_name(speaker)
         if p:
             return p.role, p.country
-        for _, full, titles in self.full_names:
-            if full == speaker:
-                r = _role_in(titles)
-                return (r[1] if r and r[1] else ""), _country_in(titles)
+        titles = self._titles_of.get(speaker)
+        if titles is not None:
+            r = _role_in(titles)
+            return (r[1] if r and r[1] else ""), _country_in(titles)
         return "", ""
 
     def feminine(self, speaker: str) -> bool | None:
@@ -561,43 +590,50 @@ class _Mentions:
             return False
         return None
 
+    def people(self) -> list[tuple[int, str, str, str, bool | None]]:
+        """Every resolved person mention: (offset, speaker, roles as text, country, feminine), in order."""
+        if self._people is None:
+            out = []
+            for off, full, titles in self.full_names:
+                speaker = self._canonical(full)
+                role, country = self.person_role(speaker)
+                title_role = _role_in(titles)
+                roles = " ".join(x for x in (role.lower(), (title_role[1].lower() if title_role else "")) if x)
+                out.append((off, speaker, roles, country, self.feminine(speaker), True))
+            # Names mentioned by surname only ("Sheinbaum") count too, through the known speakers.
+            for c in self.cands:
+                if c.kind == "name" and len(c.text.split()) == 1:
+                    r = self.resolve_name(c.text, c.start)
+                    if r:
+                        role, country = self.person_role(r[0])
+                        out.append((c.start, r[0], role.lower(), country, self.feminine(r[0]), False))
+            out.sort(key=lambda x: x[0])
+            self._people = out
+        return self._people
+
     def resolve_role(self, cand: _Cand, pos: int) -> tuple[str, float, str] | None:
         """A role mention to a person in the article with that role, else a known speaker's role."""
+        import bisect
+
         want = cand.role_key.lower()
-        seen: list[tuple[int, str]] = []
-        for off, full, titles in self.full_names:
-            speaker = self._canonical(full)
-            role, country = self.person_role(speaker)
-            title_role = _role_in(titles)
-            roles = " ".join(x for x in (role.lower(), (title_role[1].lower() if title_role else "")) if x)
+        people = self.people()
+
+        def fits(p) -> bool:
+            _, _, roles, country, fem, _ = p
             if want and want not in roles:
-                continue
+                return False
             if not want and not roles:
-                continue
+                return False
             if cand.country and country and cand.country != country:
-                continue
-            fem = self.feminine(speaker)
-            if cand.feminine is not None and fem is not None and fem != cand.feminine:
-                continue
-            seen.append((off, speaker))
-        # Names mentioned by surname only ("Sheinbaum") count too, through the known speakers.
-        for c in self.cands:
-            if c.kind == "name" and len(c.text.split()) == 1:
-                r = self.resolve_name(c.text, c.start)
-                if r:
-                    role, country = self.person_role(r[0])
-                    if want and want not in role.lower():
-                        continue
-                    if cand.country and country and cand.country != country:
-                        continue
-                    fem = self.feminine(r[0])
-                    if cand.feminine is not None and fem is not None and fem != cand.feminine:
-                        continue
-                    seen.append((c.start, r[0]))
-        if seen:
-            before = [s for s in seen if s[0] < pos]
-            off, speaker = max(before) if before else min(seen)
-            return speaker, 0.8, "role"
+                return False
+            return cand.feminine is None or fem is None or fem == cand.feminine
+
+        k = bisect.bisect_left([p[0] for p in people], pos)
+        hit = next((people[i] for i in range(k - 1, -1, -1) if fits(people[i])), None)
+        if hit is None:
+            hit = next((people[i] for i in range(k, len(people)) if fits(people[i])), None)
+        if hit is not None:
+            return hit[1], 0.8, "role"
         if not want:
             return None
         for p in self.known.people:  # sorted by how often they speak in the data
@@ -637,7 +673,14 @@ class _Attributor:
         self.spans = spans
         self.m = mentions
         self.bounds = _sentence_bounds(text, spans)
-        self.quote_zones = [(sp.open_at, sp.close_at + 1) for sp in spans]
+        self.quote_zones = sorted((sp.open_at, sp.close_at + 1) for sp in spans)
+        self._zone_starts = [z[0] for z in self.quote_zones]
+        self._cand_starts = [c.start for c in mentions.cands]
+        self._poffs: list[int] | None = None
+        self._next_bound = 0
+        self._speaker_offsets: list[int] = []
+        self._speakers: list[str] = []
+        self._main_person: str | None = None
         self.history: list[tuple[int, str, str]] = []  # (offset, person, "speaker" or "focus"), in order
         self.noted: set[int] = set()
 
@@ -652,7 +695,10 @@ class _Attributor:
         return start, end
 
     def in_quote(self, a: int, b: int) -> bool:
-        return any(qa <= a and b <= qb for qa, qb in self.quote_zones)
+        import bisect
+
+        k = bisect.bisect_right(self._zone_starts, a) - 1
+        return k >= 0 and self.quote_zones[k][0] <= a and b <= self.quote_zones[k][1]
 
     def verbs(self, a: int, b: int) -> list[re.Match]:
         out = []
@@ -663,7 +709,17 @@ class _Attributor:
         return out
 
     def cands_in(self, a: int, b: int) -> list[_Cand]:
-        return [c for c in self.m.cands if a <= c.start and c.end <= b and not self.in_quote(c.start, c.end)]
+        import bisect
+
+        out = []
+        cands = self.m.cands
+        for i in range(bisect.bisect_left(self._cand_starts, a), len(cands)):
+            c = cands[i]
+            if c.start >= b:
+                break
+            if c.end <= b and not self.in_quote(c.start, c.end):
+                out.append(c)
+        return out
 
     # -- subjects -----------------------------------------------------------------------------
 
@@ -765,19 +821,27 @@ class _Attributor:
             fem = self.m.feminine(speaker)
             if feminine is None or fem is None or fem == feminine:
                 return speaker
-        for c in reversed([c for c in self.m.cands if c.kind == "name" and c.end <= pos]):
-            r = self.m.resolve_name(c.text, c.start)
-            if r:
-                fem = self.m.feminine(r[0])
-                if feminine is None or fem is None or fem == feminine:
-                    return r[0]
+        import bisect
+
+        people = self.m.people()
+        k = bisect.bisect_left(self._people_offsets(), pos)
+        for i in range(k - 1, -1, -1):
+            fem = people[i][4]
+            if feminine is None or fem is None or fem == feminine:
+                return people[i][1]
         return ""
+
+    def _people_offsets(self) -> list[int]:
+        if self._poffs is None:
+            self._poffs = [p[0] for p in self.m.people()]
+        return self._poffs
 
     def note_subjects(self, upto: int) -> None:
         """Record who speaks (or is the subject) in every sentence before ``upto``, in order."""
-        for k, s in enumerate(self.bounds):
-            if s >= upto:
-                break
+        while self._next_bound < len(self.bounds) and self.bounds[self._next_bound] < upto:
+            k = self._next_bound
+            s = self.bounds[k]
+            self._next_bound += 1
             if s in self.noted:
                 continue
             self.noted.add(s)
@@ -789,7 +853,7 @@ class _Attributor:
                 if c is not None and c.kind in ("name", "role", "pronoun"):
                     r = self.resolve(c, c.start)
                     if r.speaker:
-                        self.history.append((s, r.speaker, "speaker"))
+                        self.add_history(s, r.speaker, "speaker")
                 continue
             if vs:
                 v = vs[0]
@@ -802,22 +866,33 @@ class _Attributor:
                 if c is None:
                     prev = self.last_speaker(s)
                     if prev:
-                        self.history.append((s, prev, "speaker"))
+                        self.add_history(s, prev, "speaker")
                     continue
                 if c.kind in ("name", "role", "pronoun"):
                     r = self.resolve(c, c.start)
                     if r.speaker:
-                        self.history.append((s, r.speaker, "speaker"))
+                        self.add_history(s, r.speaker, "speaker")
                 continue
             c = self.main_subject(s, e)
             if c is not None and c.kind in ("name", "role", "pronoun"):
                 r = self.resolve(c, c.start)
                 if r.speaker:
-                    self.history.append((s, r.speaker, "focus"))
+                    self.add_history(s, r.speaker, "focus")
+
+    def add_history(self, off: int, person: str, kind: str) -> None:
+        self.history.append((off, person, kind))
+        if kind == "speaker":
+            import bisect
+
+            k = bisect.bisect_right(self._speaker_offsets, off)
+            self._speaker_offsets.insert(k, off)
+            self._speakers.insert(k, person)
 
     def last_speaker(self, pos: int) -> str:
-        prev = [h for h in self.history if h[0] < pos and h[2] == "speaker"]
-        return prev[-1][1] if prev else ""
+        import bisect
+
+        k = bisect.bisect_left(self._speaker_offsets, pos)
+        return self._speakers[k - 1] if k else ""
 
     def attribute(self, sp: _Span, partial: bool) -> _Reading:
         text = self.text
@@ -907,16 +982,21 @@ class _Attributor:
         # 3. A quote standing alone: it goes on from the last speaker, if one spoke just before.
         long_fragment = partial and len(_quote_words(text, sp).split()) >= 6
         if long_fragment:
-            prev = [h for h in self.history if h[0] < qs and h[2] == "speaker"]
-            if prev and self.bounds.index(s_start) > 0 and prev[-1][0] >= self.bounds[self.bounds.index(s_start) - 1]:
-                return _Reading(prev[-1][1], 0.6, "continuation", "")
+            import bisect
+
+            k = bisect.bisect_left(self._speaker_offsets, qs)
+            bi = bisect.bisect_left(self.bounds, s_start)
+            if k and bi > 0 and self._speaker_offsets[k - 1] >= self.bounds[bi - 1]:
+                return _Reading(self._speakers[k - 1], 0.6, "continuation", "")
         if not partial and not text[s_start:qs].strip(" -–—•"):
-            prev = [h for h in self.history if h[0] < qs and h[2] == "speaker"]
-            if prev and self._paragraph_distance(prev[-1][0], qs) <= 1:
-                return _Reading(prev[-1][1], 0.75, "continuation", "")
-            focus = [h for h in self.history if h[0] < qs]
-            if focus and self._paragraph_distance(focus[-1][0], qs) <= 1:
-                return _Reading(focus[-1][1], 0.6, "continuation", "")  # the person the text was just about
+            import bisect
+
+            k = bisect.bisect_left(self._speaker_offsets, qs)
+            if k and self._paragraph_distance(self._speaker_offsets[k - 1], qs) <= 1:
+                return _Reading(self._speakers[k - 1], 0.75, "continuation", "")
+            focus = next((h for h in reversed(self.history) if h[0] < qs), None)
+            if focus and self._paragraph_distance(focus[0], qs) <= 1:
+                return _Reading(focus[1], 0.6, "continuation", "")  # the person the text was just about
         return _Reading(flag=FLAG_UNATTRIBUTED)
 
     def _paragraph_distance(self, a: int, b: int) -> int:
@@ -932,6 +1012,11 @@ class _Attributor:
         return _Reading(flag=FLAG_UNATTRIBUTED)
 
     def main_person(self) -> str:
+        if self._main_person is None:
+            self._main_person = self._find_main_person()
+        return self._main_person
+
+    def _find_main_person(self) -> str:
         from collections import Counter
 
         # The title or the link usually names the person an article is about.
@@ -1072,7 +1157,7 @@ def extract_quotes(
         if q.speaker:
             q.flag = ""
             q.role, _ = mentions.person_role(q.speaker)
-            att.history.append((sp.open_at, q.speaker, "speaker"))
+            att.add_history(sp.open_at, q.speaker, "speaker")
             att.noted.add(att.sentence_of(sp.open_at)[0])
         if topics is not None and q.is_statement:
             q.topic = topics.suggest(words + " " + words + " " + sentence)
