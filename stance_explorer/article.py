@@ -17,6 +17,8 @@ from stance_explorer.dates import DateError, parse_date
 # News articles are 5-100 KB of text (a saved page with its markup, a few hundred KB); a text
 # larger than this is not one article, and reading it would keep the page busy for seconds.
 DEFAULT_MAX_ARTICLE_BYTES = 1024 * 1024
+# A saved web page carries scripts and styles around its text: the page may be larger, its text not.
+MAX_HTML_PAGE_BYTES = 10 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _MAGIC = {
     b"%PDF": "a PDF document; copy the article's text from it and paste it, or save the page as .html or .txt",
@@ -124,6 +126,14 @@ def _paragraphs(body: str) -> str:
     return "\n\n".join(ln for ln in body.split("\n") if ln.strip())
 
 
+def _limit(name: str, max_bytes: int, head: bytes) -> int:
+    """The size limit for a file: a web page may be larger than the article text it holds."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".html", ".htm") or (suffix not in (".txt", ".md", ".markdown") and looks_like_html(head.decode("utf-8", "replace"))):
+        return max(max_bytes, MAX_HTML_PAGE_BYTES)
+    return max_bytes
+
+
 def read_article(
     source: str | Path | bytes,
     *,
@@ -138,7 +148,7 @@ def read_article(
         name = name or source.name
         try:
             size = source.stat().st_size
-            if size > max_bytes:
+            if size > _limit(name, max_bytes, source.open("rb").read(2000) if size else b""):
                 return None, [_problem(name, f"the file is {_size_text(size)}, over the {_size_text(max_bytes)} limit for one article; is this really one news article?")]
             raw = source.read_bytes()
         except OSError as exc:
@@ -149,7 +159,7 @@ def read_article(
     else:
         name = name or "article"
         raw = bytes(source)
-    if len(raw) > max_bytes:
+    if len(raw) > _limit(name, max_bytes, raw[:2000]):
         return None, [_problem(name, f"the text is {_size_text(len(raw))}, over the {_size_text(max_bytes)} limit for one article; is this really one news article?")]
     if not raw.strip():
         return None, [_problem(name, "the article is empty")]
@@ -172,6 +182,8 @@ def read_article(
         art, problems = Article(text=normalize_text(body), name=name, kind=kind), []
     if art is None:
         return None, problems
+    if len(art.text.encode("utf-8")) > max_bytes:
+        return None, [_problem(name, f"the page's text is {_size_text(len(art.text.encode('utf-8')))}, over the {_size_text(max_bytes)} limit for one article")]
     m = _DATE_PREFIX.match(art.text)
     if m:
         art.text = art.text[m.end():].lstrip()

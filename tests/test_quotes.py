@@ -277,3 +277,11 @@ def test_bad_input_gets_one_clear_problem_naming_the_file(raw, name, word):
     assert res.unreadable and res.records == []
     (p,) = res.problems
     assert p.file == name and p.severity == "error" and word in p.message
+
+
+def test_a_large_saved_web_page_is_read_for_its_article_text():
+    scripts = "<script>var x = '" + "a" * 3_000_000 + "';</script>"
+    page = f"<html><head><title>T</title>{scripts}</head><body><article><p>“We agree on the review,” Mark Carney said on Monday in Ottawa.</p></article></body></html>"
+    art, problems = read_article(page.encode(), name="page.html")
+    assert art is not None, problems
+    assert said(art.text) == {"We agree on the review": "Mark Carney"}
