@@ -13,6 +13,7 @@ from webapp import params as P
 from webapp.render import language_caveat, quote_card
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
+from webapp.widgets import bound_select
 
 view = current_view()
 st.title("Compare by topic")
@@ -23,8 +24,8 @@ if not empty_guard(view):
     frame, vectors = view.frame, view.vectors
     topics = A.counts_by(frame, S.TOPIC)[S.TOPIC].tolist()
     c1, c2 = st.columns([1, 2])
-    links.check_options(P.CMP_TOPIC, topics, "Topic")
-    topic = c1.selectbox("Topic", topics, key=P.CMP_TOPIC, bind="query-params")
+    # Nothing picked means the topic with most statements under the filters (webapp/widgets.py).
+    topic = bound_select(c1, "Topic", topics, key=P.CMP_TOPIC, fallback=topics[0], why="most statements")
     # Default speakers: the two who said most on the topic.
     on_topic = frame[frame[S.TOPIC] == topic]
     speakers_all = sorted(frame[S.SPEAKER].unique())

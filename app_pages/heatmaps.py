@@ -19,6 +19,7 @@ from webapp import params as P
 from webapp.render import quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
+from webapp.widgets import bound_select
 
 MODES = ["speaker × speaker", "speaker × topic", "statement × statement"]
 ALL_TOPICS = "all topics"
@@ -86,10 +87,10 @@ if not empty_guard(view):
         st.info("Nothing to show for these filters.")
     else:
         r1, r2 = st.columns(2)
-        links.check_options(P.HM_ROW, matrix.index, "Row")
-        links.check_options(P.HM_COL, matrix.columns, "Column")
-        row_label = r1.selectbox("Row", list(matrix.index), key=P.HM_ROW, bind="query-params")
-        col_label = r2.selectbox("Column", list(matrix.columns), index=min(1, len(matrix.columns) - 1), key=P.HM_COL, bind="query-params")
+        # Nothing picked means the first row and the second column (webapp/widgets.py).
+        rows_, cols_ = list(matrix.index), list(matrix.columns)
+        row_label = bound_select(r1, "Row", rows_, key=P.HM_ROW, fallback=rows_[0], why="first row")
+        col_label = bound_select(r2, "Column", cols_, key=P.HM_COL, fallback=cols_[min(1, len(cols_) - 1)], why="second column")
         value = matrix.loc[row_label, col_label]
         st.metric("Cosine similarity", "no statements" if pd.isna(value) else f"{float(value):.3f}")
         if mode == MODES[0]:

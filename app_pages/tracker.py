@@ -14,6 +14,7 @@ from webapp import params as P
 from webapp.render import language_caveat, quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
+from webapp.widgets import bound_select
 
 DEFAULT_PHRASES = "USMCA irrelevant\nshortcomings"
 WINDOWS = {"year": "Y", "half-year": "6M", "quarter": "Q"}
@@ -61,14 +62,15 @@ if not empty_guard(view):
     st.caption("Each bar compares a speaker's average statement in one period with the previous period that has statements. Low bars mark the biggest shifts, flagged in red.")
     c1, c2, c3 = st.columns([2, 2, 1])
     speakers = A.counts_by(frame, S.SPEAKER)[S.SPEAKER].tolist()
-    default_speaker = speakers.index("Donald Trump") if "Donald Trump" in speakers else 0
-    links.check_options(P.DRIFT_SPEAKER, speakers, "Drift speaker")
-    speaker = c1.selectbox("Speaker", speakers, index=default_speaker, key=P.DRIFT_SPEAKER, bind="query-params")
+    # Nothing picked means Donald Trump when the filters keep him, else the speaker with most
+    # statements (webapp/widgets.py: a bound choice's default never depends on the data).
+    default_speaker = "Donald Trump" if "Donald Trump" in speakers else speakers[0]
+    why_speaker = "default" if default_speaker == "Donald Trump" else "most statements"
+    speaker = bound_select(c1, "Speaker", speakers, key=P.DRIFT_SPEAKER, fallback=default_speaker, why=why_speaker, link_label="Drift speaker")
     spk_topics = A.counts_by(frame[frame[S.SPEAKER] == speaker], S.TOPIC)[S.TOPIC].tolist()
     topic_options = [ALL_TOPICS] + spk_topics
-    default_topic = topic_options.index("USMCA/trade") if "USMCA/trade" in topic_options else 0
-    links.check_options(P.DRIFT_TOPIC, topic_options, "Drift topic")
-    topic = c2.selectbox("Topic", topic_options, index=default_topic, key=P.DRIFT_TOPIC, bind="query-params")
+    default_topic = "USMCA/trade" if "USMCA/trade" in topic_options else ALL_TOPICS
+    topic = bound_select(c2, "Topic", topic_options, key=P.DRIFT_TOPIC, fallback=default_topic, why="default", link_label="Drift topic")
     links.check_options(P.DRIFT_WINDOW, WINDOWS, "Period")
     window = c3.selectbox("Period", list(WINDOWS), key=P.DRIFT_WINDOW, bind="query-params")
     t = None if topic == ALL_TOPICS else topic

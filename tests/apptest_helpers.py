@@ -78,6 +78,19 @@ def assert_ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def shown_choice(at: AppTest, key: str) -> str | None:
+    """What a bound select box shows: the pick, or (nothing picked) the fallback its placeholder names.
+
+    Bound select boxes default to nothing picked (webapp/widgets.py); the placeholder reads
+    "<fallback> (<why>)" and the page shows that fallback.
+    """
+    box = at.selectbox(key=key)
+    if box.value is not None:
+        return box.value
+    placeholder = box.proto.placeholder
+    return placeholder.rsplit(" (", 1)[0] if placeholder.endswith(")") else None
+
+
 def unescape(text: str) -> str:
     """Undo webapp.text.escape_markdown (backslash before ASCII punctuation; hard line breaks)."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("  \n", "\n")

@@ -14,6 +14,7 @@ from apptest_helpers import (
     open_page,
     plotly_charts,
     quote_text,
+    shown_choice,
     texts,
 )
 
@@ -70,7 +71,7 @@ def test_statement_mode_with_fewer_than_the_data_says_it_samples():
 
 def test_statement_cell_shows_both_statements():
     at = open_page(HEATMAPS, {"mode": STMT, "n": "200"})
-    row, col = at.selectbox(key="row").value, at.selectbox(key="col").value
+    row, col = shown_choice(at, "row"), shown_choice(at, "col")
     assert row != col  # the column defaults to the second statement
     heads = card_heads(at)
     assert len(heads) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_helpers import TRACKER, bundled_frame, card_heads, open_page, plotly_charts, texts, unescape
+from apptest_helpers import TRACKER, bundled_frame, card_heads, open_page, plotly_charts, shown_choice, texts, unescape
 
 pytestmark = pytest.mark.model  # every phrase is embedded with the real all-MiniLM-L6-v2
 
@@ -59,8 +59,8 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
             assert len(year) <= 2
 
     # Drift defaults: Donald Trump on USMCA/trade, by year.
-    assert at.selectbox(key="dspk").value == "Donald Trump"
-    assert at.selectbox(key="dtopic").value == "USMCA/trade"
+    assert shown_choice(at, "dspk") == "Donald Trump"
+    assert shown_choice(at, "dtopic") == "USMCA/trade"
     assert at.selectbox(key="win").value == "year"
     found = shifts(at)
     assert found, "no flagged shift is shown"
@@ -101,8 +101,8 @@ def test_changing_the_phrase_in_the_box():
 
 def test_drift_query_params_and_too_few_periods():
     at = open_page(TRACKER, {"phrases": "shortcomings", "dspk": "Antony Blinken"})
-    assert at.selectbox(key="dspk").value == "Antony Blinken"
-    assert at.selectbox(key="dtopic").value == "all topics"  # Blinken has no USMCA/trade statement
+    assert shown_choice(at, "dspk") == "Antony Blinken"
+    assert shown_choice(at, "dtopic") == "all topics"  # Blinken has no USMCA/trade statement
     assert texts(at.info) == ["Antony Blinken has statements in fewer than two periods; drift needs at least two."]
     assert "drift" not in plotly_charts(at)
     assert not shifts(at)
@@ -110,7 +110,7 @@ def test_drift_query_params_and_too_few_periods():
 
 def test_drift_for_another_speaker_topic_and_window():
     at = open_page(TRACKER, {"phrases": "shortcomings", "dspk": "Claudia Sheinbaum", "dtopic": "security/cartels", "win": "quarter"})
-    assert (at.selectbox(key="dspk").value, at.selectbox(key="dtopic").value, at.selectbox(key="win").value) == (
+    assert (shown_choice(at, "dspk"), shown_choice(at, "dtopic"), at.selectbox(key="win").value) == (
         "Claudia Sheinbaum", "security/cartels", "quarter",
     )
     assert "drift" in plotly_charts(at)

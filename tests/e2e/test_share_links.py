@@ -346,3 +346,91 @@ def test_tracker_a_clicked_point_opens_its_statement(ui, new_page):
     ui.wait_for_app(page)
     assert "speakers=Jamieson+Greer" in href(page)
     page.watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- every bound choice
+# Issue 16, point 1: Streamlit leaves a bound widget's value out of the URL while it equals the
+# widget's default. A default that followed the data (the first topic by count under the filters)
+# let a pick go missing from the link once a filter changed. For every bound select box and
+# multiselect on every page: under narrowed dates, pick the option listed first (the one a
+# data-dependent default would have been), widen the dates to the full range, then open the link
+# in a fresh browser: it must show the same values.
+NARROW = "dates=2024-12-17&dates=2026-02-13"
+SIDEBAR_CHOICES = ["Speakers", "Topics", "Language"]
+# Page (with any parameter it needs) -> the labels of its bound choice widgets, main area.
+BOUND_CHOICES = {
+    ("explore", ""): [],
+    ("compare", ""): ["Topic", "Speakers (2 to 4)"],
+    ("heatmaps", "mode=speaker+%C3%97+speaker"): ["Within topic", "Row", "Column"],
+    ("heatmaps", "mode=speaker+%C3%97+topic"): ["Row", "Column"],
+    ("heatmaps", "mode=statement+%C3%97+statement&n=400"): ["Row", "Column"],  # every statement: none capped away
+    ("tracker", ""): ["Speaker", "Topic", "Period"],
+    ("data", ""): [],
+}
+MULTI = {"Speakers", "Topics", "Language", "Speakers (2 to 4)"}
+
+
+def combobox_labels(scope) -> list[str]:
+    return scope.get_by_role("combobox").evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')")
+
+
+def pick_first(ui, page, scope, label: str) -> str:
+    """Open the box labelled ``label`` and pick the option it lists first; return that option."""
+    from playwright.sync_api import expect
+
+    box = ui.combobox(scope, label)
+    box.click()
+    if not page.get_by_role("listbox").count():
+        box.press("ArrowDown")  # some boxes open on a key, not on a click
+    # A multiselect lists "Select all" first: the first real option follows it.
+    option = page.get_by_role("listbox").get_by_role("option").filter(has_not_text="Select all").first
+    expect(option).to_be_visible()
+    text = option.inner_text().strip()
+    option.click()
+    if label in MULTI:
+        page.keyboard.press("Escape")
+    expect(page.get_by_role("listbox")).to_have_count(0)
+    ui.wait_for_app(page)
+    return text
+
+
+def choice_values(ui, page, labels: list[str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for label in labels:
+        scope = ui.sidebar(page) if label in SIDEBAR_CHOICES else ui.main(page)
+        values[label] = ui.multiselect_values(scope, label) if label in MULTI else ui.selectbox_value(scope, label)
+    return values
+
+
+def widen_dates(ui, page) -> None:
+    """Move both thumbs of the sidebar's date slider to the ends, with the keyboard."""
+    thumbs = ui.sidebar(page).get_by_role("slider")
+    for thumb, key in ((thumbs.nth(0), "Home"), (thumbs.nth(1), "End")):
+        thumb.focus()
+        page.keyboard.press(key)
+        ui.wait_for_app(page)
+    page.wait_for_function("() => !location.href.includes('dates=')", timeout=30_000)
+    ui.wait_for_app(page)
+
+
+@pytest.mark.parametrize("where", list(BOUND_CHOICES), ids=lambda w: "-".join(filter(None, w)))
+def test_every_bound_choice_survives_a_filter_change(ui, new_page, where):
+    name, query = where
+    labels = BOUND_CHOICES[where] + (SIDEBAR_CHOICES if name == "explore" else [])
+    page = new_page()
+    ui.goto(page, ui.url(name, "&".join(filter(None, [query, NARROW]))))
+    # The table names every choice box the page has (a new bound widget must join the table).
+    assert sorted(combobox_labels(ui.main(page))) == sorted(BOUND_CHOICES[where]), "update BOUND_CHOICES"
+    assert sorted(combobox_labels(ui.sidebar(page))) == sorted(SIDEBAR_CHOICES)
+    picked = {label: pick_first(ui, page, ui.sidebar(page) if label in SIDEBAR_CHOICES else ui.main(page), label) for label in labels}
+    widen_dates(ui, page)
+    before = choice_values(ui, page, labels)
+    for label, value in picked.items():
+        assert (value in before[label]) if label in MULTI else (before[label] == value), (label, value, before)
+    other = new_page()
+    ui.goto(other, page.url)
+    ui.expect_title(other, name)
+    after = choice_values(ui, other, labels)
+    assert after == before, f"{page.url} reopens another view:\nexpected {before}\ngot      {after}"
+    page.watch.assert_clean()
+    other.watch.assert_clean()
