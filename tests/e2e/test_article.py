@@ -41,6 +41,7 @@ def test_html_article_upload_review_and_add(ui, new_page):
     rows = ui.dataframe_rows_when(grid, lambda r: len(r) >= 3, max_rows=12)
     assert all("Doug Ford" in r for r in rows[:3]), rows[:3]
 
+    ui.full_page_screenshot(page, ui.SCREENSHOT_DIR / "data-article.png")
     button = box.get_by_role("button", name=f"Add {N_QUOTES} statements from this article", exact=True)
     expect(button).to_be_enabled()
     button.click()
