@@ -70,7 +70,8 @@ _STOP_CAPS = frozenset(
     "our both after before while when where what who which with from under over during since until because though "
     "el la los las un una y o pero en por para con de del al se su sus este esta ese esa durante según tras ante "
     "como cuando donde mientras sin sobre entre hasta desde también además aunque ya así no sí nosotros ellos "
-    "ella él yo".split()
+    "ella él yo according following despite asked meanwhile later earlier then however also instead still "
+    "tras luego asimismo sin embargo cuestionado consultado".split()
 )
 _STOP_CAPS = _STOP_CAPS | frozenset(_fold_plain for _fold_plain in (
     "".join(ch for ch in __import__("unicodedata").normalize("NFKD", w) if not __import__("unicodedata").combining(ch)) for w in _STOP_CAPS
@@ -404,7 +405,7 @@ class _Mentions:
                     kinds.append("title")
                 elif f in W.NON_NAME_WORDS or f in W.INSTITUTION_WORDS:
                     kinds.append("inst")
-                elif (i == 0 and f in _STOP_CAPS) or (t.isupper() and len(t) >= 3 and "." not in t) or f in _STOP_CAPS:
+                elif (i == 0 and (f in _STOP_CAPS or (len(f) >= 7 and re.match(r"^\w+(ing|ly)$", f)))) or (t.isupper() and len(t) >= 3 and "." not in t) or f in _STOP_CAPS:
                     kinds.append("stop")
                 else:
                     kinds.append("name")
@@ -758,9 +759,37 @@ class _Attributor:
             return None
         return None
 
-    def main_subject(self, sent_start: int, limit: int) -> _Cand | None:
-        """The first person-like candidate of a sentence that is not a preposition's object."""
+    def main_subject(self, sent_start: int, limit: int, kinds: tuple[str, ...] | None = None) -> _Cand | None:
+        """The first candidate of a sentence (of ``kinds``) that is not a preposition's object."""
         for c in self.cands_in(sent_start, limit):
+            if kinds is not None and c.kind not in kinds:
+                continue
+            before = self.text[max(sent_start, c.start - 25):c.start].lower().split()
+            while before and before[-1] in _DETS:
+                before.pop()
+            if before and before[-1].strip(",") in _PREPS:
+                continue
+            return c
+        return None
+
+    def subject_of_earlier_verb(self, sent_start: int, pos: int) -> _Cand | None:
+        """The subject of an earlier speech verb of the sentence ("X dijo …, pero advirtió"), else the nearest subject."""
+        # The clause since the last comma outside quotes: "…, quien ripostó y aclaró" -> quien.
+        k = pos
+        while True:
+            k = max(self.text.rfind(ch, sent_start, k) for ch in ",;—–")
+            if k < 0 or not self.in_quote(k, k + 1):
+                break
+        near = [c for c in self.cands_in(max(k + 1, sent_start), pos) if c.kind in ("name", "role", "pronoun", "unnamed")]
+        if near:
+            return near[-1]
+        earlier = [v for v in self.verbs(sent_start, pos) if v.end() < pos - 1]
+        for v in reversed(earlier):
+            c = self.subject_before_verb(sent_start, v.start()) or self.main_subject(sent_start, v.start(), kinds=("name", "role", "pronoun", "unnamed"))
+            if c is not None:
+                return c
+        cands = [c for c in self.cands_in(sent_start, pos) if c.kind in ("name", "role", "pronoun", "unnamed")]
+        for c in reversed(cands):
             before = self.text[max(sent_start, c.start - 25):c.start].lower().split()
             while before and before[-1] in _DETS:
                 before.pop()
@@ -796,6 +825,18 @@ class _Attributor:
                 return _Reading(r[0], r[1], r[2], c.text)
             return _Reading("", 0.0, "", c.text, FLAG_UNATTRIBUTED)
         if c.kind == "pronoun":
+            s_start, _ = self.sentence_of(c.start)
+            near = [x for x in self.cands_in(s_start, c.start) if x.kind in ("name", "role")]
+            if c.text.lower() in W.PRONOUNS_ANY and near:
+                r = self.resolve(near[-1], c.start)  # "del primer ministro, quien …": the person just named
+                if r.speaker:
+                    return _Reading(r.speaker, 0.8, "pronoun", c.text)
+            subj = self.main_subject(s_start, c.start, kinds=("name", "role"))
+            if subj is not None:  # "Trump threatened … because of what he said": this sentence's subject
+                r = self.resolve(subj, c.start)
+                fem = self.m.feminine(r.speaker) if r.speaker else None
+                if r.speaker and (c.feminine is None or fem is None or fem == c.feminine):
+                    return _Reading(r.speaker, 0.8, "pronoun", c.text)
             sp = self.antecedent(c.start, c.feminine)
             if sp:
                 return _Reading(sp, 0.8, "pronoun", c.text)
@@ -956,27 +997,34 @@ class _Attributor:
             c = None
             if not (_GERUND.match(vw) or re.search(r"(before|after|while|antes de|tras|al)\s*$", text[s_start:v.start()].lower())):
                 c = self.subject_before_verb(s_start, v.start())
-            if c is None:
+            lead = text[s_start:v.start()].rstrip()
+            if c is None and (not lead or lead[-1] in ",;:—–\"”»“«"):
+                # Inverted only at the head of a clause: "…", said Sheinbaum: / dijo la presidenta:
                 c2 = self.subject_after_verb(v.end(), qs)
                 if c2 is not None and c2.kind in ("name", "role", "unnamed"):
                     c = c2
+            if c is None and re.search(r"(?:^|\s)(and|y|e|but|pero)$", lead.lower()):
+                # "… and described it as “…”": the subject of the verb before the "and".
+                c = self.subject_of_earlier_verb(s_start, v.start())
             if c is None:
-                c = self.main_subject(s_start, v.start())
+                c = self.main_subject(s_start, v.start(), kinds=("name", "role", "pronoun", "unnamed")) or self.main_subject(s_start, v.start())
             if c is not None:
                 return self.resolve(c, qs)
             return self._implicit(qs, 0.65, "implicit subject")
         # "X shared a photo with the message: “…”": a colon introduces the sentence subject's words.
         if not vs_before and text[s_start:qs].rstrip().endswith(":"):
-            c = self.main_subject(s_start, qs)
+            c = self.main_subject(s_start, qs, kinds=("name", "role", "pronoun"))
             if c is not None and c.kind in ("name", "role", "pronoun"):
                 r = self.resolve(c, qs)
                 if r.speaker:
                     r.confidence = min(r.confidence, 0.6)
                     return r
         # A verb after the quote, further on: "…" was what X said — rare; try it.
-        if vs_after and not partial:
+        if vs_after and (not partial or re.search(r"[,;]\s*$", text[qe:vs_after[0].start()])):
             v = vs_after[0]
-            c = self.subject_before_verb(after_start, v.start()) or self.subject_after_verb(v.end(), s_end)
+            c = self.subject_after_verb(v.end(), s_end)
+            if c is None or c.kind not in ("name", "role"):
+                c = self.subject_before_verb(after_start, v.start()) or c
             if c is not None:
                 return self.resolve(c, qs)
         # 3. A quote standing alone: it goes on from the last speaker, if one spoke just before.
