@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from apptest_helpers import DATA, N_BUNDLED, open_page, sidebar_kept
+from apptest_helpers import DATA, N_BUNDLED, open_page, sidebar_kept, unescape
 
 from tests.conftest import REPO_ROOT
 
@@ -114,7 +114,7 @@ def test_a_ticked_row_without_speaker_blocks_adding_with_a_clear_word():
     assert row["speaker"] in ("", None) and not row["add"] and "unnamed source" in row["reading"]
     at.session_state[ed.key] = {"edited_rows": {0: {"add": True}}, "added_rows": [], "deleted_rows": []}
     run_ok(at)
-    assert any("has no speaker" in w.value for w in at.warning)
+    assert any("has no speaker" in unescape(w.value) for w in at.warning)
     assert add_button(at).disabled
 
 
@@ -122,8 +122,16 @@ def test_a_missing_date_is_asked_for_before_adding():
     at = open_page(DATA)
     at.text_area(key="art_text").input("“We are ready,” Prime Minister Mark Carney said.")
     run_ok(at)
-    assert any("date" in w.value for w in at.warning)
+    assert any("date" in unescape(w.value) for w in at.warning)
     assert add_button(at).disabled
+
+
+def test_a_file_name_is_shown_as_text_not_markup():
+    at = open_page(DATA)
+    at.file_uploader(key="art_file").upload("[click](http://evil.example).pdf", b"%PDF-1.4", "application/pdf")
+    run_ok(at)
+    (err,) = at.error
+    assert "\\[click\\]\\(http" in err.value  # escaped: no link is made
 
 
 def test_a_url_alone_says_nothing_is_downloaded():
@@ -149,7 +157,7 @@ def test_bad_article_files_get_a_clear_word_and_nothing_is_lost(name, raw, word)
     at.text_input(key="art_title").input("My notes")
     at.file_uploader(key="art_file").upload(name, raw, "application/octet-stream")
     run_ok(at)
-    errors = [e.value for e in at.error]
+    errors = [unescape(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith(f"{name} cannot be used") and word in errors[0]
     assert not at.data_editor
     # The CSV upload and what was typed are still there.

@@ -19,6 +19,7 @@ from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.reader import problems_frame, read_statements
 from webapp import params as P
+from webapp.text import escape_markdown
 
 K_TEXT, K_FILE, K_DATE, K_TITLE, K_URL = "art_text", "art_file", "art_date", "art_title", "art_url"
 ADD, SPEAKER, TEXT, TOPIC, QTYPE, CONF, READING, SENTENCE = "add", "speaker", "text", "topic", "quote type", "confidence", "reading", "sentence"
@@ -165,7 +166,7 @@ def article_section(view) -> None:
             digest = hashlib.sha256(raw).hexdigest()[:16]
             article, read_problems = _read(raw, name)
             if article is None:
-                st.error(f"{name} cannot be used: " + "; ".join(p.message for p in read_problems), icon=":material/block:")
+                st.error(escape_markdown(f"{name} cannot be used: " + "; ".join(p.message for p in read_problems)), icon=":material/block:")
             else:
                 _prefill(article, digest)
         c1, c2, c3 = st.columns([1, 2, 2])
@@ -236,7 +237,7 @@ def _review(view, article, digest, when, title, url, Upload, embed_upload, reque
         st.success(f"Added: {len(added.result.frame)} statements from this article are in use on every page.", icon=":material/check_circle:")
         return
     for msg in problems:
-        st.warning(msg, icon=":material/edit:")
+        st.warning(escape_markdown(msg), icon=":material/edit:")
     label = f"Add {len(records)} statement{'s' if len(records) != 1 else ''} from this article"
     if st.button(label, type="primary", key="art_add", disabled=not records or bool(problems)):
         raw = records_csv(records)
