@@ -285,3 +285,12 @@ def test_a_large_saved_web_page_is_read_for_its_article_text():
     art, problems = read_article(page.encode(), name="page.html")
     assert art is not None, problems
     assert said(art.text) == {"We agree on the review": "Mark Carney"}
+
+
+def test_the_us_trade_representative_resolves_to_the_named_one_in_the_article(bundled):
+    text = (
+        "U.S. Trade Representative Jamieson Greer met Mexico's economy secretary on Wednesday.\n\n"
+        "The U.S. trade representative said the pact has “shortcomings” that must be fixed."
+    )
+    (q,) = quotes_of(text, bundled)
+    assert (q.speaker, q.how, q.role) == ("Jamieson Greer", "role", "U.S. Trade Representative")
