@@ -143,7 +143,6 @@ ROLE_WORDS: dict[str, str] = {
     "director": "Director",
     "funcionario": "",
     "cabinet member": "",
-    "commerce secretary": "Secretary of Commerce",
     "funcionaria": "",
     "official": "",
     "leader": "",
