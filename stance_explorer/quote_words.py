@@ -20,7 +20,9 @@ SPEECH_VERBS_EN = frozenset(
     commented comments continued conceded predicted promised promises recalled recalls signaled signalled
     indicated indicates blasted blasts slammed slams labeled labelled dubbed termed assured assures
     affirmed contended maintained maintains countered added confirmed confirms denied denies
-    asserted asserts asserting accused accuses
+    asserted asserts asserting accused accuses complained complains lamented laments quipped joked boasted mused
+    condemned condemns denounced denounces criticized criticised criticizes rejected rejects dismissed dismisses
+    welcomed welcomes hailed hails pledged pledges vowing
     """.split()
 )
 SPEECH_VERBS_ES = frozenset(
@@ -43,7 +45,7 @@ SPANISH_STEMS = tuple(
     afirm asegur explic señal añad agreg expres subray enfatiz destac indic apunt puntualiz reiter coment declar
     precis recalc insist manifest respond contest pregunt cuestion calific catalog escrib detall mencion reconoc
     admit remarc aclar consider opin plante amenaz inform anunci celebr critic acus confirm promet resalt defend
-    argument alert zanj sentenci asever advert sosten dec
+    argument alert zanj sentenci asever advert sosten dec acot replic ripost concluy reclam lament
     """.split()
 )
 SPANISH_ENDINGS = ("ó", "aron", "ieron", "ara", "aran", "iera", "ieran", "ase", "iese", "a", "an", "e", "en", "ando", "iendo", "ió", "aba", "aban", "ía", "ían")
@@ -188,7 +190,7 @@ NON_NAME_WORDS = frozenset(
     january february march april may june july august september october november december enero febrero marzo
     abril mayo junio julio agosto septiembre octubre noviembre diciembre reuters ap afp efe cnn cbc bbc fox
     gobierno government administration embassy embajada organization organización bank banco economic
-    cabinet gabinete member
+    cabinet gabinete member casa rosada oval
     united estados north norte américa latin latina
     """.split()
 )

@@ -814,7 +814,14 @@ class _Attributor:
         if len(first_gap) > 3:
             return None
         rank = {"name": 0, "role": 1, "unnamed": 2, "pronoun": 3, "institution": 4}
-        return min(phrase, key=lambda c: rank.get(c.kind, 9))
+        best = min(phrase, key=lambda c: rank.get(c.kind, 9))
+        if best.kind in ("role", "unnamed"):
+            # "dijo la secretaria de prensa de la Casa Blanca, Karoline Leavitt, …": the appositive name.
+            for c in self.cands_in(best.end, min(sent_end, best.end + 80)):
+                gap = self.text[best.end:c.start]
+                if c.kind == "name" and gap.rstrip().endswith(",") and "." not in gap and ";" not in gap:
+                    return c
+        return best
 
     # -- resolution ---------------------------------------------------------------------------
 
@@ -890,7 +897,7 @@ class _Attributor:
             vs = self.verbs(s, e)
             acc = re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE)
             if acc and not vs:
-                c = next((c for c in self.cands_in(s + acc.end(), e) if c.start - (s + acc.end()) <= 4), None)
+                c = next((c for c in self.cands_in(s + acc.end(), e) if len(self.text[s + acc.end():c.start].split()) <= 3), None)
                 if c is not None and c.kind in ("name", "role", "pronoun"):
                     r = self.resolve(c, c.start)
                     if r.speaker:
@@ -965,7 +972,7 @@ class _Attributor:
         vs_after = self.verbs(after_start, s_end)
         cands_after = self.cands_in(after_start, s_end)
         first_word = re.match(r"[\w’'.\-]+", text[after_start:s_end])
-        if first_word and W.is_speech_verb(first_word.group().lower().rstrip(".,")):
+        if first_word and W.is_speech_verb(first_word.group().lower().rstrip(".,")) and not _GERUND.match(first_word.group().lower()):
             c = self.subject_after_verb(after_start + first_word.end(), s_end)
             if c:
                 return self.resolve(c, qs)
@@ -978,6 +985,14 @@ class _Attributor:
             if v is not None:
                 return self.resolve(c, qs)
             before_txt = text[s_start:qs].strip(" -–—•")
+            comma = "," in after[:lead] or text[max(sp.pieces[-1][0], sp.pieces[-1][1] - 2):sp.pieces[-1][1]].rstrip().endswith(",")
+            nxt = re.match(r"\s+([a-záéíóúñ]+)\b", text[c.end:s_end])
+            if comma and c.kind in ("name", "pronoun") and nxt and not before_txt and nxt.group(1) not in _PREPS | _DETS:
+                # "“…,” he complained." — an attribution whose verb is not in the lists.
+                r = self.resolve(c, qs)
+                if r.speaker:
+                    r.confidence = min(r.confidence, 0.7)
+                    return r
             colon = after[:lead].strip().startswith((":", "—", "–"))
             if c.kind in ("name", "role") and (not before_txt or (colon and not vs_after and not self.verbs(s_start, qs))):
                 r = self.resolve(c, qs)  # headline style: ‘…,’ Doug Ford blasts … / “…”: Ebrard perfila …
@@ -988,7 +1003,7 @@ class _Attributor:
         vs_before = [v for v in self.verbs(s_start, qs)]
         acc = re.search(r"(according to|según|de acuerdo con)\s+", text[s_start:s_end], flags=re.IGNORECASE)
         if acc and not vs_before and not vs_after:
-            c = next((c for c in self.cands_in(s_start + acc.end(), s_end) if c.start - (s_start + acc.end()) <= 4), None)
+            c = next((c for c in self.cands_in(s_start + acc.end(), s_end) if len(text[s_start + acc.end():c.start].split()) <= 3), None)
             if c and c.kind in ("name", "role", "unnamed", "pronoun"):
                 return self.resolve(c, qs)
         if vs_before:
@@ -1036,7 +1051,7 @@ class _Attributor:
             bi = bisect.bisect_left(self.bounds, s_start)
             if k and bi > 0 and self._speaker_offsets[k - 1] >= self.bounds[bi - 1]:
                 return _Reading(self._speakers[k - 1], 0.6, "continuation", "")
-        if not partial and not text[s_start:qs].strip(" -–—•"):
+        if not partial and not text[s_start:qs].strip(" -–—•") and not re.search(r"\w", text[qe:s_end]):
             import bisect
 
             k = bisect.bisect_left(self._speaker_offsets, qs)
