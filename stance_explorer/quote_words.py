@@ -57,6 +57,18 @@ SPANISH_IRREGULAR = frozenset(
 SPEECH_VERBS = SPEECH_VERBS_EN | SPEECH_VERBS_ES
 
 
+HABER = frozenset("ha han había habían habría habrían haya hayan he hemos has".split())
+SPANISH_PARTICIPLE_IRREGULAR = frozenset("dicho expuesto sostenido advertido sugerido referido pedido exigido negado recordado llamado".split())
+
+
+@functools.lru_cache(maxsize=65536)
+def is_spanish_participle(word: str) -> bool:
+    """"indicado", "asegurado": a speech verb when "ha/había" comes before it (checked by the caller)."""
+    if word in SPANISH_PARTICIPLE_IRREGULAR:
+        return True
+    return any(word.startswith(stem) and word[len(stem):] in ("ado", "ido") for stem in SPANISH_STEMS)
+
+
 @functools.lru_cache(maxsize=65536)
 def is_speech_verb(word: str) -> bool:
     """Whether a (lower-cased) word reports speech, in English or Spanish."""
@@ -144,6 +156,7 @@ ROLE_WORDS: dict[str, str] = {
     "ministra": "Minister",
     "director": "Director",
     "funcionario": "",
+    "trade negotiator": "Trade Representative",
     "cabinet member": "",
     "funcionaria": "",
     "official": "",

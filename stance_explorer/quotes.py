@@ -703,10 +703,13 @@ class _Attributor:
 
     def verbs(self, a: int, b: int) -> list[re.Match]:
         out = []
+        prev = ""
         for m in _WORD.finditer(self.text, a, b):
             w = m.group().lower().rstrip(".,;:")
-            if W.is_speech_verb(w) and not self.in_quote(m.start(), m.end()):
+            speech = W.is_speech_verb(w) or (prev in W.HABER and W.is_spanish_participle(w))
+            if speech and not self.in_quote(m.start(), m.end()):
                 out.append(m)
+            prev = w
         return out
 
     def cands_in(self, a: int, b: int) -> list[_Cand]:
@@ -972,7 +975,11 @@ class _Attributor:
         vs_after = self.verbs(after_start, s_end)
         cands_after = self.cands_in(after_start, s_end)
         first_word = re.match(r"[\w’'.\-]+", text[after_start:s_end])
-        if first_word and W.is_speech_verb(first_word.group().lower().rstrip(".,")) and not _GERUND.match(first_word.group().lower()):
+        perfect = re.match(r"(\w+)\s+(\w+)", text[after_start:s_end])
+        is_perfect = bool(perfect and perfect.group(1).lower() in W.HABER and W.is_spanish_participle(perfect.group(2).lower()))
+        if is_perfect:
+            first_word = perfect  # "…", ha indicado.
+        if first_word and (is_perfect or W.is_speech_verb(first_word.group().lower().rstrip(".,"))) and not _GERUND.match(first_word.group().lower()):
             c = self.subject_after_verb(after_start + first_word.end(), s_end)
             if c:
                 return self.resolve(c, qs)
@@ -1055,9 +1062,14 @@ class _Attributor:
             import bisect
 
             k = bisect.bisect_left(self._speaker_offsets, qs)
+            focus = next((h for h in reversed(self.history) if h[0] < qs), None)
+            bi = bisect.bisect_left(self.bounds, s_start)
+            just_before = self.bounds[bi - 1] if bi > 0 else -1
+            if focus and focus[2] == "focus" and focus[0] >= just_before and (not k or focus[0] > self._speaker_offsets[k - 1]):
+                # "Guajardo also appealed for reason. “…”": the person the sentence before was about.
+                return _Reading(focus[1], 0.6, "continuation", "")
             if k and self._paragraph_distance(self._speaker_offsets[k - 1], qs) <= 1:
                 return _Reading(self._speakers[k - 1], 0.75, "continuation", "")
-            focus = next((h for h in reversed(self.history) if h[0] < qs), None)
             if focus and self._paragraph_distance(focus[0], qs) <= 1:
                 return _Reading(focus[1], 0.6, "continuation", "")  # the person the text was just about
         return _Reading(flag=FLAG_UNATTRIBUTED)
