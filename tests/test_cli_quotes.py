@@ -5,12 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from stance_explorer import schema as S
 from stance_explorer.quotes import OUTPUT_COLUMNS
 from stance_explorer.reader import read_statements
-from tests.test_cli import REPO_ROOT, cli
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m stance_explorer ARGS`` in a fresh process, as a user or another tool runs it."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "stance_explorer", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return proc
+
 
 SEED = REPO_ROOT / "data" / "seed_article.txt"
 ARTICLES = REPO_ROOT / "tests" / "data" / "articles"
