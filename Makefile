@@ -6,6 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
+# Every Python folder of the project, and the entry script.
+LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests
 
 .PHONY: run test lint bench setup clean-cache
 setup: $(STAMP)
@@ -25,7 +27,7 @@ test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(PY) -m ruff check stance_explorer tests benchmarks pages app.py
+	$(PY) -m ruff check $(LINT_PATHS)
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) benchmarks/run_all.py

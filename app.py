@@ -1,14 +1,17 @@
 """Stance Explorer: who says what, and how has it changed?
 
-Entry point: ``streamlit run app.py``. Navigation over the pages in ``pages/`` and the shared
-sidebar. Nothing here imports torch: the model loads only when new text must be embedded.
+Entry point: ``streamlit run app.py``. Navigation over the pages in ``app_pages/`` and the shared
+sidebar; sets the offline-model setting and logging for the library. Nothing here imports torch: the model loads only when new text must be embedded.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from stance_explorer.runtime import prepare_process
 from webapp import links, shell
+
+prepare_process()
 
 st.set_page_config(page_title="Stance Explorer", page_icon=":material/record_voice_over:", layout="wide")
 

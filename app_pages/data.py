@@ -1,9 +1,10 @@
-"""Data: upload statement CSVs, fix the column mapping, see every problem, add the good rows."""
+"""Data: upload statement CSVs, fix the column mapping, see every problem, add the good rows.
+
+The session's upload state belongs to ``webapp/uploads.py``; this page reads it, calls it, renders.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import time
 from pathlib import Path
 
 import streamlit as st
@@ -11,14 +12,14 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
-from stance_explorer.reader import map_columns, problems_frame, read_statements
+from stance_explorer.reader import delimiter_name, map_columns, problems_frame
 from webapp import params as P
+from webapp import saving, uploads
+from webapp.article import article_section
 from webapp.render import statements_table
 from webapp.shell import notice
-from webapp.state import Upload, current_view, embed_upload, request_dataset, uploads
-from webapp.article import article_section  # noqa: I001
+from webapp.state import current_view, request_dataset
 
-EXPORT_DIR = Path(__file__).resolve().parent.parent / "exports"
 IGNORE = "(not used)"
 MAPPABLE = (S.TEXT, S.SPEAKER, S.DATE, S.TOPIC, S.SOURCE_URL, S.QUOTE_TYPE)
 
@@ -26,7 +27,8 @@ view = current_view()
 st.title("Data")
 st.caption(
     "Add your own statements. Uploads stay in this browser session: they are not saved on the server "
-    "and no other visitor can see them. A CSV needs a speaker, a date and the quote; a topic is recommended."
+    + ("unless you press Save below (the app's operator turned saving on) " if saving.save_dir() else "")
+    + "and no other visitor can see them. A CSV needs a speaker, a date and the quote; a topic is recommended."
 )
 notice(view)
 with st.expander("What a statements CSV looks like"):
@@ -40,39 +42,10 @@ with st.expander("What a statements CSV looks like"):
 
 dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")
 
-
-def forget_removed_files() -> None:
-    """A file taken out of the uploader (its ×) is taken out of the session's data too."""
-    now = {f.name for f in st.session_state.get("uploader") or []}
-    for name in st.session_state.get("_uploader_names", set()) - now:
-        uploads().pop(name, None)
-        st.session_state.pop("_merged", None)
-    dismissed().intersection_update(now)
-
-
-def dismissed() -> set[str]:
-    """Files removed with their Remove button while still sitting in the uploader."""
-    return st.session_state.setdefault("_dismissed", set())
-
-
-files = st.file_uploader("Statement CSV files", accept_multiple_files=True, key="uploader", on_change=forget_removed_files)
-# The uploader forgets its files when the user visits another page, so only a change seen on this
-# page counts as a removal; uploads from an earlier visit stay until removed with their button.
-st.session_state["_uploader_names"] = {f.name for f in files or []}
-
-current = uploads()
-for f in files or []:
-    if f.name in dismissed():
-        continue
-    raw = f.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    entry = current.get(f.name)
-    overrides = entry.column_map if entry else {}
-    if entry is None or entry.digest != digest or st.session_state.get(f"_dayfirst_{f.name}") != dayfirst or entry.result is None:
-        result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None)
-        current[f.name] = Upload(f.name, digest, result, raw, None, dict(overrides))
-        st.session_state[f"_dayfirst_{f.name}"] = dayfirst
-        st.session_state.pop("_merged", None)
+files = st.file_uploader(
+    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files
+)
+current = uploads.sync(files, dayfirst=dayfirst)
 
 article_section(view)
 for name, up in list(current.items()):
@@ -81,15 +54,13 @@ for name, up in list(current.items()):
     h1, h2 = st.columns([5, 1])
     h1.subheader(name)
     if h2.button("Remove", key=f"remove_{name}", icon=":material/delete:", help="Take this file out of the session's data"):
-        current.pop(name, None)
-        dismissed().add(name)
-        st.session_state.pop("_merged", None)
+        uploads.remove(name)
         st.rerun()
     if res.unreadable:
         st.error(f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None), icon=":material/block:")
     else:
         st.caption(
-            f"Read as {res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated: "
+            f"Read as {res.encoding}, {delimiter_name(res.delimiter)}-separated: "
             f"{res.rows_read} rows, {len(res.frame)} usable, {len([p for p in res.errors if p.line])} skipped, {len(res.warnings)} warnings."
         )
 
@@ -119,10 +90,7 @@ for name, up in list(current.items()):
                 # Forget the select boxes' state so they show the mapping of the new reading.
                 for field in MAPPABLE:
                     st.session_state.pop(f"map_{name}_{field}", None)
-                up.column_map = new_map
-                up.result = read_statements(up.raw, name=name, dayfirst=dayfirst, column_map=new_map)
-                up.vectors = None
-                st.session_state.pop("_merged", None)
+                uploads.remap(up, new_map)
                 st.rerun()
 
     if res.problems:
@@ -142,17 +110,17 @@ for name, up in list(current.items()):
         elif st.button(f"Add {len(res.frame)} statements", type="primary", key=f"add_{name}"):
             bar = st.progress(0.0, text="Embedding new statements…")
             try:
-                new = embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))  # noqa: B023
+                new = uploads.embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))  # noqa: B023
             except EncoderUnavailable as exc:
                 st.error(str(exc))
             else:
                 bar.empty()
-                st.session_state["_just_added"] = f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known)."
+                uploads.announce(f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known).")
                 if view.mode == P.DATASET_BUNDLED:
                     request_dataset(P.DATASET_MERGED)
                 st.rerun()
 
-if msg := st.session_state.pop("_just_added", None):
+if msg := uploads.announcement():
     st.toast(msg, icon=":material/check_circle:")
 
 added = [u for u in current.values() if u.added]
@@ -166,15 +134,10 @@ if added:
         file_name="stance-explorer-statements.csv", mime="text/csv", icon=":material/download:",
         help="Cells that start with =, +, - or @ get a leading apostrophe so spreadsheets do not run them as formulas.",
     )
-    local = (st.context.url or "").startswith(("http://localhost", "http://127.0.0.1"))
-    if local and st.button("Save the merged data on this computer", icon=":material/save:"):
-        EXPORT_DIR.mkdir(exist_ok=True)
-        target = EXPORT_DIR / f"statements-merged-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        with open(target, "xb") as fh:  # "x": never overwrite an existing file
-            fh.write(safe_csv_bytes(statements_for_export(ds.frame)))
-        st.success(f"Saved to {target}")
+    # Only when the person running the app turned saving on (STANCE_EXPLORER_SAVE_DIR); no server path is shown.
+    if saving.save_dir() is not None and st.button("Save the merged data on the server", icon=":material/save:"):
+        st.success(f"Saved as {saving.save_merged(ds.frame)} in the folder the app's operator set for saved data.")
     if st.button("Remove my uploads", icon=":material/delete:"):
-        current.clear()
-        st.session_state.pop("_merged", None)
+        uploads.clear()
         request_dataset(P.DATASET_BUNDLED)
         st.rerun()

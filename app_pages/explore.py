@@ -36,7 +36,7 @@ st.caption(
 )
 notice(view)
 
-frame = view.dataset.frame[view.mask]
+frame = view.kept
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Statements", f"{len(frame):,}")
 m2.metric("Speakers", frame[S.SPEAKER].nunique())
@@ -62,7 +62,7 @@ if not empty_guard(view):
             hits = A.nearest(view.frame, view.vectors, qvec, k=int(k))
             st.caption(f"The {len(hits)} statements closest in meaning to “{query.strip()[:80]}” among {len(view.frame):,}. Similarity is the cosine of sentence embeddings, not agreement.")
             key = statement.picker_key("search_results")
-            pick = partial(statement.pick_row, key, view.dataset.frame, view.rows[hits["row"].to_numpy()])
+            pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(hits["row"]))
             statements_table(hits, score=True, key=key, on_select=pick)
             download(hits.drop(columns="row"), "search_results.csv", f"Download these {len(hits)} results (CSV)")
             language_caveat(view.frame, view.dataset.model_id)
@@ -102,7 +102,7 @@ if not empty_guard(view):
         st.caption(f"Showing the newest {MAX_TABLE_ROWS:,} of {len(frame):,}; narrow the filters to see others.")
     shown = A.newest_first(frame, MAX_TABLE_ROWS)
     key = statement.picker_key("all_statements")
-    pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset.frame.index.get_indexer(shown.index))
+    pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(shown))
     statements_table(shown, height=520, key=key, on_select=pick)
     download(frame, "statements.csv", f"Download the {len(frame):,} statements the filters keep (CSV)")
 

@@ -55,7 +55,7 @@ if not empty_guard(view):
         with st.expander(f"Closest statements to “{phrase}”, year by year"):
             best = A.closest_over_time(timeline, per_window=2)
             key = statement.picker_key(f"best_{phrase}")
-            pick = partial(statement.pick_row, key, view.dataset.frame, view.rows[best["row"].to_numpy()])
+            pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(best["row"]))
             statements_table(best, score=True, key=key, on_select=pick)
 
     st.subheader("Drift: how a speaker's statements move")

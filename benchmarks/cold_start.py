@@ -36,6 +36,14 @@ def rss_mb(pid: int) -> float:
     return sum(c.memory_info().rss for c in [p, *p.children(recursive=True)]) / 1024 / 1024
 
 
+def rss_after_visit(page, url: str, text: str, pid: int, timeout: float = 60_000) -> float:
+    """Open ``url``, wait until ``text`` is rendered and a second more, then the server's RSS in MB."""
+    page.goto(url)
+    wait_rendered(page, text, timeout=timeout)
+    time.sleep(1)
+    return rss_mb(pid)
+
+
 def time_cold(browser, script: Path, marker: str, log: Path) -> tuple[float, AppServer]:
     """Seconds from launching `streamlit run script` to its first page rendered."""
     t0 = time.perf_counter()
@@ -74,20 +82,11 @@ def main() -> None:
         pid = server.proc.pid
         ctx1 = browser.new_context()
         p1 = ctx1.new_page()
-        p1.goto(server.url + "/")
-        wait_rendered(p1, "Who says what")
-        time.sleep(1)
-        rss_first = rss_mb(pid)
-        p1.goto(server.url + "/?q=the+trade+deal+is+irrelevant")
-        wait_rendered(p1, "closest in meaning", timeout=120_000)
-        time.sleep(1)
-        rss_model = rss_mb(pid)
+        rss_first = rss_after_visit(p1, server.url + "/", "Who says what", pid)
+        rss_model = rss_after_visit(p1, server.url + "/?q=the+trade+deal+is+irrelevant", "closest in meaning", pid, timeout=120_000)
         ctx2 = browser.new_context()
         p2 = ctx2.new_page()
-        p2.goto(server.url + "/heatmaps")
-        wait_rendered(p2, "Similarity heatmaps")
-        time.sleep(1)
-        rss_two = rss_mb(pid)
+        rss_two = rss_after_visit(p2, server.url + "/heatmaps", "Similarity heatmaps", pid)
         ctx1.close()
         ctx2.close()
         server.stop()

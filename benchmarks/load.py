@@ -23,18 +23,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import statistics
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, start_app  # noqa: E402
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, is_noise, start_app  # noqa: E402
 
 # (name, url path or None for sidebar navigation, nav label, page title)
 PAGES = [
@@ -53,7 +51,6 @@ STEP_TIMEOUT_MS = 90_000
 
 # Quiet when the expected element holds the expected text and nothing is running; returns the
 # page-clock time at which it first became quiet, once it has stayed quiet for ``settle`` ms.
-_STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 
 
 # ---------------------------------------------------------------------------- one session
@@ -69,15 +66,6 @@ class Results:
     def error(self, step: str, message: str) -> None:
         self.errors.append(f"{step}: {message}")
         self.error_steps[step] = self.error_steps.get(step, 0) + 1
-
-
-def is_noise(text: str, loc_url: str, origin: str) -> bool:
-    """Offline noise: resources on other hosts, and Streamlit's base-path probe 404s."""
-    if not text.startswith("Failed to load resource") or not loc_url:
-        return False
-    u = urlsplit(loc_url)
-    here = f"{u.scheme}://{u.netloc}"
-    return (u.scheme in ("http", "https") and here != origin) or (here == origin and bool(_STCORE_PROBE.match(u.path)))
 
 
 async def wait_quiet(page, selector: str, text: str, settle: int = 300) -> float:

@@ -7,6 +7,7 @@ all need, so they start the app the same way.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("STANCE_E2E_CHROMIUM", "/usr/bin/chromium")  # the Debian package
@@ -27,6 +29,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# Console errors that are not the app's, filtered narrowly (browser tests and benchmarks alike):
+#  1. Resources on other hosts: this machine has no network. The page icon (a Material Symbol)
+#     and Streamlit's icon font come from fonts.gstatic.com and fail with ERR_NAME_NOT_RESOLVED.
+#  2. Streamlit's frontend, opened at /<page>, first probes /<page>/_stcore/health and
+#     /<page>/_stcore/host-config to discover its base path; those 404s are part of that probe.
+#     Only those two endpoints one level below a page path are filtered.
+_STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
+
+
+def is_noise(text: str, location_url: str, app_origin: str) -> bool:
+    """Whether a browser console error is offline noise rather than the app's own error."""
+    if not text.startswith("Failed to load resource") or not location_url:
+        return False
+    loc = urlsplit(location_url)
+    origin = f"{loc.scheme}://{loc.netloc}"
+    if loc.scheme in ("http", "https") and origin != app_origin:
+        return True  # 1. another host
+    return origin == app_origin and "404" in text and bool(_STCORE_PROBE.match(loc.path))  # 2. base-path probe
 
 
 def free_port() -> int:

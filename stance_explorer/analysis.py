@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from stance_explorer import schema as S
+from stance_explorer.encoder import normalize_rows
 
 #: Most statements a statement x statement view shows; beyond it the view is sampled and says so.
 MAX_STATEMENT_MATRIX = 400
@@ -128,10 +129,6 @@ def group_sums(codes: np.ndarray, n_groups: int, vectors: np.ndarray) -> np.ndar
     return np.asarray(indicator @ np.asarray(vectors, dtype=np.float32), dtype=np.float64)
 
 
-def _unit_rows(m: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (m / norms).astype(np.float32)
 
 
 def group_centroids(labels: pd.Series | np.ndarray, vectors: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -142,7 +139,7 @@ def group_centroids(labels: pd.Series | np.ndarray, vectors: np.ndarray) -> tupl
         return [], np.zeros((0, dim), dtype=np.float32), np.zeros(0, dtype=np.int64)
     sums = group_sums(codes, len(uniques), vectors)
     counts = np.bincount(codes, minlength=len(uniques))
-    return [str(u) for u in uniques], _unit_rows(sums), counts
+    return [str(u) for u in uniques], normalize_rows(sums), counts
 
 
 def speaker_centroids(
@@ -397,7 +394,7 @@ def drift(
         return pd.DataFrame(columns=cols)
     codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
     sums = group_sums(codes, len(labels), vectors[rows])
-    cents, counts = _unit_rows(sums), np.bincount(codes, minlength=len(labels))
+    cents, counts = normalize_rows(sums), np.bincount(codes, minlength=len(labels))
     sub = np.asarray(vectors[rows], dtype=np.float32)
     out = []
     prev = None
@@ -455,7 +452,7 @@ def pair_similarity_over_time(
     n_w = len(labels)
     group = who * n_w + codes
     n_groups = len(speakers) * n_w
-    cents = _unit_rows(group_sums(group, n_groups, vectors[rows]))
+    cents = normalize_rows(group_sums(group, n_groups, vectors[rows]))
     counts = np.bincount(group, minlength=n_groups)
     out = []
     for i, a in enumerate(speakers):

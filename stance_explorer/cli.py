@@ -10,8 +10,15 @@ import sys
 from pathlib import Path
 
 from stance_explorer import schema as S
-from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR
-from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, merge_statements, read_statements
+from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, merge_datasets
+from stance_explorer.reader import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    ReadResult,
+    delimiter_name,
+    read_statements,
+)
+from stance_explorer.runtime import prepare_process
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -44,7 +51,7 @@ def cmd_validate(args) -> int:
             print(f"{res.file}: unreadable")
             status = max(status, EXIT_UNREADABLE)
             continue
-        how = f"{res.encoding}, {'tab' if res.delimiter == chr(9) else repr(res.delimiter)}-separated"
+        how = f"{res.encoding}, {delimiter_name(res.delimiter)}-separated"
         mapped = ", ".join(f"{k}→{v}" for k, v in res.mapping.items() if k != v)
         print(
             f"{res.file}: {kept} statements kept of {res.rows_read} rows; "
@@ -58,7 +65,7 @@ def cmd_validate(args) -> int:
 
 
 def _encoder(args):
-    backend = getattr(args, "backend", "st")
+    backend = args.backend
     if backend == "onnx":
         from stance_explorer.onnx_encoder import OnnxInt8Encoder
 
@@ -66,10 +73,10 @@ def _encoder(args):
     if backend == "gpu":
         from stance_explorer.gpu_encoder import FastGpuEncoder
 
-        return FastGpuEncoder(args.model, device=getattr(args, "device", None) or "cuda")
+        return FastGpuEncoder(args.model, device=args.device or "cuda")
     from stance_explorer.encoder import SentenceTransformerEncoder
 
-    return SentenceTransformerEncoder(args.model, device=getattr(args, "device", None))
+    return SentenceTransformerEncoder(args.model, device=args.device)
 
 
 def cmd_embed(args) -> int:
@@ -85,7 +92,7 @@ def cmd_embed(args) -> int:
             for p in res.problems:
                 print(p, file=sys.stderr)
             status = EXIT_UNREADABLE
-    frame = merge_statements(r.frame for r in results)
+    frame = merge_datasets([Dataset.without_vectors(r.frame) for r in results]).frame
     if frame.empty:
         print("No statements to embed.", file=sys.stderr)
         return status or EXIT_ROW_ERRORS
@@ -297,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    prepare_process()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

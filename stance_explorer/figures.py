@@ -72,7 +72,6 @@ def heatmap_figure(
     # Values are printed in the cells only while they are big enough to read.
     label_cells = show_values and 0 < z.shape[0] <= 30 and z.shape[1] <= 30
     text = np.where(np.isnan(z), "", np.char.mod("%.2f", np.nan_to_num(z))) if label_cells else None
-    kw = {}
     if hover is not None:
         kw = dict(customdata=hover, hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>")
     else:
@@ -195,15 +194,3 @@ def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | N
     title = f"{html.escape(speaker)}: drift" + (f" on {html.escape(topic)}" if topic else "")
     return _layout(fig, title, height=360)
 
-
-def counts_figure(counts: pd.DataFrame, column: str, *, title: str | None = None, horizontal: bool = True) -> go.Figure:
-    """A bar chart of statement counts per value of ``column`` (output of analysis.counts_by)."""
-    labels = [html.escape(str(v)) for v in counts[column]]
-    if horizontal:
-        bar = go.Bar(y=labels, x=counts["statements"], orientation="h", hovertemplate="%{y}: %{x}<extra></extra>")
-    else:
-        bar = go.Bar(x=labels, y=counts["statements"], hovertemplate="%{x}: %{y}<extra></extra>")
-    fig = go.Figure(bar)
-    if horizontal:
-        fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=max(260, 22 * len(labels) + 80) if horizontal else 300)

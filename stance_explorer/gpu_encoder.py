@@ -18,8 +18,8 @@ checked anywhere. Torch is imported on first use.
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,14 +29,16 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer.encoder import (
-    MODEL_ENV,
     EncoderUnavailable,
     Progress,
-    default_model_id,
+    base_model_id,
+    chosen_model,
     default_model_path,
     load_local_tokenizer,
     resolve_device,
 )
+
+log = logging.getLogger(__name__)
 
 
 class FastGpuEncoder:
@@ -46,7 +48,7 @@ class FastGpuEncoder:
         model: a local sentence-transformers folder; default the packaged all-MiniLM-L6-v2
             (``$STANCE_EXPLORER_MODEL`` sets it too).
         device: ``"cuda"`` (default), ``"cuda:1"``, or ``"cpu"``; CUDA falls back to the CPU with
-            a message in ``device_message`` (also printed to stderr).
+            a message in ``device_message`` (also logged).
         fp16: half precision on CUDA (mean cosine to fp32 about 0.99999). The CPU always uses fp32.
         gpu_batch_size: texts per batch on CUDA; ``encode(batch_size=...)`` can only raise it,
             because the store's default of 64 would starve the GPU. On the CPU ``batch_size`` is used.
@@ -70,7 +72,7 @@ class FastGpuEncoder:
         gpu_chunk: int = 262_144,
         model_id: str | None = None,
     ) -> None:
-        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._model_arg = chosen_model(model)
         self._device_arg = device
         self.fp16 = fp16
         self.gpu_batch_size = gpu_batch_size
@@ -89,7 +91,7 @@ class FastGpuEncoder:
     def model_id(self) -> str:
         if self._model_id:
             return self._model_id
-        base = default_model_id() if self._model_arg is None else self._model_arg
+        base = base_model_id(self._model_arg)
         return f"{base}+fp16" if self.fp16 else base
 
     @property
@@ -115,7 +117,7 @@ class FastGpuEncoder:
             raise EncoderUnavailable(f"The GPU encoder needs a local model folder with tokenizer.json; '{path}' has none.")
         self.device, self.device_message = resolve_device(self._device_arg)
         if self.device_message:
-            print(self.device_message, file=sys.stderr)
+            log.warning(self.device_message)
         on_cuda = self.device.startswith("cuda")
         dtype = torch.float16 if (on_cuda and self.fp16) else torch.float32
         try:

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -36,15 +36,17 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer.encoder import (
-    MODEL_ENV,
     EncoderUnavailable,
     Progress,
-    default_model_id,
+    base_model_id,
+    chosen_model,
     default_model_path,
     load_local_tokenizer,
     max_seq_length,
     normalize_rows,
 )
+
+log = logging.getLogger(__name__)
 
 #: Appended to the fp32 model id: the store must never mix int8 vectors with fp32 ones.
 ID_SUFFIX = "+onnx-int8"
@@ -134,7 +136,7 @@ class OnnxInt8Encoder:
         per_channel: bool = True,
         fuse: bool = False,
     ) -> None:
-        self._model_arg = model or os.environ.get(MODEL_ENV) or None
+        self._model_arg = chosen_model(model)
         self._cache_arg = Path(cache_dir) if cache_dir is not None else None
         self.threads = max(1, threads or available_cores())
         self.batched = batched
@@ -152,7 +154,7 @@ class OnnxInt8Encoder:
     @property
     def file_id(self) -> str:
         """Identifies the built .onnx file (the same file serves both run modes)."""
-        base = default_model_id() if self._model_arg is None else self._model_arg
+        base = base_model_id(self._model_arg)
         return base + ID_SUFFIX + ("" if self.per_channel else "-pt") + ("-fused" if self.fuse else "")
 
     @property
@@ -236,7 +238,7 @@ class OnnxInt8Encoder:
             if meta.get("file_id") != self.file_id or meta.get("versions") != _versions():
                 return None
             if meta.get("sha256") != _sha256(onnx_path):
-                print(f"The cached ONNX model {onnx_path} is corrupt; rebuilding it.", file=sys.stderr)
+                log.warning("The cached ONNX model %s is corrupt; rebuilding it.", onnx_path)
                 return None
             return ort.InferenceSession(str(onnx_path), self._session_options(ort), providers=["CPUExecutionProvider"])
         except Exception:  # unreadable marker or a model onnxruntime rejects: rebuild
@@ -244,7 +246,7 @@ class OnnxInt8Encoder:
 
     def _build(self, model_path: Path, folder: Path) -> None:
         """Export, fuse and quantize into a temp folder, then move the result into place."""
-        print(f"Building the int8 ONNX model in {folder} (once; takes a few seconds)...", file=sys.stderr)
+        log.info("Building the int8 ONNX model in %s (once; takes a few seconds)...", folder)
         # Leftovers of a killed build hold a 90 MB fp32 export; an hour old is surely not running.
         for stale in folder.glob(".build-*"):
             try:

@@ -23,6 +23,12 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
 DELIMITERS = (",", ";", "\t")
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def delimiter_name(delimiter: str) -> str:
+    """A delimiter as a reader says it: comma, semicolon, tab (anything else quoted)."""
+    return _DELIM_NAMES.get(delimiter, repr(delimiter))
+
 # File signatures of formats people upload by mistake.
 _MAGIC = {
     b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?); save it as CSV first",
@@ -229,44 +235,95 @@ def read_statements(
     return _read_bytes(raw, name, dayfirst=dayfirst, max_rows=max_rows, column_map=column_map, today=today or date.today())
 
 
+class _Unusable(Exception):
+    """A whole file refused by one of the reading steps; ``headers`` kept when a mapping could fix it."""
+
+    def __init__(self, message: str, headers: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message, self.headers = message, headers
+
+
+@dataclass
+class _Records:
+    """The file split into a header and its non-blank data records, each with its first line number."""
+
+    header: list[str]
+    header_line: int
+    rows: list[tuple[int, list[str]]]
+    last_line: int  # the line the csv module stopped at
+    unclosed: int | None  # start line of a last row whose quote never closes
+
+
+@dataclass
+class _Columns:
+    """Where each statements column sits in a row, and what unmapped columns are called."""
+
+    header: list[str]
+    positions: dict[int, str]  # position in the row -> statements column
+    col_pos: dict[str, int]  # statements column -> position
+    extras: dict[int, str]  # position of an unmapped column -> its (unique) name
+
+
 def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_map, today: date) -> ReadResult:
+    """Decode, split into records, map the header, check each row; a refused file is one problem."""
+    try:
+        text, encoding, nul_note = _decode_file(raw)
+    except _Unusable as exc:
+        return _fatal(name, exc.message)
+    delimiter = _sniff_delimiter(text.lstrip("\r\n"))
+    result = ReadResult(file=name, frame=empty_frame(), encoding=encoding, delimiter=delimiter)
+    if encoding not in ("UTF-8", "UTF-8 with BOM"):
+        result.problems.append(S.Problem(name, None, None, "warning", f"read as {encoding} text (not UTF-8)"))
+    if nul_note:
+        result.problems.append(S.Problem(name, None, None, "warning", nul_note))
+    try:
+        records = _split_records(text, name, delimiter, max_rows, result.problems)
+        columns = _map_header(records, name, column_map, result)
+    except _Unusable as exc:
+        if exc.headers is not None:
+            return _fatal_with_headers(exc.headers, name, exc.message, encoding=encoding, delimiter=delimiter)
+        return _fatal(name, exc.message, encoding=encoding, delimiter=delimiter)
+    result.rows_read = len(records.rows)
+    rows = _check_rows(records, columns, name, delimiter, dayfirst=dayfirst, today=today, problems=result.problems)
+    result.frame = to_frame(rows, name)
+    return result
+
+
+def _decode_file(raw: bytes) -> tuple[str, str, str | None]:
+    """(text, encoding, note on dropped NUL bytes); refuses empty, binary and known non-CSV files."""
     nul_note = None
     if not raw.strip():
-        return _fatal(name, "the file is empty")
+        raise _Unusable("the file is empty")
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
-            return _fatal(name, f"this is {what}")
+            raise _Unusable(f"this is {what}")
     if b"\x00" in raw[:65536] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         if _looks_utf16_without_bom(raw):
             try:
                 raw = b"\xff\xfe" + raw if raw[1:2] == b"\x00" else b"\xfe\xff" + raw
                 raw.decode("utf-16")
             except UnicodeDecodeError:
-                return _fatal(name, "this is binary data, not a CSV text file")
+                raise _Unusable("this is binary data, not a CSV text file") from None
         elif raw.count(b"\x00") <= max(4, len(raw) // 1000):
             # A few stray NUL bytes (a flaky export) are dropped rather than refusing the whole file.
             stray = raw.count(b"\x00")
             raw = raw.replace(b"\x00", b"")
             nul_note = f"removed {stray} stray NUL byte{'s' if stray != 1 else ''} from the file"
         else:
-            return _fatal(name, "this is binary data, not a CSV text file")
+            raise _Unusable("this is binary data, not a CSV text file")
     try:
         text, encoding = _decode(raw)
     except UnicodeDecodeError:
-        return _fatal(name, "the file's text encoding is not readable (tried UTF-16, UTF-8, Windows-1252)")
+        raise _Unusable("the file's text encoding is not readable (tried UTF-16, UTF-8, Windows-1252)") from None
     # Text files rarely hold control characters; many of them mean the file is not text at all.
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > max(8, len(text[:65536]) // 100):
-        return _fatal(name, "this is binary data, not a CSV text file")
-    text = text.replace("\x00", "")
-    delimiter = _sniff_delimiter(text.lstrip("\r\n"))
-    result = ReadResult(file=name, frame=empty_frame(), encoding=encoding, delimiter=delimiter)
-    problems = result.problems
-    if encoding not in ("UTF-8", "UTF-8 with BOM"):
-        problems.append(S.Problem(name, None, None, "warning", f"read as {encoding} text (not UTF-8)"))
-    if nul_note:
-        problems.append(S.Problem(name, None, None, "warning", nul_note))
+        raise _Unusable("this is binary data, not a CSV text file")
+    return text.replace("\x00", ""), encoding, nul_note
 
+
+def _split_records(text: str, name: str, delimiter: str, max_rows: int, problems: list[S.Problem]) -> _Records:
+    """The header (first non-blank record) and the non-blank data records, with their line numbers."""
     csv.field_size_limit(max(len(text), 131072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header: list[str] | None = None
@@ -277,117 +334,89 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         for fields in reader:
             start_line = prev_end + 1
             prev_end = reader.line_num
-            if header is None:
-                if not any(f.strip() for f in fields):
-                    continue
-                header, header_line = [f.strip().lstrip("\ufeff") for f in fields], start_line
-                continue
             if not any(f.strip() for f in fields):
                 continue
+            if header is None:
+                header, header_line = [f.strip().lstrip("\ufeff") for f in fields], start_line
+                continue
             if len(rows) >= max_rows:
-                return _fatal(name, f"the file has more than {max_rows:,} rows, over the row limit; split it or raise the limit", encoding=encoding, delimiter=delimiter)
+                raise _Unusable(f"the file has more than {max_rows:,} rows, over the row limit; split it or raise the limit")
             rows.append((start_line, fields))
     except csv.Error as exc:
         problems.append(S.Problem(name, prev_end + 1, None, "error", f"the CSV structure breaks here ({exc}); rows after it were not read"))
     if header is None:
-        return _fatal(name, "the file has no header row", encoding=encoding, delimiter=delimiter)
-    unclosed: int | None = None  # start line of a last row whose quote never closes
+        raise _Unusable("the file has no header row")
+    unclosed: int | None = None
     if rows and _ends_in_open_quote(text, rows[-1][0], delimiter):
         unclosed = rows[-1][0]
         if prev_end == unclosed:
             problems.append(S.Problem(name, unclosed, None, "warning", "a quote opened in this row is never closed; read to the end of the line"))
             unclosed = None
     if len(header) == 1 and len(header[0]) > 200:
-        return _fatal(name, "this does not look like a CSV: the first line is one long field with no comma, semicolon or tab", encoding=encoding, delimiter=delimiter)
+        raise _Unusable("this does not look like a CSV: the first line is one long field with no comma, semicolon or tab")
+    return _Records(header, header_line, rows, prev_end, unclosed)
 
+
+def _map_header(records: _Records, name: str, column_map, result: ReadResult) -> _Columns:
+    """Which column feeds each field (recorded in ``result``); refuses a file without text, speaker or date."""
+    header = records.header
     result.headers = list(header)
     positions, notes = map_columns(header, column_map)
     col_pos = {col: pos for pos, col in positions.items()}
     result.mapping = {header[pos]: col for pos, col in sorted(positions.items())}
     for note in notes:
-        problems.append(S.Problem(name, header_line, None, "warning", note))
+        result.problems.append(S.Problem(name, records.header_line, None, "warning", note))
+    found = ", ".join(f"'{h}'" for h in header[:12])
     if S.TEXT not in col_pos:
-        return _fatal_with_headers(header, 
-            name,
-            "no column can be used as the statement text; found "
-            + ", ".join(f"'{h}'" for h in header[:12])
-            + ". Name one 'text' (or quote/statement), or pick it in the column mapping",
-            encoding=encoding, delimiter=delimiter,
+        raise _Unusable(
+            f"no column can be used as the statement text; found {found}. "
+            "Name one 'text' (or quote/statement), or pick it in the column mapping",
+            headers=header,
         )
     for req in (S.SPEAKER, S.DATE):
         if req not in col_pos:
-            return _fatal_with_headers(header, 
-                name,
-                f"no '{req}' column; found " + ", ".join(f"'{h}'" for h in header[:12])
-                + f". Add one, or pick it in the column mapping ({'/'.join(S.ALIASES[req][:3])} are understood)",
-                encoding=encoding, delimiter=delimiter,
+            raise _Unusable(
+                f"no '{req}' column; found {found}. Add one, or pick it in the column mapping "
+                f"({'/'.join(S.ALIASES[req][:3])} are understood)",
+                headers=header,
             )
     if S.TOPIC not in col_pos:
-        problems.append(S.Problem(name, header_line, None, "warning", "no 'topic' column; every statement gets the topic 'unspecified'"))
+        result.problems.append(S.Problem(name, records.header_line, None, "warning", "no 'topic' column; every statement gets the topic 'unspecified'"))
     # Unmapped columns pass through under their own names (made unique against ours).
     extras: dict[int, str] = {}
     reserved = set(S.KNOWN_COLUMNS) | set(S.TRACE_COLUMNS)
     for pos, h in enumerate(header):
         if pos in positions:
             continue
-        base = h or f"column_{pos + 1}"
-        col = base
+        col = h or f"column_{pos + 1}"
         while col in reserved or col in extras.values():
             col = f"{col}_"
         extras[pos] = col
+    return _Columns(header, positions, col_pos, extras)
 
-    result.rows_read = len(rows)
-    records: list[dict] = []
+
+def _check_rows(
+    records: _Records, columns: _Columns, name: str, delimiter: str, *, dayfirst: bool, today: date, problems: list[S.Problem]
+) -> list[dict]:
+    """The rows to keep, as dicts; every row skipped or doubtful gets a problem naming its line."""
+    out: list[dict] = []
     seen: dict[tuple[str, object, str], int] = {}
     seen_ids: dict[str, int] = {}
-    width = len(header)
-    for line, fields in rows:
-        if line == unclosed:
-            problems.append(S.Problem(name, line, None, "error", f"a quote opened in this row is never closed, so lines {line}-{prev_end} were read as one field; close the quote. Row skipped"))
+    width = len(columns.header)
+    for line, fields in records.rows:
+        if line == records.unclosed:
+            problems.append(S.Problem(name, line, None, "error", f"a quote opened in this row is never closed, so lines {line}-{records.last_line} were read as one field; close the quote. Row skipped"))
             continue
         if len(fields) > width and any(f.strip() for f in fields[width:]):
-            problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {_DELIM_NAMES[delimiter]}. Quote that field; row skipped"))
+            problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {delimiter_name(delimiter)}. Quote that field; row skipped"))
             continue
         if len(fields) < width:
             problems.append(S.Problem(name, line, None, "warning", f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty"))
             fields = fields + [""] * (width - len(fields))
-        rec = {col: fields[pos].strip() for pos, col in positions.items()}
-        text, speaker = rec.get(S.TEXT, ""), rec.get(S.SPEAKER, "")
-        bad = False
-        if not text:
-            problems.append(S.Problem(name, line, header[col_pos[S.TEXT]], "error", "the statement text is empty; row skipped"))
-            bad = True
-        if not speaker:
-            problems.append(S.Problem(name, line, header[col_pos[S.SPEAKER]], "error", "the speaker is empty; row skipped"))
-            bad = True
-        date_col = header[col_pos[S.DATE]]
-        try:
-            parsed = parse_date(rec.get(S.DATE, ""), dayfirst=dayfirst)
-        except DateError as exc:
-            problems.append(S.Problem(name, line, date_col, "error", f"{exc}; row skipped"))
-            bad = True
-            parsed = None
-        if bad or parsed is None:
+        rec = _check_record(fields, line, columns, name, dayfirst=dayfirst, today=today, problems=problems)
+        if rec is None:
             continue
-        if parsed.value.year < 1800:
-            problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly early; row skipped"))
-            continue
-        if parsed.value.year > 2200:  # also keeps dates inside what datetime64[ns] can hold (2262)
-            problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly late; row skipped"))
-            continue
-        if parsed.note:
-            problems.append(S.Problem(name, line, date_col, "warning", f"'{rec[S.DATE]}': {parsed.note}"))
-        if parsed.value > today:
-            problems.append(S.Problem(name, line, date_col, "warning", f"the date {parsed.value} is in the future; kept as given"))
-        given_precision = rec.get(S.DATE_PRECISION, "").lower()
-        rec[S.DATE_PRECISION] = given_precision if given_precision in S.PRECISIONS else parsed.precision
-        rec[S.DATE] = pd.Timestamp(parsed.value)
-        if S.QUOTE_TYPE in rec:
-            rec[S.QUOTE_TYPE] = rec[S.QUOTE_TYPE].lower()
-        url = rec.get(S.SOURCE_URL, "")
-        if url and not re.match(r"^https?://", url, flags=re.IGNORECASE):
-            problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))
-        dup_key = (speaker, rec[S.DATE], text)
+        dup_key = (rec[S.SPEAKER], rec[S.DATE], rec[S.TEXT])
         if dup_key in seen:
             problems.append(S.Problem(name, line, None, "warning", f"exact duplicate of line {seen[dup_key]} (same speaker, date and text); dropped"))
             continue
@@ -395,16 +424,57 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
         sid = rec.get(S.ID, "")
         if sid:
             if sid in seen_ids:
-                problems.append(S.Problem(name, line, header[col_pos[S.ID]], "warning", f"the id '{sid[:40]}' is also used on line {seen_ids[sid]}; both rows kept"))
+                problems.append(S.Problem(name, line, columns.header[columns.col_pos[S.ID]], "warning", f"the id '{sid[:40]}' is also used on line {seen_ids[sid]}; both rows kept"))
             else:
                 seen_ids[sid] = line
-        for pos, col in extras.items():
+        for pos, col in columns.extras.items():
             rec[col] = fields[pos].strip() if pos < len(fields) else ""
         rec[S.SOURCE_FILE] = name
         rec[S.SOURCE_LINE] = line
-        records.append(rec)
-    result.frame = to_frame(records, name)
-    return result
+        out.append(rec)
+    return out
+
+
+def _check_record(
+    fields: list[str], line: int, columns: _Columns, name: str, *, dayfirst: bool, today: date, problems: list[S.Problem]
+) -> dict | None:
+    """One row's statement fields, checked (text, speaker, date, source link), or None when it is skipped."""
+    header, col_pos = columns.header, columns.col_pos
+    rec = {col: fields[pos].strip() for pos, col in columns.positions.items()}
+    bad = False
+    if not rec.get(S.TEXT, ""):
+        problems.append(S.Problem(name, line, header[col_pos[S.TEXT]], "error", "the statement text is empty; row skipped"))
+        bad = True
+    if not rec.get(S.SPEAKER, ""):
+        problems.append(S.Problem(name, line, header[col_pos[S.SPEAKER]], "error", "the speaker is empty; row skipped"))
+        bad = True
+    date_col = header[col_pos[S.DATE]]
+    try:
+        parsed = parse_date(rec.get(S.DATE, ""), dayfirst=dayfirst)
+    except DateError as exc:
+        problems.append(S.Problem(name, line, date_col, "error", f"{exc}; row skipped"))
+        return None
+    if bad:
+        return None
+    if parsed.value.year < 1800:
+        problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly early; row skipped"))
+        return None
+    if parsed.value.year > 2200:  # also keeps dates inside what datetime64[ns] can hold (2262)
+        problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly late; row skipped"))
+        return None
+    if parsed.note:
+        problems.append(S.Problem(name, line, date_col, "warning", f"'{rec[S.DATE]}': {parsed.note}"))
+    if parsed.value > today:
+        problems.append(S.Problem(name, line, date_col, "warning", f"the date {parsed.value} is in the future; kept as given"))
+    given_precision = rec.get(S.DATE_PRECISION, "").lower()
+    rec[S.DATE_PRECISION] = given_precision if given_precision in S.PRECISIONS else parsed.precision
+    rec[S.DATE] = pd.Timestamp(parsed.value)
+    if S.QUOTE_TYPE in rec:
+        rec[S.QUOTE_TYPE] = rec[S.QUOTE_TYPE].lower()
+    url = rec.get(S.SOURCE_URL, "")
+    if url and not S.is_web_link(url):
+        problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))
+    return rec
 
 
 def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
@@ -425,18 +495,6 @@ def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
     frame[S.SOURCE_LINE] = frame[S.SOURCE_LINE].astype("int64")
     ordered = list(S.KNOWN_COLUMNS) + [c for c in frame.columns if c not in S.KNOWN_COLUMNS and c not in S.TRACE_COLUMNS] + list(S.TRACE_COLUMNS)
     return frame[ordered].reset_index(drop=True)
-
-
-def merge_statements(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate statement tables, keeping the first of exact duplicates (speaker, date, text)."""
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return empty_frame()
-    merged = pd.concat(frames, ignore_index=True, sort=False)
-    for col in merged.columns:
-        if merged[col].dtype == object or str(merged[col].dtype).startswith("str"):
-            merged[col] = merged[col].fillna("")
-    return merged.drop_duplicates(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").reset_index(drop=True)
 
 
 def problems_frame(problems: Iterable[S.Problem]) -> pd.DataFrame:

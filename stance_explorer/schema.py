@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -24,18 +25,6 @@ SOURCE_FILE = "source_file"
 SOURCE_LINE = "source_line"
 
 REQUIRED_COLUMNS: tuple[str, ...] = (SPEAKER, DATE, TEXT)
-RECOMMENDED_COLUMNS: tuple[str, ...] = (TOPIC,)
-OPTIONAL_COLUMNS: tuple[str, ...] = (
-    ID,
-    ROLE,
-    COUNTRY,
-    DATE_PRECISION,
-    LANGUAGE,
-    QUOTE_TYPE,
-    SOURCE_TITLE,
-    SOURCE_URL,
-    CONTEXT,
-)
 KNOWN_COLUMNS: tuple[str, ...] = (
     ID,
     SPEAKER,
@@ -107,3 +96,12 @@ class Problem:
 
 
 PROBLEM_COLUMNS: tuple[str, ...] = ("file", "line", "column", "severity", "message")
+
+
+#: A source link is made clickable only when it is http(s); anything else is kept as text.
+WEB_LINK = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def is_web_link(url: str) -> bool:
+    """Whether a source URL is an http(s) link (the only kind shown as a link)."""
+    return bool(WEB_LINK.match(url))

@@ -12,27 +12,21 @@ what a browser opening a shared link does.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+import pandas as pd
+from streamlit.testing.v1 import AppTest
 
-import pandas as pd  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from devtools.server import REPO_ROOT
+from webapp import params as P
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:  # the app's own packages (webapp, stance_explorer)
-    sys.path.insert(0, str(REPO_ROOT))
 APP = REPO_ROOT / "app.py"
 TIMEOUT = 90
 
-#: Query parameters owned by the shared sidebar (webapp/shell.py); see webapp/params.py.
-SIDEBAR_PARAMS = frozenset({"data", "speakers", "topics", "dates", "lang"})
+#: Query parameters owned by the shared sidebar (webapp/shell.py).
+SIDEBAR_PARAMS = frozenset({P.DATASET, P.SPEAKERS, P.TOPICS, P.DATES, P.LANGUAGES})
 
 EXPLORE = "explore"
 COMPARE = "compare"

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from devtools.server import REPO_ROOT  # noqa: E402  (the one definition, shared with the browser tests)
+
 BUNDLED_CSV_PATH = REPO_ROOT / "data" / "statements.csv"
 BUNDLED_STORE_PATH = REPO_ROOT / "embeddings"
 
@@ -97,3 +99,33 @@ def bundled():
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+def build_statements(rows: Sequence[dict | tuple], **defaults) -> pd.DataFrame:
+    """A statements frame for tests, with every column a reader produces.
+
+    Each row is a dict of column -> value (only ``speaker`` is required) or a
+    ``(speaker, date, text)`` tuple. Unset columns take ``defaults``, then: id ``r<i>``, date
+    2025-01-01, topic "trade", text ``statement <i>``, language "en", a direct quote, no source.
+    """
+    from stance_explorer import schema as S
+
+    records = []
+    for i, row in enumerate(rows):
+        if isinstance(row, tuple):
+            row = dict(zip((S.SPEAKER, S.DATE, S.TEXT), row, strict=True))
+        base = {S.ID: f"r{i}", S.DATE: "2025-01-01", S.TOPIC: "trade", S.TEXT: f"statement {i}", S.LANGUAGE: "en",
+                S.QUOTE_TYPE: "direct", S.SOURCE_URL: ""}
+        records.append(base | defaults | row)
+    frame = pd.DataFrame.from_records(records)
+    for col in S.KNOWN_COLUMNS:
+        if col not in frame:
+            frame[col] = ""
+    frame[S.DATE] = pd.to_datetime(frame[S.DATE]).astype("datetime64[ns]")
+    return frame
+
+
+@pytest.fixture(scope="session")
+def statement_frame():
+    """``statement_frame(rows, **defaults)``: the shared builder of test statement frames (build_statements)."""
+    return build_statements

@@ -19,30 +19,6 @@ def unit(*xs: float) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def frame_of(rows: list[dict]) -> pd.DataFrame:
-    """A statements frame from short row dicts (speaker, date, topic, text, language...)."""
-    records = []
-    for i, r in enumerate(rows):
-        records.append(
-            {
-                S.ID: r.get("id", f"r{i}"),
-                S.SPEAKER: r["speaker"],
-                S.DATE: pd.Timestamp(r.get("date", "2025-01-01")),
-                S.TOPIC: r.get("topic", "trade"),
-                S.TEXT: r.get("text", f"statement {i}"),
-                S.LANGUAGE: r.get("language", "en"),
-                S.QUOTE_TYPE: r.get("quote_type", "direct"),
-                S.SOURCE_URL: r.get("source_url", ""),
-            }
-        )
-    frame = pd.DataFrame.from_records(records)
-    for col in S.KNOWN_COLUMNS:  # every column a reader produces, so no function trips on one
-        if col not in frame:
-            frame[col] = ""
-    frame[S.DATE] = frame[S.DATE].astype("datetime64[ns]")
-    return frame
-
-
 # ---------------------------------------------------------------------------- similarity basics
 def test_cosine_matrix_of_unit_vectors():
     a = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
@@ -72,8 +48,8 @@ def test_top_k_best_first_and_masked():
     assert A.top_k(scores, 3, np.zeros(5, dtype=bool)).tolist() == []
 
 
-def test_nearest_returns_rows_best_first_with_scores():
-    frame = frame_of([{"speaker": s, "text": t} for s, t in [("A", "east"), ("B", "north"), ("C", "north-east")]])
+def test_nearest_returns_rows_best_first_with_scores(statement_frame):
+    frame = statement_frame([{"speaker": s, "text": t} for s, t in [("A", "east"), ("B", "north"), ("C", "north-east")]])
     vecs = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
     out = A.nearest(frame, vecs, unit(0, 1), k=2)
     assert out[S.TEXT].tolist() == ["north", "north-east"]
@@ -83,8 +59,8 @@ def test_nearest_returns_rows_best_first_with_scores():
     assert only_a_c[S.SPEAKER].tolist() == ["C", "A"]
 
 
-def test_statement_neighbours_split_other_speakers_from_the_same_one():
-    frame = frame_of(
+def test_statement_neighbours_split_other_speakers_from_the_same_one(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "A", "text": "east"},
             {"speaker": "A", "text": "east"},  # a repeat of the chosen text: not a neighbour
@@ -117,8 +93,8 @@ def test_group_centroids_normalized_means_and_counts():
     np.testing.assert_allclose(cents, [[0, 1], [R, R]], atol=1e-6)
 
 
-def test_speaker_similarity_on_a_topic_with_absent_speaker():
-    frame = frame_of(
+def test_speaker_similarity_on_a_topic_with_absent_speaker(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "topic": "trade"},
             {"speaker": "Ann", "topic": "trade"},
@@ -139,8 +115,8 @@ def test_speaker_similarity_on_a_topic_with_absent_speaker():
     assert overall.loc["Cy", "Bob"] == pytest.approx(0, abs=1e-6)
 
 
-def test_speaker_topic_matrix_compares_with_everyone_else():
-    frame = frame_of(
+def test_speaker_topic_matrix_compares_with_everyone_else(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "topic": "trade"},
             {"speaker": "Bob", "topic": "trade"},
@@ -199,8 +175,8 @@ def test_cluster_order_groups_two_obvious_clusters():
     np.testing.assert_allclose(np.diag(sim), 1, atol=1e-5)
 
 
-def test_extreme_pairs_never_pair_a_speaker_with_themselves():
-    frame = frame_of(
+def test_extreme_pairs_never_pair_a_speaker_with_themselves(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "text": "a1"},
             {"speaker": "Ann", "text": "a2"},
@@ -231,15 +207,15 @@ def test_extreme_pairs_never_pair_a_speaker_with_themselves():
     assert len(top1) == len(bottom1) == 1
 
 
-def test_extreme_pairs_with_one_speaker_is_empty():
-    frame = frame_of([{"speaker": "Ann"}, {"speaker": "Ann"}])
+def test_extreme_pairs_with_one_speaker_is_empty(statement_frame):
+    frame = statement_frame([{"speaker": "Ann"}, {"speaker": "Ann"}])
     closest, farthest, _ = A.extreme_pairs(frame, np.stack([unit(1, 0), unit(1, 0)]), speakers=["Ann"])
     assert closest.empty and farthest.empty
 
 
 # ---------------------------------------------------------------------------- over time
-def _timeline_frame():
-    frame = frame_of(
+def _timeline_frame(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "date": "2021-03-01", "text": "late"},
             {"speaker": "Bob", "date": "2019-05-01", "text": "early"},
@@ -251,8 +227,8 @@ def _timeline_frame():
     return frame, vecs
 
 
-def test_phrase_timeline_sorted_by_date_with_scores():
-    frame, vecs = _timeline_frame()
+def test_phrase_timeline_sorted_by_date_with_scores(statement_frame):
+    frame, vecs = _timeline_frame(statement_frame)
     tl = A.phrase_timeline(frame, vecs, unit(1, 0))
     assert tl[S.TEXT].tolist() == ["early", "middle near", "middle far", "late"]  # same day: best first
     np.testing.assert_allclose(tl["score"], [1, 2 / np.sqrt(5), 0, R], atol=1e-6)
@@ -291,8 +267,8 @@ def test_smooth_by_speaker_stays_light_on_long_series():
     assert sm["smoothed"].iloc[-1] == pytest.approx(scores[last3].mean())
 
 
-def test_closest_over_time_one_per_year():
-    frame = frame_of(
+def test_closest_over_time_one_per_year(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "date": "2019-02-01", "text": "2019 weak"},
             {"speaker": "Ann", "date": "2019-11-01", "text": "2019 strong"},
@@ -309,7 +285,7 @@ def test_closest_over_time_one_per_year():
     assert len(A.closest_over_time(tl, per_window=2)) == 5
 
 
-def test_drift_flags_the_switch():
+def test_drift_flags_the_switch(statement_frame):
     rng = np.random.default_rng(7)
     a, b = unit(1, 0, 0, 0, 0, 0), unit(0, 0, 0, 1, 0, 0)
     rows, vecs = [], []
@@ -321,7 +297,7 @@ def test_drift_flags_the_switch():
             vecs.append(v / np.linalg.norm(v))
     rows.append({"speaker": "Bob", "date": "2019-01-01", "text": "other speaker"})
     vecs.append(b)
-    frame, vecs = frame_of(rows), np.stack(vecs)
+    frame, vecs = statement_frame(rows), np.stack(vecs)
 
     d = A.drift(frame, vecs, speaker="Ann", flag=1)
     assert d["window"].tolist() == ["2017", "2018", "2019", "2020", "2025", "2026"]
@@ -335,7 +311,7 @@ def test_drift_flags_the_switch():
     assert A.drift(frame, vecs, speaker="Nobody").empty
 
 
-def test_pair_similarity_over_time_shows_two_speakers_converging():
+def test_pair_similarity_over_time_shows_two_speakers_converging(statement_frame):
     # Ann keeps stance A; Bob moves from stance B (2018) halfway (2019) to Ann's (2020).
     rows = [
         {"speaker": "Ann", "date": "2018-03-01"}, {"speaker": "Ann", "date": "2019-03-01"},
@@ -347,7 +323,7 @@ def test_pair_similarity_over_time_shows_two_speakers_converging():
     ]
     a, b = unit(1, 0), unit(0, 1)
     vecs = np.stack([a, a, a, a, b, b, unit(1, 1), a, b, b])
-    out = A.pair_similarity_over_time(frame_of(rows), vecs, speakers=["Ann", "Bob", "Cy"], topic="trade")
+    out = A.pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Ann", "Bob", "Cy"], topic="trade")
     ab = out[(out["speaker_a"] == "Ann") & (out["speaker_b"] == "Bob")]
     assert ab["window"].tolist() == ["2018", "2019", "2020"]  # 2021: Bob spoke only on energy
     np.testing.assert_allclose(ab["similarity"], [0, R, 1], atol=1e-6)
@@ -355,10 +331,10 @@ def test_pair_similarity_over_time_shows_two_speakers_converging():
     # Cy spoke only in 2020: one point with each of the others, none for the years Cy was silent.
     assert out.loc[out["speaker_b"] == "Cy", ["speaker_a", "window"]].values.tolist() == [["Ann", "2020"], ["Bob", "2020"]]
     np.testing.assert_allclose(out.loc[out["speaker_b"] == "Cy", "similarity"], [0, 0], atol=1e-6)
-    assert A.pair_similarity_over_time(frame_of(rows), vecs, speakers=["Nobody", "Else"]).empty
+    assert A.pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Nobody", "Else"]).empty
 
-def test_drift_on_one_topic_only():
-    frame = frame_of(
+def test_drift_on_one_topic_only(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "date": "2018-01-01", "topic": "trade"},
             {"speaker": "Ann", "date": "2019-01-01", "topic": "energy"},
@@ -372,8 +348,8 @@ def test_drift_on_one_topic_only():
 
 
 # ---------------------------------------------------------------------------- filtering
-def test_filter_mask():
-    frame = frame_of(
+def test_filter_mask(statement_frame):
+    frame = statement_frame(
         [
             {"speaker": "Ann", "topic": "trade", "date": "2025-03-31", "language": "en"},
             {"speaker": "Ann", "topic": "energy", "date": "2025-04-01", "language": "fr"},
@@ -397,19 +373,19 @@ def test_filter_mask():
     ]
 
 
-def test_filter_mask_includes_statements_later_on_the_end_day():
-    frame = frame_of([{"speaker": "Ann", "date": "2025-03-31 18:30"}, {"speaker": "Ann", "date": "2025-04-01 00:00"}])
+def test_filter_mask_includes_statements_later_on_the_end_day(statement_frame):
+    frame = statement_frame([{"speaker": "Ann", "date": "2025-03-31 18:30"}, {"speaker": "Ann", "date": "2025-04-01 00:00"}])
     assert A.filter_mask(frame, end=date(2025, 3, 31)).tolist() == [True, False]
 
 
-def test_counts_by_most_first():
-    frame = frame_of([{"speaker": "Ann"}, {"speaker": "Bob"}, {"speaker": "Bob"}])
+def test_counts_by_most_first(statement_frame):
+    frame = statement_frame([{"speaker": "Ann"}, {"speaker": "Bob"}, {"speaker": "Bob"}])
     c = A.counts_by(frame, S.SPEAKER)
     assert c[S.SPEAKER].tolist() == ["Bob", "Ann"] and c["statements"].tolist() == [2, 1]
 
 
-def test_other_languages_counts_codes_that_are_not_the_model_s():
-    frame = frame_of([{"speaker": "A", "language": lang} for lang in ["en", "es", "ES ", "", "fr", "en"]])
+def test_other_languages_counts_codes_that_are_not_the_model_s(statement_frame):
+    frame = statement_frame([{"speaker": "A", "language": lang} for lang in ["en", "es", "ES ", "", "fr", "en"]])
     assert A.other_languages(frame).to_dict() == {"es": 2, "fr": 1}
     assert A.other_languages(frame, "es").to_dict() == {"en": 2, "fr": 1}
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from apptest_helpers import COMPARE, bundled_frame, card_heads, open_page, plotly_charts, quote_text, shown_choice, texts, unescape
+from apptest_helpers import (
+    COMPARE,
+    bundled_frame,
+    card_heads,
+    open_page,
+    plotly_charts,
+    quote_text,
+    shown_choice,
+    texts,
+    unescape,
+)
 
 PAIR_TITLES = ["Closest pairs of statements", "Farthest pairs of statements"]
 

@@ -8,6 +8,7 @@ from apptest_helpers import (
     EXPLORE,
     N_BUNDLED,
     bundled_frame,
+    dataframe_with,
     main_metrics,
     open_page,
     sidebar_kept,
@@ -68,7 +69,7 @@ def test_aliased_headers_preview_add_and_merge():
     at = open_page(DATA)
     upload(at, "mine.csv", ALIASED)
     assert texts(at.main.subheader) == ["mine.csv"]
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
     # The mapping the reader found, shown in the (editable) column mapping.
     assert at.selectbox(key="map_mine.csv_text").value == "Quote"
     assert at.selectbox(key="map_mine.csv_speaker").value == "Official"
@@ -113,7 +114,7 @@ def test_aliased_headers_preview_add_and_merge():
 def test_bad_rows_are_listed_and_good_rows_added():
     at = open_page(DATA)
     upload(at, "bad.csv", WITH_BAD_ROWS)
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 5 rows, 2 usable, 3 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 5 rows, 2 usable, 3 skipped, 0 warnings."
     assert "**Problems: 3 errors (row skipped), 0 warnings (row kept)**" in texts(at.main.markdown)
     problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert list(problems.columns) == ["file", "line", "column", "severity", "message"]
@@ -169,7 +170,7 @@ def test_no_text_column_then_fix_the_mapping():
     at.button(key="remap_notext.csv").click().run()
     assert not at.exception
     assert not at.error
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 2 rows, 2 usable, 0 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 2 rows, 2 usable, 0 skipped, 0 warnings."
     preview = at.dataframe[0].value
     assert list(preview["text"]) == ["Tariff talk number one from Ann", "Migration talk number two from Bob"]
     assert list(preview["speaker"]) == ["Ann Good", "Bob Good"]
@@ -198,7 +199,7 @@ def test_mapping_a_column_to_not_used_stops_using_it():
     at.selectbox(key="map_mine.csv_speaker").set_value("Official").run()
     at.button(key="remap_mine.csv").click().run()
     assert not at.error
-    assert read_caption(at) == "Read as UTF-8, ','-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 3 rows, 3 usable, 0 skipped, 0 warnings."
 
 
 @pytest.mark.model
@@ -246,3 +247,50 @@ def test_remove_button_takes_an_added_file_out_of_every_page():
     open_page(EXPLORE, at=at)
     assert sidebar_kept(at) == f"{N_BUNDLED} of {N_BUNDLED}"
     assert "Jane Tester" not in set(at.multiselect(key="speakers").options)
+
+
+def _known_rows_csv() -> bytes:
+    """Two bundled statements as an upload: their vectors are stored, so adding needs no model."""
+    return bundled_frame().head(2)[["speaker", "date", "text", "topic"]].to_csv(index=False).encode()
+
+
+def test_saving_on_the_server_is_off_unless_the_operator_turns_it_on(monkeypatch, tmp_path, repo_root):
+    monkeypatch.delenv("STANCE_EXPLORER_SAVE_DIR", raising=False)
+    at = open_page(DATA)
+    upload(at, "known.csv", _known_rows_csv())
+    add(at, "known.csv")
+    assert "Merged data" in texts(at.main.subheader)
+    labels = [b.proto.label for b in at.button]
+    assert not any("Save" in label for label in labels)
+    shown = texts(at.success) + texts(at.main.markdown) + texts(at.main.caption)
+    assert not any(str(repo_root) in t or "exports" in t for t in shown)  # no server path
+
+    folder = tmp_path / "saved"
+    monkeypatch.setenv("STANCE_EXPLORER_SAVE_DIR", str(folder))
+    at.run()
+    save = next(b for b in at.button if b.proto.label == "Save the merged data on the server")
+    save.click().run()
+    (saved,) = folder.iterdir()
+    assert saved.name.startswith("statements-merged-") and saved.suffix == ".csv"
+    assert saved.read_text("utf-8").count("\n") >= N_BUNDLED  # the whole merged dataset
+    (msg,) = texts(at.success)[-1:]
+    assert saved.name in msg and str(tmp_path) not in msg
+
+
+def test_switching_day_first_reads_the_files_again_and_the_merge_follows():
+    known = bundled_frame().head(2)[["speaker", "text", "topic"]].assign(date="03/04/2026")
+    at = open_page(DATA)
+    upload(at, "ambiguous.csv", known.to_csv(index=False).encode())
+    assert [str(d.date()) for d in at.dataframe[-1].value["date"]] == ["2026-03-04", "2026-03-04"]
+    add(at, "ambiguous.csv")
+    assert sidebar_kept(at) == f"{N_BUNDLED + 2} of {N_BUNDLED + 2}"
+    at.toggle(key="dayfirst").set_value(True).run()
+    assert not at.exception
+    assert [str(d.date()) for d in at.dataframe[-1].value["date"]] == ["2026-04-03", "2026-04-03"]
+    # Read again, the file is new data: it must be added again, and the merged dataset no longer has it.
+    assert "add_ambiguous.csv" in [b.key for b in at.button]
+    add(at, "ambiguous.csv")
+    open_page(EXPLORE, at=at)
+    assert sidebar_kept(at) == f"{N_BUNDLED + 2} of {N_BUNDLED + 2}"
+    shown = dataframe_with(at, "date", "speaker", "text")
+    assert (shown["date"].dt.strftime("%Y-%m-%d") == "2026-04-03").sum() == 2

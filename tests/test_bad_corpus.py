@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from devtools.server import REPO_ROOT as ROOT
 from stance_explorer import schema as S
 from stance_explorer.reader import read_statements
 
-ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 EXPECTED = sorted(BAD.glob("*.expected.json"))
 CORPUS = [p.with_name(p.name[: -len(".expected.json")]) for p in EXPECTED]
@@ -169,7 +169,7 @@ def test_size_limit_for_uploaded_bytes_and_custom_limit(tmp_path):
     assert "1,000 bytes limit" in read_statements(path, max_bytes=1000).problems[0].message
 
 
-def test_row_limit(tmp_path):
+def test_row_limit(tmp_path, capsys):
     header = "id,speaker,date,topic,text\n"
     body = "".join(f"{i},Mark Carney,2025-01-{i:02d},trade,statement {i}\n" for i in range(1, 12))
     path = tmp_path / "eleven.csv"
@@ -180,9 +180,10 @@ def test_row_limit(tmp_path):
     assert "more than 10 rows" in res.problems[0].message and "limit" in res.problems[0].message
     ok = read_statements(path, max_rows=11)
     assert not ok.problems and len(ok.frame) == 11
-    out = subprocess.run([sys.executable, "-m", "stance_explorer", "validate", "--max-rows", "10", str(path)],
-                         capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=CLI_ENV, timeout=120)
-    assert out.returncode == 2 and "more than 10 rows" in out.stdout
+    from stance_explorer.cli import main
+
+    assert main(["validate", "--max-rows", "10", str(path)]) == 2
+    assert "more than 10 rows" in capsys.readouterr().out
 
 
 # --- the CLI ---------------------------------------------------------------------------------------

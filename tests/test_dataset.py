@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,8 +16,6 @@ from stance_explorer.dataset import embed_frame, load_dataset
 from stance_explorer.embed_text import embedding_texts
 from stance_explorer.reader import read_statements
 from stance_explorer.store import EmbeddingStore
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +42,22 @@ def test_bundled_dataset_has_every_vector(dataset):
     assert sims.max() < 0.999
 
 
-def test_loading_the_bundled_dataset_does_not_import_torch():
+def test_loading_the_bundled_dataset_does_not_import_torch(repo_root):
     code = (
         "import sys; from stance_explorer.dataset import load_dataset; d = load_dataset(); "
         "assert 'torch' not in sys.modules, 'torch was imported'; "
         "assert 'sentence_transformers' not in sys.modules; print(d.missing, len(d.frame))"
     )
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(repo_root)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=repo_root, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["0", "199"]
 
 
-def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled):
+def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled, repo_root):
     """A user file with one statement the store has never seen: that row, and only it, lacks a vector."""
     frame = bundled.frame
-    lines = (REPO_ROOT / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
+    lines = (repo_root / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
     extra = "S999,Mark Carney,Prime Minister of Canada,Canada,2026-02-01,day,tariffs,A brand new sentence never embedded,en,direct,,,"
     path = tmp_path / "mine.csv"
     path.write_text("\n".join(lines[:6] + [extra]) + "\n", encoding="utf-8")
@@ -79,13 +76,13 @@ def test_no_store_means_no_vectors(bundled):
     assert d.missing == 199 and d.vectors.shape[0] == 199
 
 
-def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder):
+def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder, repo_root):
     frame = bundled.frame.iloc[:20]
     store = EmbeddingStore(tmp_path, fake_encoder.model_id)
     vecs, rep = embed_frame(frame, store, fake_encoder)
     assert rep.total == 20 and rep.cached == 0 and rep.persisted
     assert fake_encoder.encoded == len(set(embedding_texts(frame)))
-    d = load_dataset(result=read_statements(REPO_ROOT / "data" / "statements.csv"), store_dir=tmp_path, model_id=fake_encoder.model_id)
+    d = load_dataset(result=read_statements(repo_root / "data" / "statements.csv"), store_dir=tmp_path, model_id=fake_encoder.model_id)
     assert d.has_vector.tolist() == [True] * 20 + [False] * 179
     np.testing.assert_array_equal(d.vectors[:20], vecs)
 
@@ -113,3 +110,30 @@ def test_a_statement_ref_names_the_same_row_even_when_ids_repeat(bundled):
     assert D.find_statement(frame, "no-such-id") is None
     assert D.find_statement(frame, f"#{len(frame) + 1}") is None
     assert D.find_statement(frame, "#0") is None
+
+
+def test_merge_datasets_keeps_the_first_duplicate_with_its_own_vector(statement_frame):
+    a = statement_frame([("Ann", "2026-01-01", "one"), ("Bob", "2026-01-02", "two")], source_file="a.csv")
+    b = statement_frame([("Bob", "2026-01-02", "two"), ("Cid", "2026-01-03", "three")], source_file="b.csv")
+    b["extra"] = "kept"
+    va = np.array([[1, 0], [0, 1]], dtype=np.float32)
+    vb = np.array([[0.6, 0.8], [0.8, 0.6]], dtype=np.float32)
+    merged = D.merge_datasets([
+        D.Dataset(a, va, np.array([True, False]), "m"),
+        D.Dataset(b, vb, np.array([True, True]), "m", warnings=["w"]),
+    ])
+    assert list(merged.frame[S.TEXT]) == ["one", "two", "three"]
+    assert list(merged.frame[S.SOURCE_FILE]) == ["a.csv", "a.csv", "b.csv"]  # the first of a duplicate wins
+    np.testing.assert_array_equal(merged.vectors, np.array([[1, 0], [0, 1], [0.8, 0.6]], dtype=np.float32))
+    assert list(merged.has_vector) == [True, False, True]  # each row keeps whether it has a vector
+    assert list(merged.frame["extra"]) == ["", "", "kept"]  # a column one part lacks is blank, not NaN
+    assert merged.model_id == "m" and merged.warnings == ["w"]
+    assert list(merged.frame.index) == [0, 1, 2]
+
+
+def test_merge_datasets_of_statements_without_vectors_and_of_nothing(statement_frame):
+    a = statement_frame([("Ann", "2026-01-01", "one")])
+    merged = D.merge_datasets([D.Dataset.without_vectors(a), D.Dataset.without_vectors(a.iloc[:0])])
+    assert list(merged.frame[S.TEXT]) == ["one"] and merged.vectors.shape == (1, 0) and merged.missing == 1
+    empty = D.merge_datasets([])
+    assert empty.frame.empty and list(empty.frame.columns)[:3] == list(S.KNOWN_COLUMNS)[:3]

@@ -16,24 +16,6 @@ IMG = "<img src=x onerror=alert(1)>"
 LONG = "x" * 10_000
 
 
-def frame_of(rows: list[tuple[str, str, str]], topic: str = "trade") -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            S.ID: [f"r{i}" for i in range(len(rows))],
-            S.SPEAKER: [r[0] for r in rows],
-            S.DATE: pd.to_datetime([r[1] for r in rows]).astype("datetime64[ns]"),
-            S.TOPIC: topic,
-            S.TEXT: [r[2] for r in rows],
-            S.QUOTE_TYPE: "direct",
-            S.SOURCE_URL: "",
-        }
-    )
-    for col in S.KNOWN_COLUMNS:  # every column a reader produces
-        if col not in frame:
-            frame[col] = ""
-    return frame
-
-
 #: Trace attributes plotly uses as identifiers and never renders as text.
 NOT_RENDERED = {"legendgroup"}
 
@@ -67,14 +49,14 @@ def assert_escaped(fig: go.Figure, *, present: bool = True) -> None:
 
 
 @pytest.fixture
-def hostile():
+def hostile(statement_frame):
     rows = [
         (SCRIPT, "2025-01-10", IMG),
         ("Mark Carney", "2025-06-01", SCRIPT),
         ("Mark Carney", "2026-01-13", "We will protect Canadian workers"),
         (IMG, "2024-03-05", LONG),
     ]
-    frame = frame_of(rows)
+    frame = statement_frame(rows)
     vecs = np.stack([np.eye(3, dtype=np.float32)[i % 3] for i in range(len(rows))])
     return frame, vecs
 
@@ -92,8 +74,8 @@ def test_hover_text_escapes_and_wraps():
     assert F.hover_text(short) == short
 
 
-def test_statement_label_has_speaker_date_and_quote():
-    frame = frame_of([("Donald Trump", "2026-01-13", "There’s no real advantage to it, it’s irrelevant")])
+def test_statement_label_has_speaker_date_and_quote(statement_frame):
+    frame = statement_frame([("Donald Trump", "2026-01-13", "There’s no real advantage to it, it’s irrelevant")])
     (label,) = F.statement_label(frame)
     assert "Donald Trump" in label and "2026-01-13" in label and "it’s irrelevant" in label
 
@@ -160,9 +142,9 @@ def test_timeline_figure_points_per_speaker_and_smoothed_lines(hostile):
     assert_escaped(fig)
 
 
-def test_timeline_figure_thins_huge_speakers_keeping_best_points():
+def test_timeline_figure_thins_huge_speakers_keeping_best_points(statement_frame):
     n = 50
-    frame = frame_of([("Ann", f"2020-01-{1 + i % 28:02d}", f"s{i}") for i in range(n)])
+    frame = statement_frame([("Ann", f"2020-01-{1 + i % 28:02d}", f"s{i}") for i in range(n)])
     tl = frame[[S.ID, S.SPEAKER, S.DATE, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL]].assign(
         score=np.linspace(0, 1, n), row=np.arange(n)
     )
@@ -183,9 +165,9 @@ def test_pair_similarity_figure_one_line_per_pair_with_escaped_hover(hostile):
     assert_escaped(fig)
 
 # ---------------------------------------------------------------------------- drift and counts
-def test_drift_figure_bars_flag_colours_and_escaping():
+def test_drift_figure_bars_flag_colours_and_escaping(statement_frame):
     dates = ["2017-03-01", "2018-03-01", "2025-03-01", "2026-03-01"]
-    frame = frame_of([(SCRIPT, d, t) for d, t in zip(dates, ["old view", "old view again", IMG, LONG])])
+    frame = statement_frame([(SCRIPT, d, t) for d, t in zip(dates, ["old view", "old view again", IMG, LONG])])
     vecs = np.stack([np.array(v, dtype=np.float32) for v in ([1, 0], [1, 0], [0, 1], [0, 1])])
     d = A.drift(frame, vecs, speaker=SCRIPT, flag=1)
     fig = F.drift_figure(d, speaker=SCRIPT, topic=IMG)
@@ -200,15 +182,3 @@ def test_drift_figure_bars_flag_colours_and_escaping():
     assert "&lt;script&gt;" in fig.layout.title.text
     assert_escaped(fig)
 
-
-def test_counts_figure(hostile):
-    frame, _ = hostile
-    counts = A.counts_by(frame, S.SPEAKER)
-    fig = F.counts_figure(counts, S.SPEAKER)
-    (bar,) = fig.data
-    assert isinstance(bar, go.Bar) and bar.orientation == "h"
-    assert list(bar.y)[0] == "Mark Carney" and list(bar.x) == [2, 1, 1]
-    vertical = F.counts_figure(counts, S.SPEAKER, horizontal=False)
-    assert list(vertical.data[0].y) == [2, 1, 1]
-    for f in (fig, vertical):
-        assert_escaped(f)

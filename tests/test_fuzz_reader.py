@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections import Counter
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +21,6 @@ from stance_explorer.reader import read_statements
 
 NAME = "fuzz.csv"
 TODAY = date(2026, 6, 1)
-EXAMPLES = Counter()  # examples run per test, printed by test_zz_report
 # 400 examples each keeps the two tests well under a minute; FUZZ_EXAMPLES=5000 for a deeper run.
 SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 PY_CODEC = {"UTF-8": "utf-8", "UTF-8 with BOM": "utf-8-sig", "UTF-16": "utf-16", "Windows-1252": "cp1252", "Latin-1": "latin-1"}
@@ -70,7 +68,6 @@ arbitrary_bytes = st.one_of(
 @SETTINGS
 @given(data=arbitrary_bytes, max_rows=st.sampled_from([1, 3, 1_000_000]), dayfirst=st.booleans())
 def test_arbitrary_bytes_never_raise(data, max_rows, dayfirst):
-    EXAMPLES["bytes"] += 1
     res = read_statements(data, name=NAME, max_rows=max_rows, dayfirst=dayfirst, today=TODAY)
     check_invariants(res)
 
@@ -182,15 +179,10 @@ def records(text: str, delim: str):
 @SETTINGS
 @given(data=csv_document(), dayfirst=st.booleans())
 def test_csv_shaped_text_accounts_for_every_row(data, dayfirst):
-    EXAMPLES["csv"] += 1
     res = read_statements(data, name=NAME, dayfirst=dayfirst, today=TODAY)
     check_invariants(res)
     if res.unreadable:
-        EXAMPLES["csv unreadable"] += 1
-        EXAMPLES["csv unreadable: " + res.problems[0].message[:25]] += 1
         return
-    EXAMPLES["csv readable"] += 1
-    EXAMPLES["csv rows kept"] += len(res.frame)
     text = data.decode(PY_CODEC[res.encoding], errors="replace").replace("\x00", "")
     recs = records(text, res.delimiter)
     (header_line, header), body = recs[0], recs[1:]
@@ -208,8 +200,3 @@ def test_csv_shaped_text_accounts_for_every_row(data, dayfirst):
             fields = by_line[row[S.SOURCE_LINE]]
             for col in (S.TEXT, S.SPEAKER):
                 assert row[col] == fields[pos[col]].strip()
-
-
-def test_zz_report():
-    """Runs last in this file: shows how many examples each fuzz test ran (pytest -s or -rP)."""
-    print("fuzz examples run:", dict(EXAMPLES))

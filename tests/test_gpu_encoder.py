@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from stance_explorer.encoder import Encoder, SentenceTransformerEncoder, default_model_id
 from stance_explorer.gpu_encoder import FastGpuEncoder
-
-ROOT = Path(__file__).resolve().parents[1]
 
 TEXTS = [
     f"{who} {what}."
@@ -43,9 +40,9 @@ def cpu_encoder() -> FastGpuEncoder:
     return enc
 
 
-def test_import_does_not_import_torch():
+def test_import_does_not_import_torch(repo_root):
     code = "import sys, stance_explorer.gpu_encoder; assert 'torch' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=repo_root)
 
 
 def test_protocol_and_model_id():
@@ -72,7 +69,7 @@ def test_matches_sentence_transformers_on_cpu(cpu_encoder, reference):
 
 
 @pytest.mark.model
-def test_cuda_request_without_gpu_falls_back_with_a_message(capsys, reference):
+def test_cuda_request_without_gpu_falls_back_with_a_message(caplog, reference):
     import torch
 
     if torch.cuda.is_available():
@@ -81,5 +78,5 @@ def test_cuda_request_without_gpu_falls_back_with_a_message(capsys, reference):
     got = enc.encode(TEXTS[:6])
     assert enc.device == "cpu"
     assert enc.device_message and "CUDA" in enc.device_message
-    assert "CUDA" in capsys.readouterr().err
+    assert any("CUDA" in r.getMessage() for r in caplog.records)
     assert np.sum(got * reference[:6], axis=1).min() >= 0.999

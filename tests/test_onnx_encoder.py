@@ -15,8 +15,6 @@ from stance_explorer.encoder import Encoder, EncoderUnavailable, SentenceTransfo
 from stance_explorer.onnx_encoder import META_NAME, ONNX_NAME, OnnxInt8Encoder
 from stance_explorer.store import EmbeddingStore
 
-ROOT = Path(__file__).resolve().parents[1]
-
 _SPEAKERS = ["The trade minister", "The president", "The ambassador", "A senior official", "The premier"]
 _CLAIMS = [
     "said the tariffs on steel will stay until the border is secure",
@@ -67,13 +65,13 @@ def vectors(onnx_encoder, fp32_encoder) -> tuple[list[str], np.ndarray, np.ndarr
 
 
 # ------------------------------------------------------------------ no model needed
-def test_import_does_not_import_torch_or_onnxruntime():
+def test_import_does_not_import_torch_or_onnxruntime(repo_root):
     code = (
         "import sys, stance_explorer.onnx_encoder; "
         "bad = [m for m in ('torch', 'onnxruntime', 'transformers') if m in sys.modules]; "
         "assert not bad, bad"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=repo_root)
 
 
 def test_model_id_differs_from_fp32():

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import csv
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from devtools.server import REPO_ROOT
 from stance_explorer import schema as S
 from stance_explorer.reader import read_statements
 
-ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = ROOT / "data" / "statements.csv"
+BUNDLED = REPO_ROOT / "data" / "statements.csv"
 TODAY = date(2026, 12, 31)  # fixed, so no test date is ever "in the future" by accident
 CANON = ["speaker", "date", "topic", "text"]
 VALUES = {"speaker": "Mark Carney", "date": "2025-03-14", "topic": "trade", "text": "Elbows up"}

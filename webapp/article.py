@@ -145,7 +145,8 @@ def _records(edited: pd.DataFrame, quotes, *, stem: str, when: date | None, titl
 
 def article_section(view) -> None:
     """Paste or upload an article, review the quotes found in it, and add them like a CSV upload."""
-    from webapp.state import Upload, embed_upload, request_dataset, uploads
+    from webapp.state import request_dataset
+    from webapp.uploads import Upload, embed_upload, uploads
 
     busy = bool(st.session_state.get(K_TEXT) or st.session_state.get(K_FILE))
     with st.expander("Add statements from a news article", expanded=busy, icon=":material/newspaper:"):
@@ -256,7 +257,9 @@ def _review(view, article, digest, when, title, url, Upload, embed_upload, reque
             st.error(str(exc))
             return
         bar.empty()
-        st.session_state["_just_added"] = f"Added {len(result.frame)} statements from the article ({new} newly embedded)."
+        from webapp.uploads import announce
+
+        announce(f"Added {len(result.frame)} statements from the article ({new} newly embedded).")
         if view.mode == P.DATASET_BUNDLED:
             request_dataset(P.DATASET_MERGED)
         st.rerun()

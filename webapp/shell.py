@@ -10,7 +10,8 @@ from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
 from webapp import links
 from webapp import params as P
-from webapp.state import View, added_uploads, apply_dataset_request, dataset_for, set_view
+from webapp.state import View, apply_dataset_request, set_view
+from webapp.uploads import added_uploads, dataset_for
 
 # The option text is what the URL carries (bound widgets use the formatted option), so it is the
 # short parameter value itself, explained by a caption.

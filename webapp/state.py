@@ -1,25 +1,23 @@
 """Shared and per-session state.
 
 Shared across visitors (``st.cache_resource``, once per process): the bundled dataset and its
-vectors (made read-only), and the model. Per session (``st.session_state``): uploads and their
-vectors, which no other visitor can reach.
+vectors (made read-only), and the model. Per session (``st.session_state``): the view the sidebar
+made; uploads and their vectors live in ``webapp/uploads.py``, which no other visitor can reach.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
-from stance_explorer.embed_text import embedding_texts, query_embedding_text
+from stance_explorer.embed_text import query_embedding_text
 from stance_explorer.encoder import EncoderUnavailable, SentenceTransformerEncoder, default_model_id
-from stance_explorer.reader import ReadResult
 from stance_explorer.store import EmbeddingStore
 from webapp import params as P
 
@@ -70,84 +68,16 @@ def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
     return _encode_query_cached(query_embedding_text(phrase), default_model_id()), None
 
 
-# ---------------------------------------------------------------------------- uploads (per session)
-@dataclass
-class Upload:
-    """One uploaded file in this session: what the reader made of it, and its vectors once added."""
-
-    name: str
-    digest: str
-    result: ReadResult
-    raw: bytes
-    vectors: np.ndarray | None = None
-    column_map: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def added(self) -> bool:
-        return self.vectors is not None
-
-
-def uploads() -> dict[str, Upload]:
-    return st.session_state.setdefault("uploads", {})
-
-
-def session_store() -> EmbeddingStore:
-    """This session's vectors for uploaded text: memory only, never written to disk or shared."""
-    if "session_store" not in st.session_state:
-        st.session_state["session_store"] = EmbeddingStore(None, default_model_id())
-    return st.session_state["session_store"]
-
-
-def embed_upload(upload: Upload, progress) -> int:
-    """Embed an upload's rows, encoding only texts neither the bundled store nor this session has."""
-    frame = upload.result.frame
-    texts = embedding_texts(frame)
-    vecs, found = bundled_store().get(texts)
-    need = np.nonzero(~found)[0]
-    new = 0
-    if len(need):
-        encoder, msg = encoder_or_message()
-        if msg:
-            raise EncoderUnavailable(msg)
-        sub, report = session_store().get_or_encode([texts[i] for i in need], encoder, progress=progress)
-        vecs[need] = sub
-        new = report.new
-    upload.vectors = vecs
-    st.session_state.pop("_merged", None)
-    return new
-
-
-# ---------------------------------------------------------------------------- the current dataset
-def added_uploads() -> list[Upload]:
-    return [u for u in uploads().values() if u.added]
-
-
-def dataset_for(mode: str) -> Dataset:
-    """The dataset a mode names; merged datasets are cached in the session until uploads change."""
-    base = bundled_dataset()
-    ups = added_uploads()
-    if mode == P.DATASET_BUNDLED or not ups:
-        return base
-    key = (mode, tuple((u.name, u.digest) for u in ups))
-    cached = st.session_state.get("_merged")
-    if cached and cached[0] == key:
-        return cached[1]
-    parts = ([(base.frame, base.vectors)] if mode == P.DATASET_MERGED else []) + [(u.result.frame, u.vectors) for u in ups]
-    frame = pd.concat([p[0] for p in parts], ignore_index=True, sort=False)
-    for col in frame.columns:
-        if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
-            frame[col] = frame[col].fillna("")
-    vectors = np.concatenate([p[1] for p in parts]).astype(np.float32, copy=False)
-    keep = ~frame.duplicated(subset=[S.SPEAKER, S.DATE, S.TEXT], keep="first").to_numpy()
-    frame, vectors = frame[keep].reset_index(drop=True), vectors[keep]
-    ds = Dataset(frame, vectors, np.ones(len(frame), dtype=bool), base.model_id)
-    st.session_state["_merged"] = (key, ds)
-    return ds
-
-
 @dataclass
 class View:
-    """The dataset in use and the rows the sidebar filters keep. Pages read this, nothing else."""
+    """The dataset in use and the rows the sidebar filters keep. Pages read this, nothing else.
+
+    Two frames, each with its row mapping into the dataset:
+    * ``kept`` / ``kept_rows``: every statement the filters keep (``count`` of them);
+    * ``frame`` / ``rows`` (with ``vectors``): those of them that have a vector, for similarity.
+    ``dataset_rows`` translates positions in ``frame`` (an analysis result's ``row``) or a
+    subset of ``kept`` to dataset rows, which is what a picked statement is named by.
+    """
 
     dataset: Dataset
     mask: np.ndarray
@@ -156,7 +86,24 @@ class View:
 
     @cached_property
     def rows(self) -> np.ndarray:
+        """Dataset positions of the rows of ``frame``."""
         return np.nonzero(self.mask & self.dataset.has_vector)[0]
+
+    @cached_property
+    def kept_rows(self) -> np.ndarray:
+        """Dataset positions of the rows of ``kept``."""
+        return np.nonzero(self.mask)[0]
+
+    @cached_property
+    def kept(self) -> pd.DataFrame:
+        """Every statement the filters keep, vector or not, with the dataset's index."""
+        return self.dataset.frame[self.mask]
+
+    def dataset_rows(self, positions: np.ndarray | pd.Series | pd.DataFrame) -> np.ndarray:
+        """Dataset rows of positions in ``frame`` (e.g. ``hits["row"]``), or of the rows of a subset of ``kept``."""
+        if isinstance(positions, pd.DataFrame):
+            return self.dataset.frame.index.get_indexer(positions.index)
+        return self.rows[np.asarray(positions, dtype=np.intp)]
 
     @property
     def everything(self) -> bool:
@@ -175,7 +122,8 @@ class View:
 
     @property
     def count(self) -> int:
-        return int(self.mask.sum())
+        """How many statements the filters keep (``len(kept)``)."""
+        return len(self.kept_rows)
 
 
 def request_dataset(mode: str) -> None:

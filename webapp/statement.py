@@ -14,10 +14,9 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer.dataset import find_statement, statement_ref
-from stance_explorer.encoder import reads_only_english
 from webapp import links
 from webapp import params as P
-from webapp.render import quote_card, statement_detail
+from webapp.render import language_caveat, quote_card, statement_detail
 from webapp.shell import current_link
 from webapp.state import View
 from webapp.text import escape_markdown
@@ -69,12 +68,7 @@ def _dialog(view: View, pos: int) -> None:
     ds = view.dataset
     row = ds.frame.iloc[pos]
     statement_detail(row)
-    other = A.other_languages(ds.frame.iloc[[pos]])  # the same rule as the pages' language notes
-    if not other.empty and reads_only_english(ds.model_id):
-        st.caption(
-            f":material/translate: This statement is in {escape_markdown(other.index[0])}. The model reads English, so it scores low "
-            "against English statements whatever it says, and its closest statements lean to its own language."
-        )
+    language_caveat(ds.frame.iloc[[pos]], ds.model_id, one_statement=True)
     if not ds.has_vector[pos]:
         st.info("This statement has no vector yet, so nothing close to it can be found. Add it on the Data page.")
     else:

