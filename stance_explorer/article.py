@@ -99,9 +99,6 @@ def html_to_article(html: str, name: str) -> tuple[Article | None, list[S.Proble
         import trafilatura
     except ImportError:  # pragma: no cover - the app pins trafilatura
         return None, [_problem(name, "reading HTML needs the trafilatura package (pip install -r requirements.txt)")]
-    import logging
-
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:
         body = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=False, favor_recall=True, with_metadata=False)
         meta = trafilatura.extract_metadata(html)
