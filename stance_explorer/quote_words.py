@@ -45,10 +45,10 @@ SPANISH_STEMS = tuple(
     afirm asegur explic señal añad agreg expres subray enfatiz destac indic apunt puntualiz reiter coment declar
     precis recalc insist manifest respond contest pregunt cuestion calific catalog escrib detall mencion reconoc
     admit remarc aclar consider opin plante amenaz inform anunci celebr critic acus confirm promet resalt defend
-    argument alert zanj sentenci asever advert sosten dec acot replic ripost concluy reclam lament
+    argument alert zanj sentenci asever advert sosten dec acot replic ripost concluy reclam lament adelant
     """.split()
 )
-SPANISH_ENDINGS = ("ó", "aron", "ieron", "ara", "aran", "iera", "ieran", "ase", "iese", "a", "an", "e", "en", "ando", "iendo", "ió", "aba", "aban", "ía", "ían")
+SPANISH_ENDINGS = ("ó", "aron", "ieron", "ara", "aran", "iera", "ieran", "ase", "iese", "a", "an", "e", "en", "ando", "iendo", "ió", "aba", "aban", "ía", "ían", "ar", "er", "ir")
 SPANISH_IRREGULAR = frozenset(
     "dijo dijeron dijera dijeran dice dicen diciendo expuso expusieron sostuvo sostiene sostuviera advierte advirtió "
     "advirtieron advirtiera sugiere sugirió sugiriera refiere refirió pide pidió pidiera exige exigió negó niega "
@@ -124,6 +124,7 @@ ROLE_WORDS: dict[str, str] = {
     "mandataria": "President",
     "jefe del ejecutivo": "President",
     "jefa del ejecutivo": "President",
+    "titular del ejecutivo": "President",
     "jefa del estado": "President",
     "gobernante": "President",
     "premier": "Premier",

@@ -483,10 +483,14 @@ class _Mentions:
                 if of:  # "la presidenta de México", "the prime minister of Canada"
                     e2 = m.end() + of.end()
                 taken[m.start():e2] = b"\x01" * (e2 - m.start())
+                det = re.search(r"(?<![\w])(la|el|los|las|del|al)\s+(?:\w+\s+)?$", low[max(0, s - 20):s])
+                fem = (phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None
+                if fem is None and det and det.group(1) in ("la", "las"):
+                    fem = True  # "la titular del Ejecutivo"
+                elif fem is None and det and det.group(1) in ("el", "del", "al") and phrase not in ("president", "premier", "prime minister"):
+                    fem = False
                 self.cands.append(
-                    _Cand(s2, e2, "role", text[s2:e2], role_key=W.ROLE_WORDS[phrase],
-                          feminine=(phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None,
-                          country=_country_in(ctx))
+                    _Cand(s2, e2, "role", text[s2:e2], role_key=W.ROLE_WORDS[phrase], feminine=fem, country=_country_in(ctx))
                 )
         unnamed_mask = bytearray(len(text) + 1)
         for c in self.cands:
@@ -551,6 +555,12 @@ class _Mentions:
         p = self._known_surname(t)
         if p:
             return p.name, 0.85, "known surname"
+        if len(t) >= 6:
+            # A misspelt surname ("Sheinbuam"): one letter changed, added, dropped or swapped.
+            for off, full in [(o, f) for o, f, _ in self.full_names] + [(-1, p.name) for p in self.known.people]:
+                ft = [_fold(x) for x in full.split()]
+                if any(len(x) >= 6 and _one_edit(t, x) for x in ft[1:]):
+                    return self._canonical(full), 0.7, "surname (spelling)"
         if t in self.bare:
             return toks[0], 0.5, "surname only"
         return None
@@ -644,6 +654,17 @@ class _Mentions:
                     continue
                 return p.name, 0.6, "known role"
         return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one substitution, insertion, deletion or adjacent swap apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _country_in(s: str) -> str:
@@ -908,6 +929,9 @@ class _Attributor:
                 continue
             if vs:
                 v = vs[0]
+                head = self.subject_before_verb(s, v.start())
+                if re.search(r"(?<![\w])((luego|después|antes) de que|tras|after|since|before|although|aunque)(?![\w])", self.text[s:head.start if head else v.start()].lower()):
+                    continue  # "Esto, luego de que Bloomberg reportó que …": reported speech inside a clause
                 c = None
                 if not _GERUND.match(v.group().lower()):
                     c = self.subject_before_verb(s, v.start())
