@@ -378,6 +378,7 @@ class _Mentions:
         self._titles_of: dict[str, str] = {}
         self._known_memo: dict[tuple[str, ...], Person | None] = {}
         self._surname_memo: dict[str, Person | None] = {}
+        self._fuzzy_memo: dict[tuple[str, int], str] = {}
         self._people: list[tuple[int, str, str, str, bool | None]] | None = None
         self._find()
 
@@ -557,10 +558,9 @@ class _Mentions:
             return p.name, 0.85, "known surname"
         if len(t) >= 6:
             # A misspelt surname ("Sheinbuam"): one letter changed, added, dropped or swapped.
-            for off, full in [(o, f) for o, f, _ in self.full_names] + [(-1, p.name) for p in self.known.people]:
-                ft = [_fold(x) for x in full.split()]
-                if any(len(x) >= 6 and _one_edit(t, x) for x in ft[1:]):
-                    return self._canonical(full), 0.7, "surname (spelling)"
+            full = self._misspelt(t)
+            if full:
+                return self._canonical(full), 0.7, "surname (spelling)"
         if t in self.bare:
             return toks[0], 0.5, "surname only"
         return None
@@ -571,6 +571,22 @@ class _Mentions:
                 (p for p in self.known.people if t in p.tokens[1:] or (t == "amlo" and p.name.startswith("Andrés Manuel"))), None
             )
         return self._surname_memo[t]
+
+    def _misspelt(self, t: str) -> str:
+        key = (t, len(self._by_surname))
+        if key not in self._fuzzy_memo:
+            found = ""
+            for surname, seen in self._by_surname.items():
+                if len(surname) >= 6 and _one_edit(t, surname):
+                    found = seen[-1][1]
+                    break
+            if not found:
+                for p in self.known.people:
+                    if any(len(x) >= 6 and _one_edit(t, x) for x in p.tokens[1:]):
+                        found = p.name
+                        break
+            self._fuzzy_memo[key] = found
+        return self._fuzzy_memo[key]
 
     def _add_full_name(self, off: int, name: str, titles: str) -> None:
         self.full_names.append((off, name, titles))
