@@ -106,7 +106,7 @@ def line(name: str, s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("articles", nargs="?", type=Path, default=ROOT / "tests" / "data" / "articles")
-    ap.add_argument("--split", choices=["all", "dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"], default="all")
+    ap.add_argument("--split", choices=["all", "dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"], default="all")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every miss and wrong speaker")
     ap.add_argument(
         "--ner", choices=["rules", "spacy"], default="rules",
@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     ner_seconds = 0.0
     extract_seconds, extract_chars = 0.0, 0
     known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
-    by_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": [], "fresh3": [], "fresh4": [], "fresh5": [], "fresh6": []}
-    base_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": [], "fresh3": [], "fresh4": [], "fresh5": [], "fresh6": []}
+    by_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": [], "fresh3": [], "fresh4": [], "fresh5": [], "fresh6": [], "fresh7": []}
+    base_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": [], "fresh3": [], "fresh4": [], "fresh5": [], "fresh6": [], "fresh7": []}
     by_lang: dict[str, list] = {}
     print(f"{'article':52s} {'split':8s} gold pred match speaker")
     for fname, lab in labels.items():
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for lang, rows in sorted(by_lang.items()):
         print(line(f"language {lang} (all splits):", score(rows)))
-    for split in ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"):
+    for split in ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"):
         if by_split[split]:
             print(line(f"regex baseline, {split}:", score(base_split[split])))
             print(line(f"extractor, {split} ({len(by_split[split])} articles):", score(by_split[split])))
