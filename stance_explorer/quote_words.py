@@ -204,7 +204,7 @@ NON_NAME_WORDS = frozenset(
     january february march april may june july august september october november december enero febrero marzo
     abril mayo junio julio agosto septiembre octubre noviembre diciembre reuters ap afp efe cnn cbc bbc fox
     gobierno government administration embassy embajada organization organización bank banco economic
-    cabinet gabinete member casa rosada oval
+    cabinet gabinete member casa rosada oval decree proclamation decreto documento
     united estados north norte américa latin latina
     """.split()
 )

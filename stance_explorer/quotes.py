@@ -239,6 +239,9 @@ def find_quote_spans(text: str) -> list[_Span]:
                 stack, pieces = [], []
             i += 1
             continue
+        if ch == "‘" and text[i + 1:i + 2] == "s" and (i + 2 == n or not text[i + 2].isalnum()):
+            i += 1  # "Sheinbaum ‘s": a misplaced apostrophe, not a quote
+            continue
         if ch in ("“", "«", "‘", "„"):
             if ch == "‘" or not stack or stack[-1][0] != ch:
                 if not stack:
@@ -497,7 +500,7 @@ class _Mentions:
         for c in self.cands:
             if c.kind == "unnamed":
                 unnamed_mask[c.start:c.end] = b"\x01" * (c.end - c.start)
-        for m in re.finditer(r"(?<![\w])(?:the\s+|la\s+|el\s+)?(?:[\w'’]+\s+)?(office|ministry|statement|embassy|administration|government|oficina|ministerio|comunicado|embajada|gobierno|secretaría)(?![\w])", low):
+        for m in re.finditer(r"(?<![\w])(?:the\s+|la\s+|el\s+)?(?:[\w'’]+\s+)?(office|ministry|statement|embassy|administration|government|decree|proclamation|report|oficina|ministerio|comunicado|embajada|gobierno|secretaría|decreto|informe)(?![\w])", low):
             if not unnamed_mask[m.start()]:
                 self.cands.append(_Cand(m.start(), m.end(), "institution", text[m.start():m.end()]))
         self.cands.sort(key=lambda c: (c.start, -c.end))
@@ -645,9 +648,14 @@ class _Mentions:
         want = cand.role_key.lower()
         people = self.people()
 
+        def role_fits(roles: str) -> bool:
+            if want == "minister":  # a minister in English news may be a Mexican secretary; not the prime minister
+                return ("minister" in roles.replace("prime minister", "")) or "secretary" in roles
+            return want in roles
+
         def fits(p) -> bool:
             _, _, roles, country, fem, _ = p
-            if want and want not in roles:
+            if want and not role_fits(roles):
                 return False
             if not want and not roles:
                 return False
@@ -664,7 +672,7 @@ class _Mentions:
         if not want:
             return None
         for p in self.known.people:  # sorted by how often they speak in the data
-            if want in p.role.lower() and (not cand.country or not p.country or cand.country == p.country):
+            if role_fits(p.role.lower()) and (not cand.country or not p.country or cand.country == p.country):
                 fem = self.feminine(p.name)
                 if cand.feminine is not None and fem is not None and fem != cand.feminine:
                     continue
@@ -1073,6 +1081,13 @@ class _Attributor:
             if c is not None:
                 return self.resolve(c, qs)
             return self._implicit(qs, 0.65, "implicit subject")
+        if not vs_before and re.search(r"(?<![\w])(mensaje|message|warning|advertencia)\s+(de\s+)?(que|that)(?![\w])", text[s_start:qs].lower()):
+            c = self.main_subject(s_start, qs, kinds=("name", "role", "pronoun"))
+            if c is not None:
+                r = self.resolve(c, qs)
+                if r.speaker:
+                    r.confidence = min(r.confidence, 0.6)
+                    return r
         # "X shared a photo with the message: “…”": a colon introduces the sentence subject's words.
         if not vs_before and text[s_start:qs].rstrip().endswith(":"):
             c = self.main_subject(s_start, qs, kinds=("name", "role", "pronoun"))
