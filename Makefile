@@ -4,15 +4,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-scale.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
 # Every Python folder of the project, and the entry script.
-LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests
+LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests deploy
 
 .PHONY: run test lint bench setup clean-cache
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-scale.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch is pinned (==2.13.0) in requirements.txt so pip takes the CPU build.

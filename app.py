@@ -6,6 +6,8 @@ sidebar; sets the offline-model setting and logging for the library. Nothing her
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from stance_explorer.runtime import prepare_process
@@ -13,14 +15,18 @@ from webapp import links, shell
 
 prepare_process()
 
-st.set_page_config(page_title="Stance Explorer", page_icon=":material/record_voice_over:", layout="wide")
+# A local icon: a ":material/..." icon makes the browser fetch it from a font CDN, which fails offline.
+st.set_page_config(page_title="Stance Explorer", page_icon="assets/favicon.png", layout="wide")
+
+#: Page files are found from this file's folder, not the entry script's: deploy/streamlit_app.py runs this file.
+HERE = Path(__file__).resolve().parent
 
 PAGES = [
-    st.Page("app_pages/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),
-    st.Page("app_pages/compare.py", title="Compare by topic", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page("app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
-    st.Page("app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    st.Page(HERE / "app_pages/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),
+    st.Page(HERE / "app_pages/compare.py", title="Compare by topic", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page(HERE / "app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
+    st.Page(HERE / "app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
+    st.Page(HERE / "app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 
 page = st.navigation(PAGES)

@@ -13,8 +13,8 @@ from stance_explorer import schema as S
 from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import delimiter_name, map_columns, problems_frame
+from webapp import hosting, saving, uploads
 from webapp import params as P
-from webapp import saving, uploads
 from webapp.article import article_section
 from webapp.render import statements_table
 from webapp.shell import notice
@@ -42,9 +42,13 @@ with st.expander("What a statements CSV looks like"):
 
 dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")
 
+limits = hosting.upload_limits()
 files = st.file_uploader(
-    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files
+    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files,
+    max_upload_size=limits.max_mb,
 )
+if limits_note := limits.caption():
+    st.caption(limits_note)
 current = uploads.sync(files, dayfirst=dayfirst)
 
 article_section(view)
@@ -97,7 +101,17 @@ for name, up in list(current.items()):
         errors = len(res.errors)
         st.markdown(f"**Problems: {errors} error{'s' if errors != 1 else ''} (row skipped), {len(res.warnings)} warning{'s' if len(res.warnings) != 1 else ''} (row kept)**")
         # A problem with the whole row names no column: a dash, not the word "None".
-        st.dataframe(problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}", placeholder="–")
+        st.dataframe(
+            problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}", placeholder="–",
+            # Narrow fixed columns, so the message (what to do) is what a 1400-px window shows in full.
+            column_config={
+                "file": st.column_config.TextColumn("File", width=120),
+                "line": st.column_config.NumberColumn("Line", width=55),
+                "column": st.column_config.TextColumn("Column", width=90),
+                "severity": st.column_config.TextColumn("Severity", width=75),
+                "message": st.column_config.TextColumn("Message", width=560),
+            },
+        )
         st.download_button(
             "Download the problems report (CSV)", safe_csv_bytes(problems_frame(res.problems)),
             file_name=f"{Path(name).stem}-problems.csv", mime="text/csv", key=f"dl_problems_{name}", icon=":material/download:",

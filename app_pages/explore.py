@@ -10,11 +10,13 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer.export import safe_csv_bytes, statements_for_export
+from stance_explorer.search import parse_query
 from webapp import links, statement
 from webapp import params as P
 from webapp.render import language_caveat, statements_table
+from webapp.search import run_search
 from webapp.shell import empty_guard, notice
-from webapp.state import current_view, encode_phrase
+from webapp.state import current_view
 
 MAX_TABLE_ROWS = 5000
 
@@ -44,39 +46,43 @@ m3.metric("Topics", frame[S.TOPIC].nunique())
 m4.metric("Years", f"{frame[S.DATE].min():%Y}–{frame[S.DATE].max():%Y}" if len(frame) else "–")
 
 if not empty_guard(view):
-    st.subheader("Search by meaning")
+    st.subheader("Search by meaning and words")
     c1, c2 = st.columns([5, 1])
     query = c1.text_input(
-        "Statements like…", key=P.QUERY, bind="query-params",
-        placeholder="e.g. the trade deal is irrelevant", help="Finds statements whose meaning is close to this phrase, not just the same words.",
+        "Statements like…, or words they contain", key=P.QUERY, bind="query-params",
+        placeholder='e.g. the trade deal is irrelevant, or "rubber stamp" in double quotes for an exact phrase',
+        help="Ranks statements by meaning (close to this phrase) and by the words themselves, and merges the two "
+        "rankings. Put a phrase in double quotes to keep only statements that contain it word for word.",
     )
     links.check_number(P.TOP_K, 1, 100, "Results", 10)
     k = c2.number_input("Results", min_value=1, max_value=100, value=10, key=P.TOP_K, bind="query-params")
     if query.strip():
-        qvec, msg = encode_phrase(query)
+        hits, msg = run_search(view, query, int(k))
         if msg:
             st.warning(msg)
-        elif len(view.frame) == 0:
-            st.info("None of the statements the filters keep has a vector yet.")
+        if hits.empty:
+            st.info("No statement the filters keep matches this search" + (" (a phrase in double quotes must appear word for word)." if parse_query(query).phrases else "."))
         else:
-            hits = A.nearest(view.frame, view.vectors, qvec, k=int(k))
-            st.caption(f"The {len(hits)} statements closest in meaning to “{query.strip()[:80]}” among {len(view.frame):,}. Similarity is the cosine of sentence embeddings, not agreement.")
+            st.caption(
+                f"The {len(hits)} best matches for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
+                "the words themselves. Similarity is the cosine of sentence embeddings, not agreement; "
+                "“Words found” lists the words of the quote that match the search."
+            )
             key = statement.picker_key("search_results")
             pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(hits["row"]))
             statements_table(hits, score=True, key=key, on_select=pick)
-            download(hits.drop(columns="row"), "search_results.csv", f"Download these {len(hits)} results (CSV)")
+            download(hits.drop(columns=["row", "words_score"]), "search_results.csv", f"Download these {len(hits)} results (CSV)")
             language_caveat(view.frame, view.dataset.model_id)
 
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
-    years = frame.assign(year=frame[S.DATE].dt.year.astype(str))
     for col, (column, counts) in zip(
         st.columns([5, 4, 3]),
         (
             (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
             (S.TOPIC, A.counts_by(frame, S.TOPIC)),
-            ("year", A.counts_by(years, "year").sort_values("year", ascending=False)),
+            ("year", A.counts_by_year(frame)),
         ),
     ):
         col.dataframe(

@@ -1,13 +1,19 @@
 """Similarity heatmaps: speaker x speaker, speaker x topic, statement x statement, with drill-down.
 
 Plotly heatmap clicks do not reach Streamlit, so a cell is chosen with two select boxes (row and
-column) that are also part of the share link.
+column) that are also part of the share link. Each matrix has a function of its own that returns
+what the page shows; the labels of rows and columns come from the data (``analysis``), never
+back from the figure, whose text is HTML-escaped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from stance_explorer import analysis as A
@@ -16,7 +22,7 @@ from stance_explorer import schema as S
 from stance_explorer.export import safe_csv_bytes
 from webapp import links
 from webapp import params as P
-from webapp.render import quote_card, statements_table
+from webapp.render import language_caveat, quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
 from webapp.widgets import bound_select
@@ -25,12 +31,104 @@ MODES = ["speaker × speaker", "speaker × topic", "statement × statement"]
 ALL_TOPICS = "all topics"
 
 MAX_CELL_ROWS = 2000
+SCALE_NOTE = (
+    "Colours run from 0 (unrelated) to 1 (the same wording). A value below 0 still means unrelated, "
+    "not opposite: similarity measures wording and subject, not agreement."
+)
+
+
+@dataclass
+class Shown:
+    """One matrix as the page shows it: values (labelled as the select boxes and the CSV name them),
+    the figure, a caption, the statements it was made from, and what to show behind a cell."""
+
+    matrix: pd.DataFrame
+    figure: go.Figure
+    caption: str
+    statements: pd.DataFrame
+    cell: Callable[[str, str], None]
 
 
 def cell_table(cell: pd.DataFrame) -> None:
     if len(cell) > MAX_CELL_ROWS:
         st.caption(f"The newest {MAX_CELL_ROWS:,} of {len(cell):,} statements behind this cell.")
     statements_table(A.newest_first(cell, MAX_CELL_ROWS), key="cell_rows")
+
+
+def speaker_by_speaker(frame: pd.DataFrame, vectors: np.ndarray, topic: str | None) -> Shown:
+    matrix = A.pair_similarity_matrix(frame, vectors, topic=topic)
+    if len(matrix) > 1:
+        order = A.cluster_order(matrix.to_numpy())
+        matrix = matrix.iloc[order, order]
+    used = frame if topic is None else frame[frame[S.TOPIC] == topic]
+    ticks = A.count_labels(used, S.SPEAKER, list(matrix.index))
+    fig = F.heatmap_figure(
+        matrix, title="Speaker × speaker" + (f" on {topic}" if topic else ""), row_ticks=ticks, col_ticks=ticks
+    )
+    caption = (
+        "Each cell is the average similarity of two speakers' statements" + (f" on {topic}" if topic else "")
+        + ", taken two at a time; a speaker's own cell compares their statements with one another. In brackets: "
+        "each speaker's number of statements. Rows are ordered by clustering, so speakers who sound alike sit together."
+    )
+
+    def cell(row: str, col: str) -> None:
+        cell_table(used[used[S.SPEAKER].isin([row, col])])
+
+    return Shown(matrix, fig, caption, used, cell)
+
+
+def speaker_by_topic(frame: pd.DataFrame, vectors: np.ndarray) -> Shown:
+    matrix, counts = A.speaker_topic_matrix(frame, vectors)
+    hover = np.array(
+        [[F.hover_text(f"{s} on {t}: {int(counts.loc[s, t])} statements") for t in matrix.columns] for s in matrix.index],
+        dtype=object,
+    )
+    fig = F.heatmap_figure(
+        matrix,
+        title="Speaker × topic: closeness to everyone else on the topic",
+        hover=hover,
+        row_ticks=A.count_labels(frame, S.SPEAKER, list(matrix.index)),
+        col_ticks=A.count_labels(frame, S.TOPIC, list(matrix.columns)),
+    )
+    caption = (
+        "Each cell compares a speaker's average statement on a topic with everyone else's on it. Empty cells: the "
+        "speaker said nothing on that topic. In brackets: statements per speaker and per topic."
+    )
+
+    def cell(row: str, col: str) -> None:
+        shown = frame[(frame[S.SPEAKER] == row) & (frame[S.TOPIC] == col)]
+        if shown.empty:
+            st.info(f"{row} has no statement on {col} under the current filters.")
+        else:
+            cell_table(shown)
+
+    return Shown(matrix, fig, caption, frame, cell)
+
+
+def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int) -> Shown:
+    capped = A.cap_statements(len(frame), max_n)
+    if capped.notice:
+        st.warning(capped.notice, icon=":material/content_cut:")
+    sub = frame.iloc[capped.rows].reset_index(drop=True)
+    sim, order = A.statement_similarity(vectors[capped.rows])
+    sub, sim = sub.iloc[order].reset_index(drop=True), sim[np.ix_(order, order)]
+    # Labels carry the id with speaker and date, so a shared row/column still names the same statement.
+    labels = A.statement_labels(sub)
+    position = {label: i for i, label in enumerate(labels)}
+    fig = F.statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
+    caption = (
+        f"{len(sub)} statements, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
+        "groups of statements that say similar things. Hover a cell to read both quotes."
+    )
+
+    def cell(row: str, col: str) -> None:
+        a, b = st.columns(2)
+        with a:
+            quote_card(sub.iloc[position[row]])
+        with b:
+            quote_card(sub.iloc[position[col]])
+
+    return Shown(pd.DataFrame(sim, index=labels, columns=labels), fig, caption, sub, cell)
 
 
 view = current_view()
@@ -43,44 +141,23 @@ if not empty_guard(view):
     c1, c2 = st.columns([2, 2])
     links.check_options(P.HM_MODE, MODES, "Matrix")
     mode = c1.radio("Matrix", MODES, key=P.HM_MODE, bind="query-params", horizontal=True)
-    hover = None
     if mode == MODES[0]:
         topic_options = [ALL_TOPICS] + sorted(frame[S.TOPIC].unique())
         links.check_options(P.HM_TOPIC, topic_options, "Within topic")
         topic = c2.selectbox("Within topic", topic_options, key=P.HM_TOPIC, bind="query-params")
-        t = None if topic == ALL_TOPICS else topic
-        matrix = A.speaker_similarity(frame, vectors, topic=t)
-        if len(matrix) > 1:
-            order = A.cluster_order(matrix.to_numpy())
-            matrix = matrix.iloc[order, order]
-        title = "Speaker × speaker" + (f" on {t}" if t else "")
-        st.caption("Each cell compares two speakers' average statements" + (f" on {t}." if t else ".") + " Rows are ordered by clustering, so speakers who sound alike sit together.")
-        fig = F.heatmap_figure(matrix, title=title, zmin=0, zmax=1)
+        shown = speaker_by_speaker(frame, vectors, None if topic == ALL_TOPICS else topic)
     elif mode == MODES[1]:
-        matrix, counts = A.speaker_topic_matrix(frame, vectors)
-        title = "Speaker × topic: closeness to everyone else on the topic"
-        st.caption("Each cell compares a speaker's average statement on a topic with everyone else's on it. Empty cells: the speaker said nothing on that topic.")
-        hover = np.array(
-            [[f"{S_} on {T_}: {int(counts.loc[S_, T_])} statements" for T_ in matrix.columns] for S_ in matrix.index], dtype=object
-        )
-        fig = F.heatmap_figure(matrix, title=title, zmin=-0.2, zmax=1, hover=hover)
+        shown = speaker_by_topic(frame, vectors)
     else:
         links.check_number(P.HM_MAX, 10, A.MAX_STATEMENT_MATRIX, "Most statements to show", 120)
         max_n = c2.number_input("Most statements to show", min_value=10, max_value=A.MAX_STATEMENT_MATRIX, value=120, step=10, key=P.HM_MAX, bind="query-params")
-        capped = A.cap_statements(len(frame), int(max_n))
-        if capped.notice:
-            st.warning(capped.notice, icon=":material/content_cut:")
-        sub = frame.iloc[capped.rows].reset_index(drop=True)
-        sim, order = A.statement_similarity(vectors[capped.rows])
-        sub, sim = sub.iloc[order].reset_index(drop=True), sim[np.ix_(order, order)]
-        # Labels carry the statement id, so a shared row/column still names the same statement.
-        fig = F.statement_heatmap_figure(sub, sim, title="Statement × statement")
-        ticks = list(fig.data[0].y)
-        labels = [f"{t} · {r[S.SPEAKER]}, {r[S.DATE]:%Y-%m-%d}" for t, (_, r) in zip(ticks, sub.iterrows())]
-        matrix = pd.DataFrame(sim, index=labels, columns=labels)
-        st.caption(f"{len(sub)} statements ordered by clustering: blocks of warm colour are groups of statements that say similar things. Hover a cell to read both quotes.")
+        shown = statement_by_statement(frame, vectors, int(max_n))
+    matrix = shown.matrix
 
-    st.plotly_chart(fig, width="stretch", key="heatmap")
+    st.caption(shown.caption)
+    st.plotly_chart(shown.figure, width="stretch", key="heatmap")
+    st.caption(SCALE_NOTE)
+    language_caveat(shown.statements, view.dataset.model_id)
 
     st.subheader("Look inside a cell")
     if matrix.empty:
@@ -93,23 +170,7 @@ if not empty_guard(view):
         col_label = bound_select(r2, "Column", cols_, key=P.HM_COL, fallback=cols_[min(1, len(cols_) - 1)], why="second column")
         value = matrix.loc[row_label, col_label]
         st.metric("Cosine similarity", "no statements" if pd.isna(value) else f"{float(value):.3f}")
-        if mode == MODES[0]:
-            cell = frame[frame[S.SPEAKER].isin([row_label, col_label])]
-            if t:
-                cell = cell[cell[S.TOPIC] == t]
-            cell_table(cell)
-        elif mode == MODES[1]:
-            cell = frame[(frame[S.SPEAKER] == row_label) & (frame[S.TOPIC] == col_label)]
-            if cell.empty:
-                st.info(f"{row_label} has no statement on {col_label} under the current filters.")
-            else:
-                cell_table(cell)
-        else:
-            a, b = st.columns(2)
-            with a:
-                quote_card(sub.iloc[labels.index(row_label)])
-            with b:
-                quote_card(sub.iloc[labels.index(col_label)])
+        shown.cell(row_label, col_label)
 
     st.download_button(
         "Download this matrix (CSV)",

@@ -59,7 +59,11 @@ if not empty_guard(view):
             statements_table(best, score=True, key=key, on_select=pick)
 
     st.subheader("Drift: how a speaker's statements move")
-    st.caption("Each bar compares a speaker's average statement in one period with the previous period that has statements. Low bars mark the biggest shifts, flagged in red.")
+    st.caption(
+        "Each bar compares a speaker's average statement in one period with the previous period that has statements. "
+        "The rule for the red bars is a rank: the two lowest bars, the two largest shifts, are flagged, whatever their "
+        "size, so a bar almost as low may stay blue. The table under the chart ranks every shift."
+    )
     c1, c2, c3 = st.columns([2, 2, 1])
     speakers = A.counts_by(frame, S.SPEAKER)[S.SPEAKER].tolist()
     # Nothing picked means Donald Trump when the filters keep him, else the speaker with most
@@ -83,7 +87,11 @@ if not empty_guard(view):
         for _, row in flagged.iterrows():
             pos = d.index.get_loc(row.name)
             before = d.iloc[pos - 1]
-            st.markdown(f"**Shift from {before['window']} to {row['window']}** (similarity {row['similarity_to_previous']:.2f}): the most typical statement of each period.")
+            st.markdown(
+                f"**Shift from {before['window']} to {row['window']}** (similarity {row['similarity_to_previous']:.2f}), "
+                f"the largest shift #{int(row['shift_rank'])}: the most typical statement of each period "
+                "(the one closest to the period's average, a full quote when there is one)."
+            )
             a, b = st.columns(2)
             with a:
                 quote_card(frame.iloc[int(before["representative_row"])])
@@ -91,9 +99,20 @@ if not empty_guard(view):
                 quote_card(frame.iloc[int(row["representative_row"])])
         with st.expander("All periods"):
             st.dataframe(
-                d[["window", "count", "similarity_to_previous", "shift", "flagged", "representative"]],
-                hide_index=True, width="stretch",
-                column_config={"representative": st.column_config.TextColumn("Most typical statement", width="large")},
+                d[["window", "count", "similarity_to_previous", "shift_rank", "flagged", "representative"]],
+                hide_index=True, width="stretch", placeholder="–",  # the first period has nothing before it
+                column_config={
+                    "window": st.column_config.TextColumn("Period", width=80),
+                    "count": st.column_config.NumberColumn("Statements", width=90),
+                    "similarity_to_previous": st.column_config.NumberColumn(
+                        "Similarity to the previous period", format="%.3f", width=200
+                    ),
+                    "shift_rank": st.column_config.NumberColumn(
+                        "Shift rank", width=90, help="1 = the largest shift (the lowest similarity to the previous period)"
+                    ),
+                    "flagged": st.column_config.CheckboxColumn("Flagged", width=70),
+                    "representative": st.column_config.TextColumn("Most typical statement"),
+                },
             )
 
 statement.show_linked(view)

@@ -83,7 +83,7 @@ def main() -> None:
         ctx1 = browser.new_context()
         p1 = ctx1.new_page()
         rss_first = rss_after_visit(p1, server.url + "/", "Who says what", pid)
-        rss_model = rss_after_visit(p1, server.url + "/?q=the+trade+deal+is+irrelevant", "closest in meaning", pid, timeout=120_000)
+        rss_model = rss_after_visit(p1, server.url + "/?q=the+trade+deal+is+irrelevant", "best matches for", pid, timeout=120_000)
         ctx2 = browser.new_context()
         p2 = ctx2.new_page()
         rss_two = rss_after_visit(p2, server.url + "/heatmaps", "Similarity heatmaps", pid)

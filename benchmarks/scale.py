@@ -53,7 +53,22 @@ def run_analyses(n: int, reps: int) -> dict[str, float]:
         A.smooth_by_speaker(t)
         A.closest_over_time(t, per_window=2)
 
+    from stance_explorer.search import LexicalIndex, search
+
+    t0 = time.perf_counter()
+    index = LexicalIndex(frame["text"])  # once per dataset and process (cached by the app)
+    index_ms = (time.perf_counter() - t0) * 1000
+    words_q = "the trade agreement is irrelevant to our sovereignty"
+
     return {
+        "word index build, once per dataset (BM25)": index_ms,
+        "search top-10, words only (BM25)": _median_ms(lambda: search(frame, query=words_q, index=index, k=10, mode="words"), reps),
+        "search top-10, meaning + words fused": _median_ms(
+            lambda: search(frame, query=words_q, vectors=vectors, query_vector=query, index=index, k=10), reps
+        ),
+        "search top-10, fused, with a quoted phrase": _median_ms(
+            lambda: search(frame, query='"is irrelevant to" sovereignty', vectors=vectors, query_vector=query, index=index, k=10), reps
+        ),
         "filters (speakers+topics+dates)": _median_ms(lambda: A.filter_mask(frame, speakers=top_speakers, topics=[topic], start=lo, end=hi), reps),
         "apply filter (frame+vectors subset)": _median_ms(lambda: (frame[mask].reset_index(drop=True), vectors[mask]), reps),
         "counts by speaker/topic": _median_ms(lambda: (A.counts_by(frame, "speaker"), A.counts_by(frame, "topic")), reps),

@@ -20,6 +20,8 @@ from stance_explorer.encoder import normalize_rows
 MAX_STATEMENT_MATRIX = 400
 #: Most statements per speaker compared pairwise when looking for closest/farthest pairs.
 MAX_PAIR_STATEMENTS = 1500
+#: Most statements per speaker whose pairs give the spread of a pair of speakers' similarity.
+MAX_SPREAD_STATEMENTS = 500
 
 
 # ---------------------------------------------------------------------------- filtering
@@ -85,22 +87,33 @@ def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndar
 
 
 def nearest(
-    frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, k: int = 10, mask: np.ndarray | None = None
+    frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, k: int = 10, mask: np.ndarray | None = None,
+    index=None,
 ) -> pd.DataFrame:
-    """The k statements closest to a query vector, best first, with a ``score`` column."""
+    """The k statements closest to a query vector, best first, with a ``score`` column.
+
+    ``index`` (a ``stance_explorer.ann.AnnIndex`` over these rows) answers from a graph instead of a
+    pass over every vector; its candidates are re-scored exactly.
+    """
+    if index is not None:
+        return _rows_with_scores(frame, *index.search(vectors, query, k, mask))
     return _best_rows(frame, similarity_to(vectors, query), k, mask)
 
 
-def _best_rows(frame: pd.DataFrame, scores: np.ndarray, k: int, mask: np.ndarray | None) -> pd.DataFrame:
-    idx = top_k(scores, k, mask)
+def _rows_with_scores(frame: pd.DataFrame, idx: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
     out = frame.iloc[idx].copy()
-    out.insert(0, "score", scores[idx])
+    out.insert(0, "score", scores)
     out["row"] = idx
     return out
 
 
+def _best_rows(frame: pd.DataFrame, scores: np.ndarray, k: int, mask: np.ndarray | None) -> pd.DataFrame:
+    idx = top_k(scores, k, mask)
+    return _rows_with_scores(frame, idx, scores[idx])
+
+
 def statement_neighbours(
-    frame: pd.DataFrame, vectors: np.ndarray, row: int, *, k: int = 5, mask: np.ndarray | None = None
+    frame: pd.DataFrame, vectors: np.ndarray, row: int, *, k: int = 5, mask: np.ndarray | None = None, index=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statements closest to statement ``row``: (by other speakers, by the same speaker).
 
@@ -108,6 +121,7 @@ def statement_neighbours(
     how a position is traced through one person's record. Both use the statement's stored vector,
     so nothing is encoded. The statement itself, and exact repeats of its text, are left out;
     ``mask`` limits the candidates (the rows the filters keep), not the statement itself.
+    ``index`` (an ``ann.AnnIndex`` over these rows) replaces the pass over every vector.
     """
     speakers = frame[S.SPEAKER].to_numpy()
     others = speakers != speakers[row]
@@ -115,6 +129,10 @@ def statement_neighbours(
     if mask is not None:
         others &= mask
         same &= mask
+    if index is not None:
+        query = np.asarray(vectors[row], dtype=np.float32)
+        return (_rows_with_scores(frame, *index.search(vectors, query, k, others)),
+                _rows_with_scores(frame, *index.search(vectors, query, k, same)))
     scores = similarity_to(vectors, vectors[row])  # one pass over the vectors serves both lists
     return _best_rows(frame, scores, k, others), _best_rows(frame, scores, k, same)
 
@@ -272,10 +290,115 @@ def extreme_pairs(
     if len(ii) == 0:
         return empty, empty, notice
     vals = sim[ii, jj]
-    hi = top_k(vals, k)
-    lo = top_k(-vals, k)
+    hi = _distinct_pairs(vals, ii, jj, k, descending=True)
+    taken = set(zip(ii[hi].tolist(), jj[hi].tolist()))
+    lo = _distinct_pairs(vals, ii, jj, k, descending=False, exclude=taken)
     mk = lambda sel: pd.DataFrame({"score": vals[sel], "row_a": rows[ii[sel]], "row_b": rows[jj[sel]]})  # noqa: E731
+    if len(hi) < k or len(lo) < k:
+        few = f"Only {len(vals)} pair{'s' if len(vals) != 1 else ''} of statements by different speakers"
+        notice = " ".join(x for x in (notice, few + ": each statement and each pair is shown at most once per list.") if x)
     return mk(hi), mk(lo), notice
+
+
+def _distinct_pairs(
+    vals: np.ndarray, ii: np.ndarray, jj: np.ndarray, k: int, *, descending: bool, exclude: set | None = None
+) -> np.ndarray:
+    """Up to k pairs, best first, in which no statement appears twice (and none of ``exclude``).
+
+    Greedy over a shortlist of the best pairs: a speaker's one striking statement would otherwise
+    fill the whole list, paired with each of the other speaker's statements.
+    """
+    exclude = exclude or set()
+    score = vals if descending else -vals
+    for pool in (min(len(vals), max(50 * k, 500)), len(vals)):
+        order = top_k(score, pool)
+        used: set[int] = set()
+        picked: list[int] = []
+        for p in order.tolist():
+            a, b = int(ii[p]), int(jj[p])
+            if a in used or b in used or (a, b) in exclude:
+                continue
+            picked.append(p)
+            used.update((a, b))
+            if len(picked) == k:
+                return np.asarray(picked, dtype=np.int64)
+    return np.asarray(picked, dtype=np.int64)
+
+
+def pair_similarity_stats(
+    frame: pd.DataFrame, vectors: np.ndarray, *, speakers: list[str], topic: str | None = None, seed: int = 0
+) -> pd.DataFrame:
+    """For each pair of speakers (and each speaker with themselves), the similarity of their statements
+    taken two at a time: mean, standard deviation, lowest, highest and the number of pairs.
+
+    This is what a reader expects "how alike are A and B" to mean. The cosine of the two speakers'
+    average vectors is another number, always at least as large in size as the mean (averaging cancels
+    what the statements do not share), and readers took it for an error when it beat every single pair.
+    A speaker's own row compares their statements with one another. The mean and the count are exact
+    (from summed vectors, as in :func:`pair_similarity_matrix`); the spread, lowest and highest come
+    from at most ``MAX_SPREAD_STATEMENTS`` statements per speaker, a seeded sample beyond that.
+    """
+    cols = ["speaker_a", "speaker_b", "mean", "sd", "low", "high", "pairs"]
+    mask = np.isin(frame[S.SPEAKER].to_numpy(), speakers)
+    if topic is not None:
+        mask &= (frame[S.TOPIC] == topic).to_numpy()
+    rows = np.nonzero(mask)[0]
+    spk = frame[S.SPEAKER].to_numpy()[rows]
+    rng = np.random.default_rng(seed)
+    sums, counts, sample = {}, {}, {}
+    for s in speakers:
+        r = rows[spk == s]
+        v = np.asarray(vectors[r], dtype=np.float32)
+        sums[s], counts[s] = v.sum(axis=0, dtype=np.float64), len(r)
+        sample[s] = v[np.sort(rng.choice(len(r), MAX_SPREAD_STATEMENTS, replace=False))] if len(r) > MAX_SPREAD_STATEMENTS else v
+    out = []
+    for i, a in enumerate(speakers):
+        for b in speakers[i:]:
+            na, nb = counts[a], counts[b]
+            pairs = na * (na - 1) // 2 if a == b else na * nb
+            if pairs == 0:
+                out.append((a, b, np.nan, np.nan, np.nan, np.nan, 0))
+                continue
+            # Unit vectors: the self-pairs of a speaker add na to the dot product of the sums.
+            mean = float((sums[a] @ sums[b] - (na if a == b else 0)) / (2 * pairs if a == b else pairs))
+            va, vb = sample[a], sample[b]
+            sims = (va @ va.T)[np.triu_indices(len(va), k=1)] if a == b else (va @ vb.T).ravel()
+            out.append((a, b, mean, float(sims.std()), float(sims.min()), float(sims.max()), pairs))
+    return pd.DataFrame(out, columns=cols)
+
+
+def stats_matrix(stats: pd.DataFrame, speakers: list[str]) -> pd.DataFrame:
+    """The means of :func:`pair_similarity_stats` as a symmetric speaker x speaker matrix."""
+    m = pd.DataFrame(np.nan, index=speakers, columns=speakers, dtype=float)
+    for a, b, mean in zip(stats["speaker_a"], stats["speaker_b"], stats["mean"]):
+        m.loc[a, b] = m.loc[b, a] = mean
+    return m
+
+
+def pair_similarity_matrix(
+    frame: pd.DataFrame, vectors: np.ndarray, *, topic: str | None = None, speakers: list[str] | None = None
+) -> pd.DataFrame:
+    """Speaker x speaker mean similarity of their statements taken two at a time, in O(n).
+
+    For unit vectors the mean of every cross pair is the dot product of the two speakers' summed
+    vectors over the product of their counts; on the diagonal, a speaker's distinct pairs. NaN where
+    a speaker has no statement (on the topic), or a single one on the diagonal.
+    """
+    mask = np.ones(len(frame), dtype=bool) if topic is None else (frame[S.TOPIC] == topic).to_numpy()
+    codes, names = pd.factorize(frame[S.SPEAKER].to_numpy()[mask], sort=True)
+    names = [str(x) for x in names]
+    if len(codes):
+        sums = group_sums(codes, len(names), vectors[mask])
+        counts = np.bincount(codes, minlength=len(names)).astype(np.float64)
+    else:
+        sums, counts = np.zeros((0, 0)), np.zeros(0)
+    dots = sums @ sums.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = dots / np.outer(counts, counts)
+        own = (np.diag(dots) - counts) / (counts * (counts - 1))  # unit vectors: each self-pair adds 1
+    np.fill_diagonal(mean, np.where(counts > 1, own, np.nan))
+    sim = pd.DataFrame(mean, index=names, columns=names, dtype=float)
+    return sim.reindex(index=speakers, columns=speakers) if speakers else sim
 
 
 # ---------------------------------------------------------------------------- over time
@@ -389,19 +512,23 @@ def drift(
     if topic is not None:
         mask &= (frame[S.TOPIC] == topic).to_numpy()
     rows = np.nonzero(mask)[0]
-    cols = ["window", "start", "count", "similarity_to_previous", "shift", "flagged", "representative", "representative_row"]
+    cols = ["window", "start", "count", "similarity_to_previous", "shift", "shift_rank", "flagged", "representative", "representative_row"]
     if len(rows) == 0:
         return pd.DataFrame(columns=cols)
     codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
     sums = group_sums(codes, len(labels), vectors[rows])
     cents, counts = normalize_rows(sums), np.bincount(codes, minlength=len(labels))
     sub = np.asarray(vectors[rows], dtype=np.float32)
+    full = _full_quotes(frame.iloc[rows])
     out = []
     prev = None
     for w, (label, start) in enumerate(zip(labels, starts)):
         in_w = np.nonzero(codes == w)[0]
         cent = cents[w]
-        rep = rows[in_w[int(np.argmax(sub[in_w] @ cent))]]
+        # The most typical statement of the window, a full quote when the window has one: a
+        # two-word fragment ("transitional deal") explains nothing on its own.
+        pool = in_w[full[in_w]] if full[in_w].any() else in_w
+        rep = rows[pool[int(np.argmax(sub[pool] @ cent))]]
         sim = float(cent @ prev) if prev is not None else np.nan
         out.append(
             {
@@ -416,12 +543,21 @@ def drift(
         )
         prev = cent
     result = pd.DataFrame(out)
-    result["flagged"] = False
-    valid = result["shift"].notna()
-    if valid.any() and flag > 0:
-        top = result.loc[valid, "shift"].nlargest(flag).index
-        result.loc[top, "flagged"] = True
+    # The rule is a rank, shown with it: the ``flag`` largest shifts are flagged, whatever their size.
+    result["shift_rank"] = result["shift"].rank(ascending=False, method="first").astype("Int64")
+    result["flagged"] = result["shift_rank"].le(flag).fillna(False).astype(bool) if flag > 0 else False
     return result[cols]
+
+
+#: A quote of fewer words than this is a fragment (the same rule as embed_text's partial quotes).
+FULL_QUOTE_WORDS = 6
+
+
+def _full_quotes(frame: pd.DataFrame) -> np.ndarray:
+    """True for statements that are not partial quotes and have at least FULL_QUOTE_WORDS words."""
+    partial = (frame[S.QUOTE_TYPE] == S.QUOTE_PARTIAL).to_numpy() if S.QUOTE_TYPE in frame else np.zeros(len(frame), bool)
+    n_words = frame[S.TEXT].astype(str).str.split().str.len().to_numpy()
+    return ~partial & (n_words >= FULL_QUOTE_WORDS)
 
 
 def pair_similarity_over_time(
@@ -435,8 +571,9 @@ def pair_similarity_over_time(
     """How alike each pair of speakers sounds, window by window: do they converge or drift apart?
 
     For every window (year by default) in which both speakers of a pair have statements (on
-    ``topic`` if given), the cosine between their centroids for that window. Windows where one of
-    them is silent are left out rather than guessed. O(n): one sparse sum over the kept rows.
+    ``topic`` if given), the mean similarity of their statements in that window taken two at a time
+    (the same measure as :func:`pair_similarity_matrix`). Windows where one of them is silent are
+    left out rather than guessed. O(n): one sparse sum over the kept rows.
     """
     cols = ["window", "start", "speaker_a", "speaker_b", "similarity", "count_a", "count_b"]
     spk = frame[S.SPEAKER].to_numpy()
@@ -452,7 +589,7 @@ def pair_similarity_over_time(
     n_w = len(labels)
     group = who * n_w + codes
     n_groups = len(speakers) * n_w
-    cents = normalize_rows(group_sums(group, n_groups, vectors[rows]))
+    sums = group_sums(group, n_groups, vectors[rows])
     counts = np.bincount(group, minlength=n_groups)
     out = []
     for i, a in enumerate(speakers):
@@ -460,7 +597,7 @@ def pair_similarity_over_time(
             for w in range(n_w):
                 ga, gb = i * n_w + w, j * n_w + w
                 if counts[ga] and counts[gb]:
-                    out.append((labels[w], starts[w], a, speakers[j], float(cents[ga] @ cents[gb]), int(counts[ga]), int(counts[gb])))
+                    out.append((labels[w], starts[w], a, speakers[j], float(sums[ga] @ sums[gb] / (counts[ga] * counts[gb])), int(counts[ga]), int(counts[gb])))
     return pd.DataFrame(out, columns=cols)
 
 def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:
@@ -483,3 +620,43 @@ def counts_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Statement counts per value of a column, most first."""
     c = frame[column].value_counts().rename_axis(column).reset_index(name="statements")
     return c
+
+
+def counts_by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """Statements per calendar year, newest first, with every year between the first and the last:
+    a year with no statement shows 0 instead of disappearing from the table."""
+    if frame.empty:
+        return pd.DataFrame({"year": pd.Series(dtype=str), "statements": pd.Series(dtype=int)})
+    years = frame[S.DATE].dt.year.to_numpy()
+    lo, hi = int(years.min()), int(years.max())
+    counts = np.bincount(years - lo, minlength=hi - lo + 1)
+    out = pd.DataFrame({"year": [str(y) for y in range(lo, hi + 1)], "statements": counts})
+    return out.iloc[::-1].reset_index(drop=True)
+
+
+def statement_labels(frame: pd.DataFrame) -> list[str]:
+    """A distinct, readable name per statement row: "S190 · Donald Trump, 2026-01-29".
+
+    Plain text (escaping is the figure's job), so a Row/Column box, the CSV and a link carry the id
+    as written, "&" included. Ids are unique per file but not across merged files, and may be
+    empty: the position then keeps labels distinct.
+    """
+    ids = [sid if sid else f"#{i + 1}" for i, sid in enumerate(frame[S.ID].astype(str).tolist())]
+    dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
+    labels = [f"{i} · {s}, {d}" for i, s, d in zip(ids, frame[S.SPEAKER].astype(str).tolist(), dates)]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label} ({n + 1})" for n, label in enumerate(labels)]
+    return labels
+
+
+def count_labels(frame: pd.DataFrame, column: str, names: list[str], language: str = "en") -> list[str]:
+    """Axis text for a matrix: each name with its number of statements, and how many of them are not
+    in ``language`` ("Marcelo Ebrard (5, 3 not in en)"), since an English model scores those low."""
+    counts = frame[column].value_counts()
+    codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower()
+    other = frame.loc[(codes != "") & (codes != language), column].value_counts()
+    out = []
+    for name in names:
+        n, k = int(counts.get(name, 0)), int(other.get(name, 0))
+        out.append(f"{name} ({n}" + (f", {k} not in {language}" if k else "") + ")")
+    return out

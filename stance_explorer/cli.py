@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from stance_explorer import schema as S
@@ -80,6 +81,8 @@ def _encoder(args):
 
 
 def cmd_embed(args) -> int:
+    if getattr(args, "engine", "local") == "ray":
+        return _embed_on_ray(args)
     from tqdm import tqdm
 
     from stance_explorer.dataset import embed_frame
@@ -119,6 +122,34 @@ def cmd_embed(args) -> int:
     return status
 
 
+def _embed_on_ray(args) -> int:
+    """``embed --engine ray``: validate every shard and embed what the store lacks on a Ray cluster."""
+    from functools import partial
+
+    from stance_explorer import distributed
+
+    if not distributed.available():
+        print(f"--engine ray needs Ray: {distributed.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    # The factory travels to each worker, which builds its own model there (one per worker).
+    factory = partial(_encoder, argparse.Namespace(model=args.model, backend=args.backend, device=args.device))
+    model_id = factory().model_id  # loads nothing: encoders load their model on first use
+    report = distributed.embed_on_ray(
+        args.files, store_root=args.store, model_id=model_id, encoder_factory=factory,
+        workers=args.workers, batch_size=max(args.batch_size, 1) * 8, encode_batch=args.batch_size,
+        address=args.address, dayfirst=args.dayfirst,
+    )
+    for p in report.problems:
+        print(p, file=sys.stderr)
+    print(
+        f"{report.statements} statements in {report.files} files: {report.cached} cached, {report.new} new "
+        f"({report.shards} shards from {args.workers} Ray workers). Model {model_id}; store {args.store}."
+    )
+    if report.unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_ROW_ERRORS if any(p.severity == "error" for p in report.problems) else EXIT_OK
+
+
 def _read_data(path: Path) -> ReadResult | None:
     """The statements of ``--data``, or None after printing why the file cannot be used."""
     res = read_statements(path)
@@ -130,9 +161,11 @@ def _read_data(path: Path) -> ReadResult | None:
 
 
 def cmd_similar(args) -> int:
-    from stance_explorer.analysis import filter_mask, nearest
+    """The Explore page's search: meaning and words fused, a quoted phrase required word for word."""
+    from stance_explorer.analysis import filter_mask
     from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.search import LexicalIndex, parse_query, search
     from stance_explorer.store import EmbeddingStore
 
     res = _read_data(args.data)
@@ -144,14 +177,58 @@ def cmd_similar(args) -> int:
     vectors, report = embed_frame(frame, store, encoder)
     if report.new:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
-    query = encoder.encode([query_embedding_text(args.phrase)])[0]
+    query = parse_query(args.phrase)
+    qvec = encoder.encode([query_embedding_text(query.meaning_text)])[0] if query.meaning_text else None
     speakers = [s for s in args.speaker] if args.speaker else None
     if speakers:
         unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
         if unknown:
             print(f"No statements by {', '.join(unknown)} in {res.file}.", file=sys.stderr)
     mask = filter_mask(frame, speakers=speakers, topics=[args.topic] if args.topic else None)
-    _print_hits(nearest(frame, vectors, query, k=args.top, mask=mask))
+    hits = search(frame, query=query, vectors=vectors, query_vector=qvec, index=LexicalIndex(frame[S.TEXT]), k=args.top, mask=mask, ann=_search_index(frame, store))
+    if hits.empty and query.phrases:
+        print("No statement contains " + " and ".join(f"“{p}”" for p in query.phrases) + ".", file=sys.stderr)
+    _print_hits(hits)
+    return EXIT_OK
+
+
+def _search_index(frame, store):
+    """The saved ANN index for these statements (``index`` command), when the data is past the threshold."""
+    from stance_explorer import ann
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.store import text_keys
+
+    if store.dir is None or len(frame) < ann.THRESHOLD:
+        return None
+    return ann.open_index(store.dir, text_keys(embedding_texts(frame)))
+
+
+def cmd_index(args) -> int:
+    """Build the approximate nearest-neighbour index that ``similar`` and ``like`` use past the threshold."""
+    from stance_explorer import ann
+    from stance_explorer.dataset import vectors_from_store
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    if not ann.available():
+        print(f"The index needs faiss-cpu: {ann.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    res = _read_data(args.data)
+    if res is None:
+        return EXIT_UNREADABLE
+    frame = res.frame
+    encoder = _encoder(args)
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, found = vectors_from_store(frame, store)
+    if not found.all():
+        print(f"{int((~found).sum()):,} statements have no vector yet: run `embed` first.", file=sys.stderr)
+        return EXIT_ROW_ERRORS
+    t = time.perf_counter()
+    index = ann.AnnIndex.build(vectors)
+    path = ann.index_path(store.dir, text_keys(embedding_texts(frame)))
+    index.save(path)
+    used = "" if len(frame) >= ann.THRESHOLD else f" (search uses it from {ann.THRESHOLD:,} statements on)"
+    print(f"Indexed {len(frame):,} statements in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB){used}.")
     return EXIT_OK
 
 
@@ -163,6 +240,8 @@ def _statement_line(row) -> str:
 def _print_hits(top) -> None:
     for _, row in top.iterrows():
         print(f"{row['score']:.3f}  {_statement_line(row)}")
+        if row.get("matched"):
+            print(f"       words found: {row['matched']}")
         if row[S.SOURCE_URL]:
             print(f"       {row[S.SOURCE_URL]}")
 
@@ -190,7 +269,7 @@ def cmd_like(args) -> int:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
     row = frame.iloc[pos]
     print(_statement_line(row))
-    others, same = statement_neighbours(frame, vectors, pos, k=args.top)
+    others, same = statement_neighbours(frame, vectors, pos, k=args.top, index=_search_index(frame, store))
     print(f"\nOthers who said something close ({len(others)}):")
     _print_hits(others)
     print(f"\n{row[S.SPEAKER]}, at other times ({len(same)}):")
@@ -271,9 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--bundle", action="store_true", help=argparse.SUPPRESS)  # writes the committed shard for data/
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: embed on Ray Data, one model per worker (requirements-scale.txt)")
+    p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start Ray on this machine)")
+    p.add_argument("--workers", type=int, default=2, help="with --engine ray: embedding workers, one model each (default 2)")
     p.set_defaults(func=cmd_embed)
 
-    p = sub.add_parser("similar", help="print the statements nearest to a phrase")
+    p = sub.add_parser(
+        "similar",
+        help='print the statements that best match a phrase, by meaning and by words (a "phrase in double quotes" must appear)',
+    )
     p.add_argument("phrase")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     p.add_argument("--speaker", action="append", help="only this speaker (repeatable)")
@@ -288,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=5)
     model_opts(p)
     p.set_defaults(func=cmd_like)
+
+    p = sub.add_parser("index", help="build the approximate nearest-neighbour index for search past a few 100k statements")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    model_opts(p)
+    p.set_defaults(func=cmd_index)
 
     p = sub.add_parser(
         "quotes",

@@ -23,6 +23,24 @@ PALETTE = [
 ]
 
 
+#: Marker symbols, one per speaker next to its colour: a dozen colours alone are hard to tell apart.
+SYMBOLS = [
+    "circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "pentagon", "cross", "hexagon",
+    "triangle-left", "triangle-right",
+]
+DASHES = ["solid", "dash", "dot", "dashdot"]
+
+#: One sequential colour scale for every similarity heatmap, from 0 to 1. A cosine below 0 gets the
+#: colour of 0: with sentence embeddings it means unrelated wording, never an opposite view, so a
+#: diverging (red/blue) scale, which also reads as US party colours, would mislead.
+SIMILARITY_SCALE = "Viridis"
+SIMILARITY_COLORBAR = dict(
+    title=dict(text="cosine<br>(not agreement)"),
+    tickvals=[0, 0.25, 0.5, 0.75, 1],
+    ticktext=["≤ 0 unrelated,<br>not opposite", "0.25", "0.5", "0.75", "1 same"],
+)
+
+
 def hover_text(text: str, width: int = 70, max_chars: int = 420) -> str:
     """A quote made safe and readable for a hover label: escaped, shortened, wrapped with <br>."""
     text = str(text)
@@ -60,16 +78,21 @@ def heatmap_figure(
     *,
     title: str | None = None,
     hover: np.ndarray | None = None,
-    zmin: float | None = None,
-    zmax: float | None = 1.0,
-    colorbar_title: str = "cosine",
+    row_ticks: list[str] | None = None,
+    col_ticks: list[str] | None = None,
     show_values: bool = True,
 ) -> go.Figure:
-    """A labelled heatmap of a similarity matrix; ``hover`` (same shape, strings) replaces the default hover."""
+    """A labelled heatmap of a similarity matrix on the shared 0-to-1 scale.
+
+    Args:
+        matrix: similarity values; its index and columns name the rows and columns.
+        hover: same shape, strings (escaped HTML) that replace the default hover.
+        row_ticks, col_ticks: the axis text to show instead of the labels, e.g. "Name (5)".
+        show_values: print values in the cells while they are big enough to read.
+    """
     z = matrix.to_numpy(dtype=float)
     x = [html.escape(str(c)) for c in matrix.columns]
     y = [html.escape(str(i)) for i in matrix.index]
-    # Values are printed in the cells only while they are big enough to read.
     label_cells = show_values and 0 < z.shape[0] <= 30 and z.shape[1] <= 30
     text = np.where(np.isnan(z), "", np.char.mod("%.2f", np.nan_to_num(z))) if label_cells else None
     if hover is not None:
@@ -81,10 +104,10 @@ def heatmap_figure(
             z=z,
             x=x,
             y=y,
-            zmin=zmin,
-            zmax=zmax,
-            colorscale="RdBu_r" if zmin is not None and zmin < 0 else "Viridis",
-            colorbar=dict(title=colorbar_title),
+            zmin=0,
+            zmax=1,
+            colorscale=SIMILARITY_SCALE,
+            colorbar=SIMILARITY_COLORBAR,
             text=text,
             texttemplate="%{text}" if label_cells else None,
             hoverongaps=False,
@@ -92,20 +115,22 @@ def heatmap_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
+    if row_ticks is not None:
+        fig.update_yaxes(tickmode="array", tickvals=y, ticktext=[html.escape(str(t)) for t in row_ticks])
+    if col_ticks is not None:
+        fig.update_xaxes(tickmode="array", tickvals=x, ticktext=[html.escape(str(t)) for t in col_ticks])
     n = max(len(y), 1)
     return _layout(fig, title, height=min(900, max(320, 28 * n + 140)))
 
 
-def statement_heatmap_figure(frame: pd.DataFrame, sim: np.ndarray, *, title: str | None = None) -> go.Figure:
-    """Statement x statement heatmap; axes show statement ids, hovers show both statements."""
-    labels = np.array(statement_label(frame), dtype=object)
-    hover = np.char.add(np.char.add(labels[:, None].astype(str), "<br>—<br>"), labels[None, :].astype(str))
-    # Ids are unique per file but not across merged files: the position keeps ticks distinct.
-    ticks = [f"{sid}" if sid else f"#{i + 1}" for i, sid in enumerate(frame[S.ID].astype(str))]
-    if len(set(ticks)) < len(ticks):
-        ticks = [f"{t} ({i + 1})" for i, t in enumerate(ticks)]
-    matrix = pd.DataFrame(sim, index=ticks, columns=ticks)
-    fig = heatmap_figure(matrix, title=title, hover=hover, zmin=None, show_values=False)
+def statement_heatmap_figure(
+    frame: pd.DataFrame, sim: np.ndarray, *, labels: list[str], title: str | None = None
+) -> go.Figure:
+    """Statement x statement heatmap; ``labels`` (``analysis.statement_labels``) name the axes, hovers show both statements."""
+    hover_labels = np.array(statement_label(frame), dtype=object)
+    hover = np.char.add(np.char.add(hover_labels[:, None].astype(str), "<br>—<br>"), hover_labels[None, :].astype(str))
+    matrix = pd.DataFrame(sim, index=labels, columns=labels)
+    fig = heatmap_figure(matrix, title=title, hover=hover, show_values=False)
     fig.update_layout(height=min(900, max(420, 6 * len(frame) + 160)))
     return fig
 
@@ -116,6 +141,7 @@ def timeline_figure(
     *,
     phrase: str = "",
     max_points_per_speaker: int = 400,
+    gap_months: int = 12,
 ) -> go.Figure:
     """Each statement's similarity to a phrase over time, one colour per speaker, with a smoothed line.
 
@@ -123,7 +149,7 @@ def timeline_figure(
     """
     fig = go.Figure()
     for i, (speaker, g) in enumerate(timeline.groupby(S.SPEAKER, sort=True)):
-        color = PALETTE[i % len(PALETTE)]
+        color, symbol = PALETTE[i % len(PALETTE)], SYMBOLS[i % len(SYMBOLS)]
         if len(g) > max_points_per_speaker:  # keep the best-scoring points: those are the ones people hover
             g = g.nlargest(max_points_per_speaker, "score")
         fig.add_trace(
@@ -133,18 +159,19 @@ def timeline_figure(
                 mode="markers",
                 name=html.escape(str(speaker)),
                 legendgroup=str(speaker),
-                marker=dict(color=color, size=8, opacity=0.75),
+                marker=dict(color=color, size=8, opacity=0.75, symbol=symbol),
                 # [hover label, timeline row]: the row lets a clicked point name its statement.
                 customdata=np.column_stack([np.array(statement_label(g), dtype=object), g["row"].to_numpy(dtype=object)]),
                 hovertemplate="%{customdata[0]}<br>similarity %{y:.3f}<extra></extra>",
             )
         )
         if smoothed is not None:
-            s = smoothed[smoothed[S.SPEAKER] == speaker]
+            s = break_at_gaps(smoothed[smoothed[S.SPEAKER] == speaker], gap_months)
             if len(s) > 1:
                 fig.add_trace(
                     go.Scatter(
-                        x=s[S.DATE], y=s["smoothed"], mode="lines", line=dict(color=color, width=2),
+                        x=s[S.DATE], y=s["smoothed"], mode="lines", connectgaps=False,
+                        line=dict(color=color, width=2, dash=DASHES[i % len(DASHES)]),
                         legendgroup=str(speaker), showlegend=False, hoverinfo="skip",
                     )
                 )
@@ -152,6 +179,19 @@ def timeline_figure(
     fig.update_xaxes(title=None)
     title = f"Similarity to “{html.escape(phrase)}” over time" if phrase else None
     return _layout(fig, title, height=460)
+
+
+def break_at_gaps(line: pd.DataFrame, gap_months: int) -> pd.DataFrame:
+    """A speaker's smoothed line with an empty point wherever they were silent for more than
+    ``gap_months``: plotly then breaks the line instead of drawing it across years with no statement."""
+    line = line.sort_values(S.DATE)
+    months = line[S.DATE].to_numpy().astype("datetime64[M]").astype(np.int64)
+    gaps = np.nonzero(np.diff(months) > gap_months)[0]
+    if len(gaps) == 0:
+        return line
+    fillers = line.iloc[gaps].assign(smoothed=np.nan)
+    fillers[S.DATE] = fillers[S.DATE] + pd.Timedelta(days=1)
+    return pd.concat([line, fillers]).sort_values(S.DATE, kind="stable")
 
 
 def pair_similarity_figure(pairs: pd.DataFrame, *, topic: str | None = None) -> go.Figure:
@@ -181,6 +221,8 @@ def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | N
     """Similarity between consecutive windows of one speaker; flagged shifts in red."""
     d = drift_frame.dropna(subset=["similarity_to_previous"])
     colors = np.where(d["flagged"].astype(bool), "#d62728", "#1f77b4")
+    rank = d["shift_rank"] if "shift_rank" in d else pd.Series([pd.NA] * len(d), index=d.index)
+    labels = [f"#{int(r)} shift" if f else "" for r, f in zip(rank, d["flagged"].astype(bool))]
     hover = [
         f"<b>{html.escape(str(w))}</b> vs previous window: cosine {s:.3f}<br>{n} statements<br>"
         f"Most typical: {hover_text(r)}"
@@ -188,7 +230,7 @@ def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | N
     ]
     fig = go.Figure(
         go.Bar(x=d["window"].astype(str), y=d["similarity_to_previous"], marker_color=colors, customdata=hover,
-               hovertemplate="%{customdata}<extra></extra>")
+               text=labels, textposition="outside", hovertemplate="%{customdata}<extra></extra>")
     )
     fig.update_yaxes(title="similarity to previous window", range=[0, 1])
     title = f"{html.escape(speaker)}: drift" + (f" on {html.escape(topic)}" if topic else "")

@@ -124,6 +124,9 @@ class OnnxInt8Encoder:
             Attention quantizes Q/K/V together, which changes the vectors (cosine ~0.992 to the
             unfused ones), so it has its own model id. onnxruntime's load-time graph
             optimizations (ORT_ENABLE_ALL) apply either way.
+        export_in_child: run the torch export step of a build in a child process, so that
+            torch never loads into this one and the export's memory (about 760 MB) is released
+            before quantization (about 480 MB). The hosted app uses it (webapp/hosting.py).
     """
 
     def __init__(
@@ -135,6 +138,7 @@ class OnnxInt8Encoder:
         batched: bool = False,
         per_channel: bool = True,
         fuse: bool = False,
+        export_in_child: bool = False,
     ) -> None:
         self._model_arg = chosen_model(model)
         self._cache_arg = Path(cache_dir) if cache_dir is not None else None
@@ -142,6 +146,7 @@ class OnnxInt8Encoder:
         self.batched = batched
         self.per_channel = per_channel
         self.fuse = fuse
+        self.export_in_child = export_in_child
         self._session = None
         self._tokenizer = None
         self._input_names: list[str] = []
@@ -257,7 +262,10 @@ class OnnxInt8Encoder:
         tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".build-"))
         try:
             fp32 = tmp / "model.fp32.onnx"
-            self._export(model_path, fp32)
+            if self.export_in_child:
+                _export_in_child(model_path, fp32)
+            else:
+                self._export(model_path, fp32)
             src = fp32
             max_len, model_type, heads, hidden = _model_config(model_path)
             if self.fuse:
@@ -447,3 +455,24 @@ class OnnxInt8Encoder:
         mask = (np.arange(width) < lengths[idx][:, None]).astype(np.int64)
         out[idx] = self._session.run(None, self._feed(ids, mask))[0]
         return len(idx)
+
+
+def _export_in_child(model_path: Path, dest: Path) -> None:
+    """``OnnxInt8Encoder._export`` in a child process (``python -m stance_explorer.onnx_encoder export``)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "stance_explorer.onnx_encoder", "export", str(model_path), str(dest)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+    )
+    if proc.returncode != 0 or not dest.is_file():
+        raise EncoderUnavailable(f"The ONNX export in a child process failed: {proc.stderr.strip()[-1000:]}")
+
+
+if __name__ == "__main__":  # the child of _export_in_child
+    import sys
+
+    if len(sys.argv) != 4 or sys.argv[1] != "export":
+        sys.exit("usage: python -m stance_explorer.onnx_encoder export MODEL_FOLDER DEST.onnx")
+    OnnxInt8Encoder(sys.argv[2])._export(Path(sys.argv[2]), Path(sys.argv[3]))

@@ -71,6 +71,31 @@ def _atomic_write_bytes(path: Path, write) -> None:
         raise
 
 
+def _write_shard_files(folder: Path, stem: str, model_id: str, keys: np.ndarray, vectors: np.ndarray) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic_write_bytes(folder / f"{stem}.keys.npy", lambda fh: np.save(fh, keys, allow_pickle=False))
+    _atomic_write_bytes(folder / f"{stem}.vectors.npy", lambda fh: np.save(fh, vectors, allow_pickle=False))
+    meta = {"model_id": model_id, "dim": int(vectors.shape[1]), "count": int(len(keys)), "dtype": str(vectors.dtype)}
+    # The marker goes last: it is what makes the shard exist.
+    _atomic_write_bytes(folder / f"{stem}.json", lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
+
+
+def _shard_stem(prefix: str) -> str:
+    return f"{prefix}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
+def write_shard(root: str | Path, model_id: str, keys: np.ndarray, vectors: np.ndarray, *, prefix: str = CACHE_PREFIX) -> Path:
+    """Write one shard of ``model_id``'s store under ``root`` without opening the store.
+
+    For parallel writers (the Ray workers): nothing is loaded and nothing is compacted, and each
+    shard gets a unique name, so writers never touch each other's files. Returns the marker path.
+    """
+    folder = Path(root) / model_slug(model_id)
+    stem = _shard_stem(prefix)
+    _write_shard_files(folder, stem, model_id, np.asarray(keys, dtype=KEY_DTYPE), np.asarray(vectors, dtype=np.float32))
+    return folder / f"{stem}.json"
+
+
 def _prefix64(keys: np.ndarray) -> np.ndarray:
     """First 8 bytes of each digest as uint64: sorting these is far faster than sorting |S32."""
     keys = np.ascontiguousarray(keys, dtype=KEY_DTYPE)
@@ -264,7 +289,7 @@ class EmbeddingStore:
         persisted = False
         if not self.read_only:
             try:
-                self._write_shard(f"{prefix}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}", keys, vectors)
+                self._write_shard(_shard_stem(prefix), keys, vectors)
                 persisted = True
             except OSError as exc:
                 self.read_only = True
@@ -276,12 +301,7 @@ class EmbeddingStore:
 
     def _write_shard(self, stem: str, keys: np.ndarray, vectors: np.ndarray) -> None:
         assert self.dir is not None
-        self.dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write_bytes(self.dir / f"{stem}.keys.npy", lambda fh: np.save(fh, keys, allow_pickle=False))
-        _atomic_write_bytes(self.dir / f"{stem}.vectors.npy", lambda fh: np.save(fh, vectors, allow_pickle=False))
-        meta = {"model_id": self.model_id, "dim": int(vectors.shape[1]), "count": int(len(keys)), "dtype": str(vectors.dtype)}
-        # The marker goes last: it is what makes the shard exist.
-        _atomic_write_bytes(self.dir / f"{stem}.json", lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
+        _write_shard_files(self.dir, stem, self.model_id, keys, vectors)
 
     def compact(self) -> None:
         """Merge every cache shard into one (bundled shards stay as they are)."""

@@ -190,8 +190,13 @@ def test_extreme_pairs_never_pair_a_speaker_with_themselves(statement_frame):
         [unit(1, 0, 0), unit(0, 1, 0), unit(0, 1, 0), unit(0.6, 0.8, 0.0), unit(0, 0.28, 0.96), unit(0.6, 0.8, 0)]
     )
     closest, farthest, notice = A.extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=10)
-    assert notice is None
-    assert len(closest) == 6  # 3 x 2 cross-speaker pairs, no Ann-Ann (a2 = a3 would score 1)
+    # 3 x 2 cross-speaker pairs, no Ann-Ann (a2 = a3 would score 1); each statement at most once per
+    # list, so Bob's two statements allow two pairs, and the page is told there are few.
+    assert "Only 6 pairs" in notice
+    assert len(closest) == len(farthest) == 2
+    for pairs in (closest, farthest):
+        assert len(set(pairs["row_a"]) | set(pairs["row_b"])) == 2 * len(pairs)
+    assert not set(zip(closest["row_a"], closest["row_b"])) & set(zip(farthest["row_a"], farthest["row_b"]))
     spk = frame[S.SPEAKER].to_numpy()
     for pairs in (closest, farthest):
         for a, b in zip(pairs["row_a"], pairs["row_b"]):
@@ -203,8 +208,34 @@ def test_extreme_pairs_never_pair_a_speaker_with_themselves(statement_frame):
     )
     assert farthest["score"].iloc[0] == pytest.approx(0, abs=1e-6)
     assert {closest["row_a"].iloc[0], closest["row_b"].iloc[0]} != {farthest["row_a"].iloc[0], farthest["row_b"].iloc[0]}
-    top1, bottom1, _ = A.extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=1)
-    assert len(top1) == len(bottom1) == 1
+    top1, bottom1, enough = A.extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=1)
+    assert len(top1) == len(bottom1) == 1 and enough is None
+
+
+def test_mean_pair_similarity_is_the_mean_of_the_pairs_and_never_above_the_best_pair(statement_frame):
+    rng = np.random.default_rng(3)
+    vecs = rng.standard_normal((7, 5)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    frame = statement_frame([{"speaker": "Ann"}] * 3 + [{"speaker": "Bob"}] * 4)
+    cross = vecs[:3] @ vecs[3:].T
+    stats = A.pair_similarity_stats(frame, vecs, speakers=["Ann", "Bob"]).set_index(["speaker_a", "speaker_b"])
+    ab = stats.loc[("Ann", "Bob")]
+    assert ab["mean"] == pytest.approx(cross.mean(), abs=1e-5) and ab["pairs"] == 12
+    assert ab["low"] == pytest.approx(cross.min(), abs=1e-5) and ab["high"] == pytest.approx(cross.max(), abs=1e-5)
+    assert ab["sd"] == pytest.approx(cross.std(), abs=1e-5)
+    own = vecs[:3] @ vecs[:3].T
+    assert stats.loc[("Ann", "Ann"), "mean"] == pytest.approx(own[np.triu_indices(3, 1)].mean(), abs=1e-5)
+    assert stats.loc[("Ann", "Ann"), "pairs"] == 3
+    matrix = A.pair_similarity_matrix(frame, vecs)
+    assert matrix.loc["Ann", "Bob"] == pytest.approx(cross.mean(), abs=1e-5)
+    assert matrix.loc["Ann", "Bob"] <= cross.max()
+    assert matrix.loc["Ann", "Ann"] == pytest.approx(stats.loc[("Ann", "Ann"), "mean"], abs=1e-5)
+    from_stats = A.stats_matrix(stats.reset_index(), ["Ann", "Bob"])
+    np.testing.assert_allclose(from_stats.to_numpy(), matrix.to_numpy(), atol=1e-5)
+    # The centroid cosine, shown before, is larger in size than the mean pair: readers took it for an error.
+    assert abs(A.speaker_similarity(frame, vecs).loc["Ann", "Bob"]) > abs(matrix.loc["Ann", "Bob"])
+    one = A.pair_similarity_matrix(frame.iloc[:4], vecs[:4])
+    assert np.isnan(one.loc["Bob", "Bob"])  # one statement: no pair of its own
 
 
 def test_extreme_pairs_with_one_speaker_is_empty(statement_frame):
@@ -308,7 +339,20 @@ def test_drift_flags_the_switch(statement_frame):
     assert d["similarity_to_previous"].iloc[4] < 0.3 < 0.9 < d["similarity_to_previous"].drop(index=[0, 4]).min()
     assert d["representative"].iloc[3].startswith("stance A") and d["representative"].iloc[4].startswith("stance B")
     assert frame[S.SPEAKER].iloc[d["representative_row"]].eq("Ann").all()
+    assert d["shift_rank"].iloc[4] == 1 and d["shift_rank"].isna().iloc[0]
     assert A.drift(frame, vecs, speaker="Nobody").empty
+
+
+def test_drift_prefers_a_full_quote_as_the_most_typical_statement(statement_frame):
+    a = unit(1, 0, 0)
+    rows = [
+        {"speaker": "Ann", "date": "2020-01-01", "text": "transitional deal", "quote_type": "partial"},
+        {"speaker": "Ann", "date": "2020-02-01", "text": "We will work on this deal with our partners now", "quote_type": "direct"},
+        {"speaker": "Ann", "date": "2021-01-01", "text": "short", "quote_type": "direct"},
+    ]
+    vecs = np.stack([a, unit(1, 0.5, 0), a])  # the fragment is closest to the window's average
+    d = A.drift(statement_frame(rows), vecs, speaker="Ann")
+    assert d["representative"].tolist() == ["We will work on this deal with our partners now", "short"]
 
 
 def test_pair_similarity_over_time_shows_two_speakers_converging(statement_frame):

@@ -50,7 +50,8 @@ def test_each_mode_renders_a_heatmap(mode, n_rows, n_cols):
     if mode != STMT:  # the statement matrix labels its axes 1..n; the select boxes say whose statement
         assert row.options == trace["y"] and col.options == trace["x"]
     else:
-        assert [o.split(" · ")[0] for o in row.options] == trace["y"]
+        # Rows are labelled with id, speaker and date on the axes and in the select boxes alike.
+        assert row.options == trace["y"] and all(" · " in o and ", 20" in o for o in row.options)
     assert "Cosine similarity" in main_metrics(at)
     assert_download_button(at)
 
@@ -60,7 +61,7 @@ def test_statement_mode_with_fewer_than_the_data_says_it_samples():
     assert at.number_input(key="n").value == 50
     assert texts(at.warning) == [f"Showing a random sample of 50 of {N_BUNDLED} statements; narrow the filters to see all."]
     assert len(heatmap_trace(at)["x"]) == 50
-    assert any(c.value.startswith("50 statements ordered by clustering") for c in at.main.caption)
+    assert any(c.value.startswith("50 statements, labelled by id, speaker and date") for c in at.main.caption)
 
     # Room for everything: no notice, every statement is in the matrix.
     at.number_input(key="n").set_value(200).run()

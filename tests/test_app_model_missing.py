@@ -28,13 +28,14 @@ def warnings_text(at) -> str:
     return " ".join(texts(at.warning) + texts(at.error))
 
 
-def test_first_page_works_and_search_says_the_model_is_missing(model_missing):
+def test_first_page_works_and_search_falls_back_to_words_saying_the_model_is_missing(model_missing):
     at = open_page(EXPLORE)
     assert main_metrics(at)["Statements"] == str(N_BUNDLED)
     at.text_input(key="q").set_value("the trade deal is irrelevant").run()
     assert not at.exception
-    assert MISSING in warnings_text(at)
-    assert "search_results" not in [d.key for d in at.dataframe]
+    assert MISSING in warnings_text(at) and "Searching by words only" in warnings_text(at)
+    hits = next(d.value for d in at.dataframe if "matched" in d.value.columns)
+    assert "irrelevant" in set(hits["matched"])  # Trump's "irrelevant", found by its word
 
 
 @pytest.mark.parametrize("page", [COMPARE, HEATMAPS])

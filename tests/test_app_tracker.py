@@ -71,8 +71,11 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     assert "2026" in set(flagged["window"])
     assert [(a, b) for a, b, _ in found] == [
         (periods["window"].iloc[periods.index.get_loc(i) - 1], periods.loc[i, "window"])
-        for i in flagged.sort_values("shift", ascending=False).index
+        for i in flagged.sort_values("shift_rank").index
     ]
+    # The rule is shown: flagged shifts are the two of rank 1 and 2, and the caption says it is a rank.
+    assert sorted(flagged["shift_rank"]) == [1, 2]
+    assert any("the two lowest bars, the two largest shifts, are flagged" in c.value for c in at.main.caption)
     row_2026 = periods[periods["window"] == "2026"].iloc[0]
     assert found[0][2] == round(float(row_2026["similarity_to_previous"]), 2)
     assert row_2026["similarity_to_previous"] == periods["similarity_to_previous"].min()
@@ -82,6 +85,8 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     assert [h["topic"] for h in heads] == ["USMCA/trade", "USMCA/trade"]
     assert heads[0]["date"].startswith("2025") and heads[1]["date"].startswith("2026")
     assert "irrelevant" in unescape(at.main.markdown[[SHIFT.match(m.value) is not None for m in at.main.markdown].index(True) + 2].value)
+    # Every most typical statement is a full quote where the period has one: never "transitional deal".
+    assert "transitional deal" not in set(periods["representative"])
 
 
 def test_query_params_set_the_phrases():

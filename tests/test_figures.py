@@ -106,7 +106,7 @@ def test_speaker_heatmap_from_analysis(hostile):
 def test_statement_heatmap_hovers_show_both_statements(hostile):
     frame, vecs = hostile
     sim, order = A.statement_similarity(vecs)
-    fig = F.statement_heatmap_figure(frame, sim)
+    fig = F.statement_heatmap_figure(frame, sim, labels=A.statement_labels(frame))
     (trace,) = fig.data
     assert isinstance(trace, go.Heatmap)
     assert np.asarray(trace.z).shape == (4, 4)
@@ -182,3 +182,58 @@ def test_drift_figure_bars_flag_colours_and_escaping(statement_frame):
     assert "&lt;script&gt;" in fig.layout.title.text
     assert_escaped(fig)
 
+
+# ---------------------------------------------------------------------------- what the charts must not suggest
+def test_every_heatmap_uses_one_sequential_scale_that_says_below_zero_is_not_opposite(hostile):
+    frame, vecs = hostile
+    sim, _ = A.statement_similarity(vecs)
+    topic_matrix, _ = A.speaker_topic_matrix(frame, vecs)
+    figs = [
+        F.heatmap_figure(A.pair_similarity_matrix(frame, vecs)),
+        F.heatmap_figure(topic_matrix),
+        F.statement_heatmap_figure(frame, sim, labels=A.statement_labels(frame)),
+    ]
+    for fig in figs:
+        (trace,) = fig.data
+        assert (trace.zmin, trace.zmax) == (0, 1)
+        assert [c for _, c in trace.colorscale] == [c for _, c in go.Heatmap(colorscale=F.SIMILARITY_SCALE).colorscale]
+        assert "not opposite" in " ".join(trace.colorbar.ticktext)
+
+
+def test_heatmap_ticks_can_carry_counts_while_labels_stay_the_names():
+    matrix = pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["A & B", "C"], columns=["A & B", "C"])
+    fig = F.heatmap_figure(matrix, row_ticks=["A & B (5, 3 not English)", "C (1)"], col_ticks=["A & B (5)", "C (1)"])
+    assert list(fig.layout.yaxis.ticktext) == ["A &amp; B (5, 3 not English)", "C (1)"]
+    assert list(fig.layout.yaxis.tickvals) == list(fig.data[0].y) == ["A &amp; B", "C"]
+
+
+def test_statement_labels_name_id_speaker_and_date_as_written(statement_frame):
+    frame = statement_frame([("Ann & Co", "2026-01-13", "x"), ("Bob", "2025-02-01", "y")])
+    frame[S.ID] = ["Q&A-1", ""]
+    assert A.statement_labels(frame) == ["Q&A-1 · Ann & Co, 2026-01-13", "#2 · Bob, 2025-02-01"]
+    frame[S.ID] = ["S1", "S1"]
+    frame[S.SPEAKER] = ["Ann", "Ann"]
+    frame[S.DATE] = pd.Timestamp("2026-01-13")
+    assert A.statement_labels(frame) == ["S1 · Ann, 2026-01-13 (1)", "S1 · Ann, 2026-01-13 (2)"]
+
+
+def test_rolling_lines_break_where_a_speaker_was_silent_for_years(statement_frame):
+    rows = [("Ann", d, f"s{i}") for i, d in enumerate(["2019-01-01", "2019-06-01", "2020-01-01", "2025-03-01", "2025-09-01"])]
+    frame = statement_frame(rows)
+    vecs = np.tile(np.array([1, 0, 0], dtype=np.float32), (5, 1))
+    tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
+    fig = F.timeline_figure(tl, A.smooth_by_speaker(tl), phrase="p")
+    (line,) = [t for t in fig.data if t.mode == "lines"]
+    y = np.asarray(line.y, dtype=float)
+    assert np.isnan(y).sum() == 1  # one break, between 2020 and 2025
+    assert list(np.isnan(y)) == [False, False, False, True, False, False]
+
+
+def test_each_speaker_has_its_own_marker_symbol(statement_frame):
+    rows = [(f"Speaker {i}", "2025-01-01", f"s{i}") for i in range(12)]
+    frame = statement_frame(rows)
+    vecs = np.tile(np.array([1, 0, 0], dtype=np.float32), (12, 1))
+    tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
+    fig = F.timeline_figure(tl)
+    pairs = {(t.marker.color, t.marker.symbol) for t in fig.data}
+    assert len(pairs) == 12 and len({s for _, s in pairs}) == 12

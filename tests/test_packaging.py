@@ -7,7 +7,9 @@ import sys
 import tomllib
 from importlib.metadata import packages_distributions
 
-OPTIONAL = {"onnx", "onnxruntime"}  # the --backend onnx extra; the library says how to install it when missing
+# Optional extras; the library says how to install each when missing: --backend onnx, and the
+# scale extra (requirements-scale.txt) for `embed --engine ray` and the search index.
+OPTIONAL = {"onnx", "onnxruntime", "ray", "faiss"}
 
 
 def _pins(lines) -> dict[str, str]:
@@ -16,7 +18,7 @@ def _pins(lines) -> dict[str, str]:
         line = line.split("#")[0].strip()
         if "==" in line:
             name, version = line.split("==")
-            out[name.strip().lower()] = version.strip()
+            out[name.split("[")[0].strip().lower()] = version.strip()  # ray[data] pins ray
     return out
 
 
@@ -38,6 +40,7 @@ def test_pyproject_declares_every_library_import_with_the_app_pins(repo_root):
         declared |= _pins(extra)
     runtime = _pins((repo_root / "requirements.txt").read_text("utf-8").splitlines())
     dev = _pins((repo_root / "requirements-dev.txt").read_text("utf-8").splitlines())
+    dev |= _pins((repo_root / "requirements-scale.txt").read_text("utf-8").splitlines())
     for name, version in declared.items():
         assert (runtime | dev).get(name) == version, f"{name}=={version} differs from requirements*.txt"
     dists = packages_distributions()

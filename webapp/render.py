@@ -8,14 +8,65 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
 from stance_explorer.encoder import reads_only_english
+from webapp import params as P
+from webapp.state import bundled_dataset
 from webapp.text import escape_markdown
+
+#: Display column naming the uploaded file a statement came from.
+UPLOAD_COLUMN = "uploaded_from"
+
+
+def uploaded_from(frame: pd.DataFrame) -> pd.Series | None:
+    """Per row, the uploaded file it came from ("" for bundled rows); None when the view has no uploads.
+
+    A merged dataset keeps the bundled row when an upload repeats it (same speaker, date and text),
+    so a row is uploaded exactly when its key is not in the bundled data.
+    """
+    mode = _dataset_mode()
+    if mode == P.DATASET_BUNDLED or frame.empty or S.SOURCE_FILE not in frame:
+        return None
+    names = frame[S.SOURCE_FILE].astype(str)
+    if mode == P.DATASET_UPLOADED:
+        return names
+    keys = pd.MultiIndex.from_frame(frame[[S.SPEAKER, S.DATE, S.TEXT]])
+    return names.where(~keys.isin(bundled_keys()), "")
+
+
+def _dataset_mode() -> str:
+    return getattr(st.session_state.get("_view"), "mode", P.DATASET_BUNDLED)
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_keys() -> pd.MultiIndex:
+    """(speaker, date, text) of every bundled statement, once per process."""
+    return pd.MultiIndex.from_frame(bundled_dataset().frame[[S.SPEAKER, S.DATE, S.TEXT]])
+
+
+#: Column widths in pixels, chosen so that a 1400-px window (sidebar open: about 950 px of table,
+#: 35 of them for the row tick box) shows every column of a statements table; the quote takes what
+#: is left, and can be widened by dragging its header.
+TABLE_WIDTH = 890
+WIDTHS = {
+    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 116, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
+    S.SOURCE_TITLE: 72, "matched": 96, UPLOAD_COLUMN: 96,
+}
+MIN_QUOTE_WIDTH = 200
 
 
 def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
-    """The columns a reader wants, with only http(s) source links (others blanked for the link column)."""
-    cols = (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
+    """The columns a reader wants, with only http(s) source links (others blanked for the link column).
+
+    Search results add the words that matched; in a view with uploads, uploaded rows name their file.
+    """
+    cols = (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT]
+    cols += ["matched"] if "matched" in frame else []
+    cols += [S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
     out = frame[[c for c in cols if c in frame]].copy()
     out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(S.WEB_LINK), None)
+    uploaded = uploaded_from(frame)
+    if uploaded is not None:
+        # Right after the quote (and the words found): the columns before it keep their places.
+        out.insert(out.columns.get_loc(S.TEXT) + 1 + int("matched" in out), UPLOAD_COLUMN, uploaded)
     return out
 
 
@@ -24,8 +75,11 @@ def statements_table(
 ) -> None:
     """A table of statements with sources. ``on_select``: a callback run when a reader picks a row."""
     selection = {"on_select": on_select, "selection_mode": "single-row"} if on_select else {}
+    w = WIDTHS
+    shown = display_table(frame, score=score)
+    quote_width = max(MIN_QUOTE_WIDTH, TABLE_WIDTH - sum(w.get(c, 0) for c in shown.columns))
     st.dataframe(
-        display_table(frame, score=score),
+        shown,
         hide_index=True,
         width="stretch",
         height=height,
@@ -33,14 +87,20 @@ def statements_table(
         placeholder="–",  # a missing source is a dash, not the word "None"
         **selection,
         column_config={
-            "score": st.column_config.ProgressColumn("Similarity", min_value=0.0, max_value=1.0, format="%.3f", width="small"),
-            S.DATE: st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
-            S.SPEAKER: st.column_config.TextColumn("Speaker", width="medium"),
-            S.TOPIC: st.column_config.TextColumn("Topic", width="small"),
-            S.TEXT: st.column_config.TextColumn("Quote", width="large"),
-            S.QUOTE_TYPE: st.column_config.TextColumn("Quote type", width="small", help="partial: a fragment quoted inside the source's own sentence"),
-            S.SOURCE_URL: st.column_config.LinkColumn("Source", display_text="open ↗", width="small"),
-            S.SOURCE_TITLE: st.column_config.TextColumn("Source title", width="medium"),
+            "score": st.column_config.ProgressColumn("Similarity", min_value=0.0, max_value=1.0, format="%.3f", width=w["score"]),
+            S.DATE: st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=w[S.DATE]),
+            S.SPEAKER: st.column_config.TextColumn("Speaker", width=w[S.SPEAKER]),
+            UPLOAD_COLUMN: st.column_config.TextColumn(
+                "Uploaded", width=w[UPLOAD_COLUMN], help="The file you uploaded this statement from; empty for the bundled data"
+            ),
+            S.TOPIC: st.column_config.TextColumn("Topic", width=w[S.TOPIC]),
+            S.TEXT: st.column_config.TextColumn("Quote", width=quote_width),
+            "matched": st.column_config.TextColumn(
+                "Words found", width=w["matched"], help="Words of the quote that match the search (a quoted phrase is shown in quotes)"
+            ),
+            S.QUOTE_TYPE: st.column_config.TextColumn("Type", width=w[S.QUOTE_TYPE], help="partial: a fragment quoted inside the source's own sentence"),
+            S.SOURCE_URL: st.column_config.LinkColumn("Source", display_text="open ↗", width=w[S.SOURCE_URL]),
+            S.SOURCE_TITLE: st.column_config.TextColumn("Source title", width=w[S.SOURCE_TITLE]),
         },
     )
 
@@ -55,8 +115,15 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
             head += f" · {row[S.TOPIC]}"
         if score is not None:
             head += f" · similarity {score:.3f}"
+        # Checked only when uploads are in view: a page shows hundreds of cards.
+        uploaded = uploaded_from(row.to_frame().T) if _dataset_mode() != P.DATASET_BUNDLED else None
+        mark = ""
+        if uploaded is not None and uploaded.iat[0]:
+            mark = f" · :orange-badge[:material/upload_file: uploaded: {escape_markdown(uploaded.iat[0])}]"
         if header:
-            st.caption(escape_markdown(head))
+            st.caption(escape_markdown(head) + mark)
+        elif mark:
+            st.caption(mark)
         partial = row.get(S.QUOTE_TYPE) == S.QUOTE_PARTIAL
         st.markdown(("“…" if partial else "“") + escape_markdown(row[S.TEXT]) + ("…”" if partial else "”"))
         url = str(row.get(S.SOURCE_URL) or "")

@@ -15,13 +15,20 @@ from pathlib import Path
 import pandas as pd
 
 from stance_explorer.export import safe_csv_bytes, statements_for_export
+from webapp import hosting
 
 #: The folder merged data may be saved in; unset or empty means saving is off.
 SAVE_DIR_ENV = "STANCE_EXPLORER_SAVE_DIR"
 
 
 def save_dir() -> Path | None:
-    """The folder the operator allowed saving to, or None when saving is off."""
+    """The folder the operator allowed saving to, or None when saving is off.
+
+    Always off in hosted mode (``webapp/hosting.py``), even with the variable set: a public demo's
+    visitors never write to the server's disk.
+    """
+    if hosting.hosted():
+        return None
     folder = os.environ.get(SAVE_DIR_ENV, "").strip()
     return Path(folder) if folder else None
 

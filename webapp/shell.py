@@ -8,9 +8,10 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
-from webapp import links
+from webapp import hosting, links
 from webapp import params as P
 from webapp.state import View, apply_dataset_request, set_view
+from webapp.text import escape_markdown
 from webapp.uploads import added_uploads, dataset_for
 
 # The option text is what the URL carries (bound widgets use the formatted option), so it is the
@@ -44,11 +45,16 @@ mixes languages; the Language filter compares like with like.
 
 #: Session key of the share box's open state (not a URL parameter: a link opens with it closed).
 SHARE_OPEN_KEY = "_share_open"
+#: Session key of this run's sidebar slot for the share box.
+SHARE_SLOT_KEY = "_share_slot"
 
 
 def sidebar() -> View:
     """Draw the shared sidebar and return the view every page reads."""
     sb = st.sidebar
+    # The share box is filled at the end of the run (the link needs every widget's value), but it
+    # sits at the top of the sidebar, where it opens in view instead of below the filters.
+    st.session_state[SHARE_SLOT_KEY] = sb.container()
     have_uploads = bool(added_uploads())
     apply_dataset_request()
     links.check_options(P.DATASET, DATASET_OPTIONS, "Dataset")
@@ -121,25 +127,30 @@ def current_link() -> str:
 
 
 def share_box() -> None:
-    """The current view's URL, in a code block with a copy button.
+    """The current view's URL, at the top of the sidebar: in full as text, and in a one-line box with a
+    copy button (the button sits over the box's right end, so the full link is shown above it).
 
     The box fills only while it is open (a rerun on toggle): a code block makes the browser load
     Streamlit's syntax-highlighter bundle, about 0.3 s of a cold start measured by
     benchmarks/cold_start.py, for a box most visits never open.
     """
-    box = st.sidebar.expander("Share this view", icon=":material/link:", key=SHARE_OPEN_KEY, on_change="rerun")
+    slot = st.session_state.get(SHARE_SLOT_KEY) or st.sidebar
+    box = slot.expander("Share this view", icon=":material/link:", key=SHARE_OPEN_KEY, on_change="rerun")
     if not box.open:
         return
     with box:
-        st.caption("Copy this link (button at the right): it reopens this page with these settings.")
-        st.code(current_link(), language=None, wrap_lines=True)
+        link = current_link()
+        st.caption("This link reopens this page with these settings:")
+        st.caption(escape_markdown(link))
+        st.code(link, language=None, wrap_lines=False)
+        st.caption("Copy it with the button at the right of the box above.")
         if added_uploads():
             st.caption("Uploaded data is not in the link: whoever opens it sees the bundled data.")
 
 
 def about() -> None:
     with st.sidebar.expander("About the data and the numbers", icon=":material/info:"):
-        st.markdown(ABOUT)
+        st.markdown(ABOUT + hosting.about_note())
 
 
 def notice(view: View) -> None:

@@ -19,6 +19,7 @@ from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_datase
 from stance_explorer.embed_text import query_embedding_text
 from stance_explorer.encoder import EncoderUnavailable, SentenceTransformerEncoder, default_model_id
 from stance_explorer.store import EmbeddingStore
+from webapp import hosting
 from webapp import params as P
 
 #: Point the app at another CSV / store (benchmarks use this for synthetic corpora).
@@ -62,10 +63,13 @@ def _encode_query_cached(text: str, model_id: str) -> np.ndarray:
 
 def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
     """A phrase's vector (glossed like the statements), or a message saying why there is none."""
+    text = query_embedding_text(phrase)
+    if (vec := hosting.encode_query(text, default_model_id())) is not None:  # hosted: int8 copy, no torch
+        return vec, None
     _, msg = encoder_or_message()
     if msg:
         return None, msg
-    return _encode_query_cached(query_embedding_text(phrase), default_model_id()), None
+    return _encode_query_cached(text, default_model_id()), None
 
 
 @dataclass

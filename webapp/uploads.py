@@ -20,6 +20,7 @@ from stance_explorer.embed_text import embedding_texts
 from stance_explorer.encoder import EncoderUnavailable, default_model_id
 from stance_explorer.reader import ReadResult, read_statements
 from stance_explorer.store import EmbeddingStore
+from webapp import hosting
 from webapp import params as P
 from webapp.state import bundled_dataset, bundled_store, encoder_or_message
 
@@ -96,7 +97,7 @@ def sync(files: Iterable, *, dayfirst: bool) -> dict[str, Upload]:
         entry = current.get(f.name)
         if entry is None or entry.digest != digest or entry.dayfirst != dayfirst:
             overrides = dict(entry.column_map) if entry else {}
-            result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None)
+            result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None, **hosting.upload_limits().reader_kwargs())
             current[f.name] = Upload(f.name, digest, result, raw, None, overrides, dayfirst)
             invalidate()
     return current
@@ -112,7 +113,9 @@ def remove(name: str) -> None:
 def remap(upload: Upload, column_map: dict[str, str]) -> None:
     """Read a file again with the reader's own column mapping; its vectors must be made again."""
     upload.column_map = column_map
-    upload.result = read_statements(upload.raw, name=upload.name, dayfirst=upload.dayfirst, column_map=column_map)
+    upload.result = read_statements(
+        upload.raw, name=upload.name, dayfirst=upload.dayfirst, column_map=column_map, **hosting.upload_limits().reader_kwargs()
+    )
     upload.vectors = None
     invalidate()
 

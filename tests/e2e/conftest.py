@@ -359,6 +359,11 @@ class UI:
             except Exception:  # noqa: BLE001
                 continue
         code.wait_for(state="visible")
+        # The box fills on the rerun its opening triggers: wait (bounded) for the link itself.
+        for _ in range(50):
+            if text := code.inner_text().strip():
+                return text
+            page.wait_for_timeout(100)
         return code.inner_text().strip()
 
     @staticmethod

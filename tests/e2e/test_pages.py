@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -29,7 +30,7 @@ def check_explore(ui, page):
     assert ui.metric(main, "Statements") == f"{N_BUNDLED:,}" == "199"
     assert ui.metric(main, "Speakers") == str(BUNDLED["speaker"].nunique())
     assert ui.metric(ui.sidebar(page), "Statements kept by the filters") == f"{N_BUNDLED} of {N_BUNDLED}"
-    expect(main.get_by_role("heading", name="Search by meaning")).to_be_visible()
+    expect(main.get_by_role("heading", name="Search by meaning and words")).to_be_visible()
     # Counts per speaker, topic and year are bars inside tables (no chart library on the first page).
     expect(main.get_by_role("heading", name="What the data holds")).to_be_visible()
     assert main.locator('[data-testid="stDataFrame"]').count() == 4
@@ -123,3 +124,15 @@ def test_explore_path_falls_back_to_root(ui, new_page):
     assert ui.metric(ui.main(page), "Statements") == str(n)
     assert ui.multiselect_values(ui.sidebar(page), "Speakers") == ["Donald Trump"]
     page.watch.assert_clean()
+
+
+def test_no_page_loads_anything_from_another_host(ui, new_page):
+    """Offline, a request to another host is an ERR_NAME_NOT_RESOLVED in the console (the favicon
+    once came from a font CDN). Every request of every page stays on the app's own host."""
+    page = new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).scheme in ("http", "https") and not r.url.startswith(ui.base_url) else None)
+    for name in CHECKS:
+        ui.goto(page, name)
+        ui.expect_title(page, name)
+    assert outside == []

@@ -99,7 +99,7 @@ def test_explore_search_and_speaker_filter(ui, new_page):
     box.fill(QUERY)
     box.press("Enter")
     ui.expect_url(page, r"[?&]q=the\+trade\+deal\+is\+irrelevant")
-    expect(ui.main(page).get_by_text(f"closest in meaning to “{QUERY}”", exact=False)).to_be_visible()
+    expect(ui.main(page).get_by_text(f"best matches for “{QUERY}”", exact=False)).to_be_visible()
     ui.choose(page, ui.sidebar(page), "Speakers", "Claudia Sheinbaum", multi=True)
     ui.expect_url(page, r"[?&]speakers=Claudia\+Sheinbaum")
     expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).not_to_have_text("199 of 199")

@@ -61,7 +61,7 @@ def test_valid_csv_is_added(ui, new_page, tmp_path):
     box = main.get_by_role("textbox", name="Statements like…")
     box.fill("tariffs on garden gnomes")
     box.press("Enter")
-    expect(main.get_by_text("closest in meaning to “tariffs on garden gnomes”", exact=False)).to_be_visible()
+    expect(main.get_by_text("best matches for “tariffs on garden gnomes”", exact=False)).to_be_visible()
     ui.wait_for_app(page)
     top = ui.dataframe_rows_when(
         main.locator('[data-testid="stDataFrame"]').first, lambda r: bool(r) and r[0][2] == UPLOADER, max_rows=1
@@ -100,7 +100,7 @@ def test_bad_rows_are_reported_and_good_rows_added(ui, new_page, tmp_path):
 
     problems = main.locator('[data-testid="stDataFrame"]').first
     headers = ui.dataframe_headers(problems)
-    assert headers[:5] == ["file", "line", "column", "severity", "message"], headers
+    assert headers[:5] == ["File", "Line", "Column", "Severity", "Message"], headers
     table = ui.dataframe_rows(problems)
     by_line = {r[1]: r for r in table}
     assert set(by_line) == {"3", "4", "5"}, table
@@ -272,7 +272,7 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     box = ui.main(page).get_by_role("textbox", name="Statements like…")
     box.fill("<script>alert(1)</script>")
     box.press("Enter")
-    expect(ui.main(page).get_by_text("closest in meaning to “<script>alert(1)</script>”", exact=False)).to_be_visible()
+    expect(ui.main(page).get_by_text("best matches for “<script>alert(1)</script>”", exact=False)).to_be_visible()
     ui.wait_for_app(page)
     results = ui.main(page).locator('[data-testid="stDataFrame"]').first
     shown = {r[4] for r in ui.dataframe_rows_when(results, lambda r: any(x[4] == "<script>alert(1)</script>" for x in r))}

@@ -1,0 +1,310 @@
+"""Search statements by meaning and by their words, fused into one ranking.
+
+A journalist often remembers a word ("rubberstamp") or a phrase, not only a meaning. Meaning comes
+from the sentence embeddings (cosine to the query's vector); words come from BM25 (the ``bm25s``
+package) over stemmed, accent-folded words without stop words. The two rankings are fused by
+reciprocal rank fusion (RRF: each list contributes ``1 / (RRF_K + rank)``), which needs no score
+calibration between a cosine and a BM25 score. A phrase in double quotes must appear in the
+statement, word for word (case, accents and spacing aside).
+
+Streamlit-free: the Explore page and the CLI ``similar`` share :func:`search`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from stance_explorer import schema as S
+
+#: RRF constant. The textbook value is 60 (Cormack, Clarke and Büttcher, 2009); with two rankings a
+#: small constant lets the top of either list reach the top 10, so a statement that has the exact
+#: words ranks high even when its meaning ranks low. 5 was chosen on benchmarks/search_eval.py among
+#: 5, 10, 20, 30 and 60 (recall@10 0.820 against 0.801 at 60; the README has the whole grid).
+RRF_K = 5
+#: How deep each ranking is read for the fusion: a statement below this rank in both lists is not
+#: a candidate. Keeps the cost O(n) plus a small sort at 100k statements.
+FUSION_DEPTH = 200
+
+Mode = Literal["fused", "meaning", "words"]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PHRASE = re.compile(r'["“”]([^"“”]+)["“”]')
+# English function words, plus the contracted forms a tokenizer keeps whole ("don't").
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves i'm i've i'll i'd you're you've we're we've they're it's that's there's
+    don't doesn't didn't isn't aren't wasn't weren't won't wouldn't can't couldn't shouldn't let's
+    also us""".split()
+)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, and ’ as ', so "Aranceles", "aranceles" and "don’t" match their plain forms."""
+    text = str(text)
+    if text.isascii():  # the common case, ten times faster
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", str(text).lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class _Stemmer:
+    """English Snowball stems (PyStemmer), memoized: statements repeat their words."""
+
+    def __init__(self) -> None:
+        import Stemmer
+
+        self._stem = Stemmer.Stemmer("english").stemWord
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        out = self._memo.get(word)
+        if out is None:
+            out = self._memo[word] = self._stem(word)
+        return out
+
+
+_STEMMER: _Stemmer | None = None
+
+
+def _stem(word: str) -> str:
+    global _STEMMER
+    if _STEMMER is None:
+        _STEMMER = _Stemmer()
+    return _STEMMER(word)
+
+
+#: Folded word -> its stem, or "" for a stop word: one dict look-up per word when indexing.
+_TERM: dict[str, str] = {}
+
+
+def _term(word: str) -> str:
+    out = _TERM.get(word)
+    if out is None:
+        out = _TERM[word] = "" if word in STOPWORDS else _stem(word)
+    return out
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of a text: folded, without stop words, stemmed."""
+    return [t for t in map(_term, _WORD.findall(_fold(text))) if t]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search as typed: the whole text (for meaning), its words, and the phrases it quotes."""
+
+    text: str
+    terms: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+    @property
+    def meaning_text(self) -> str:
+        """The text to embed: the query without its quotation marks."""
+        return _PHRASE.sub(lambda m: m.group(1), self.text).strip()
+
+
+def parse_query(text: str) -> Query:
+    """Split a query into stemmed terms and the phrases in double quotes ("…" or “…”)."""
+    phrases = tuple(p.strip() for p in _PHRASE.findall(text) if p.strip())
+    terms = tuple(dict.fromkeys(words(text)))  # unique, in order
+    return Query(text=text, terms=terms, phrases=phrases)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    parts = [re.escape(w) for w in _WORD.findall(_fold(phrase))]
+    # Whole words, any spacing or punctuation between them: "the deal" does not match "theodeal".
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(parts) + r"(?![^\W_])")
+
+
+def phrase_mask(texts: pd.Series | list[str], phrases: tuple[str, ...] | list[str]) -> np.ndarray:
+    """True where a text contains every phrase (case, accents and spacing aside)."""
+    texts = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
+    mask = np.ones(len(texts), dtype=bool)
+    if not phrases:
+        return mask
+    folded = texts.astype(str).map(_fold)
+    for phrase in phrases:
+        if not _WORD.search(_fold(phrase)):
+            continue
+        mask &= folded.str.contains(_phrase_pattern(phrase), regex=True).to_numpy()
+    return mask
+
+
+class LexicalIndex:
+    """BM25 over the statements' text, built once per dataset (about a second per 100k statements)."""
+
+    def __init__(self, texts: list[str] | pd.Series) -> None:
+        import bm25s
+        from bm25s.tokenization import Tokenized
+
+        self.texts = [str(t) for t in texts]
+        self.size = len(self.texts)
+        self._bm25 = bm25s.BM25()  # Lucene's BM25, k1 = 1.5, b = 0.75
+        # Words become ids here (bm25s is several times faster fed ids than strings). An empty
+        # statement gets a placeholder word, or bm25s would drop its row and shift the others.
+        vocab: dict[str, int] = {"\x00": 0}
+        ids = [[vocab.setdefault(w, len(vocab)) for w in words(t)] or [0] for t in self.texts]
+        if self.size:
+            self._bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
+        self.vocabulary = set(vocab) - {"\x00"} if self.size else set()
+
+    def scores(self, terms: tuple[str, ...] | list[str]) -> np.ndarray:
+        """BM25 score of every statement for these (stemmed) terms; 0 where none appears."""
+        known = [t for t in terms if t in self.vocabulary]
+        if not known or not self.size:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def containing_all(self, terms: tuple[str, ...] | list[str]) -> np.ndarray:
+        """True where a statement has every one of these (stemmed) terms: candidates for a phrase."""
+        mask = np.ones(self.size, dtype=bool)
+        for t in terms:
+            mask &= self.scores([t]) > 0
+        return mask
+
+
+def _ranks(scores: np.ndarray, candidates: np.ndarray, depth: int) -> dict[int, int]:
+    """Rank (1 = best) of the ``depth`` best candidates by score."""
+    from stance_explorer.analysis import top_k
+
+    mask = np.zeros(len(scores), dtype=bool)
+    mask[candidates] = True
+    best = top_k(scores, depth, mask)
+    return {int(r): i + 1 for i, r in enumerate(best)}
+
+
+def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
+    """Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the rows it ranks (k: RRF_K)."""
+    k = RRF_K if k is None else k
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for row, rank in ranking.items():
+            fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def search(
+    frame: pd.DataFrame,
+    *,
+    query: str | Query,
+    vectors: np.ndarray | None = None,
+    query_vector: np.ndarray | None = None,
+    index: LexicalIndex | None = None,
+    k: int = 10,
+    mask: np.ndarray | None = None,
+    mode: Mode = "fused",
+    depth: int = FUSION_DEPTH,
+    ann=None,
+) -> pd.DataFrame:
+    """The k best statements for a query, best first.
+
+    ``mode``: "meaning" ranks by cosine to ``query_vector``, "words" by BM25 over ``index``, and
+    "fused" combines both by RRF (falling back to whichever is available). Quoted phrases always
+    restrict the candidates. ``frame``, ``vectors`` and ``index`` are row-aligned; ``mask`` keeps
+    rows (the filters). Returns the statements with ``score`` (cosine, NaN without a vector),
+    ``words_score`` (BM25), ``matched`` (the statement's words that match the query's terms, as
+    written) and ``row`` (position in ``frame``). ``ann`` (a ``stance_explorer.ann.AnnIndex`` over
+    these rows, past a few 100k statements) ranks by meaning from its graph instead of every vector.
+    """
+    from stance_explorer.analysis import similarity_to, top_k
+
+    q = parse_query(query) if isinstance(query, str) else query
+    n = len(frame)
+    keep = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).copy()
+    for phrase in q.phrases:
+        # The index narrows the statements to those with every word of the phrase; the exact
+        # check then reads only those, which keeps a phrase search fast at 100k statements.
+        if index is not None and (phrase_terms := words(phrase)):
+            keep &= index.containing_all(phrase_terms)
+        rows = np.nonzero(keep)[0]
+        keep[rows] = phrase_mask(frame[S.TEXT].iloc[rows], (phrase,))
+    candidates = np.nonzero(keep)[0]
+    use_meaning = mode in ("fused", "meaning") and query_vector is not None and vectors is not None
+    use_words = mode in ("fused", "words") and index is not None and bool(q.terms)
+    if use_meaning and ann is not None:
+        # Only the graph's best candidates get a cosine; the rest rank below them (-inf).
+        cos = np.full(n, -np.inf, dtype=np.float32)
+        found, scores = ann.search(vectors, query_vector, max(k, depth), keep)
+        cos[found] = scores
+    else:
+        cos = similarity_to(vectors, query_vector) if use_meaning else np.full(n, np.nan, dtype=np.float32)
+    lex = index.scores(q.terms) if use_words else np.zeros(n, dtype=np.float32)
+    if use_meaning and use_words:
+        lexical = candidates[lex[candidates] > 0]  # a statement with none of the words is not ranked by words
+        fused = rrf(_ranks(cos, candidates, depth), _ranks(lex, lexical, depth))
+        rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
+        value = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+        # Ties (rare) go to the closer meaning, then to the row order.
+        order = np.lexsort((rows, -cos[rows], -value))[:k]
+        best = rows[order]
+    elif use_meaning:
+        best = top_k(cos, k, keep)
+    elif use_words:
+        best = top_k(lex, k, keep & (lex > 0))
+    else:
+        # Only a quoted phrase, or nothing usable: the statements that contain it, newest first.
+        dates = frame[S.DATE].to_numpy()[candidates].astype("datetime64[ns]").astype(np.int64)
+        best = candidates[np.argsort(-dates, kind="stable")][:k] if q.phrases else np.zeros(0, dtype=np.int64)
+    out = frame.iloc[best].copy()
+    if use_meaning and ann is not None:  # a row found by its words alone still shows its true cosine
+        cos[best] = np.asarray(vectors[best], dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
+    out.insert(0, "score", cos[best])
+    out["words_score"] = lex[best]
+    out["matched"] = [", ".join(matched_words(t, q)) for t in out[S.TEXT].astype(str)]
+    out["row"] = best
+    return out
+
+
+def matched_words(text: str, query: str | Query) -> list[str]:
+    """The words of ``text``, as written, that match the query's terms or its quoted phrases."""
+    q = parse_query(query) if isinstance(query, str) else query
+    wanted = set(q.terms)
+    seen: dict[str, None] = {}
+    for m in _WORD.finditer(str(text)):
+        w = _fold(m.group(0))
+        if w not in STOPWORDS and _stem(w) in wanted:
+            seen.setdefault(m.group(0), None)
+    folded = _fold(text)
+    for phrase in q.phrases:
+        # _fold keeps the length of most text; when it does not, the phrase is named as typed.
+        hit = _phrase_pattern(phrase).search(folded) if _WORD.search(_fold(phrase)) else None
+        if hit:
+            span = str(text)[hit.start() : hit.end()] if len(folded) == len(str(text)) else phrase
+            seen.setdefault(f"“{span}”", None)
+    return list(seen)
+
+
+def highlight_spans(text: str, query: str | Query) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, matched) runs, in order, covering it exactly: for highlighting."""
+    q = parse_query(query) if isinstance(query, str) else query
+    text = str(text)
+    hits = np.zeros(len(text), dtype=bool)
+    wanted = set(q.terms)
+    for m in _WORD.finditer(text):
+        w = _fold(m.group(0))
+        if w not in STOPWORDS and _stem(w) in wanted:
+            hits[m.start() : m.end()] = True
+    folded = _fold(text)
+    if len(folded) == len(text):
+        for phrase in q.phrases:
+            if _WORD.search(_fold(phrase)):
+                for m in _phrase_pattern(phrase).finditer(folded):
+                    hits[m.start() : m.end()] = True
+    spans: list[tuple[str, bool]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or hits[i] != hits[start]:
+            spans.append((text[start:i], bool(hits[start])))
+            start = i
+    return spans

@@ -1,0 +1,145 @@
+"""Search by meaning and words: what a reporter who remembers a word or a phrase gets back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stance_explorer import schema as S
+from stance_explorer.dataset import load_dataset
+from stance_explorer.search import LexicalIndex, highlight_spans, matched_words, parse_query, phrase_mask, rrf, search
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    ds = load_dataset()
+    return ds, LexicalIndex(ds.frame[S.TEXT])
+
+
+def _frame(texts: list[str]) -> pd.DataFrame:
+    n = len(texts)
+    return pd.DataFrame(
+        {
+            S.ID: [f"T{i}" for i in range(n)],
+            S.SPEAKER: ["A"] * n,
+            S.DATE: pd.to_datetime(["2025-01-01"] * n) + pd.to_timedelta(range(n), unit="D"),
+            S.TOPIC: ["t"] * n,
+            S.TEXT: texts,
+        }
+    )
+
+
+def test_a_rare_word_finds_the_statement_that_contains_it(bundled):
+    ds, index = bundled
+    hits = search(ds.frame, query="rubberstamp", index=index, k=10, mode="words")
+    assert hits[S.ID].iloc[0] == "S153"
+    assert hits["matched"].iloc[0] == "rubberstamp"
+
+
+def test_words_are_stemmed_and_folded(bundled):
+    ds, index = bundled
+    # "tariff" finds "Tariffs"; "Zocalo" finds "Zócalo".
+    hits = search(ds.frame, query="tariff", index=index, k=50, mode="words")
+    assert "Tariffs" in set(", ".join(hits["matched"]).split(", "))
+    hits = search(ds.frame, query="Zocalo", index=index, k=5, mode="words")
+    assert list(hits[S.ID]) == ["S088"] and hits["matched"].iloc[0] == "Zócalo"
+
+
+def test_stop_words_alone_find_nothing(bundled):
+    ds, index = bundled
+    assert search(ds.frame, query="it is the", index=index, k=10, mode="words").empty
+
+
+def test_a_quoted_phrase_must_appear_word_for_word(bundled):
+    ds, index = bundled
+    hits = search(ds.frame, query='"worst trade deal"', index=index, k=10, mode="words")
+    assert set(hits[S.ID]) == {"S018", "S120"}  # not S012 "WORST Trade Deals", nor S048 "worst trade deals"
+    assert all("“worst trade deal”" in m for m in hits["matched"])
+    assert search(ds.frame, query='"rubber stamp"', index=index, k=10).empty
+
+
+def test_a_phrase_restricts_a_meaning_search_too():
+    frame = _frame(["the deal is great", "the deal is terrible", "nothing to see"])
+    vectors = np.eye(3, dtype=np.float32)
+    query_vector = np.array([0.0, 0.0, 1.0], dtype=np.float32)  # closest in meaning: row 2
+    hits = search(frame, query='"deal is terrible"', vectors=vectors, query_vector=query_vector, k=3, mode="meaning")
+    assert list(hits[S.ID]) == ["T1"]
+
+
+def test_phrase_mask_is_whole_words_any_spacing():
+    texts = ["We do  not negotiate sovereignty.", "We do not negotiate", "theodeal"]
+    assert list(phrase_mask(texts, ["do not negotiate"])) == [True, True, False]
+    assert list(phrase_mask(texts, ["the deal"])) == [False, False, False]
+
+
+def test_fusion_puts_a_literal_match_into_the_top_even_when_its_meaning_ranks_low():
+    # Row 9 holds the remembered word but its vector is far from the query; rows 0..8 are close in meaning.
+    texts = [f"statement number {i} about trade" for i in range(9)] + ["a rubberstamp is not in the interest"]
+    frame = _frame(texts)
+    rng = np.random.default_rng(0)
+    query_vector = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    vectors = np.tile(query_vector, (10, 1)) + rng.normal(0, 0.05, (10, 8)).astype(np.float32)
+    vectors[9] = -query_vector
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = LexicalIndex(frame[S.TEXT])
+    meaning = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3, mode="meaning")
+    fused = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3, mode="fused")
+    assert "T9" not in set(meaning[S.ID])
+    assert fused[S.ID].iloc[0] == "T9"
+    assert fused["matched"].iloc[0] == "rubberstamp"
+
+
+def test_rrf_rewards_agreement():
+    fused = rrf({1: 1, 2: 2}, {2: 1, 3: 2})
+    assert max(fused, key=fused.get) == 2
+
+
+def test_search_respects_the_filters(bundled):
+    ds, index = bundled
+    mask = (ds.frame[S.SPEAKER] == "Donald Trump").to_numpy()
+    hits = search(ds.frame, query="NAFTA", index=index, k=20, mask=mask, mode="words")
+    assert len(hits) > 0 and set(hits[S.SPEAKER]) == {"Donald Trump"}
+
+
+def test_matched_words_are_named_as_written():
+    assert matched_words("Tariffs are about making America rich again", "tariff rich") == ["Tariffs", "rich"]
+    assert matched_words("nothing here", "tariff") == []
+
+
+def test_highlight_spans_cover_the_text_exactly_and_mark_the_matches():
+    text = "USTR’s view is that a rubberstamp is not in the national interest"
+    spans = highlight_spans(text, 'rubberstamp "national interest"')
+    assert "".join(piece for piece, _ in spans) == text
+    assert [piece for piece, hit in spans if hit] == ["rubberstamp", "national interest"]
+
+
+def test_parse_query_keeps_the_meaning_text_without_quote_marks():
+    q = parse_query('the deal is "irrelevant" to me')
+    assert q.phrases == ("irrelevant",)
+    assert q.meaning_text == "the deal is irrelevant to me"
+    assert "irrelev" in q.terms and "the" not in q.terms
+
+
+def test_an_empty_dataset_searches_to_nothing():
+    frame = _frame([])
+    hits = search(frame, query="anything", index=LexicalIndex(frame[S.TEXT]), k=5)
+    assert hits.empty
+
+
+@pytest.mark.model
+def test_the_issue_examples_find_the_literal_quotes(bundled):
+    from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.encoder import SentenceTransformerEncoder
+
+    ds, index = bundled
+    encoder = SentenceTransformerEncoder()
+
+    def top10(text: str) -> list[str]:
+        q = parse_query(text)
+        qv = encoder.encode([query_embedding_text(q.meaning_text)])[0]
+        return list(search(ds.frame, query=q, vectors=ds.vectors, query_vector=qv, index=index, k=10)[S.ID])
+
+    assert top10("rubberstamp")[0] == "S153"
+    # Trump's two direct quotes of 2026-01-13: meaning alone ranks them 41st and 48th.
+    assert {"S166", "S168"} <= set(top10("the USMCA is irrelevant, I don't care about it"))
