@@ -27,6 +27,7 @@ PAGES = [
     st.Page(HERE / "app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
     st.Page(HERE / "app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
     st.Page(HERE / "app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    st.Page(HERE / "app_pages/map.py", title="Map", icon=":material/scatter_plot:", url_path="map"),
 ]
 
 page = st.navigation(PAGES)

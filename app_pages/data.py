@@ -37,7 +37,9 @@ with st.expander("What a statements CSV looks like"):
         "date_precision, language, quote_type (*direct* or *partial*), source_title, source_url, context. "
         "Other columns are kept as they are. Headers such as *quote*, *statement*, *official*, *name*, *when*, "
         "*issue* or *subject* are understood. Dates may be 2026-01-29, 29/01/2026, January 29, 2026, 2026-01 or 2026. "
-        "Comma, semicolon and tab separators and UTF-8 or Excel (Windows-1252) encodings all work."
+        "Comma, semicolon and tab separators and UTF-8 or Excel (Windows-1252) encodings all work. "
+        "Spanish files work too: *cita*, *declaración*, *orador*, *fecha*, *tema*, *fuente*, *enlace* and dates "
+        "such as 29 de enero de 2026 or 29-ene-26 (a file with a *fecha* column reads 03/02/2026 day-first)."
     )
 
 dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.DAYFIRST, bind="query-params")

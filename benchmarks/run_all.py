@@ -22,7 +22,14 @@ def main() -> int:
         ["scale.py"] + (["--sizes", "10000", "100000", "--reps", "3"] if quick else []),
         ["page_rerun.py"],
         ["load.py"],
+        ["models.py"] + (["--n", "500"] if quick else []),
+        ["text_rules.py"],
     ]
+    stsb = HERE.parent.parent / "shared" / "data" / "stsb"  # benchmarks/sts_eval.py's data (see its docstring)
+    if stsb.is_dir():
+        runs.append(["sts_eval.py", str(stsb)])
+    else:
+        print(f"Skipping sts_eval.py: no STS-B folder at {stsb} (see benchmarks/sts_eval.py for where to get it).")
     status = 0
     for args in runs:
         print(f"\n## {' '.join(args)}\n", flush=True)

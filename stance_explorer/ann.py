@@ -30,7 +30,7 @@ EXACT_BELOW = 50_000
 #: HNSW settings chosen with benchmarks/ann.py (recall@10 against brute force, ms per query).
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
-EXPANSION_SEARCH = 128
+EXPANSION_SEARCH = 256
 #: Candidates asked of the graph per result wanted, before exact re-scoring.
 OVERFETCH = 4
 INSTALL_HINT = "pip install -r requirements-scale.txt"

@@ -66,18 +66,10 @@ def cmd_validate(args) -> int:
 
 
 def _encoder(args):
-    backend = args.backend
-    if backend == "onnx":
-        from stance_explorer.onnx_encoder import OnnxInt8Encoder
+    """The encoder ``--model`` names (minilm, multilingual or a sentence-transformers path); loads nothing yet."""
+    from stance_explorer.models import get_encoder
 
-        return OnnxInt8Encoder(args.model)
-    if backend == "gpu":
-        from stance_explorer.gpu_encoder import FastGpuEncoder
-
-        return FastGpuEncoder(args.model, device=args.device or "cuda")
-    from stance_explorer.encoder import SentenceTransformerEncoder
-
-    return SentenceTransformerEncoder(args.model, device=args.device)
+    return get_encoder(args.model, backend=getattr(args, "backend", "st"), device=getattr(args, "device", None))
 
 
 def cmd_embed(args) -> int:
@@ -165,6 +157,7 @@ def cmd_similar(args) -> int:
     from stance_explorer.analysis import filter_mask
     from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.models import rules_for
     from stance_explorer.search import LexicalIndex, parse_query, search
     from stance_explorer.store import EmbeddingStore
 
@@ -178,7 +171,7 @@ def cmd_similar(args) -> int:
     if report.new:
         print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
     query = parse_query(args.phrase)
-    qvec = encoder.encode([query_embedding_text(query.meaning_text)])[0] if query.meaning_text else None
+    qvec = encoder.encode([query_embedding_text(query.meaning_text, rules_for(encoder.model_id))])[0] if query.meaning_text else None
     speakers = [s for s in args.speaker] if args.speaker else None
     if speakers:
         unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
@@ -277,6 +270,40 @@ def cmd_like(args) -> int:
     return EXIT_OK
 
 
+def cmd_map(args) -> int:
+    """Compute the 2-D map of a statements file and store it beside its vectors (the app reads it)."""
+    import time
+
+    from stance_explorer import projection as PJ
+    from stance_explorer.dataset import embed_frame, vectors_from_store
+    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.models import rules_for
+    from stance_explorer.store import EmbeddingStore, text_keys
+
+    res = _read_data(args.data)
+    if res is None:
+        return EXIT_UNREADABLE
+    encoder = _encoder(args)  # loads nothing until it encodes
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, found = vectors_from_store(res.frame, store)
+    if not found.all():
+        vectors, report = embed_frame(res.frame, store, encoder)
+        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    start = time.perf_counter()
+    xy = PJ.project(vectors, args.method, seed=0)
+    seconds = time.perf_counter() - start
+    method = args.method if len(vectors) >= PJ.MIN_NONLINEAR else "pca"
+    trust = None
+    if len(vectors) <= 20_000:  # sklearn's measure holds an n x n matrix
+        from sklearn.manifold import trustworthiness
+
+        trust = round(float(trustworthiness(vectors, xy, n_neighbors=min(10, len(vectors) // 2 - 1))), 4) if len(vectors) > 3 else None
+    pca = PJ.pca_axes(vectors) if method == "pca" else None
+    marker = PJ.save_map(args.store, encoder.model_id, args.name, text_keys(embedding_texts(res.frame, rules_for(encoder.model_id))), xy, method, pca=pca, trustworthiness=trust)
+    how = f"trustworthiness {trust:.3f} at k=10" if trust is not None else "trustworthiness not measured above 20,000"
+    print(f"Map of {len(vectors):,} statements by {method} in {seconds:.1f} s ({how}): {marker}")
+    return EXIT_OK
+
 def cmd_quotes(args) -> int:
     """Attributed statements from news articles, in the app's schema (CSV that uploads as is, or JSON)."""
     import json
@@ -334,7 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     def model_opts(p):
-        p.add_argument("--model", default=None, help="sentence-transformers model name or local path (default: packaged all-MiniLM-L6-v2)")
+        p.add_argument(
+            "--model", default=None, metavar="minilm|multilingual|PATH",
+            help="minilm: packaged all-MiniLM-L6-v2, English (default); multilingual: USE multilingual v3, "
+            "Spanish and English in one space, no torch; or a sentence-transformers model path",
+        )
         p.add_argument(
             "--backend", choices=["st", "onnx", "gpu"], default="st",
             help="st: exact fp32 sentence-transformers (default); onnx: int8 ONNX Runtime, ~5x faster on CPU; "
@@ -378,6 +409,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     model_opts(p)
     p.set_defaults(func=cmd_index)
+
+    from stance_explorer.projection import DEFAULT_METHOD, METHODS
+
+    p = sub.add_parser("map", help="compute the 2-D map of a statements file and store it beside its vectors")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD, help=f"projection (default {DEFAULT_METHOD}; see benchmarks/projection.py)")
+    p.add_argument("--name", default="bundled", help="map name; the app reads 'bundled' for the data it opens with")
+    model_opts(p)
+    p.set_defaults(func=cmd_map)
 
     p = sub.add_parser(
         "quotes",

@@ -15,6 +15,7 @@ import pandas as pd
 from stance_explorer import schema as S
 from stance_explorer.embed_text import embedding_texts
 from stance_explorer.encoder import Encoder, Progress, default_model_id
+from stance_explorer.models import rules_for
 from stance_explorer.reader import ReadResult, empty_frame, read_statements
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore, EmbedReport
 
@@ -74,7 +75,7 @@ def merge_datasets(parts: Sequence[Dataset]) -> Dataset:
 
 def vectors_from_store(frame: pd.DataFrame, store: EmbeddingStore) -> tuple[np.ndarray, np.ndarray]:
     """(vectors, found) for every row of the frame, from the store only (no encoding)."""
-    vectors, found = store.get(embedding_texts(frame))
+    vectors, found = store.get(embedding_texts(frame, rules_for(store.model_id)))
     if store.dim is None:
         vectors = np.zeros((len(frame), 0), dtype=np.float32)
     return vectors, found
@@ -112,7 +113,8 @@ def embed_frame(
 ) -> tuple[np.ndarray, EmbedReport]:
     """Vectors for every row, encoding only texts the store lacks. ``bundle`` marks shards for git."""
     kw = {"prefix": BUNDLED_PREFIX} if bundle else {}
-    return store.get_or_encode(embedding_texts(frame), encoder, progress=progress, batch_size=batch_size, **kw)
+    texts = embedding_texts(frame, rules_for(store.model_id))
+    return store.get_or_encode(texts, encoder, progress=progress, batch_size=batch_size, **kw)
 
 
 def statement_ref(frame: pd.DataFrame, pos: int) -> str:

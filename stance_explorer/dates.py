@@ -28,6 +28,17 @@ for _i, _names in enumerate(
         MONTHS[_n] = _i
 
 
+#: Weekday names a date may start with ("jueves, 29 de enero de 2026", "Thursday, January 29, 2026").
+WEEKDAYS = frozenset(
+    "monday mon tuesday tue tues wednesday wed thursday thu thurs friday fri saturday sat sunday sun "
+    "lunes martes miércoles miercoles jueves viernes sábado sabado domingo "
+    "lun mié mie jue vie sáb sab dom "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
+)
+#: Filler words around a written-out date ("a 29 de enero del 2026", "the 29th of January").
+FILLERS = frozenset(("de", "del", "the", "of", "le", "a", "el"))
+
+
 class DateError(ValueError):
     """The value is not a date this reader understands; the message says what was expected."""
 
@@ -42,8 +53,9 @@ class ParsedDate:
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _YM = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _Y = re.compile(r"^(\d{4})$")
-_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
-_WORDS = re.compile(r"\d+(?:st|nd|rd|th)?|[a-zA-Zàâäéèêëîïôöùûüçñ]+\.?")
+_TIME = r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?(?:\s*h(?:rs?)?\.?)?)?"
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME + "$", flags=re.IGNORECASE)
+_WORDS = re.compile(r"\d+(?:st|nd|rd|th|º|°|o)?|[a-zA-Zàáâäéèêëíîïóôöúùûüçñ]+\.?")
 
 
 def _make(y: int, m: int, d: int, precision: str, note: str | None = None) -> ParsedDate:
@@ -89,9 +101,10 @@ def parse_date(raw: str, *, dayfirst: bool = False) -> ParsedDate:
                 order = "day-first (DD/MM/YYYY)" if dayfirst else "month-first (MM/DD/YYYY)"
                 note = (note + "; " if note else "") + f"ambiguous, read {order}"
         return _make(y, month, day, "day", note)
-    words = [w.rstrip(".").lower() for w in _WORDS.findall(s.replace(",", " "))]
-    words = [w for w in words if w not in ("de", "del", "the", "of", "le")]
-    words = [re.sub(r"(st|nd|rd|th)$", "", w) if w[:1].isdigit() else w for w in words]
+    s_no_time = re.sub(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?(?:\s*h(?:rs?)?\.?)?\s*$", "", s, flags=re.IGNORECASE)
+    words = [w.rstrip(".").lower() for w in _WORDS.findall(s_no_time.replace(",", " "))]
+    words = [w for w in words if w not in FILLERS and w not in WEEKDAYS]
+    words = [re.sub(r"(st|nd|rd|th|º|°|o)$", "", w) if w[:1].isdigit() else w for w in words]
     month_idx = [i for i, w in enumerate(words) if w in MONTHS]
     nums = [w for w in words if w.isdigit()]
     if len(month_idx) == 1 and len(words) == len(nums) + 1:
@@ -102,7 +115,24 @@ def parse_date(raw: str, *, dayfirst: bool = False) -> ParsedDate:
             return _make(years[0], month, days[0], "day")
         if len(years) == 1 and not days:
             return _make(years[0], month, 1, "month")
+        if not years and len(days) == 2 and month_idx[0] == 1:  # 29-ene-26, as Excel in Spanish writes it
+            y = int(nums[1]) + (2000 if int(nums[1]) < 70 else 1900)
+            return _make(y, month, int(nums[0]), "day", f"two-digit year read as {y}")
     raise DateError(
         f"'{s[:40]}' is not a date this reader understands; use YYYY-MM-DD, DD/MM/YYYY, "
-        "'January 29, 2026', YYYY-MM or YYYY"
+        "'January 29, 2026', '29 de enero de 2026', YYYY-MM or YYYY"
     )
+
+
+def numeric_order(values) -> str | None:
+    """How a column writes numeric dates, from its unambiguous ones: "day-first" when some date has
+    a first number over 12 (29/01/2026) and none a second (01/29/2026), "month-first" for the
+    opposite, None when nothing tells (or both appear)."""
+    first = second = False
+    for v in values:
+        if m := _NUMERIC.match(str(v).strip()):
+            first |= int(m[1]) > 12
+            second |= int(m[2]) > 12
+    if first != second:
+        return "day-first" if first else "month-first"
+    return None

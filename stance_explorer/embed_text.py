@@ -17,12 +17,25 @@ Two rules, applied the same way to statements and to search phrases so they stay
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
 from stance_explorer import schema as S
 
 PARTIAL_MIN_WORDS = 6
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """Which of the two rules a model gets (each model keeps or drops each rule by measurement,
+    see stance_explorer/models.py and benchmarks/text_rules.py). Both on by default."""
+
+    gloss: bool = True
+    partial_context: bool = True
+
+
+ALL_RULES = TextRules()
 
 #: Acronyms that name the North American trade deal, in English, Spanish and French usage.
 TRADE_DEAL_ACRONYMS: tuple[str, ...] = ("USMCA", "CUSMA", "T-MEC", "TMEC", "ACEUM", "NAFTA", "TLCAN")
@@ -38,26 +51,28 @@ def gloss_acronyms(text: str) -> str:
     return _ACRONYM.sub(lambda m: f"{m.group(1)} trade deal", text)
 
 
-def statement_embedding_text(text: str, quote_type: str = "", context: str = "") -> str:
+def statement_embedding_text(text: str, quote_type: str = "", context: str = "", rules: TextRules = ALL_RULES) -> str:
     """The exact text embedded for one statement."""
     text = text.strip()
     if (
-        quote_type.strip().lower() == S.QUOTE_PARTIAL
+        rules.partial_context
+        and quote_type.strip().lower() == S.QUOTE_PARTIAL
         and context.strip()
         and len(text.split()) < PARTIAL_MIN_WORDS
     ):
         text = f"“{text}” — {context.strip()}"
-    return gloss_acronyms(text)
+    return gloss_acronyms(text) if rules.gloss else text
 
 
-def query_embedding_text(phrase: str) -> str:
+def query_embedding_text(phrase: str, rules: TextRules = ALL_RULES) -> str:
     """The exact text embedded for a search phrase."""
-    return gloss_acronyms(phrase.strip())
+    phrase = phrase.strip()
+    return gloss_acronyms(phrase) if rules.gloss else phrase
 
 
-def embedding_texts(frame: pd.DataFrame) -> list[str]:
+def embedding_texts(frame: pd.DataFrame, rules: TextRules = ALL_RULES) -> list[str]:
     """Embedding text of every row of a statements frame, in row order."""
     texts = frame[S.TEXT].astype(str).tolist()
     kinds = frame[S.QUOTE_TYPE].fillna("").astype(str).tolist() if S.QUOTE_TYPE in frame else [""] * len(texts)
     contexts = frame[S.CONTEXT].fillna("").astype(str).tolist() if S.CONTEXT in frame else [""] * len(texts)
-    return [statement_embedding_text(t, k, c) for t, k, c in zip(texts, kinds, contexts)]
+    return [statement_embedding_text(t, k, c, rules) for t, k, c in zip(texts, kinds, contexts)]

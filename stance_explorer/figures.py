@@ -236,3 +236,154 @@ def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | N
     title = f"{html.escape(speaker)}: drift" + (f" on {html.escape(topic)}" if topic else "")
     return _layout(fig, title, height=360)
 
+
+# ---------------------------------------------------------------------------- the map
+MAP_COLORS = ("speaker", "topic", "year", "stance")
+OTHERS_COLOR = "#c7c7c7"
+
+
+#: Up to this many characters a hover quote stays on one line: no wrapping, which is slow at 100k points.
+ONE_LINE_HOVER = 120
+
+
+def _map_hover(frame: pd.DataFrame, chars: int) -> np.ndarray:
+    """Escaped 'Speaker, date<br>quote' per row; shorter quotes (``chars``) keep a 100k map light."""
+    dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
+    speakers, texts = frame[S.SPEAKER].astype(str).tolist(), frame[S.TEXT].astype(str).tolist()
+    if chars <= ONE_LINE_HOVER:
+        esc = html.escape
+        quotes = [esc(t if len(t) <= chars else t[: chars - 1] + "…", quote=False) for t in texts]
+    else:
+        quotes = [hover_text(t, max_chars=chars) for t in texts]
+    return np.array([f"<b>{html.escape(s)}</b>, {d}<br>{q}" for s, d, q in zip(speakers, dates, quotes)], dtype=object)
+
+
+def _points(x, y, rows, hover, *, name: str, marker: dict, symbols: np.ndarray | None, showlegend: bool = True) -> go.Scattergl:
+    if symbols is not None:
+        marker = dict(marker, symbol=symbols)
+    return go.Scattergl(
+        x=x, y=y, mode="markers", name=name, showlegend=showlegend,
+        marker=dict(size=7, opacity=0.8, line=dict(width=0), **marker),
+        customdata=rows,  # the frame row of each point: what a selection reports
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def map_figure(
+    frame: pd.DataFrame,
+    xy: np.ndarray,
+    *,
+    color_by: str = "speaker",
+    scores: np.ndarray | None = None,
+    score_label: str = "stance score",
+    placed: np.ndarray | None = None,
+    regions: pd.DataFrame | None = None,
+    steps: pd.DataFrame | None = None,
+    steps_frame: pd.DataFrame | None = None,
+    max_groups: int = 12,
+    hover_chars: int = 420,
+    height: int = 640,
+) -> go.Figure:
+    """Every statement as a WebGL point on the 2-D map, with optional regions and speaker trajectories.
+
+    Args:
+        frame: the statements drawn, row-aligned with ``xy``; each point's customdata is its row here.
+        xy: (n, 2) map positions.
+        color_by: "speaker" or "topic" (the ``max_groups`` largest get a colour, the rest are grey),
+            "year" (a colour scale), or "stance": ``scores`` (one per row, NaN where unknown) on a
+            diverging scale titled ``score_label``. "stance" without scores falls back to "speaker".
+        placed: True for rows placed on a stored map rather than part of it (drawn as diamonds).
+        regions: ``regions.regions``' table; each label is written at its region's middle.
+        steps: ``trajectories.trajectories``' table; each speaker's windows joined by arrows, the hover of
+            a step naming the quotes that moved the speaker most (texts from ``steps_frame``, the frame
+            the paths were computed on; default ``frame``).
+        hover_chars: longest quote shown in a hover.
+
+    Example:
+        >>> fig = map_figure(frame, xy, color_by="year")
+    """
+    xy = np.asarray(xy, dtype=np.float32)
+    n = len(frame)
+    rows = np.arange(n)
+    hover = _map_hover(frame, hover_chars)
+    symbols = np.where(np.asarray(placed, dtype=bool), "diamond", "circle") if placed is not None and np.any(placed) else None
+    fig = go.Figure()
+    speaker_colors: dict[str, str] = {}
+    if color_by == "stance" and scores is None:
+        color_by = "speaker"
+    if color_by in ("speaker", "topic"):
+        column = S.SPEAKER if color_by == "speaker" else S.TOPIC
+        values = frame[column].astype(str).to_numpy()
+        counts = pd.Series(values).value_counts()
+        named = sorted(counts.index, key=lambda v: (-counts[v], v))[:max_groups]
+        rest = ~np.isin(values, named)
+        if rest.any():
+            sel = np.flatnonzero(rest)
+            fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=f"{len(counts) - len(named):,} other {column}s",
+                                  marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[sel]))
+        for i, value in enumerate(named):
+            if color_by == "speaker":
+                speaker_colors[value] = PALETTE[i % len(PALETTE)]
+            sel = np.flatnonzero(values == value)
+            fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=html.escape(value),
+                                  marker=dict(color=PALETTE[i % len(PALETTE)]), symbols=None if symbols is None else symbols[sel]))
+    else:
+        if color_by == "year":
+            values = frame[S.DATE].dt.year.to_numpy(dtype=float)
+            scale = dict(colorscale="Viridis", colorbar=dict(title="year", tickformat="d"))
+        else:
+            values = np.asarray(scores, dtype=float)
+            if values.shape != (n,):
+                raise ValueError(f"expected one score per statement ({n}), got shape {values.shape}")
+            bound = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+            scale = dict(colorscale="RdBu", cmin=-bound, cmax=bound, colorbar=dict(title=html.escape(score_label)))
+            unknown = np.flatnonzero(~np.isfinite(values))
+            if len(unknown):
+                fig.add_trace(_points(xy[unknown, 0], xy[unknown, 1], rows[unknown], hover[unknown], name="no score",
+                                      marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[unknown]))
+        sel = np.flatnonzero(np.isfinite(values))
+        fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=color_by, showlegend=False,
+                              marker=dict(color=values[sel], **scale), symbols=None if symbols is None else symbols[sel]))
+    if regions is not None:
+        for r in regions.itertuples():
+            fig.add_annotation(x=r.x, y=r.y, text=f"<b>{html.escape(r.label)}</b>", showarrow=False,
+                               bgcolor="rgba(255,255,255,0.8)", bordercolor="#888", borderwidth=1, font=dict(size=12, color="#222"))
+    if steps is not None and len(steps):
+        _add_trajectories(fig, frame if steps_frame is None else steps_frame, steps, speaker_colors)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
+    fig = _layout(fig, None, height=height)
+    fig.update_layout(dragmode="select", legend=dict(itemsizing="constant"), uirevision="map")
+    return fig
+
+
+def _step_hover(frame: pd.DataFrame, step) -> str:
+    head = f"<b>{html.escape(str(step.speaker))}</b>, {html.escape(str(step.window))}: {step.count} statements"
+    if not step.movers:
+        return head + "<br>first period shown"
+    lines = [head, f"moved {step.shift:.2f} (1 − cosine to the previous period); the quotes that moved it most:"]
+    for i, row in enumerate(step.movers, 1):
+        lines.append(f"{i}. {frame[S.DATE].iat[row]:%Y-%m-%d}: {hover_text(frame[S.TEXT].iat[row], max_chars=200)}")
+    return "<br>".join(lines)
+
+
+#: Path colours when the points are not coloured by speaker (or the speaker has no colour of their own).
+PATH_COLORS = ["#111111", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"]
+
+
+def _add_trajectories(fig: go.Figure, frame: pd.DataFrame, steps: pd.DataFrame, speaker_colors: dict[str, str]) -> None:
+    """A speaker's path takes the colour of their points, so path and statements read together."""
+    for i, (speaker, g) in enumerate(steps.groupby("speaker", sort=False)):
+        color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
+        fig.add_trace(
+            go.Scatter(
+                x=g["x"], y=g["y"], mode="markers+text", name=f"{html.escape(str(speaker))} over time",
+                text=[html.escape(str(w)) for w in g["window"]], textposition="top center",
+                marker=dict(size=13, color=color, symbol="star", line=dict(width=1, color="#222")),
+                hovertext=[_step_hover(frame, s) for s in g.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        xs, ys = g["x"].to_numpy(), g["y"].to_numpy()
+        for j in range(1, len(g)):
+            fig.add_annotation(x=xs[j], y=ys[j], ax=xs[j - 1], ay=ys[j - 1], xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=2, arrowcolor=color, text="")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from stance_explorer import schema as S
-from stance_explorer.dates import DateError, parse_date
+from stance_explorer.dates import DateError, numeric_order, parse_date
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
@@ -284,6 +284,7 @@ def _read_bytes(raw: bytes, name: str, *, dayfirst: bool, max_rows: int, column_
             return _fatal_with_headers(exc.headers, name, exc.message, encoding=encoding, delimiter=delimiter)
         return _fatal(name, exc.message, encoding=encoding, delimiter=delimiter)
     result.rows_read = len(records.rows)
+    dayfirst = dayfirst or _spanish_dayfirst(records, columns)
     rows = _check_rows(records, columns, name, delimiter, dayfirst=dayfirst, today=today, problems=result.problems)
     result.frame = to_frame(rows, name)
     return result
@@ -395,6 +396,15 @@ def _map_header(records: _Records, name: str, column_map, result: ReadResult) ->
     return _Columns(header, positions, col_pos, extras)
 
 
+def _spanish_dayfirst(records: _Records, columns: _Columns) -> bool:
+    """A Spanish export (Mexico, Spain) writes DD/MM/YYYY: a file whose date column has a Spanish
+    header reads its ambiguous dates (03/04/2026) day-first, unless it writes one month-first (01/29/2026)."""
+    pos = columns.col_pos[S.DATE]
+    if normalize_header(columns.header[pos]) not in S.SPANISH_ALIASES[S.DATE]:
+        return False
+    return numeric_order(f[pos] for _, f in records.rows if len(f) > pos) != "month-first"
+
+
 def _check_rows(
     records: _Records, columns: _Columns, name: str, delimiter: str, *, dayfirst: bool, today: date, problems: list[S.Problem]
 ) -> list[dict]:
@@ -471,6 +481,7 @@ def _check_record(
     rec[S.DATE] = pd.Timestamp(parsed.value)
     if S.QUOTE_TYPE in rec:
         rec[S.QUOTE_TYPE] = rec[S.QUOTE_TYPE].lower()
+        rec[S.QUOTE_TYPE] = S.QUOTE_TYPE_ALIASES.get(rec[S.QUOTE_TYPE], rec[S.QUOTE_TYPE])
     url = rec.get(S.SOURCE_URL, "")
     if url and not S.is_web_link(url):
         problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))

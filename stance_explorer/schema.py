@@ -59,9 +59,30 @@ ALIASES: dict[str, tuple[str, ...]] = {
     CONTEXT: ("context", "note", "notes"),
 }
 
+#: Spanish headers, as Mexican newsrooms and government exports write them (with or without accents).
+SPANISH_ALIASES: dict[str, tuple[str, ...]] = {
+    TEXT: ("cita", "declaración", "declaracion", "texto", "frase", "citatextual"),
+    SPEAKER: ("orador", "oradora", "hablante", "funcionario", "funcionaria", "nombre", "autor", "autora", "persona", "vocero", "vocera"),
+    DATE: ("fecha", "fechadeladeclaración", "fechadeladeclaracion"),
+    TOPIC: ("tema", "asunto", "materia"),
+    ID: ("folio", "iddelacita"),
+    ROLE: ("cargo", "puesto"),
+    COUNTRY: ("país", "pais", "nación", "nacion"),
+    DATE_PRECISION: ("precisión", "precision", "precisióndelafecha", "precisiondelafecha"),
+    LANGUAGE: ("idioma", "lengua"),
+    QUOTE_TYPE: ("tipo", "tipodecita"),
+    SOURCE_TITLE: ("fuente", "título", "titulo", "titular", "medio"),
+    SOURCE_URL: ("enlace", "liga", "vínculo", "vinculo", "urldelafuente", "enlacedelafuente"),
+    CONTEXT: ("contexto", "nota", "notas", "ocasión", "ocasion"),
+}
+for _col, _extra in SPANISH_ALIASES.items():
+    ALIASES[_col] = ALIASES[_col] + tuple(a for a in _extra if a not in ALIASES[_col])
+
 # quote_type values. A partial quote is a fragment the source quoted inside its own sentence.
 QUOTE_DIRECT = "direct"
 QUOTE_PARTIAL = "partial"
+#: quote_type values in Spanish exports, read as the English ones.
+QUOTE_TYPE_ALIASES = {"directa": QUOTE_DIRECT, "directo": QUOTE_DIRECT, "textual": QUOTE_DIRECT, "parcial": QUOTE_PARTIAL}
 
 # date_precision values, finest first.
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "article")

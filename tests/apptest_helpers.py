@@ -26,7 +26,7 @@ APP = REPO_ROOT / "app.py"
 TIMEOUT = 90
 
 #: Query parameters owned by the shared sidebar (webapp/shell.py).
-SIDEBAR_PARAMS = frozenset({P.DATASET, P.SPEAKERS, P.TOPICS, P.DATES, P.LANGUAGES})
+SIDEBAR_PARAMS = frozenset({P.DATASET, P.SPEAKERS, P.TOPICS, P.DATES, P.LANGUAGES, P.MODEL})
 
 EXPLORE = "explore"
 COMPARE = "compare"

@@ -231,8 +231,9 @@ def test_an_opened_statement_in_spanish_warns_that_the_model_reads_english():
 @pytest.mark.model
 def test_search_says_when_other_languages_are_among_the_statements():
     at = open_page(params={"q": QUERY})
-    notes = [unescape(c.value) for c in at.main.caption if "not in English" in c.value]
+    notes = [unescape(m.value) for m in at.main.caption if "not in English" in m.value]
     n_es = int((bundled_frame()["language"] == "es").sum())
-    assert len(notes) == 1 and notes[0].startswith(f":material/translate: {n_es} of these statements are not in English (es: {n_es}).")
+    assert len(notes) == 1 and f"({n_es} not in English: es: {n_es})" in notes[0]
+    assert at.button(key="use_multilingual").proto.label == "Use the multilingual model"
     english_only = open_page(params={"q": QUERY, "lang": ["en"]})
-    assert not [c for c in english_only.main.caption if "not in English" in c.value]
+    assert not [m for m in english_only.main.caption if "not in English" in m.value]

@@ -65,3 +65,37 @@ def test_sessions_share_one_read_only_bundled_dataset():
     assert not vectors.flags.writeable
     with pytest.raises(ValueError):
         vectors[0, 0] = 1.0
+
+
+MAP_LIBS = ("webapp.mapview", "stance_explorer.projection", "stance_explorer.regions", "umap", "numba", "pynndescent", "pacmap", "openTSNE", "sklearn")
+
+MAP_PROBE = textwrap.dedent(
+    f"""
+    import json, sys
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file({str(APP)!r}, default_timeout=90).run()
+    # Not the tracker: its phrases load the model, and sentence-transformers imports sklearn.
+    for page in ("compare", "heatmaps", "data", "explore"):
+        at.switch_page(f"app_pages/{{page}}.py").run()
+    before = {{name: name in sys.modules for name in {MAP_LIBS!r}}}
+    at.switch_page("app_pages/map.py").run()
+    after = {{name: name in sys.modules for name in {MAP_LIBS!r}}}
+    print(json.dumps({{"exceptions": [e.value for e in at.exception], "before": before, "after": after,
+                      "charts": len(at.get("plotly_chart"))}}))
+    """
+)
+
+
+def test_nothing_of_the_map_loads_before_the_map_page_and_the_stored_map_needs_no_projection_package():
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    proc = subprocess.run(
+        [sys.executable, "-c", MAP_PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["exceptions"] == [] and report["charts"] == 1  # the map page really ran
+    assert not any(report["before"].values()), report["before"]
+    # The bundled map is read from disk: the projection packages stay out even on the Map page.
+    assert report["after"]["webapp.mapview"] and report["after"]["stance_explorer.projection"]
+    assert not any(report["after"][name] for name in ("umap", "numba", "pynndescent", "pacmap", "openTSNE", "sklearn")), report["after"]

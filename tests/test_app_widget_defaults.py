@@ -27,6 +27,7 @@ PAGES = [
     (HEATMAPS, {"mode": "speaker × topic"}),
     (HEATMAPS, {"mode": "statement × statement"}),
     (TRACKER, {}),
+    ("map", {}),
 ]
 
 

@@ -10,6 +10,7 @@ from importlib.metadata import packages_distributions
 # Optional extras; the library says how to install each when missing: --backend onnx, and the
 # scale extra (requirements-scale.txt) for `embed --engine ray` and the search index.
 OPTIONAL = {"onnx", "onnxruntime", "ray", "faiss"}
+OPTIONAL |= {"umap", "openTSNE"}  # the projections extra (map methods other than the default PaCMAP)
 
 
 def _pins(lines) -> dict[str, str]:

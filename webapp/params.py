@@ -6,6 +6,7 @@ SPEAKERS = "speakers"
 TOPICS = "topics"
 DATES = "dates"
 LANGUAGES = "lang"
+MODEL = "model"  # the embedding model: a name in stance_explorer.models.MODELS
 # Explore
 QUERY = "q"
 TOP_K = "k"
@@ -30,3 +31,11 @@ DAYFIRST = "dayfirst"
 DATASET_BUNDLED = "bundled"
 DATASET_UPLOADED = "uploaded"
 DATASET_MERGED = "merged"
+# Map
+MAP_COLOR = "mcolor"
+MAP_REGIONS = "regions"
+MAP_TRAJECTORIES = "traj"
+MAP_SELECTION = "sel"  # a small selection of statements (their refs), so a link reopens it
+
+MODEL_MINILM = "minilm"
+MODEL_MULTILINGUAL = "multilingual"

@@ -13,7 +13,7 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.dataset import Dataset
 from stance_explorer.search import LexicalIndex, parse_query, search
-from webapp.state import View, bundled_dataset, encode_phrase
+from webapp.state import View, bundled_dataset, current_model, encode_phrase
 
 _SESSION_KEY = "_lexical_index"
 
@@ -25,7 +25,7 @@ def _bundled_index() -> LexicalIndex:
 
 def lexical_index(dataset: Dataset) -> LexicalIndex:
     """The word index of this dataset (rows aligned with ``dataset.frame``)."""
-    if dataset is bundled_dataset():
+    if dataset is bundled_dataset() or dataset is bundled_dataset(current_model()):  # same rows for every model
         return _bundled_index()
     cached = st.session_state.get(_SESSION_KEY)
     if cached is not None and cached[0] is dataset.frame:

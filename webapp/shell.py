@@ -8,11 +8,13 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
+from stance_explorer.encoder import EncoderUnavailable
+from stance_explorer.models import MODELS
 from webapp import hosting, links
 from webapp import params as P
 from webapp.state import View, apply_dataset_request, set_view
 from webapp.text import escape_markdown
-from webapp.uploads import added_uploads, dataset_for
+from webapp.uploads import added_uploads, dataset_for, embed_upload, uploads_missing_vectors
 
 # The option text is what the URL carries (bound widgets use the formatted option), so it is the
 # short parameter value itself, explained by a caption.
@@ -31,16 +33,22 @@ ahead of the July 2026 USMCA joint review. Every quote links to the page it was 
 (see `data/SOURCES.md`). Quotes marked *partial* are fragments the source quoted inside its own
 sentence.
 
-**What the numbers mean.** Each statement is turned into a vector by the sentence-embedding model
-all-MiniLM-L6-v2. *Similarity* is the cosine between two vectors: how alike two texts are in
+**What the numbers mean.** Each statement is turned into a vector by a sentence-embedding model,
+the one chosen under *Model*: all-MiniLM-L6-v2 (English, the default) or the Universal Sentence
+Encoder multilingual v3 (16 languages, Spanish and English among them). *Similarity* is the cosine between two vectors: how alike two texts are in
 wording and subject, from about 0 (unrelated) to 1 (the same). It is **not agreement**: "the deal
 is great" and "the deal is terrible" are similar because they talk about the same thing.
 
-**Languages.** The model reads English. A statement in another language scores low against
+**Languages.** MiniLM reads English. A statement in another language scores low against
 English ones whatever it says: in the bundled data, two statements on the same topic average 0.26
-when both are English and 0.09 when one is Spanish (8 of the 199 are). Pages say when a comparison
-mixes languages; the Language filter compares like with like.
+when both are English and 0.09 when one is Spanish (8 of the 199 are). The multilingual model puts
+both languages in one space (0.15 and 0.12), at a small cost in English accuracy. With MiniLM,
+pages say when a comparison mixes languages and offer the multilingual model in one click.
+Scores from the two models are not on the same scale: compare numbers within one model.
 """
+
+MODEL_OPTIONS = list(MODELS)
+MODEL_CAPTIONS = [MODELS[m].label for m in MODEL_OPTIONS]
 
 
 #: Session key of the share box's open state (not a URL parameter: a link opens with it closed).
@@ -74,6 +82,12 @@ def sidebar() -> View:
             "on the Data page to see the original view."
         )
         mode = P.DATASET_BUNDLED
+    links.check_options(P.MODEL, MODEL_OPTIONS, "Model")
+    sb.radio(
+        "Model", MODEL_OPTIONS, captions=MODEL_CAPTIONS, key=P.MODEL, bind="query-params", horizontal=False,
+        help="The sentence-embedding model every similarity is computed with. minilm: all-MiniLM-L6-v2, "
+        "English. multilingual: Universal Sentence Encoder multilingual v3, Spanish and English compared by meaning.",
+    )
     dataset = dataset_for(mode)
     frame = dataset.frame
 
@@ -116,6 +130,16 @@ def sidebar() -> View:
     missing = int((mask & ~dataset.has_vector).sum())
     if missing:
         sb.caption(f"{missing:,} of them have no vector yet and are left out of similarity views.")
+        if pending := uploads_missing_vectors():
+            if sb.button("Embed them with this model", key="_embed_missing", icon=":material/model_training:"):
+                bar = sb.progress(0.0)
+                try:
+                    for up in pending:
+                        embed_upload(up, lambda done, total: bar.progress(done / max(total, 1)))
+                except EncoderUnavailable as exc:
+                    sb.error(str(exc))
+                else:
+                    st.rerun()
     set_view(view)
     return view
 

@@ -17,7 +17,10 @@ import streamlit as st
 
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
 from stance_explorer.embed_text import query_embedding_text
-from stance_explorer.encoder import EncoderUnavailable, SentenceTransformerEncoder, default_model_id
+from stance_explorer.encoder import Encoder, EncoderUnavailable
+from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, rules_for
+from stance_explorer.models import get_encoder as make_encoder
+from stance_explorer.models import model_id as id_of_model
 from stance_explorer.store import EmbeddingStore
 from webapp import hosting
 from webapp import params as P
@@ -27,49 +30,76 @@ DATA_ENV = "STANCE_EXPLORER_DATA"
 STORE_ENV = "STANCE_EXPLORER_STORE"
 
 
+def current_model() -> str:
+    """The model this session compares with (the sidebar's Model choice, ``?model=``): a name in
+    ``stance_explorer.models.MODELS``. Every vector in ``current_view().dataset`` comes from it."""
+    name = st.session_state.get(P.MODEL)
+    return name if name in MODELS else DEFAULT_MODEL_NAME
+
+
 @st.cache_resource(show_spinner=False)
-def bundled_store() -> EmbeddingStore:
-    """The committed embedding store, opened read-only once per process (memory-mapped)."""
-    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), default_model_id(), read_only=True)
+def _bundled_store(model: str) -> EmbeddingStore:
+    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), id_of_model(model), read_only=True)
+
+
+def bundled_store(model: str = DEFAULT_MODEL_NAME) -> EmbeddingStore:
+    """A model's committed embedding store, opened read-only once per process (memory-mapped)."""
+    return _bundled_store(model)
 
 
 @st.cache_resource(show_spinner="Loading the statements…")
-def bundled_dataset() -> Dataset:
-    """The bundled statements and their committed vectors, once per process, without torch."""
-    ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store=bundled_store())
+def _bundled_dataset(model: str) -> Dataset:
+    ds = load_dataset(os.environ.get(DATA_ENV, BUNDLED_CSV), store=bundled_store(model))
     ds.vectors.setflags(write=False)  # shared by every session: nobody may change it
     return ds
 
 
+def bundled_dataset(model: str = DEFAULT_MODEL_NAME) -> Dataset:
+    """The bundled statements and a model's committed vectors, once per process, without torch."""
+    return _bundled_dataset(model)
+
+
 @st.cache_resource(show_spinner="Loading the embedding model (first use only)…")
-def get_encoder() -> SentenceTransformerEncoder:
-    """The model, loaded on first need (a search, a phrase, an upload) and shared by every session."""
-    encoder = SentenceTransformerEncoder()
+def _loaded_encoder(model: str) -> Encoder:
+    encoder = make_encoder(model)
     encoder.load()
     return encoder
 
 
-def encoder_or_message() -> tuple[SentenceTransformerEncoder | None, str | None]:
+def get_encoder(model: str = DEFAULT_MODEL_NAME) -> Encoder:
+    """A model, loaded on first need (a search, a phrase, an upload) and shared by every session.
+    ``model`` is a name in ``stance_explorer.models.MODELS``; ``current_model()`` is this session's."""
+    return _loaded_encoder(model)
+
+
+get_encoder.clear = _loaded_encoder.clear  # type: ignore[attr-defined]
+
+
+def encoder_or_message(model: str | None = None) -> tuple[Encoder | None, str | None]:
+    """The encoder of ``model`` (default: this session's model), or a message saying why there is none."""
     try:
-        return get_encoder(), None
+        return get_encoder(model or current_model()), None
     except EncoderUnavailable as exc:
         return None, f"This needs the embedding model, which is not available here: {exc}"
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _encode_query_cached(text: str, model_id: str) -> np.ndarray:
-    return get_encoder().encode([text])[0]
+def _encode_query_cached(text: str, model: str) -> np.ndarray:
+    return get_encoder(model).encode([text])[0]
 
 
 def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
-    """A phrase's vector (glossed like the statements), or a message saying why there is none."""
-    text = query_embedding_text(phrase)
-    if (vec := hosting.encode_query(text, default_model_id())) is not None:  # hosted: int8 copy, no torch
-        return vec, None
-    _, msg = encoder_or_message()
+    """A phrase's vector from this session's model (with that model's text rules, like the
+    statements), or a message saying why there is none. Anything compared with the view's vectors
+    (a search, a tracker phrase, a stance axis) must be encoded through here."""
+    model = current_model()
+    text = query_embedding_text(phrase, rules_for(id_of_model(model)))
+    if model == DEFAULT_MODEL_NAME and (vec := hosting.encode_query(text, id_of_model(model))) is not None:
+        return vec, None  # hosted: MiniLM's int8 copy, no torch
+    _, msg = encoder_or_message(model)
     if msg:
         return None, msg
-    return _encode_query_cached(text, default_model_id()), None
+    return _encode_query_cached(text, model), None
 
 
 @dataclass

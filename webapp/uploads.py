@@ -17,12 +17,14 @@ import streamlit as st
 
 from stance_explorer.dataset import Dataset, merge_datasets
 from stance_explorer.embed_text import embedding_texts
-from stance_explorer.encoder import EncoderUnavailable, default_model_id
+from stance_explorer.encoder import EncoderUnavailable
+from stance_explorer.models import DEFAULT_MODEL_NAME, rules_for
+from stance_explorer.models import model_id as id_of_model
 from stance_explorer.reader import ReadResult, read_statements
 from stance_explorer.store import EmbeddingStore
 from webapp import hosting
 from webapp import params as P
-from webapp.state import bundled_dataset, bundled_store, encoder_or_message
+from webapp.state import bundled_dataset, bundled_store, current_model, encoder_or_message
 
 #: The file uploader's widget key (the Data page's).
 UPLOADER = "uploader"
@@ -42,13 +44,21 @@ class Upload:
     digest: str
     result: ReadResult
     raw: bytes
-    vectors: np.ndarray | None = None
+    vectors: np.ndarray | None = None  # set when added: vectors of the model it was added with
     column_map: dict[str, str] = field(default_factory=dict)
     dayfirst: bool = False
+    model: str = DEFAULT_MODEL_NAME  # the model ``vectors`` come from
+    other_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # other models', made when one is chosen
 
     @property
     def added(self) -> bool:
         return self.vectors is not None
+
+    def vectors_for(self, model: str) -> np.ndarray | None:
+        """This upload's vectors from ``model``, or None (not added, or not embedded with it yet)."""
+        if self.vectors is None:
+            return None
+        return self.vectors if model == self.model else self.other_vectors.get(model)
 
 
 def uploads() -> dict[str, Upload]:
@@ -126,29 +136,42 @@ def clear() -> None:
     invalidate()
 
 
-def session_store() -> EmbeddingStore:
-    """This session's vectors for uploaded text: memory only, never written to disk or shared."""
-    if _SESSION_STORE not in st.session_state:
-        st.session_state[_SESSION_STORE] = EmbeddingStore(None, default_model_id())
-    return st.session_state[_SESSION_STORE]
+def session_store(model: str | None = None) -> EmbeddingStore:
+    """This session's vectors for uploaded text, one store per model: memory only, never written to disk or shared."""
+    model = model or current_model()
+    key = _SESSION_STORE if model == DEFAULT_MODEL_NAME else f"{_SESSION_STORE}_{model}"
+    if key not in st.session_state:
+        st.session_state[key] = EmbeddingStore(None, id_of_model(model))
+    return st.session_state[key]
 
 
-def embed_upload(upload: Upload, progress) -> int:
-    """Embed an upload's rows, encoding only texts neither the bundled store nor this session has."""
-    texts = embedding_texts(upload.result.frame)
-    vecs, found = bundled_store().get(texts)
+def embed_upload(upload: Upload, progress, model: str | None = None) -> int:
+    """Embed an upload's rows with this session's model only, encoding only texts neither that
+    model's bundled store nor this session has. Another model's vectors are made when it is chosen."""
+    model = model or current_model()
+    texts = embedding_texts(upload.result.frame, rules_for(id_of_model(model)))
+    vecs, found = bundled_store(model).get(texts)
     need = np.nonzero(~found)[0]
     new = 0
     if len(need):
-        encoder, msg = encoder_or_message()
+        encoder, msg = encoder_or_message(model)
         if msg:
             raise EncoderUnavailable(msg)
-        sub, report = session_store().get_or_encode([texts[i] for i in need], encoder, progress=progress)
+        sub, report = session_store(model).get_or_encode([texts[i] for i in need], encoder, progress=progress)
         vecs[need] = sub
         new = report.new
-    upload.vectors = vecs
+    if upload.vectors is None or model == upload.model:
+        upload.vectors, upload.model, upload.other_vectors = vecs, model, {}
+    else:
+        upload.other_vectors[model] = vecs
     invalidate()
     return new
+
+
+def uploads_missing_vectors(model: str | None = None) -> list[Upload]:
+    """Added uploads with no vectors from ``model`` yet (they were added while another model was chosen)."""
+    model = model or current_model()
+    return [u for u in added_uploads() if u.vectors_for(model) is None]
 
 
 def announce(message: str) -> None:
@@ -163,15 +186,21 @@ def announcement() -> str | None:
 # ---------------------------------------------------------------------------- the dataset in use
 def dataset_for(mode: str) -> Dataset:
     """The dataset a mode names; merged datasets are cached in the session until uploads change."""
-    base = bundled_dataset()
+    model = current_model()
+    base = bundled_dataset(model)
     ups = added_uploads()
     if mode == P.DATASET_BUNDLED or not ups:
         return base
-    key = (mode, tuple((u.name, u.digest, u.dayfirst) for u in ups))
+    key = (mode, model, tuple((u.name, u.digest, u.dayfirst, u.vectors_for(model) is not None) for u in ups))
     cached = st.session_state.get(_MERGED)
     if cached and cached[0] == key:
         return cached[1]
-    added = [Dataset(u.result.frame, u.vectors, np.ones(len(u.vectors), dtype=bool), base.model_id) for u in ups]
+    dim = base.vectors.shape[1]
+    added = []
+    for u in ups:  # an upload added while another model was chosen has no vectors from this one yet
+        v, n = u.vectors_for(model), len(u.result.frame)
+        has = np.ones(n, dtype=bool) if v is not None else np.zeros(n, dtype=bool)
+        added.append(Dataset(u.result.frame, v if v is not None else np.zeros((n, dim), np.float32), has, base.model_id))
     ds = merge_datasets(([base] if mode == P.DATASET_MERGED else []) + added)
     st.session_state[_MERGED] = (key, ds)
     return ds

@@ -43,6 +43,7 @@ PAGES = {
     "heatmaps": "heatmaps",
     "tracker": "tracker",
     "data": "data",
+    "map": "map",
 }
 TITLES = {
     "explore": "Who says what, and how has it changed?",
@@ -50,6 +51,7 @@ TITLES = {
     "heatmaps": "Similarity heatmaps",
     "tracker": "Position tracker",
     "data": "Data",
+    "map": "Map",
 }
 NAV_LABELS = {
     "explore": "Explore",
@@ -57,6 +59,7 @@ NAV_LABELS = {
     "heatmaps": "Similarity heatmaps",
     "tracker": "Position tracker",
     "data": "Data",
+    "map": "Map",
 }
 
 

@@ -366,8 +366,9 @@ BOUND_CHOICES = {
     ("heatmaps", "mode=statement+%C3%97+statement&n=400"): ["Row", "Column"],  # every statement: none capped away
     ("tracker", ""): ["Speaker", "Topic", "Period"],
     ("data", ""): [],
+    ("map", ""): ["Colour by", "Speakers' paths over time"],
 }
-MULTI = {"Speakers", "Topics", "Language", "Speakers (2 to 4)"}
+MULTI = {"Speakers", "Topics", "Language", "Speakers (2 to 4)", "Speakers' paths over time"}
 
 
 def combobox_labels(scope) -> list[str]:
