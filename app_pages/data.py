@@ -15,6 +15,7 @@ from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import delimiter_name, map_columns, problems_frame
 from webapp import hosting, saving, uploads
 from webapp import params as P
+from webapp.article import article_section
 from webapp.render import statements_table
 from webapp.shell import notice
 from webapp.state import current_view, request_dataset
@@ -52,6 +53,7 @@ if limits_note := limits.caption():
     st.caption(limits_note)
 current = uploads.sync(files, dayfirst=dayfirst)
 
+article_section(view)
 for name, up in list(current.items()):
     res = up.result
     st.divider()

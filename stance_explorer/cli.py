@@ -304,6 +304,52 @@ def cmd_map(args) -> int:
     print(f"Map of {len(vectors):,} statements by {method} in {seconds:.1f} s ({how}): {marker}")
     return EXIT_OK
 
+def cmd_quotes(args) -> int:
+    """Attributed statements from news articles, in the app's schema (CSV that uploads as is, or JSON)."""
+    import json
+
+    from stance_explorer.dates import DateError, parse_date
+    from stance_explorer.quotes import OUTPUT_COLUMNS, extract_statements, records_csv
+
+    date = ""
+    if args.date:
+        try:
+            date = parse_date(args.date).value.isoformat()
+        except DateError as exc:
+            print(f"--date {args.date!r}: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    known = _read_data(args.known)
+    if known is None:
+        return EXIT_UNREADABLE
+    status, rows = EXIT_OK, []
+    for path in args.files:
+        res = extract_statements(path, date=date, title=args.source_title or "", url=args.source_url or "", known=known.frame)
+        if res.unreadable:
+            print(res.problems[0], file=sys.stderr)  # one line: file and why
+            status = EXIT_UNREADABLE
+            continue
+        kept = [q for q in res.quotes if q.is_statement]
+        unnamed = sum(1 for q in kept if not q.speaker)
+        left = len(res.quotes) - len(kept)
+        print(
+            f"{path.name}: {len(kept)} statements ({unnamed} from unnamed sources, speaker empty); "
+            f"{left} quoted phrase{'s' if left != 1 else ''} left out (names, scare quotes, institutions)",
+            file=sys.stderr,
+        )
+        if not (date or (res.article and res.article.date)) and kept:
+            print(f"{path.name}: the article has no date; pass --date YYYY-MM-DD so the rows upload", file=sys.stderr)
+            status = max(status, EXIT_ROW_ERRORS)
+        rows.extend(res.records)
+    if not rows and status == EXIT_UNREADABLE:
+        return status  # nothing readable: the one line per file on stderr says why
+    if args.format == "json":
+        sys.stdout.write(json.dumps([{k: r.get(k, "") for k in OUTPUT_COLUMNS} for r in rows], ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(records_csv(rows))
+        sys.stdout.buffer.flush()
+    return status
+
 
 def cmd_stance(args) -> int:
     """One stance record per statement on an axis (zero-shot, or taught by --labels)."""
@@ -471,6 +517,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="bundled", help="map name; the app reads 'bundled' for the data it opens with")
     model_opts(p)
     p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser(
+        "quotes",
+        help="extract attributed statements from news articles (.txt, .md, .html); CSV that uploads as is (exit 2 unreadable)",
+    )
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--date", default=None, help="the article's date, YYYY-MM-DD (else the HTML's or the text's own date)")
+    p.add_argument("--source-title", default=None, help="the source's title (else the HTML's)")
+    p.add_argument("--source-url", default=None, help="the article's URL (else the HTML's)")
+    p.add_argument("--known", type=Path, default=BUNDLED_CSV, help="statements whose speakers and roles resolve mentions (default: the bundled data)")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=cmd_quotes)
     return parser
 
 

@@ -402,7 +402,8 @@ class UI:
 
     # ---------------------------------------------------------------- uploads
     def upload(self, page, *paths) -> None:
-        page.locator('[data-testid="stFileUploader"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(list(map(str, paths)))
+        # .first: the statement-CSV uploader (the article section below has its own)
+        page.locator('[data-testid="stFileUploader"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(list(map(str, paths)))
 
     # ---------------------------------------------------------------- screenshots
     def full_page_screenshot(self, page, path: Path, max_height: int = 12_000) -> None:

@@ -75,8 +75,8 @@ def check_tracker(ui, page):
 
 def check_data(ui, page):
     main = ui.main(page)
-    expect(main.locator('[data-testid="stFileUploader"]')).to_be_visible()
-    expect(main.locator('[data-testid="stFileUploaderDropzoneInput"]')).to_be_attached()
+    expect(main.locator('[data-testid="stFileUploader"]').first).to_be_visible()
+    expect(main.locator('[data-testid="stFileUploaderDropzoneInput"]').first).to_be_attached()
     expect(main.get_by_text("Dates like 03/04/2026 are day first (DD/MM/YYYY)")).to_be_visible()
 
 
