@@ -61,7 +61,14 @@ _FUSABLE = {"bert", "roberta", "distilbert", "xlm-roberta", "mpnet"}
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on (cgroup/affinity aware where the OS says so)."""
+    """CPU cores this process may run on (cgroup/affinity aware where the OS says so).
+
+    ``OMP_NUM_THREADS``, when set, caps it: a Ray worker granted one CPU sets it to 1, so that two
+    workers on two cores do not run four threads.
+    """
+    cap = os.environ.get("OMP_NUM_THREADS", "")
+    if cap.isdigit() and int(cap) > 0:
+        return int(cap)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS, Windows
