@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from stance_explorer.runtime import SCALE_INSTALL_HINT, importable
+
 log = logging.getLogger(__name__)
 
 #: From this many statements on, search uses an index when one exists.
@@ -33,15 +35,11 @@ EXPANSION_ADD = 128
 EXPANSION_SEARCH = 256
 #: Candidates asked of the graph per result wanted, before exact re-scoring.
 OVERFETCH = 4
-INSTALL_HINT = "pip install -r requirements-scale.txt"
+INSTALL_HINT = SCALE_INSTALL_HINT
 
 
 def available() -> bool:
-    try:
-        import faiss  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importable("faiss")
 
 
 def fingerprint(keys: np.ndarray) -> str:

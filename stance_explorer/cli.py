@@ -142,6 +142,22 @@ def _embed_on_ray(args) -> int:
     return EXIT_ROW_ERRORS if any(p.severity == "error" for p in report.problems) else EXIT_OK
 
 
+def _vectors_for(frame, args, *, encode_missing: bool = True):
+    """(encoder, store, vectors, found) for ``frame``: stored vectors first, so data the store
+    already holds is never encoded (and no model is loaded); the rest encoded unless told not to."""
+    from stance_explorer.dataset import embed_frame, vectors_from_store
+    from stance_explorer.store import EmbeddingStore
+
+    encoder = _encoder(args)  # loads nothing until it encodes
+    store = EmbeddingStore(args.store, encoder.model_id)
+    vectors, found = vectors_from_store(frame, store)
+    if encode_missing and not found.all():
+        vectors, report = embed_frame(frame, store, encoder)
+        found = found | True  # every row has its vector now
+        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    return encoder, store, vectors, found
+
+
 def _read_data(path: Path) -> ReadResult | None:
     """The statements of ``--data``, or None after printing why the file cannot be used."""
     res = read_statements(path)
@@ -155,21 +171,15 @@ def _read_data(path: Path) -> ReadResult | None:
 def cmd_similar(args) -> int:
     """The Explore page's search: meaning and words fused, a quoted phrase required word for word."""
     from stance_explorer.analysis import filter_mask
-    from stance_explorer.dataset import embed_frame
     from stance_explorer.embed_text import query_embedding_text
     from stance_explorer.models import rules_for
     from stance_explorer.search import LexicalIndex, parse_query, search
-    from stance_explorer.store import EmbeddingStore
 
     res = _read_data(args.data)
     if res is None:
         return EXIT_UNREADABLE
     frame = res.frame
-    encoder = _encoder(args)
-    store = EmbeddingStore(args.store, encoder.model_id)
-    vectors, report = embed_frame(frame, store, encoder)
-    if report.new:
-        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    encoder, store, vectors, _ = _vectors_for(frame, args)
     query = parse_query(args.phrase)
     qvec = encoder.encode([query_embedding_text(query.meaning_text, rules_for(encoder.model_id))])[0] if query.meaning_text else None
     speakers = [s for s in args.speaker] if args.speaker else None
@@ -199,9 +209,8 @@ def _search_index(frame, store):
 def cmd_index(args) -> int:
     """Build the approximate nearest-neighbour index that ``similar`` and ``like`` use past the threshold."""
     from stance_explorer import ann
-    from stance_explorer.dataset import vectors_from_store
     from stance_explorer.embed_text import embedding_texts
-    from stance_explorer.store import EmbeddingStore, text_keys
+    from stance_explorer.store import text_keys
 
     if not ann.available():
         print(f"The index needs faiss-cpu: {ann.INSTALL_HINT}", file=sys.stderr)
@@ -210,9 +219,7 @@ def cmd_index(args) -> int:
     if res is None:
         return EXIT_UNREADABLE
     frame = res.frame
-    encoder = _encoder(args)
-    store = EmbeddingStore(args.store, encoder.model_id)
-    vectors, found = vectors_from_store(frame, store)
+    _, store, vectors, found = _vectors_for(frame, args, encode_missing=False)
     if not found.all():
         print(f"{int((~found).sum()):,} statements have no vector yet: run `embed` first.", file=sys.stderr)
         return EXIT_ROW_ERRORS
@@ -242,8 +249,7 @@ def _print_hits(top) -> None:
 def cmd_like(args) -> int:
     """Who else said something close to one statement, and when its speaker did: the app's dialog."""
     from stance_explorer.analysis import statement_neighbours
-    from stance_explorer.dataset import embed_frame, find_statement, vectors_from_store
-    from stance_explorer.store import EmbeddingStore
+    from stance_explorer.dataset import find_statement
 
     res = _read_data(args.data)
     if res is None:
@@ -253,13 +259,7 @@ def cmd_like(args) -> int:
     if pos is None:
         print(f"No single statement with id {args.id!r} in {res.file}.", file=sys.stderr)
         return EXIT_ROW_ERRORS
-    # Stored vectors first: for data the store already holds, nothing is encoded (no torch).
-    encoder = _encoder(args)  # loads nothing until it encodes
-    store = EmbeddingStore(args.store, encoder.model_id)
-    vectors, found = vectors_from_store(frame, store)
-    if not found.all():
-        vectors, report = embed_frame(frame, store, encoder)
-        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    _, store, vectors, _ = _vectors_for(frame, args)  # stored first: nothing encoded, no torch
     row = frame.iloc[pos]
     print(_statement_line(row))
     others, same = statement_neighbours(frame, vectors, pos, k=args.top, index=_search_index(frame, store))
@@ -275,20 +275,14 @@ def cmd_map(args) -> int:
     import time
 
     from stance_explorer import projection as PJ
-    from stance_explorer.dataset import embed_frame, vectors_from_store
     from stance_explorer.embed_text import embedding_texts
     from stance_explorer.models import rules_for
-    from stance_explorer.store import EmbeddingStore, text_keys
+    from stance_explorer.store import text_keys
 
     res = _read_data(args.data)
     if res is None:
         return EXIT_UNREADABLE
-    encoder = _encoder(args)  # loads nothing until it encodes
-    store = EmbeddingStore(args.store, encoder.model_id)
-    vectors, found = vectors_from_store(res.frame, store)
-    if not found.all():
-        vectors, report = embed_frame(res.frame, store, encoder)
-        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
+    encoder, store, vectors, _ = _vectors_for(res.frame, args)
     start = time.perf_counter()
     xy = PJ.project(vectors, args.method, seed=0)
     seconds = time.perf_counter() - start

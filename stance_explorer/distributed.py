@@ -26,20 +26,16 @@ import numpy as np
 
 from stance_explorer import schema as S
 from stance_explorer.encoder import Encoder
+from stance_explorer.runtime import SCALE_INSTALL_HINT, importable
 from stance_explorer.store import CACHE_PREFIX, EmbeddingStore, text_keys, write_shard
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = "pip install -r requirements-scale.txt"
+INSTALL_HINT = SCALE_INSTALL_HINT
 
 
 def available() -> bool:
-    try:
-        import ray  # noqa: F401
-        import ray.data  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importable("ray", "ray.data")
 
 
 @dataclass

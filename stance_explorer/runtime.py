@@ -45,3 +45,19 @@ def prepare_process() -> None:
     """Everything an entry point sets before the library runs."""
     use_offline_models()
     configure_logging()
+
+
+#: How to get the optional packages of the scale path (Ray, faiss): one hint for every message.
+SCALE_INSTALL_HINT = "pip install -r requirements-scale.txt"
+
+
+def importable(*modules: str) -> bool:
+    """True when every module can be imported (optional packages: say how to install, never crash)."""
+    import importlib
+
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
