@@ -232,7 +232,7 @@ def read_labels(
     if len(raw) > MAX_LABEL_BYTES:
         return fatal(f"is {len(raw) / 1024 / 1024:.1f} MB; a label file may be at most {MAX_LABEL_BYTES // 1024 // 1024} MB.")
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return fatal("is not a text file. Expected a CSV with the columns id, text_sha256, label.")
+        return fatal("this is not a text file. Expected a CSV with the columns id, text_sha256, label.")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = raw.decode("utf-16", errors="replace")
     else:
