@@ -113,24 +113,20 @@ class AnnIndex:
             rows = rows[mask[rows]]
         if len(rows) < min(k, self.size if kept is None else len(kept)):
             return _exact(vectors, query, k, kept)
-        scores = np.asarray(vectors[np.sort(rows)], dtype=np.float32) @ query
-        order = np.argsort(-scores, kind="stable")[:k]
-        return np.sort(rows)[order], scores[order]
+        return _exact(vectors, query, k, np.sort(rows))  # re-score the candidates exactly
 
 
 def _exact(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best of ``rows`` (all rows when None) by exact cosine, best first, with their cosines."""
+    from stance_explorer.analysis import similarity_to, top_k
+
     if rows is None:
-        scores = np.asarray(vectors, dtype=np.float32) @ query
-        cand = np.arange(len(scores))
-    else:
-        scores = np.asarray(vectors[rows], dtype=np.float32) @ query
-        cand = rows
-    k = min(k, len(scores))
-    if k == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    part = np.argpartition(-scores, k - 1)[:k]
-    part = part[np.argsort(-scores[part], kind="stable")]
-    return cand[part], scores[part]
+        scores = similarity_to(vectors, query)
+        best = top_k(scores, k)
+        return best, scores[best]
+    scores = np.asarray(vectors[rows], dtype=np.float32) @ query
+    best = top_k(scores, k)
+    return rows[best], scores[best]
 
 
 def open_index(store_dir: Path, keys: np.ndarray) -> AnnIndex | None:

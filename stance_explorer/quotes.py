@@ -810,15 +810,16 @@ class _Attributor:
     def main_subject(self, sent_start: int, limit: int, kinds: tuple[str, ...] | None = None) -> _Cand | None:
         """The first candidate of a sentence (of ``kinds``) that is not a preposition's object."""
         for c in self.cands_in(sent_start, limit):
-            if kinds is not None and c.kind not in kinds:
-                continue
-            before = self.text[max(sent_start, c.start - 25):c.start].lower().split()
-            while before and before[-1] in _DETS:
-                before.pop()
-            if before and before[-1].strip(",") in _PREPS:
-                continue
-            return c
+            if (kinds is None or c.kind in kinds) and not self.after_preposition(c, sent_start):
+                return c
         return None
+
+    def after_preposition(self, c: _Cand, sent_start: int) -> bool:
+        """True when a candidate is a preposition's object ("to Carney", "de la presidenta")."""
+        before = self.text[max(sent_start, c.start - 25):c.start].lower().split()
+        while before and before[-1] in _DETS:
+            before.pop()
+        return bool(before) and before[-1].strip(",") in _PREPS
 
     def subject_of_earlier_verb(self, sent_start: int, pos: int) -> _Cand | None:
         """The subject of an earlier speech verb of the sentence ("X dijo …, pero advirtió"), else the nearest subject."""
@@ -837,14 +838,7 @@ class _Attributor:
             if c is not None:
                 return c
         cands = [c for c in self.cands_in(sent_start, pos) if c.kind in ("name", "role", "pronoun", "unnamed")]
-        for c in reversed(cands):
-            before = self.text[max(sent_start, c.start - 25):c.start].lower().split()
-            while before and before[-1] in _DETS:
-                before.pop()
-            if before and before[-1].strip(",") in _PREPS:
-                continue
-            return c
-        return None
+        return next((c for c in reversed(cands) if not self.after_preposition(c, sent_start)), None)
 
     def subject_after_verb(self, vend: int, sent_end: int) -> _Cand | None:
         """An inverted subject: "…", aseguró la presidenta Claudia Sheinbaum / said CTV journalist Ann Roe."""

@@ -125,26 +125,25 @@ def dataset_index(dataset: Dataset) -> dict[str, list[int]]:
     """sha256 -> rows of the dataset, so mapping labels to rows costs as many lookups as there are labels."""
     if dataset is bundled_dataset(current_model()):
         return _bundled_index(current_model())
-    cache = st.session_state.setdefault(_CACHE, {})
-    hit = cache.get("index")
-    if hit and hit[0] is dataset.frame:
-        return hit[1]
-    index = T.row_index(dataset_hashes(dataset))
-    cache["index"] = (dataset.frame, index)
-    return index
+    return _per_frame("index", dataset, lambda: T.row_index(dataset_hashes(dataset)))
 
 
 def dataset_hashes(dataset: Dataset) -> np.ndarray:
     """sha256 of every statement's text: once per process for the bundled data, once per dataset otherwise."""
     if dataset is bundled_dataset(current_model()):
         return _bundled_hashes(current_model())
+    return _per_frame("hashes", dataset, lambda: T.frame_hashes(dataset.frame))
+
+
+def _per_frame(name: str, dataset: Dataset, compute):
+    """``compute()`` once per session and dataset frame (an upload changes the frame, and the value)."""
     cache = st.session_state.setdefault(_CACHE, {})
-    hit = cache.get("hashes")
+    hit = cache.get(name)
     if hit and hit[0] is dataset.frame:
         return hit[1]
-    hashes = T.frame_hashes(dataset.frame)
-    cache["hashes"] = (dataset.frame, hashes)
-    return hashes
+    value = compute()
+    cache[name] = (dataset.frame, value)
+    return value
 
 
 @dataclass
