@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from stance_explorer.runtime import prepare_process
-from webapp import links, shell
+from webapp import corpusview, links, shell
 
 prepare_process()
 
@@ -31,9 +31,15 @@ PAGES = [
     st.Page(HERE / "app_pages/stance.py", title="Stance", icon=":material/balance:", url_path="stance"),
 ]
 
-page = st.navigation(PAGES)
+# An operator's corpus folder too large for memory replaces the bundled data and its pages.
+CORPUS = corpusview.corpus_dir()
+page = st.navigation(corpusview.pages(HERE) if CORPUS else PAGES)
 links.begin_run(page.url_path)
-shell.sidebar()
+if CORPUS:
+    if corpusview.sidebar(CORPUS) is None:
+        st.stop()
+else:
+    shell.sidebar()
 page.run()
 shell.share_box()
 shell.about()

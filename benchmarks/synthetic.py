@@ -30,10 +30,15 @@ TAILS = ["", " We said so from the start.", " That is very clear.", " Nothing is
          " This is not negotiable.", " The talks continue next week.", " Everyone knows this."]
 
 
+def speaker_names(n: int) -> list[str]:
+    """The made-up names of ``generate``'s speakers, most active first."""
+    return [f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + i // len(FIRST)) % len(LAST)]}" + (f" {i // 480 + 1}" if i >= 480 else "") for i in range(n)]
+
+
 def generate(n: int, *, seed: int = 0, dim: int = 384, speakers: int = 300) -> tuple[pd.DataFrame, np.ndarray]:
     """A statements table of ``n`` rows and its ``(n, dim)`` float32 unit vectors."""
     rng = np.random.default_rng(seed)
-    names = [f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + i // len(FIRST)) % len(LAST)]}" + (f" {i // 480 + 1}" if i >= 480 else "") for i in range(speakers)]
+    names = speaker_names(speakers)
     # A few speakers say most of it, as in real coverage (Zipf-like weights).
     w = 1.0 / np.arange(1, speakers + 1) ** 0.9
     spk = rng.choice(speakers, size=n, p=w / w.sum())

@@ -196,14 +196,20 @@ def speaker_topic_matrix(frame: pd.DataFrame, vectors: np.ndarray) -> tuple[pd.D
     cell = spk_codes * n_t + top_codes
     sums = group_sums(cell, n_s * n_t, vectors).reshape(n_s, n_t, -1)  # per (speaker, topic)
     counts = np.bincount(cell, minlength=n_s * n_t).reshape(n_s, n_t)
+    index, columns = [str(x) for x in speakers], [str(x) for x in topics]
+    return pd.DataFrame(topic_closeness(sums, counts), index=index, columns=columns), pd.DataFrame(counts, index=index, columns=columns)
+
+
+def topic_closeness(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """From summed vectors per (speaker, topic), shape (s, t, d), and their counts (s, t): the cosine
+    of each speaker's centroid on a topic to everyone else's there (see :func:`speaker_topic_matrix`)."""
     rest = sums.sum(axis=0, keepdims=True) - sums  # everyone else on the topic
     own_n = np.linalg.norm(sums, axis=2)
     rest_n = np.linalg.norm(rest, axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         sim = np.einsum("std,std->st", sums, rest) / (own_n * rest_n)
     sim[(counts == 0) | (rest_n == 0)] = np.nan
-    index, columns = [str(x) for x in speakers], [str(x) for x in topics]
-    return pd.DataFrame(sim, index=index, columns=columns), pd.DataFrame(counts, index=index, columns=columns)
+    return sim
 
 
 # ---------------------------------------------------------------------------- statement matrices
@@ -392,13 +398,20 @@ def pair_similarity_matrix(
         counts = np.bincount(codes, minlength=len(names)).astype(np.float64)
     else:
         sums, counts = np.zeros((0, 0)), np.zeros(0)
+    sim = pd.DataFrame(pair_means(sums, counts), index=names, columns=names, dtype=float)
+    return sim.reindex(index=speakers, columns=speakers) if speakers else sim
+
+
+def pair_means(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Group x group mean cosine of their unit vectors taken two at a time, from each group's summed
+    vectors and count alone; on the diagonal a group's distinct pairs (NaN with fewer than two)."""
+    counts = np.asarray(counts, dtype=np.float64)
     dots = sums @ sums.T
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = dots / np.outer(counts, counts)
         own = (np.diag(dots) - counts) / (counts * (counts - 1))  # unit vectors: each self-pair adds 1
     np.fill_diagonal(mean, np.where(counts > 1, own, np.nan))
-    sim = pd.DataFrame(mean, index=names, columns=names, dtype=float)
-    return sim.reindex(index=speakers, columns=speakers) if speakers else sim
+    return mean
 
 
 # ---------------------------------------------------------------------------- over time
@@ -517,36 +530,45 @@ def drift(
         return pd.DataFrame(columns=cols)
     codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
     sums = group_sums(codes, len(labels), vectors[rows])
-    cents, counts = normalize_rows(sums), np.bincount(codes, minlength=len(labels))
+    result = window_shifts(labels, starts, sums, np.bincount(codes, minlength=len(labels)), flag=flag)
+    cents = normalize_rows(sums)
     sub = np.asarray(vectors[rows], dtype=np.float32)
     full = _full_quotes(frame.iloc[rows])
-    out = []
-    prev = None
-    for w, (label, start) in enumerate(zip(labels, starts)):
+    reps = []
+    for w in range(len(labels)):
         in_w = np.nonzero(codes == w)[0]
-        cent = cents[w]
         # The most typical statement of the window, a full quote when the window has one: a
         # two-word fragment ("transitional deal") explains nothing on its own.
         pool = in_w[full[in_w]] if full[in_w].any() else in_w
-        rep = rows[pool[int(np.argmax(sub[pool] @ cent))]]
-        sim = float(cent @ prev) if prev is not None else np.nan
-        out.append(
-            {
-                "window": label,
-                "start": start,
-                "count": int(counts[w]),
-                "similarity_to_previous": sim,
-                "shift": 1.0 - sim if prev is not None else np.nan,
-                "representative": frame[S.TEXT].iloc[rep],
-                "representative_row": int(rep),
-            }
-        )
-        prev = cent
-    result = pd.DataFrame(out)
-    # The rule is a rank, shown with it: the ``flag`` largest shifts are flagged, whatever their size.
+        reps.append(int(rows[pool[int(np.argmax(sub[pool] @ cents[w]))]]))
+    result["representative"] = frame[S.TEXT].iloc[reps].to_numpy()
+    result["representative_row"] = reps
+    return result[cols]
+
+
+def window_shifts(
+    labels: list[str], starts: list[pd.Timestamp], sums: np.ndarray, counts: np.ndarray, *, flag: int = 2
+) -> pd.DataFrame:
+    """The shift between consecutive non-empty windows, from each window's summed vectors and count.
+
+    ``shift`` is 1 - cosine between a window's centroid and the previous window's; the ``flag``
+    largest shifts are flagged, whatever their size (the rule is a rank, shown with it).
+    """
+    keep = np.asarray(counts) > 0
+    cents = normalize_rows(np.asarray(sums, dtype=np.float64)[keep])
+    sim = np.r_[np.nan, np.einsum("ij,ij->i", cents[1:], cents[:-1])].astype(np.float64) if len(cents) else np.zeros(0)
+    result = pd.DataFrame(
+        {
+            "window": np.asarray(labels, dtype=object)[keep],
+            "start": pd.DatetimeIndex(starts)[keep],
+            "count": np.asarray(counts)[keep].astype(int),
+            "similarity_to_previous": sim,
+            "shift": 1.0 - sim,
+        }
+    )
     result["shift_rank"] = result["shift"].rank(ascending=False, method="first").astype("Int64")
     result["flagged"] = result["shift_rank"].le(flag).fillna(False).astype(bool) if flag > 0 else False
-    return result[cols]
+    return result
 
 
 #: A quote of fewer words than this is a fragment (the same rule as embed_text's partial quotes).
@@ -591,6 +613,16 @@ def pair_similarity_over_time(
     n_groups = len(speakers) * n_w
     sums = group_sums(group, n_groups, vectors[rows])
     counts = np.bincount(group, minlength=n_groups)
+    return pairs_over_windows(speakers, labels, starts, sums, counts)
+
+
+def pairs_over_windows(
+    speakers: list[str], labels: list[str], starts: list[pd.Timestamp], sums: np.ndarray, counts: np.ndarray
+) -> pd.DataFrame:
+    """The rows of :func:`pair_similarity_over_time` from summed vectors and counts per (speaker,
+    window), group ``speaker_index * len(labels) + window``: windows where either is silent are left out."""
+    cols = ["window", "start", "speaker_a", "speaker_b", "similarity", "count_a", "count_b"]
+    n_w = len(labels)
     out = []
     for i, a in enumerate(speakers):
         for j in range(i + 1, len(speakers)):

@@ -232,6 +232,30 @@ def cmd_index(args) -> int:
     return EXIT_OK
 
 
+def cmd_corpus(args) -> int:
+    """Build a corpus folder the app opens without holding rows or vectors in memory."""
+    from stance_explorer.corpus import CorpusError, build_corpus
+    from stance_explorer.store import EmbeddingStore
+
+    store = EmbeddingStore(args.store, _encoder(args).model_id, read_only=True)
+    t = time.perf_counter()
+    try:
+        rep = build_corpus(args.files, args.out, store=store, dayfirst=args.dayfirst, progress=lambda line: print(line, file=sys.stderr))
+    except CorpusError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_UNREADABLE
+    for problem in rep.problems:
+        print(problem)
+    missing = rep.statements - rep.embedded
+    print(
+        f"Corpus {args.out}: {rep.statements:,} statements from {rep.files} file(s), {rep.groups:,} speaker × topic × month groups, "
+        f"built in {time.perf_counter() - t:.1f} s."
+        + (f" {missing:,} statements have no vector in the store (run `embed` first): they are counted but left out of similarities." if missing else "")
+        + f"\nOpen it with: STANCE_EXPLORER_CORPUS={args.out} streamlit run app.py"
+    )
+    return EXIT_ROW_ERRORS if any(p.severity == "error" for p in rep.problems) else EXIT_OK
+
+
 def _statement_line(row) -> str:
     partial = " (partial quote)" if row[S.QUOTE_TYPE] == S.QUOTE_PARTIAL else ""
     return f"{row[S.SPEAKER]}  {row[S.DATE]:%Y-%m-%d}  “{row[S.TEXT]}”{partial}"
@@ -502,6 +526,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     model_opts(p)
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("corpus", help="build a corpus folder (Parquet rows, per speaker x topic x month sums) for data past memory")
+    p.add_argument("files", nargs="+", type=Path, help="statement files, CSV or Parquet; embed them first")
+    p.add_argument("--out", type=Path, required=True, help="the corpus folder to write (replaced whole when the build ends)")
+    p.add_argument("--dayfirst", action="store_true", help="read ambiguous dates like 03/04/2026 as day/month")
+    model_opts(p)
+    p.set_defaults(func=cmd_corpus)
 
     from stance_explorer.projection import DEFAULT_METHOD, METHODS
 

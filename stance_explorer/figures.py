@@ -217,15 +217,16 @@ def pair_similarity_figure(pairs: pd.DataFrame, *, topic: str | None = None) -> 
     fig.update_layout(showlegend=True)  # name the pair even when there is only one
     return fig
 
-def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None) -> go.Figure:
-    """Similarity between consecutive windows of one speaker; flagged shifts in red."""
+def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None, example: str = "Most typical") -> go.Figure:
+    """Similarity between consecutive windows of one speaker; flagged shifts in red. ``example`` names
+    what the ``representative`` column holds, in the hover."""
     d = drift_frame.dropna(subset=["similarity_to_previous"])
     colors = np.where(d["flagged"].astype(bool), "#d62728", "#1f77b4")
     rank = d["shift_rank"] if "shift_rank" in d else pd.Series([pd.NA] * len(d), index=d.index)
     labels = [f"#{int(r)} shift" if f else "" for r, f in zip(rank, d["flagged"].astype(bool))]
     hover = [
         f"<b>{html.escape(str(w))}</b> vs previous window: cosine {s:.3f}<br>{n} statements<br>"
-        f"Most typical: {hover_text(r)}"
+        f"{html.escape(example)}: {hover_text(r)}"
         for w, s, n, r in zip(d["window"], d["similarity_to_previous"], d["count"], d["representative"])
     ]
     fig = go.Figure(

@@ -11,11 +11,13 @@ what a browser opening a shared link does.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -117,6 +119,15 @@ def plotly_charts(at: AppTest) -> dict[str, dict]:
         key = ch.proto.id.split("-", 2)[-1]
         out[key] = json.loads(ch.proto.spec)
     return out
+
+
+def plotly_array(field) -> np.ndarray:
+    """A trace array from a chart spec: a (nested) list, or numpy's base64 typed array ({"dtype", "bdata", "shape"})."""
+    if isinstance(field, dict) and "bdata" in field:
+        flat = np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+        shape = field.get("shape")
+        return flat.reshape([int(x) for x in str(shape).split(",")]) if shape else flat
+    return np.asarray(field, dtype=float) if field is not None else np.zeros(0)
 
 
 def card_heads(at: AppTest) -> list[dict[str, str]]:

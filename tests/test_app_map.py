@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
 from apptest_helpers import (
@@ -12,6 +10,7 @@ from apptest_helpers import (
     bundled_frame,
     dataframe_with,
     open_page,
+    plotly_array,
     plotly_charts,
     texts,
     unescape,
@@ -21,10 +20,7 @@ MAP = "map"
 
 
 def values(field) -> np.ndarray:
-    """A trace array as plotly sends it: a list, or a base64 typed array."""
-    if isinstance(field, dict) and "bdata" in field:
-        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
-    return np.asarray(field)
+    return plotly_array(field)
 
 
 def the_map(at) -> dict:

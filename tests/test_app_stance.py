@@ -19,6 +19,7 @@ from apptest_helpers import (
     assert_ok,
     main_metrics,
     open_page,
+    plotly_array,
     plotly_charts,
     shown_choice,
     texts,
@@ -40,14 +41,7 @@ def captions(at) -> list[str]:
 
 
 def numbers(data) -> list[float]:
-    """A plotly array from a chart spec: a list, or numpy's {"dtype", "bdata"} (base64) form."""
-    if isinstance(data, dict):
-        import base64
-
-        import numpy as np
-
-        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
-    return list(data)
+    return plotly_array(data).tolist()
 
 
 def tariffs_page():

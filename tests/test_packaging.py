@@ -8,8 +8,8 @@ import tomllib
 from importlib.metadata import packages_distributions
 
 # Optional extras; the library says how to install each when missing: --backend onnx, and the
-# scale extra (requirements-scale.txt) for `embed --engine ray` and the search index.
-OPTIONAL = {"onnx", "onnxruntime", "ray", "faiss"}
+# scale extra (requirements-scale.txt) for `embed --engine ray`, the search index and a corpus's rows.
+OPTIONAL = {"onnx", "onnxruntime", "ray", "faiss", "duckdb"}
 OPTIONAL |= {"umap", "openTSNE"}  # the projections extra (map methods other than the default PaCMAP)
 
 

@@ -48,3 +48,8 @@ ST_SPEAKERS = "swho"
 ST_MODE = "smode"
 ST_PERIOD = "speriod"
 ST_AXIS2 = "axis2"
+# Corpus mode (webapp/corpusview.py)
+MONTHS = "months"
+PAGE = "page"
+CONTAINS = "has"
+CORPUS_MAX = "top"
