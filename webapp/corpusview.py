@@ -81,7 +81,7 @@ def sidebar(path: Path) -> CorpusView | None:
         first, last = lo + months.index(a), lo + months.index(b)
     sel = Selection(sel_speakers, sel_topics, first, last)
     view = CorpusView(corpus, sel, corpus.mask(sel))
-    sb.metric(f"Statements kept by the filters, of {corpus.statements:,}", f"{view.count:,}")
+    sb.metric("Statements kept by the filters", f"{view.count:,}", help=f"Of {corpus.statements:,} in the corpus.")
     st.session_state["_corpus_view"] = view
     return view
 

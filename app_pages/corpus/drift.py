@@ -45,4 +45,4 @@ else:
         table = shifts[["window", "count", "similarity_to_previous", "shift_rank", "representative"]].rename(
             columns={"window": "Period", "count": "Statements", "similarity_to_previous": "Similarity to previous", "shift_rank": "Shift rank", "representative": "Newest full quote of the period"}
         )
-        st.dataframe(table, hide_index=True, width="stretch", column_config={"Similarity to previous": st.column_config.NumberColumn(format="%.3f")})
+        st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config={"Similarity to previous": st.column_config.NumberColumn(format="%.3f")})
