@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -433,6 +434,7 @@ class Corpus:
         self.model_id: str = self.meta["model_id"]
         self.dim = int(dim)
         self._db = None
+        self._lock = threading.Lock()
 
     @staticmethod
     def _codes_of(names: list, table: dict) -> np.ndarray:
@@ -592,18 +594,28 @@ class Corpus:
         return A.window_shifts(labels, starts, sums, counts, flag=flag)
 
     # ------------------------------------------------------------ rows, through DuckDB
-    def _cursor(self):
+    def _query(self, sql: str, params: list) -> pd.DataFrame:
+        """Run one read-only query on the statements; DuckDB's errors come back as one sentence."""
         if not importable("duckdb"):
             raise CorpusError("Reading the corpus's statements needs DuckDB: " + SCALE_INSTALL_HINT)
         import duckdb
 
-        if self._db is None:
-            con = duckdb.connect(config={"threads": max(1, min(4, os.cpu_count() or 1)), "memory_limit": DUCKDB_MEMORY})
-            files = sorted(str(p) for p in (self.root / ROWS).glob("part-*.parquet"))
-            quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")
-            self._db = con
-        return self._db.cursor()  # one per query: DuckDB connections are not shared between threads
+        with self._lock:
+            if self._db is None:
+                # No temporary directory: a query that outgrows its memory fails instead of spilling
+                # to the server's disk (only the operator decides what is written there).
+                con = duckdb.connect(config={"threads": max(1, min(4, os.cpu_count() or 1)), "memory_limit": DUCKDB_MEMORY, "temp_directory": ""})
+                files = sorted(str(p) for p in (self.root / ROWS).glob("part-*.parquet"))
+                quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")
+                self._db = con
+            cursor = self._db.cursor()  # one per query: a DuckDB connection is not shared between threads
+        try:
+            return cursor.execute(sql, params).df()
+        except duckdb.Error as exc:
+            raise CorpusError(f"The corpus's statements could not be read: {str(exc).splitlines()[0]}") from exc
+        finally:
+            cursor.close()
 
     def _where(self, sel: Selection, speakers, topics, contains, months) -> tuple[str, list]:
         clauses, params = [], []
@@ -644,7 +656,7 @@ class Corpus:
         where, params = self._where(sel, speakers, topics, contains, months)
         cols = ", ".join(ROW_COLUMNS + [ROW])
         sql = f"SELECT {cols} FROM statements{where} ORDER BY {S.DATE} DESC, {ROW} LIMIT ? OFFSET ?"
-        frame = self._cursor().execute(sql, params + [int(limit), int(offset)]).df()
+        frame = self._query(sql, params + [int(limit), int(offset)])
         frame[S.DATE] = pd.to_datetime(frame[S.DATE])
         return frame
 
@@ -653,7 +665,7 @@ class Corpus:
         if not contains:
             return self.count(self.mask(sel))
         where, params = self._where(sel, None, None, contains, None)
-        return int(self._cursor().execute(f"SELECT count(*) FROM statements{where}", params).fetchone()[0])
+        return int(self._query(f"SELECT count(*) AS n FROM statements{where}", params)["n"].iat[0])
 
     def window_examples(self, sel: Selection, speaker: str, *, topic: str | None, freq: str = "Y") -> pd.DataFrame:
         """The newest full quote (else the newest statement) of each period, for the drift table."""
@@ -664,7 +676,7 @@ class Corpus:
             f"ORDER BY ({S.QUOTE_TYPE} = '{S.QUOTE_PARTIAL}' OR len(string_split({S.TEXT}, ' ')) < {A.FULL_QUOTE_WORDS}), {S.DATE} DESC, {ROW}) AS rn "
             f"FROM statements{where}) WHERE rn = 1 ORDER BY {MONTH}"
         )
-        frame = self._cursor().execute(sql, params).df()
+        frame = self._query(sql, params)
         if frame.empty:
             return frame.assign(window=pd.Series(dtype=str))
         _, labels, _ = A.window_labels(pd.Series(frame[MONTH].to_numpy().astype("datetime64[M]")), freq)

@@ -180,3 +180,14 @@ def test_cli_builds_a_corpus_and_says_how_to_open_it(tmp_path, capsys):
     # Without vectors in the store it refuses with a sentence, not a traceback.
     assert cli_main(["corpus", str(BUNDLED_CSV), "--out", str(tmp_path / "x"), "--store", str(tmp_path / "empty")]) == 2
     assert "run `embed`" in capsys.readouterr().err
+
+
+def test_a_rows_file_gone_after_opening_is_a_sentence_not_a_crash(tmp_path, corpus):
+    out = tmp_path / "c"
+    shutil.copytree(corpus.root, out)
+    c = Corpus(out)
+    assert c.count(c.mask(Selection())) == 199  # the sums still answer
+    for part in (out / "rows").glob("*.parquet"):
+        part.unlink()
+    with pytest.raises(CorpusError, match="could not be read"):
+        c.rows(Selection(), limit=5)
