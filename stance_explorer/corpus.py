@@ -600,22 +600,23 @@ class Corpus:
             raise CorpusError("Reading the corpus's statements needs DuckDB: " + SCALE_INSTALL_HINT)
         import duckdb
 
-        with self._lock:
-            if self._db is None:
-                # No temporary directory: a query that outgrows its memory fails instead of spilling
-                # to the server's disk (only the operator decides what is written there).
-                con = duckdb.connect(config={"threads": max(1, min(4, os.cpu_count() or 1)), "memory_limit": DUCKDB_MEMORY, "temp_directory": ""})
-                files = sorted(str(p) for p in (self.root / ROWS).glob("part-*.parquet"))
-                quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")
-                self._db = con
-            cursor = self._db.cursor()  # one per query: a DuckDB connection is not shared between threads
         try:
-            return cursor.execute(sql, params).df()
+            with self._lock:
+                if self._db is None:
+                    # No temporary directory: a query that outgrows its memory fails instead of spilling
+                    # to the server's disk (only the operator decides what is written there).
+                    con = duckdb.connect(config={"threads": max(1, min(4, os.cpu_count() or 1)), "memory_limit": DUCKDB_MEMORY, "temp_directory": ""})
+                    files = sorted(str(p) for p in (self.root / ROWS).glob("part-*.parquet"))
+                    quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                    con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")
+                    self._db = con
+                cursor = self._db.cursor()  # one per query: a DuckDB connection is not shared between threads
+            try:
+                return cursor.execute(sql, params).df()
+            finally:
+                cursor.close()
         except duckdb.Error as exc:
             raise CorpusError(f"The corpus's statements could not be read: {str(exc).splitlines()[0]}") from exc
-        finally:
-            cursor.close()
 
     def _where(self, sel: Selection, speakers, topics, contains, months) -> tuple[str, list]:
         clauses, params = [], []
