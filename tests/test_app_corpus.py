@@ -163,3 +163,17 @@ def test_corpus_pages_load_no_model_and_no_statements_file(corpus_dir):
     assert report["exceptions"] == []
     assert report["loaded"] == {"torch": False, "sentence_transformers": False}
     assert report["reads"] == []  # the bundled CSV is never read: the pages read the corpus only
+
+
+def test_rows_left_out_of_the_build_are_listed_by_file_and_line(tmp_path, monkeypatch):
+    rows = pd.read_csv(BUNDLED_CSV, dtype=str, keep_default_na=False).iloc[:10].copy()
+    rows.loc[rows.index[4], S.DATE] = "sometime"  # line 6 of the file
+    rows.to_csv(tmp_path / "part.csv", index=False)
+    build_corpus([tmp_path / "part.csv"], tmp_path / "c", store=EmbeddingStore(STORE_DIR, load_dataset().model_id, read_only=True))
+    monkeypatch.setenv(CORPUS_ENV, str(tmp_path / "c"))
+    at = new_app().run()
+    assert_ok(at)
+    assert [e.label for e in at.main.expander][0].startswith("1 row of the source files was left out")
+    problems = table(at, "severity")
+    assert problems[["file", "line", "column"]].values.tolist() == [["part.csv", "6", "date"]]
+    assert at.sidebar.metric[0].value == "9"

@@ -30,6 +30,13 @@ m3.metric("Topics", f"{len(corpus.counts_by(view.mask, S.TOPIC)):,}")
 years = corpus.counts_by(view.mask, "year")
 m4.metric("Years", f"{years['year'].iloc[-1]}–{years['year'].iloc[0]}" if len(years) else "–")
 
+problems = corpus.problems()
+if len(problems):
+    errors = int((problems["severity"] == "error").sum())
+    rows_were = "1 row of the source files was" if errors == 1 else f"{errors:,} rows of the source files were"
+    with st.expander(f"{rows_were} left out when this corpus was built ({len(problems):,} problems in all)", icon=":material/warning:"):
+        st.dataframe(problems, hide_index=True, width="stretch")
+
 if view.count == 0:
     st.info("No statement matches the filters in the sidebar. Widen them to see results.")
 else:
