@@ -26,7 +26,7 @@ by_speaker = corpus.counts_by(view.mask, S.SPEAKER)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Statements", f"{view.count:,}")
 m2.metric("Speakers", f"{len(by_speaker):,}")
-m3.metric("Topics", f"{len(corpus.counts_by(view.mask, S.TOPIC)):,}")
+m3.metric("Topics", f"{int((corpus.counts_by(view.mask, S.TOPIC)['statements'] > 0).sum()):,}")
 years = corpus.counts_by(view.mask, "year")
 m4.metric("Years", f"{years['year'].iloc[-1]}–{years['year'].iloc[0]}" if len(years) else "–")
 
@@ -41,12 +41,14 @@ if view.count == 0:
     st.info("No statement matches the filters in the sidebar. Widen them to see results.")
 else:
     c1, c2, c3 = st.columns([2, 2, 1])
-    c1.caption("Speakers, most statements first")
-    c1.dataframe(by_speaker.head(500), hide_index=True, width="stretch", height=300)
+    by_topic = corpus.counts_by(view.mask, S.TOPIC)
+    height = 300 if max(len(by_speaker), len(by_topic), len(years)) > 8 else "auto"  # no empty rows under a short list
+    c1.caption("Speakers, most statements first" + (" (the first 500)" if len(by_speaker) > 500 else ""))
+    c1.dataframe(by_speaker.head(500), hide_index=True, width="stretch", height=height)
     c2.caption("Topics")
-    c2.dataframe(corpus.counts_by(view.mask, S.TOPIC), hide_index=True, width="stretch", height=300)
+    c2.dataframe(by_topic, hide_index=True, width="stretch", height=height)
     c3.caption("Years")
-    c3.dataframe(years, hide_index=True, width="stretch", height=300)
+    c3.dataframe(years, hide_index=True, width="stretch", height=height)
 
     st.subheader("Statements, newest first")
     c1, c2 = st.columns([4, 1])
