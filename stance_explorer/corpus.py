@@ -31,6 +31,7 @@ import os
 import shutil
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -610,6 +611,8 @@ class Corpus:
                     quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
                     con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")
                     self._db = con
+                    # Closed with this object, or at exit (DuckDB warns of leaks for a connection left open).
+                    weakref.finalize(self, con.close)
                 cursor = self._db.cursor()  # one per query: a DuckDB connection is not shared between threads
             try:
                 return cursor.execute(sql, params).df()
