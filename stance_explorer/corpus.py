@@ -435,7 +435,15 @@ class Corpus:
         self.model_id: str = self.meta["model_id"]
         self.dim = int(dim)
         self._db = None
+        self._closer = None
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the DuckDB connection, if one was opened; the sums and counts stay usable."""
+        with self._lock:
+            if self._closer is not None:
+                self._closer()
+            self._db = self._closer = None
 
     @staticmethod
     def _codes_of(names: list, table: dict) -> np.ndarray:
@@ -611,8 +619,8 @@ class Corpus:
                     quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
                     con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")
                     self._db = con
-                    # Closed with this object, or at exit (DuckDB warns of leaks for a connection left open).
-                    weakref.finalize(self, con.close)
+                    # Closed by close(), with this object, or at exit (DuckDB warns of a connection left open).
+                    self._closer = weakref.finalize(self, con.close)
                 cursor = self._db.cursor()  # one per query: a DuckDB connection is not shared between threads
             try:
                 return cursor.execute(sql, params).df()

@@ -31,6 +31,15 @@ def corpus_dir(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module", autouse=True)
+def close_cached_corpora():
+    """Let go of the corpora the app cached (and their DuckDB connections) when this module ends."""
+    yield
+    from webapp.corpusview import open_corpus
+
+    open_corpus.clear()
+
+
 @pytest.fixture
 def corpus_app(corpus_dir, monkeypatch):
     monkeypatch.setenv(CORPUS_ENV, str(corpus_dir))
@@ -99,7 +108,7 @@ def test_compare_matches_the_library_and_shows_quotes(corpus_app, corpus_dir):
     assert topic == "USMCA/trade"  # the topic with the most statements
     charts = plotly_charts(at)
     assert {"ccmp_heat", "ccmp_time"} <= set(charts)
-    c = Corpus(corpus_dir)
+    c = Corpus(corpus_dir)  # the sums only: no DuckDB connection is opened
     top2 = c.counts_by(c.mask(Selection(topics=[topic])), S.SPEAKER)[S.SPEAKER].head(2).tolist()
     want, _ = c.pair_similarity_matrix(Selection(), top2, topic=topic)
     z = plotly_array(charts["ccmp_heat"]["data"][0]["z"])

@@ -76,5 +76,8 @@ def test_a_shared_corpus_link_reopens_the_same_view(new_page, app_url, ui):
     assert ui.selectbox_value(ui.main(again), "Topic") == "USMCA/trade"
     assert ui.metric(ui.sidebar(again), "Statements kept by the filters") == kept != "199"
     assert "Andrés Manuel López Obrador: drift on USMCA/trade" in ui.plot_titles(ui.main(again))
+    ui.goto(again, f"{app_url}/compare?topic=USMCA%2Ftrade&who=Donald+Trump&who=Claudia+Sheinbaum&who=Mark+Carney")
+    assert ui.multiselect_values(ui.main(again), "Speakers to compare") == ["Donald Trump", "Claudia Sheinbaum", "Mark Carney"]
+    ui.full_page_screenshot(again, ui.SCREENSHOT_DIR / "corpus-compare.png")
     page.watch.assert_clean()
     again.watch.assert_clean()
