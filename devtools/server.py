@@ -79,6 +79,12 @@ class AppServer:
         except OSError:
             return ""
 
+    def __enter__(self) -> AppServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.proc.poll() is not None:
             return

@@ -36,8 +36,12 @@ def _read_all(args) -> list[ReadResult]:
     ]
 
 
-def _add_read_options(p: argparse.ArgumentParser) -> None:
+def _add_dayfirst(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dayfirst", action="store_true", help="read ambiguous dates like 03/04/2026 as day/month")
+
+
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    _add_dayfirst(p)
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="refuse files larger than this (MB)")
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="refuse files with more rows than this")
 
@@ -530,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", help="build a corpus folder (Parquet rows, per speaker x topic x month sums) for data past memory")
     p.add_argument("files", nargs="+", type=Path, help="statement files, CSV or Parquet; embed them first")
     p.add_argument("--out", type=Path, required=True, help="the corpus folder to write (replaced whole when the build ends)")
-    p.add_argument("--dayfirst", action="store_true", help="read ambiguous dates like 03/04/2026 as day/month")
+    _add_dayfirst(p)  # the reader's size limits apply per file as they are
     model_opts(p)
     p.set_defaults(func=cmd_corpus)
 

@@ -25,6 +25,7 @@ same functions the in-memory pages use (:mod:`stance_explorer.analysis`). Dates 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -157,9 +158,10 @@ class CorpusWriter:
         months = months_of(frame[S.DATE])
         spk = self._codes(frame[S.SPEAKER], self._speakers)
         top = self._codes(frame[S.TOPIC], self._topics)
-        if len(self._topics) >= 1 << _TOPIC_BITS or (months + _MONTH_OFFSET).min() < 0 or (months + _MONTH_OFFSET).max() >= 1 << _MONTH_BITS:
+        shifted = months + _MONTH_OFFSET
+        if len(self._topics) >= 1 << _TOPIC_BITS or shifted.min() < 0 or shifted.max() >= 1 << _MONTH_BITS:
             raise ValueError("too many topics, or dates outside 1287–2652")
-        keys = (spk << (_TOPIC_BITS + _MONTH_BITS)) | (top << _MONTH_BITS) | (months + _MONTH_OFFSET)
+        keys = (spk << (_TOPIC_BITS + _MONTH_BITS)) | (top << _MONTH_BITS) | shifted
         uniq, inv = np.unique(keys, return_inverse=True)
         gids = np.empty(len(uniq), dtype=np.int64)
         for i, k in enumerate(uniq.tolist()):
@@ -465,7 +467,9 @@ class Corpus:
     def topic_names(self) -> list[str]:
         return sorted(str(t) for t in self.topics)
 
+    @functools.cached_property
     def problems(self) -> pd.DataFrame:
+        """The rows the build left out or warned about (file, line, column, severity, message); read once."""
         path = self.root / PROBLEMS
         return pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame()
 
@@ -516,9 +520,6 @@ class Corpus:
         keep = np.nonzero(n)[0]
         out = pd.DataFrame({by: names[keep].astype(str), "statements": n[keep]})
         return out.sort_values(["statements", by], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-    def top_speakers(self, mask: np.ndarray, n: int) -> list[str]:
-        return self.counts_by(mask, S.SPEAKER)[S.SPEAKER].head(n).tolist()
 
     @staticmethod
     def _sums_by(level: _Level, mask: np.ndarray, codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -630,17 +631,12 @@ class Corpus:
             raise CorpusError(f"The corpus's statements could not be read: {str(exc).splitlines()[0]}") from exc
 
     def _where(self, sel: Selection, speakers, topics, contains, months) -> tuple[str, list]:
+        """SQL conditions for the selection, narrowed by ``speakers`` / ``topics`` (as :meth:`mask`)."""
         clauses, params = [], []
-        for col, names in ((S.SPEAKER, speakers if speakers is not None else sel.speakers), (S.TOPIC, topics if topics is not None else sel.topics)):
+        for col, names in ((S.SPEAKER, sel.speakers), (S.SPEAKER, speakers), (S.TOPIC, sel.topics), (S.TOPIC, topics)):
             if names:
                 clauses.append(f"{col} IN ({', '.join('?' for _ in names)})")
                 params += list(names)
-        if speakers is not None and sel.speakers:
-            clauses.append(f"{S.SPEAKER} IN ({', '.join('?' for _ in sel.speakers)})")
-            params += list(sel.speakers)
-        if topics is not None and sel.topics:
-            clauses.append(f"{S.TOPIC} IN ({', '.join('?' for _ in sel.topics)})")
-            params += list(sel.topics)
         lo, hi = months if months else (sel.first_month, sel.last_month)
         if lo is not None:
             clauses.append(f"{MONTH} >= ?")

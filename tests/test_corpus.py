@@ -148,7 +148,7 @@ def test_bad_rows_are_named_and_good_rows_kept(tmp_path, bundled_ds, repo_root):
     assert rep.statements == 12 and rep.files == 2
     assert [(p.file, p.line) for p in rep.problems if p.severity == "error"] == [("part1.csv", 3)]
     c = Corpus(tmp_path / "c")
-    assert c.problems()["line"].tolist() == ["3"]
+    assert c.problems["line"].tolist() == ["3"]
     assert json.loads((tmp_path / "c" / "corpus.json").read_text())["sources"] == ["part1.csv", "part2.parquet"]
 
 

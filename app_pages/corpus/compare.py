@@ -49,10 +49,11 @@ else:
         if not over_time.empty:
             st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="ccmp_time")
         st.subheader("Their newest statements on this topic")
+        per_speaker = on_topic.set_index(S.SPEAKER)["statements"]
         cols = st.columns(min(len(chosen), 4))
         for col, speaker in zip(cols, chosen[:4]):
             with col:
-                n = int(on_topic.set_index(S.SPEAKER)["statements"].get(speaker, 0))
+                n = int(per_speaker.get(speaker, 0))
                 st.caption(escape_markdown(f"{speaker}: {n:,} statements on {topic}, the 5 newest"))
                 rows = rows_or_message(corpus.rows, sel, speakers=[speaker], topics=[topic], limit=5)
                 if rows is not None:

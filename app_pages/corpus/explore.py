@@ -23,14 +23,15 @@ st.caption(
 links.slot()
 
 by_speaker = corpus.counts_by(view.mask, S.SPEAKER)
+by_topic = corpus.counts_by(view.mask, S.TOPIC)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Statements", f"{view.count:,}")
 m2.metric("Speakers", f"{len(by_speaker):,}")
-m3.metric("Topics", f"{int((corpus.counts_by(view.mask, S.TOPIC)['statements'] > 0).sum()):,}")
+m3.metric("Topics", f"{len(by_topic):,}")
 years = corpus.counts_by(view.mask, "year")
 m4.metric("Years", f"{years['year'].iloc[-1]}–{years['year'].iloc[0]}" if len(years) else "–")
 
-problems = corpus.problems()
+problems = corpus.problems
 if len(problems):
     errors = int((problems["severity"] == "error").sum())
     rows_were = "1 row of the source files was" if errors == 1 else f"{errors:,} rows of the source files were"
@@ -41,7 +42,6 @@ if view.count == 0:
     st.info("No statement matches the filters in the sidebar. Widen them to see results.")
 else:
     c1, c2, c3 = st.columns([2, 2, 1])
-    by_topic = corpus.counts_by(view.mask, S.TOPIC)
     height = 300 if max(len(by_speaker), len(by_topic), len(years)) > 8 else "auto"  # no empty rows under a short list
     c1.caption("Speakers, most statements first" + (" (the first 500)" if len(by_speaker) > 500 else ""))
     c1.dataframe(by_speaker.head(500), hide_index=True, width="stretch", height=height)

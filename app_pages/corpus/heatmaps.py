@@ -25,8 +25,8 @@ else:
     mode = c1.radio("Matrix", MODES, key=P.HM_MODE, bind="query-params", horizontal=True)
     links.check_number(P.CORPUS_MAX, 2, 60, "Speakers", 20)
     top = c2.number_input("Speakers (most statements)", min_value=2, max_value=60, value=20, key=P.CORPUS_MAX, bind="query-params")
-    speakers = sel.speakers or corpus.top_speakers(view.mask, int(top))
-    counts = corpus.counts_by(view.mask, S.SPEAKER).set_index(S.SPEAKER)["statements"]
+    counts = corpus.counts_by(view.mask, S.SPEAKER).set_index(S.SPEAKER)["statements"]  # most first
+    speakers = sel.speakers or counts.index[: int(top)].tolist()
     ticks = [f"{s} ({int(counts.get(s, 0)):,})" for s in speakers]
     if mode == MODES[0]:
         matrix, _ = corpus.pair_similarity_matrix(sel, speakers)

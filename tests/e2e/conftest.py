@@ -92,11 +92,8 @@ def start_app(log_path: Path, **kw) -> AppServer:
 @pytest.fixture(scope="session")
 def app_server(browser, tmp_path_factory) -> AppServer:
     # Depends on ``browser`` so that a missing Chromium skips before a server is started.
-    server = start_app(tmp_path_factory.mktemp("streamlit") / "streamlit.log")
-    try:
+    with start_app(tmp_path_factory.mktemp("streamlit") / "streamlit.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -425,6 +422,7 @@ class UI:
         page.set_viewport_size(size)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def ui(app_url) -> UI:
+    # Per test: a module that serves its own app (an app_url override) gets helpers over that one.
     return UI(app_url)

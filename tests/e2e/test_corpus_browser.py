@@ -3,8 +3,6 @@ every page draws without an error, and a shared link reopens the same view in a 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -30,23 +28,13 @@ def app_server(browser, tmp_path_factory):
     """Overrides the suite's server for this module: app.py on a corpus built from the bundled data."""
     folder = tmp_path_factory.mktemp("corpus")
     build_corpus([BUNDLED_CSV], folder / "bundled", store=EmbeddingStore(STORE_DIR, load_dataset().model_id, read_only=True))
-    server = start_app(folder / "streamlit.log", extra_env={"STANCE_EXPLORER_CORPUS": str(folder / "bundled")}, timeout_s=60)
-    try:
+    with start_app(folder / "streamlit.log", extra_env={"STANCE_EXPLORER_CORPUS": str(folder / "bundled")}, timeout_s=60) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
 def app_url(app_server) -> str:
     return app_server.url
-
-
-@pytest.fixture(scope="module")
-def ui(app_url):
-    """The suite's UI helpers (tests/e2e/conftest.py) over this module's server."""
-    conftest = next(m for m in list(sys.modules.values()) if str(getattr(m, "__file__", "")).endswith(str(Path("e2e") / "conftest.py")))
-    return conftest.UI(app_url)
 
 
 def test_every_corpus_page_draws(new_page, app_url, ui):
