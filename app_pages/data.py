@@ -10,7 +10,6 @@ from pathlib import Path
 import streamlit as st
 
 from stance_explorer import schema as S
-from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import delimiter_name, map_columns, problems_frame
 from webapp import hosting, saving, uploads
@@ -124,13 +123,8 @@ for name, up in list(current.items()):
         if up.added:
             st.success(f"Added: {len(res.frame)} statements from {name} are in use on every page (dataset: merged).", icon=":material/check_circle:")
         elif st.button(f"Add {len(res.frame)} statements", type="primary", key=f"add_{name}"):
-            bar = st.progress(0.0, text="Embedding new statements…")
-            try:
-                new = uploads.embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))  # noqa: B023
-            except EncoderUnavailable as exc:
-                st.error(str(exc))
-            else:
-                bar.empty()
+            new = uploads.add_with_progress([up])
+            if new is not None:
                 uploads.announce(f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known).")
                 if view.mode == P.DATASET_BUNDLED:
                     request_dataset(P.DATASET_MERGED)

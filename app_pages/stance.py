@@ -34,10 +34,6 @@ MAX_DEFAULT_SPEAKERS = 6
 MAX_DOTS_PER_SPEAKER = 100
 MAX_TABLE_ROWS = 300
 MAX_TURNS = 6
-_PRESET = "_stance_preset"
-_GEN = "_stance_gen"  # bumped after a label changes, so the teaching widgets start fresh
-_UPLOAD_REPORT = "_stance_upload_report"
-
 HONESTY = (
     "Each stance here is **the model's reading** of a statement on this axis (favor, against or none), "
     "with its confidence; it is not the speaker's declared position. **None** means the model reads no "
@@ -45,49 +41,6 @@ HONESTY = (
     "faint dots are readings with confidence under "
     f"{T.LOW_CONFIDENCE:.0%}. Your labels override the model on the statements you label."
 )
-
-
-def _gen() -> int:
-    return st.session_state.get(_GEN, 0)
-
-
-def _bump() -> None:
-    st.session_state[_GEN] = _gen() + 1
-
-
-def _apply_preset(presets: list[T.Preset], topics: list[str]) -> None:
-    """Callback of the preset picker: fill the three axis fields (and the topic) from the preset."""
-    chosen = next((p for p in presets if p.name == st.session_state[_PRESET]), None)
-    if chosen is None:
-        return
-    st.session_state[P.ST_TARGET] = chosen.axis.target
-    st.session_state[P.ST_FAVOR] = chosen.axis.favor
-    st.session_state[P.ST_AGAINST] = chosen.axis.against
-    if chosen.topic in topics:
-        st.session_state[P.ST_TOPIC] = chosen.topic
-
-
-def _set_label(axis: T.Axis, sid: str, sha: str, key: str) -> None:
-    """Callback of a suggestion's favor/against/none buttons."""
-    value = st.session_state.get(key)
-    SS.labels_for(axis).set(sid, sha, T.CODE[value] if value else None)
-    _bump()
-
-
-def _table_edited(axis: T.Axis, key: str, ids: list[str], hashes: list[str]) -> None:
-    """Callback of the statements table: apply the labels picked in the "Your label" column."""
-    labels = SS.labels_for(axis)
-    for i, change in st.session_state[key].get("edited_rows", {}).items():
-        if "your label" in change and int(i) < len(ids):
-            value = change["your label"]
-            labels.set(ids[int(i)], hashes[int(i)], T.CODE.get(value) if value else None)
-    _bump()
-
-
-def _field(label: str, key: str, default: str, **kw) -> str:
-    # value= only before the widget has state (a preset may have set it): both would warn.
-    extra = {} if key in st.session_state else {"value": default}
-    return st.text_input(label, key=key, bind="query-params", **extra, **kw)
 
 
 view = current_view()
@@ -104,27 +57,19 @@ if not empty_guard(view):
 
     # ------------------------------------------------------------------ the axis (in the URL)
     st.subheader("The question")
-    current = tuple(
-        st.session_state.get(k, st.query_params.get(k, getattr(default, a)))
-        for k, a in ((P.ST_TARGET, "target"), (P.ST_FAVOR, "favor"), (P.ST_AGAINST, "against"))
-    )
-    try:
-        matching = T.preset_for(T.Axis(*current), presets)
-    except ValueError:
-        matching = None
-    st.session_state[_PRESET] = matching.name if matching else OWN_AXIS
+    SS.show_matching_preset(default, presets, OWN_AXIS)
     c0, c1 = st.columns([1, 3])
     c0.selectbox(
-        "Preset", [p.name for p in presets] + [OWN_AXIS], key=_PRESET, on_change=_apply_preset, args=(presets, topics),
+        "Preset", [p.name for p in presets] + [OWN_AXIS], key=SS.PRESET_KEY, on_change=SS.apply_preset, args=(presets, topics),
         help="Shipped axes for the bundled topics (data/stance_axes.csv). Edit the fields to write your own.",
     )
     with c1:
-        target = _field("Target: what the statements take a position on", P.ST_TARGET, default.target, max_chars=300)
+        target = SS.axis_field("Target: what the statements take a position on", P.ST_TARGET, default.target, max_chars=300)
     c2, c3 = st.columns(2)
     with c2:
-        favor = _field("Favor pole (empty: derived from the target)", P.ST_FAVOR, default.favor, max_chars=300)
+        favor = SS.axis_field("Favor pole (empty: derived from the target)", P.ST_FAVOR, default.favor, max_chars=300)
     with c3:
-        against = _field("Against pole (empty: derived from the target)", P.ST_AGAINST, default.against, max_chars=300)
+        against = SS.axis_field("Against pole (empty: derived from the target)", P.ST_AGAINST, default.against, max_chars=300)
     try:
         axis = T.Axis(target, favor, against)
     except ValueError as exc:
@@ -283,10 +228,10 @@ if not empty_guard(view):
     in_scope_lab = labelled[scope_pos]
     st.markdown("**Suggested next**: the statements whose labels would help most (the model is least sure of them).")
     sub_rows = np.flatnonzero(in_scope_lab)
-    sub_codes = np.array([labels.labels[h][1] for h in scope_hashes[sub_rows]], dtype=np.int64)
+    sub_codes = np.array([labels.code_of(h) for h in scope_hashes[sub_rows]], dtype=np.int64)
     X_scope = ds.vectors[scope_pos]
     suggestions = M.suggest(X_scope, sub_rows, sub_codes, vecs, k=5)
-    gen = _gen()
+    gen = SS.generation()
     for i in suggestions:
         r = rd.iloc[int(i)]
         with st.container(border=True):
@@ -294,7 +239,7 @@ if not empty_guard(view):
             a, b = st.columns([1, 2], vertical_alignment="center")
             with a:
                 k = f"teach_{scope_hashes[int(i)][:16]}_{gen}"
-                st.segmented_control("Label", ["favor", "against", "none"], key=k, on_change=_set_label,
+                st.segmented_control("Label", ["favor", "against", "none"], key=k, on_change=SS.set_label,
                                      args=(axis, str(r[S.ID]), scope_hashes[int(i)], k), label_visibility="collapsed")
             b.caption(f"Model's reading: {r['stance']}, confidence {r['confidence']:.2f}")
     if len(suggestions) == 0:
@@ -303,7 +248,7 @@ if not empty_guard(view):
     with st.expander("Every statement here, with the model's reading (label any of them)"):
         order = np.lexsort((rd[S.DATE].to_numpy(), rd[S.SPEAKER].to_numpy()))[:MAX_TABLE_ROWS]
         tbl = rd.iloc[order]
-        mine = [T.LABELS[labels.labels[h][1]] if h in labels.labels else None for h in scope_hashes[order]]
+        mine = [labels.name_of(h) for h in scope_hashes[order]]
         edit = pd.DataFrame({
             "your label": pd.Series(mine, dtype=object),
             "model's reading": tbl["stance"].to_numpy(), "score": tbl["score"].where(tbl["stance"] != "none").to_numpy(),
@@ -313,7 +258,7 @@ if not empty_guard(view):
         st.data_editor(
             edit, key=ekey, hide_index=True, width="stretch", height=360,
             disabled=["model's reading", "score", "confidence", "date", "speaker", "quote"],
-            on_change=_table_edited, args=(axis, ekey, tbl[S.ID].astype(str).tolist(), list(scope_hashes[order])),
+            on_change=SS.table_edited, args=(axis, ekey, tbl[S.ID].astype(str).tolist(), list(scope_hashes[order])),
             column_config={
                 "your label": st.column_config.SelectboxColumn("your label", options=["favor", "against", "none"], width="small"),
                 "score": st.column_config.NumberColumn("score", format="%+.2f", help="blank when the reading is none"),
@@ -330,19 +275,12 @@ if not empty_guard(view):
                        disabled=len(labels) == 0, help="statement id, sha256 of the quote, label: upload it later to continue.")
     up = d2.file_uploader("Upload labels (CSV: id, text_sha256, label)", type=["csv"], key=f"stance_labels_upload_{gen}")
     if up is not None:
-        read = T.read_labels(up.getvalue(), name=up.name, frame=frame_all)
-        if not read.unreadable:
-            merged = labels.copy()
-            merged.labels.update(read.labels.labels)
-            SS.replace_labels(axis, merged)
-        st.session_state[_UPLOAD_REPORT] = (up.name, len(read.labels), read.problems, read.unreadable)
-        _bump()
+        SS.upload_labels(axis, up.name, up.getvalue(), frame_all)
         st.rerun()
     if d3.button("Clear my labels", disabled=len(labels) == 0):
-        SS.replace_labels(axis, T.LabelSet())
-        _bump()
+        SS.clear_labels(axis)
         st.rerun()
-    if report := st.session_state.get(_UPLOAD_REPORT):
+    if report := SS.upload_report():
         name, n, problems, unreadable = report
         if unreadable:
             st.error(f"{escape_markdown(name)} could not be used: {escape_markdown(problems[0].message)}")

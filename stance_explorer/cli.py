@@ -378,8 +378,8 @@ def cmd_stance(args) -> int:
     import json
 
     from stance_explorer import stance as T
-    from stance_explorer.dataset import embed_frame, vectors_from_store
     from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore
+    from stance_explorer.vectors import ChosenModel, VectorSource
 
     try:
         axis = T.Axis(args.target, args.favor or "", args.against or "")
@@ -405,27 +405,23 @@ def cmd_stance(args) -> int:
     encoder = _encoder(args)  # loads nothing until it encodes
     store = EmbeddingStore(args.store, encoder.model_id)
     if args.bundle_presets:  # writes the committed axis vectors of the presets (maintainers only)
-        from stance_explorer.models import rules_for as _rules
-
-        texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis, _rules(store.model_id))[0]})
+        texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis, ChosenModel.of_vectors(store.model_id).rules)[0]})
         store.get_or_encode(texts, encoder, prefix=f"{BUNDLED_PREFIX}-axes")
     if frame.empty:
         print("No statements to score.", file=sys.stderr)
         return EXIT_ROW_ERRORS
     # Stored vectors first: for data the store already holds, nothing is encoded.
-    vectors, found = vectors_from_store(frame, store)
-    if not found.all():
-        vectors, report = embed_frame(frame, store, encoder)
-        print(f"(embedded {report.new} statements that were not in the store)", file=sys.stderr)
-    from stance_explorer.models import rules_for
-
-    axis_vecs = T.store_axis_vectors(axis, store, encoder, rules=rules_for(store.model_id))
+    source = VectorSource(ChosenModel.of_vectors(store.model_id), sink=store, encoder=encoder)
+    got = source.statement_vectors(frame)
+    if got.new:
+        print(f"(embedded {got.new} statements that were not in the store)", file=sys.stderr)
+    axis_vecs = source.axis_vectors(axis)
     rows = codes = None
     if labels is not None:
         rows, codes = labels.rows(T.frame_hashes(frame))
         if len(rows) == 0:
             print("note: none of the labels matches a statement in these files; scoring zero-shot.", file=sys.stderr)
-    arrays = T.score(vectors, axis_vecs, rows, codes, model_id=store.model_id)
+    arrays = T.read_axis(got.vectors, axis_vecs, label_rows=rows, label_codes=codes, model_id=store.model_id).arrays
     # A statement without an id of its own gets its row position (0-based, in the order printed).
     ids = frame[S.ID].astype(str).tolist()
     stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()

@@ -151,6 +151,20 @@ class LabelSet:
     def copy(self) -> LabelSet:
         return LabelSet(dict(self.labels))
 
+    def update(self, other: LabelSet) -> None:
+        """Take every label of ``other`` (its label wins where both have one)."""
+        self.labels.update(other.labels)
+
+    def code_of(self, sha: str) -> int | None:
+        """The label code of the statement with this sha256, or None when it has no label."""
+        hit = self.labels.get(sha)
+        return None if hit is None else hit[1]
+
+    def name_of(self, sha: str) -> str | None:
+        """The label ("favor", "against", "none") of the statement with this sha256, or None."""
+        code = self.code_of(sha)
+        return None if code is None else LABELS[code]
+
     def rows(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row positions, label codes) of the statements in ``hashes`` (row-aligned) that are labelled.
 
@@ -369,6 +383,72 @@ def score(
     if rows is None or len(rows) == 0:
         return M.zero_shot(X, dict(axis_vecs), model_id=model_id)
     return M.taught(X, np.asarray(rows), np.asarray(codes), dict(axis_vecs), model_id=model_id)
+
+
+@dataclass
+class AxisReading:
+    """One axis read over the statements in scope (row-aligned with the scope).
+
+    Attributes:
+        arrays: the reading in force: taught when labels teach, else the zero-shot one.
+        zero_shot: the reading from the axis words alone (it does not depend on the labels).
+        relevance: each statement's cosine to the target (how much it is about the question).
+        taught: whether ``arrays`` was learnt from labels.
+    """
+
+    arrays: M.StanceArrays
+    zero_shot: M.StanceArrays
+    relevance: np.ndarray
+    taught: bool
+
+
+def read_zero_shot(X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], *, model_id: str | None = None) -> tuple[M.StanceArrays, np.ndarray]:
+    """The zero-shot reading of rows ``X`` and their relevance to the target (what :func:`read_axis` starts from)."""
+    return M.zero_shot(X, dict(axis_vecs), model_id=model_id), relevance(X, axis_vecs)
+
+
+def read_axis(
+    X: np.ndarray,
+    axis_vecs: Mapping[str, np.ndarray],
+    *,
+    scope: np.ndarray | None = None,
+    label_rows: np.ndarray | None = None,
+    label_codes: np.ndarray | None = None,
+    taught: bool = True,
+    model_id: str | None = None,
+    zero: tuple[M.StanceArrays, np.ndarray] | None = None,
+) -> AxisReading:
+    """Read an axis over the statements at rows ``scope`` of ``X``: the one rule the CLI and the pages share.
+
+    Only the statements in scope are scored, so a filter or a topic narrows the work; when teaching,
+    every label counts, in scope or not (a label outside the filters still teaches the model).
+
+    Args:
+        X: every statement's vector (the whole dataset).
+        axis_vecs: the axis's pole vectors (``VectorSource.axis_vectors``).
+        scope: sorted rows of ``X`` to read; None reads every row.
+        label_rows: rows of ``X`` with a label, and ``label_codes`` their codes (``CODE``).
+        taught: learn from the labels when there are any; False reads zero-shot.
+        model_id: the encoder that made ``X`` (the zero-shot method has settings per model).
+        zero: the zero-shot reading of the scope and its relevance, when the caller has it cached.
+
+    Returns:
+        An ``AxisReading`` aligned with ``scope``.
+    """
+    X = np.asarray(X)
+    scope = np.arange(len(X), dtype=np.int64) if scope is None else np.asarray(scope, dtype=np.int64)
+    zero_arrays, rel = zero if zero is not None else read_zero_shot(X[scope], axis_vecs, model_id=model_id)
+    rows = np.asarray(label_rows if label_rows is not None else [], dtype=np.int64)
+    codes = np.asarray(label_codes if label_codes is not None else [], dtype=np.int64)
+    if not taught or len(rows) == 0:
+        return AxisReading(zero_arrays, zero_arrays, rel, False)
+    pos = np.minimum(np.searchsorted(scope, rows), max(len(scope) - 1, 0))
+    inside = (scope[pos] == rows) if len(scope) else np.zeros(len(rows), dtype=bool)
+    outside = rows[~inside]
+    lab = np.r_[pos[inside], len(scope) + np.arange(len(outside))].astype(np.int64)
+    y = np.r_[codes[inside], codes[~inside]].astype(np.int64)
+    full = score(X[np.r_[scope, outside]], axis_vecs, lab, y, model_id=model_id)
+    return AxisReading(M.StanceArrays(*(a[: len(scope)] for a in full)), zero_arrays, rel, True)
 
 
 def readings(frame: pd.DataFrame, arrays: M.StanceArrays, labelled: np.ndarray | None = None) -> pd.DataFrame:

@@ -49,3 +49,31 @@ def test_pyproject_declares_every_library_import_with_the_app_pins(repo_root):
         names = {d.lower() for d in dists.get(module, [module])}
         assert names & set(_pins(project["dependencies"])), f"the library imports {module} but pyproject does not declare it"
     assert project["scripts"]["stance-explorer"] == "stance_explorer.cli:main"
+
+
+def test_the_wheel_carries_every_file_the_library_reads(repo_root, tmp_path):
+    """`pip install .` must not drop data files: an installed CLI once fell back to another
+    zero-shot cut-off without a word because stance_weights/zero_shot.json was left out."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    src = tmp_path / "src"  # a copy, so the build leaves nothing in the working tree
+    shutil.copytree(repo_root / "stance_explorer", src / "stance_explorer", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(repo_root / name, src / name)
+    out = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(src)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    (wheel,) = tmp_path.glob("stance_explorer-*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    package = repo_root / "stance_explorer"
+    wanted = {
+        p.relative_to(repo_root).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
+    assert wanted - inside == set(), f"left out of the wheel: {sorted(wanted - inside)}"
+    assert "stance_explorer/stance_weights/zero_shot.json" in inside

@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 
 from stance_explorer import schema as S
-from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.reader import problems_frame, read_statements
 from webapp import params as P
 from webapp.text import escape_markdown
@@ -146,7 +145,7 @@ def _records(edited: pd.DataFrame, quotes, *, stem: str, when: date | None, titl
 def article_section(view) -> None:
     """Paste or upload an article, review the quotes found in it, and add them like a CSV upload."""
     from webapp.state import request_dataset
-    from webapp.uploads import Upload, embed_upload, uploads
+    from webapp.uploads import Upload, add_new, uploads
 
     busy = bool(st.session_state.get(K_TEXT) or st.session_state.get(K_FILE))
     with st.expander("Add statements from a news article", expanded=busy, icon=":material/newspaper:"):
@@ -186,10 +185,10 @@ def article_section(view) -> None:
             st.caption("The URL is not an http(s) link; it will be kept as text and not made clickable.")
         if article is None:
             return
-        _review(view, article, digest, when, title.strip(), url.strip(), Upload, embed_upload, request_dataset, uploads)
+        _review(view, article, digest, when, title.strip(), url.strip(), Upload, add_new, request_dataset, uploads)
 
 
-def _review(view, article, digest, when, title, url, Upload, embed_upload, request_dataset, uploads) -> None:
+def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
     from stance_explorer.quotes import extract_quotes, records_csv
 
     frame = view.dataset.frame
@@ -247,16 +246,9 @@ def _review(view, article, digest, when, title, url, Upload, embed_upload, reque
             st.error("Some rows could not be added:")
             st.dataframe(problems_frame(result.problems), hide_index=True, width="stretch", placeholder="–")
             return
-        up = Upload(upload_name, digest, result, raw)
-        uploads()[upload_name] = up
-        bar = st.progress(0.0, text="Embedding new statements…")
-        try:
-            new = embed_upload(up, lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}"))
-        except EncoderUnavailable as exc:
-            uploads().pop(upload_name, None)
-            st.error(str(exc))
+        new = add_new(Upload(upload_name, digest, result, raw))
+        if new is None:
             return
-        bar.empty()
         from webapp.uploads import announce
 
         announce(f"Added {len(result.frame)} statements from the article ({new} newly embedded).")

@@ -17,10 +17,9 @@ import streamlit as st
 
 from stance_explorer import projection as PJ
 from stance_explorer.dataset import Dataset
-from stance_explorer.embed_text import embedding_texts
-from stance_explorer.models import name_for, rules_for
 from stance_explorer.regions import regions
 from stance_explorer.store import text_keys
+from stance_explorer.vectors import ChosenModel
 from webapp.state import View, bundled_dataset, bundled_store
 
 BUNDLED_MAP = "bundled"
@@ -36,12 +35,12 @@ def map_root() -> str | None:
 
 def _model_name(model_id: str) -> str:
     """The registry name of the model that made these vectors (the bundled data has one per model)."""
-    return name_for(model_id) or model_id
+    return ChosenModel.of_vectors(model_id).name
 
 
 def _keys(ds: Dataset) -> np.ndarray:
     """The store's keys of the dataset's rows: the text each model embedded (its own text rules)."""
-    return text_keys(embedding_texts(ds.frame, rules_for(ds.model_id)))
+    return text_keys(ChosenModel.of_vectors(ds.model_id).statement_texts(ds.frame))
 
 
 @st.cache_resource(show_spinner="Computing the map of the statements (once per server)…")

@@ -8,13 +8,12 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
-from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.models import MODELS
 from webapp import hosting, links
 from webapp import params as P
 from webapp.state import View, apply_dataset_request, set_view
 from webapp.text import escape_markdown
-from webapp.uploads import added_uploads, dataset_for, embed_upload, uploads_missing_vectors
+from webapp.uploads import add_with_progress, added_uploads, dataset_for, uploads_missing_vectors
 
 # The option text is what the URL carries (bound widgets use the formatted option), so it is the
 # short parameter value itself, explained by a caption.
@@ -144,13 +143,7 @@ def sidebar() -> View:
         sb.caption(f"{missing:,} of them have no vector yet and are left out of similarity views.")
         if pending := uploads_missing_vectors():
             if sb.button("Embed them with this model", key="_embed_missing", icon=":material/model_training:"):
-                bar = sb.progress(0.0)
-                try:
-                    for up in pending:
-                        embed_upload(up, lambda done, total: bar.progress(done / max(total, 1)))
-                except EncoderUnavailable as exc:
-                    sb.error(str(exc))
-                else:
+                if add_with_progress(pending, sb) is not None:
                     st.rerun()
     set_view(view)
     return view

@@ -16,14 +16,14 @@ import streamlit as st
 from stance_explorer import stance as T
 from stance_explorer import stance_methods as M
 from stance_explorer.dataset import Dataset
-from stance_explorer.models import rules_for
+from stance_explorer.encoder import EncoderUnavailable
 from stance_explorer.store import EmbeddingStore
-from webapp.state import bundled_dataset, bundled_store, current_model, encoder_or_message
-from webapp.uploads import session_store
+from webapp import params as P
+from webapp.frame_cache import per_frame
+from webapp.state import bundled_dataset, current_model, vector_source
 
 _LABELS = "_stance_labels"  # {axis key: LabelSet}
 _VECS = "_stance_axis_vectors"  # {(model id, axis key): vectors}
-_CACHE = "_stance_cache"  # {"hashes": (frame, hashes), "readings": {key: (frame, Reading)}, "cv": (key, accuracy)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,38 +70,13 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
     if key in cache:
         return cache[key], None
     model = current_model()
-    stores = [s for s in (bundled_store(model), session_store(model)) if s.model_id == dataset.model_id]
-    mine = _axis_store(dataset.model_id)
-    stores.append(mine)
-    dim = dataset.vectors.shape[1] if dataset.vectors.ndim == 2 else 0
-
-    def lookup(texts: list[str]):
-        vecs = np.zeros((len(texts), dim), dtype=np.float32)
-        found = np.zeros(len(texts), dtype=bool)
-        for store in stores:
-            if store.dim != dim or found.all():
-                continue
-            more, hit = store.get(texts)
-            new = hit & ~found
-            vecs[new] = more[new]
-            found |= hit
-        return vecs, found
-
-    encode = None
-    if allow_model:
-        def encode(texts: list[str]) -> np.ndarray:
-            encoder, msg = encoder_or_message(model)
-            if msg:
-                raise RuntimeError(msg)
-            if encoder.model_id != dataset.model_id:
-                raise RuntimeError(f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here.")
-            vecs, _ = mine.get_or_encode(texts, encoder)
-            return vecs
-
+    chain = vector_source(model, sink=_axis_store(dataset.model_id))
+    if chain.model_id != dataset.model_id:
+        return None, f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here."
     try:
         with st.spinner("Reading the axis with the model…"):
-            vecs = T.axis_vectors(axis, lookup, encode, rules=rules_for(dataset.model_id))
-    except RuntimeError as exc:
+            vecs = chain.axis_vectors(axis, encode=allow_model)
+    except EncoderUnavailable as exc:
         return None, str(exc)
     if vecs is None:
         return None, "This axis has not been read by the model yet."
@@ -125,25 +100,14 @@ def dataset_index(dataset: Dataset) -> dict[str, list[int]]:
     """sha256 -> rows of the dataset, so mapping labels to rows costs as many lookups as there are labels."""
     if dataset is bundled_dataset(current_model()):
         return _bundled_index(current_model())
-    return _per_frame("index", dataset, lambda: T.row_index(dataset_hashes(dataset)))
+    return per_frame("stance_index", dataset.frame, lambda: T.row_index(dataset_hashes(dataset)))
 
 
 def dataset_hashes(dataset: Dataset) -> np.ndarray:
     """sha256 of every statement's text: once per process for the bundled data, once per dataset otherwise."""
     if dataset is bundled_dataset(current_model()):
         return _bundled_hashes(current_model())
-    return _per_frame("hashes", dataset, lambda: T.frame_hashes(dataset.frame))
-
-
-def _per_frame(name: str, dataset: Dataset, compute):
-    """``compute()`` once per session and dataset frame (an upload changes the frame, and the value)."""
-    cache = st.session_state.setdefault(_CACHE, {})
-    hit = cache.get(name)
-    if hit and hit[0] is dataset.frame:
-        return hit[1]
-    value = compute()
-    cache[name] = (dataset.frame, value)
-    return value
+    return per_frame("stance_hashes", dataset.frame, lambda: T.frame_hashes(dataset.frame))
 
 
 @dataclass
@@ -165,56 +129,118 @@ def _fingerprint(rows: np.ndarray) -> tuple[int, str]:
 def reading(
     dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels: T.LabelSet, *, taught: bool, scope: np.ndarray
 ) -> Reading:
-    """Stance of the statements at dataset rows ``scope`` (sorted, all with vectors).
+    """Stance of the statements at dataset rows ``scope`` (sorted, all with vectors), by ``stance.read_axis``.
 
-    Only the statements in scope are scored, so a filter or topic narrows the work; the taught
-    model still learns from every label in the dataset, in scope or not.
+    Cached in the session on (frame, axis, scope, labels); the zero-shot half, which does not
+    depend on the labels, is cached apart so a new label does not read the axis again.
     """
     rows, codes = labels.rows_in(dataset_index(dataset))
     if len(rows):
         ok = dataset.has_vector[rows]
         rows, codes = rows[ok], codes[ok]
     scope = np.asarray(scope, dtype=np.int64)
-    base_key = (id(dataset.frame), len(dataset.frame), dataset.model_id, axis.key, _fingerprint(scope))
+    base_key = (dataset.model_id, axis.key, _fingerprint(scope))
+    zero = per_frame(
+        "stance_zero_shot", dataset.frame, lambda: T.read_zero_shot(dataset.vectors[scope], vecs, model_id=dataset.model_id),
+        key=base_key, keep=4,
+    )
+
+    def compute() -> Reading:
+        r = T.read_axis(dataset.vectors, vecs, scope=scope, label_rows=rows, label_codes=codes, taught=taught,
+                        model_id=dataset.model_id, zero=zero)
+        return Reading(r.arrays, r.zero_shot, r.relevance, rows, codes, r.taught)
+
     key = base_key + (taught, _fingerprint(rows), _fingerprint(codes))
-    cache = st.session_state.setdefault(_CACHE, {}).setdefault("readings", {})
-    if key in cache and cache[key][0] is dataset.frame:  # the frame itself, not only its id
-        return cache[key][1]
-    X = dataset.vectors
-    base = st.session_state[_CACHE].setdefault("zero_shot", {})  # does not depend on the labels
-    if base_key in base and base[base_key][0] is dataset.frame:
-        zero, rel = base[base_key][1]
-    else:
-        Xs = X[scope]
-        zero, rel = M.zero_shot(Xs, vecs, model_id=dataset.model_id), T.relevance(Xs, vecs)
-        for k in list(base)[: max(0, len(base) - 3)]:
-            base.pop(k, None)
-        base[base_key] = (dataset.frame, (zero, rel))
-    if taught and len(rows):
-        pos = np.minimum(np.searchsorted(scope, rows), max(len(scope) - 1, 0))
-        inside = (scope[pos] == rows) if len(scope) else np.zeros(len(rows), dtype=bool)
-        outside = rows[~inside]
-        Xs = X[np.r_[scope, outside]]  # labels outside the scope still teach
-        lab = np.r_[pos[inside], len(scope) + np.arange(len(outside))].astype(np.int64)
-        y = np.r_[codes[inside], codes[~inside]].astype(np.int64)
-        full = T.score(Xs, vecs, lab, y, model_id=dataset.model_id)
-        arrays = M.StanceArrays(*(a[: len(scope)] for a in full))
-    else:
-        arrays = zero
-    out = Reading(arrays, zero, rel, rows, codes, bool(taught and len(rows)))
-    for k in list(cache)[: max(0, len(cache) - 3)]:
-        cache.pop(k, None)
-    cache[key] = (dataset.frame, out)
-    return out
+    return per_frame("stance_readings", dataset.frame, compute, key=key, keep=4)
 
 
 def cv_accuracy(dataset: Dataset, axis: T.Axis, r: Reading) -> float | None:
     """Cross-validated accuracy of the current labels, cached in the session on the labels themselves."""
     key = (dataset.model_id, axis.key, tuple(r.labelled_rows.tolist()), tuple(r.labelled_codes.tolist()))
-    cache = st.session_state.setdefault(_CACHE, {})
-    hit = cache.get("cv")
-    if hit and hit[0] == key and hit[1] is dataset.frame:
-        return hit[2]
-    acc = M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes)
-    cache["cv"] = (key, dataset.frame, acc)
-    return acc
+    return per_frame("stance_cv", dataset.frame, lambda: M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes), key=key)
+
+
+# ---------------------------------------------------------------------------- the Stance page's callbacks
+#: Session keys of the Stance page's own widgets (the axis fields themselves are bound to the URL).
+PRESET_KEY = "_stance_preset"
+_GEN = "_stance_gen"  # bumped after a label changes, so the teaching widgets start fresh
+_UPLOAD_REPORT = "_stance_upload_report"
+
+
+def generation() -> int:
+    """Bumped whenever labels change, so the teaching widgets (keyed by it) start fresh."""
+    return st.session_state.get(_GEN, 0)
+
+
+def bump() -> None:
+    st.session_state[_GEN] = generation() + 1
+
+
+def show_matching_preset(default: T.Axis, presets: list[T.Preset], own: str) -> None:
+    """Make the preset picker show the preset the axis fields (or the link) now match, else ``own``."""
+    current = tuple(
+        st.session_state.get(k, st.query_params.get(k, getattr(default, a)))
+        for k, a in ((P.ST_TARGET, "target"), (P.ST_FAVOR, "favor"), (P.ST_AGAINST, "against"))
+    )
+    try:
+        matching = T.preset_for(T.Axis(*current), presets)
+    except ValueError:
+        matching = None
+    st.session_state[PRESET_KEY] = matching.name if matching else own
+
+
+def axis_field(label: str, key: str, default: str, **kw) -> str:
+    """One of the axis's three text fields, bound to the URL."""
+    # value= only before the widget has state (a preset may have set it): both would warn.
+    extra = {} if key in st.session_state else {"value": default}
+    return st.text_input(label, key=key, bind="query-params", **extra, **kw)
+
+
+def apply_preset(presets: list[T.Preset], topics: list[str]) -> None:
+    """Callback of the preset picker: fill the three axis fields (and the topic) from the preset."""
+    chosen = next((p for p in presets if p.name == st.session_state[PRESET_KEY]), None)
+    if chosen is None:
+        return
+    st.session_state[P.ST_TARGET] = chosen.axis.target
+    st.session_state[P.ST_FAVOR] = chosen.axis.favor
+    st.session_state[P.ST_AGAINST] = chosen.axis.against
+    if chosen.topic in topics:
+        st.session_state[P.ST_TOPIC] = chosen.topic
+
+
+def set_label(axis: T.Axis, sid: str, sha: str, key: str) -> None:
+    """Callback of a suggestion's favor/against/none buttons."""
+    value = st.session_state.get(key)
+    labels_for(axis).set(sid, sha, T.CODE[value] if value else None)
+    bump()
+
+
+def table_edited(axis: T.Axis, key: str, ids: list[str], hashes: list[str]) -> None:
+    """Callback of the statements table: apply the labels picked in the "Your label" column."""
+    labels = labels_for(axis)
+    for i, change in st.session_state[key].get("edited_rows", {}).items():
+        if "your label" in change and int(i) < len(ids):
+            value = change["your label"]
+            labels.set(ids[int(i)], hashes[int(i)], T.CODE.get(value) if value else None)
+    bump()
+
+
+def upload_labels(axis: T.Axis, name: str, raw: bytes, frame) -> None:
+    """Read an uploaded labels CSV into this axis's labels (good rows kept) and remember what to report."""
+    read = T.read_labels(raw, name=name, frame=frame)
+    if not read.unreadable:
+        merged = labels_for(axis).copy()
+        merged.update(read.labels)
+        replace_labels(axis, merged)
+    st.session_state[_UPLOAD_REPORT] = (name, len(read.labels), read.problems, read.unreadable)
+    bump()
+
+
+def clear_labels(axis: T.Axis) -> None:
+    replace_labels(axis, T.LabelSet())
+    bump()
+
+
+def upload_report():
+    """(file name, labels read, problems, unreadable) of the last labels upload, or None."""
+    return st.session_state.get(_UPLOAD_REPORT)

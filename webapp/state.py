@@ -16,12 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
-from stance_explorer.embed_text import query_embedding_text
 from stance_explorer.encoder import Encoder, EncoderUnavailable
-from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, rules_for
+from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS
 from stance_explorer.models import get_encoder as make_encoder
-from stance_explorer.models import model_id as id_of_model
 from stance_explorer.store import EmbeddingStore
+from stance_explorer.vectors import ChosenModel, VectorSource
 from webapp import hosting
 from webapp import params as P
 
@@ -37,9 +36,17 @@ def current_model() -> str:
     return name if name in MODELS else DEFAULT_MODEL_NAME
 
 
+_SESSION_STORE = "session_store"
+
+
+def chosen_model(model: str | None = None) -> ChosenModel:
+    """A model (default: this session's) as the library describes it: name, store id, text rules."""
+    return ChosenModel.named(model or current_model())
+
+
 @st.cache_resource(show_spinner=False)
 def _bundled_store(model: str) -> EmbeddingStore:
-    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), id_of_model(model), read_only=True)
+    return EmbeddingStore(os.environ.get(STORE_ENV, STORE_DIR), ChosenModel.named(model).model_id, read_only=True)
 
 
 def bundled_store(model: str = DEFAULT_MODEL_NAME) -> EmbeddingStore:
@@ -83,6 +90,32 @@ def encoder_or_message(model: str | None = None) -> tuple[Encoder | None, str | 
         return None, f"This needs the embedding model, which is not available here: {exc}"
 
 
+def _encoder_or_raise(model: str) -> Encoder:
+    encoder, msg = encoder_or_message(model)
+    if msg:
+        raise EncoderUnavailable(msg)
+    return encoder
+
+
+def session_store(model: str | None = None) -> EmbeddingStore:
+    """This session's vectors for uploaded text, one store per model: memory only, never written to disk or shared."""
+    model = model or current_model()
+    key = _SESSION_STORE if model == DEFAULT_MODEL_NAME else f"{_SESSION_STORE}_{model}"
+    if key not in st.session_state:
+        st.session_state[key] = EmbeddingStore(None, ChosenModel.named(model).model_id)
+    return st.session_state[key]
+
+
+def vector_source(model: str | None = None, *, sink: EmbeddingStore | None = None) -> VectorSource:
+    """This session's chain for ``model``: the committed vectors, then the session's own, then the model.
+
+    ``sink``: where new vectors go (default: the session's store for uploads).
+    """
+    model = model or current_model()
+    mine = session_store(model)
+    return VectorSource(model, [bundled_store(model), mine], sink=sink or mine, encoder=lambda: _encoder_or_raise(model))
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _encode_query_cached(text: str, model: str) -> np.ndarray:
     return get_encoder(model).encode([text])[0]
@@ -93,8 +126,9 @@ def encode_phrase(phrase: str) -> tuple[np.ndarray | None, str | None]:
     statements), or a message saying why there is none. Anything compared with the view's vectors
     (a search, a tracker phrase, a stance axis) must be encoded through here."""
     model = current_model()
-    text = query_embedding_text(phrase, rules_for(id_of_model(model)))
-    if model == DEFAULT_MODEL_NAME and (vec := hosting.encode_query(text, id_of_model(model))) is not None:
+    chosen = chosen_model(model)
+    text = chosen.query_text(phrase)
+    if model == DEFAULT_MODEL_NAME and (vec := hosting.encode_query(text, chosen.model_id)) is not None:
         return vec, None  # hosted: MiniLM's int8 copy, no torch
     _, msg = encoder_or_message(model)
     if msg:

@@ -16,15 +16,12 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer.dataset import Dataset, merge_datasets
-from stance_explorer.embed_text import embedding_texts
 from stance_explorer.encoder import EncoderUnavailable
-from stance_explorer.models import DEFAULT_MODEL_NAME, rules_for
-from stance_explorer.models import model_id as id_of_model
+from stance_explorer.models import DEFAULT_MODEL_NAME
 from stance_explorer.reader import ReadResult, read_statements
-from stance_explorer.store import EmbeddingStore
 from webapp import hosting
 from webapp import params as P
-from webapp.state import bundled_dataset, bundled_store, current_model, encoder_or_message
+from webapp.state import bundled_dataset, current_model, vector_source
 
 #: The file uploader's widget key (the Data page's).
 UPLOADER = "uploader"
@@ -32,7 +29,6 @@ _UPLOADS = "uploads"
 _MERGED = "_merged"
 _DISMISSED = "_dismissed"
 _SEEN_IN_UPLOADER = "_uploader_names"
-_SESSION_STORE = "session_store"
 _ANNOUNCE = "_just_added"
 
 
@@ -136,35 +132,51 @@ def clear() -> None:
     invalidate()
 
 
-def session_store(model: str | None = None) -> EmbeddingStore:
-    """This session's vectors for uploaded text, one store per model: memory only, never written to disk or shared."""
-    model = model or current_model()
-    key = _SESSION_STORE if model == DEFAULT_MODEL_NAME else f"{_SESSION_STORE}_{model}"
-    if key not in st.session_state:
-        st.session_state[key] = EmbeddingStore(None, id_of_model(model))
-    return st.session_state[key]
-
-
 def embed_upload(upload: Upload, progress, model: str | None = None) -> int:
     """Embed an upload's rows with this session's model only, encoding only texts neither that
     model's bundled store nor this session has. Another model's vectors are made when it is chosen."""
     model = model or current_model()
-    texts = embedding_texts(upload.result.frame, rules_for(id_of_model(model)))
-    vecs, found = bundled_store(model).get(texts)
-    need = np.nonzero(~found)[0]
-    new = 0
-    if len(need):
-        encoder, msg = encoder_or_message(model)
-        if msg:
-            raise EncoderUnavailable(msg)
-        sub, report = session_store(model).get_or_encode([texts[i] for i in need], encoder, progress=progress)
-        vecs[need] = sub
-        new = report.new
+    got = vector_source(model).statement_vectors(upload.result.frame, progress=progress)
     if upload.vectors is None or model == upload.model:
-        upload.vectors, upload.model, upload.other_vectors = vecs, model, {}
+        upload.vectors, upload.model, upload.other_vectors = got.vectors, model, {}
     else:
-        upload.other_vectors[model] = vecs
+        upload.other_vectors[model] = got.vectors
     invalidate()
+    return got.new
+
+
+def add_with_progress(uploads_to_embed: Iterable[Upload], where=st, *, model: str | None = None) -> int | None:
+    """The one embed-and-add path (Data page, article import, the sidebar's "embed them"):
+    a progress bar in ``where`` while new text is encoded, an error there if the model is missing.
+
+    Returns how many statements were newly embedded, or None when the model was not available.
+    """
+    bar = where.progress(0.0, text="Embedding new statements…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Embedding new statements: {done}/{total}")
+
+    new = 0
+    try:
+        for up in uploads_to_embed:
+            new += embed_upload(up, progress, model)
+    except EncoderUnavailable as exc:
+        bar.empty()
+        where.error(str(exc))
+        return None
+    bar.empty()
+    return new
+
+
+def add_new(upload: Upload, where=st) -> int | None:
+    """Add a file made in the app (an imported article) to this session's data and embed it;
+    if the model is missing it is taken out again. Returns what ``add_with_progress`` returns."""
+    uploads()[upload.name] = upload
+    invalidate()
+    new = add_with_progress([upload], where)
+    if new is None:
+        uploads().pop(upload.name, None)
+        invalidate()
     return new
 
 
