@@ -30,7 +30,7 @@ ALL_TOPICS = "all topics"
 OWN_AXIS = "(your own axis)"
 PERIODS = {"year": "Y", "half-year": "6M"}
 MODES = ["taught", "zero-shot"]
-MAX_DEFAULT_SPEAKERS = 6
+MAX_DEFAULT_SPEAKERS = 40  # everyone who spoke on the topic, up to this many (the most statements first)
 MAX_DOTS_PER_SPEAKER = 100
 MAX_TABLE_ROWS = 300
 MAX_TURNS = 6
@@ -94,9 +94,11 @@ if not empty_guard(view):
     links.check_options(P.ST_SPEAKERS, speakers_all, "Stance speakers", multi=True)
     picked = c5.multiselect(
         "Speakers", speakers_all, key=P.ST_SPEAKERS, bind="query-params", max_selections=12,
-        placeholder=f"The {MAX_DEFAULT_SPEAKERS} who said most on this",
+        placeholder="Everyone who spoke on this" if len(counts) <= MAX_DEFAULT_SPEAKERS else f"The {MAX_DEFAULT_SPEAKERS} who said most on this",
     )
     chosen = picked or sorted(counts.index[:MAX_DEFAULT_SPEAKERS], key=lambda s: (-counts[s], s))
+    if not picked and len(counts) > MAX_DEFAULT_SPEAKERS:
+        st.caption(f"Showing the {MAX_DEFAULT_SPEAKERS} of {len(counts):,} speakers with the most statements here; pick others above.")
     links.check_options(P.ST_MODE, MODES, "Stance mode")
     mode = c6.radio("Reading", MODES, key=P.ST_MODE, bind="query-params", horizontal=True,
                     help="taught: learnt from your labels (and a preset's shipped hand labels); zero-shot: from the axis words alone.")
@@ -112,14 +114,14 @@ if not empty_guard(view):
     arrays, relevance = reading.arrays, reading.relevance
     labelled = np.zeros(len(frame_all), dtype=bool)
     labelled[reading.labelled_rows] = True
-    rd = T.readings(scope_frame, arrays, np.flatnonzero(labelled[scope_pos]))
+    hand = np.full(len(frame_all), -1, dtype=np.int64)
+    hand[reading.labelled_rows] = reading.labelled_codes
+    # A stance is "a label" only where the taught reading shows the label itself; in zero-shot mode
+    # every stance is the model's reading, with the hand label (if any) beside it.
+    rd = T.readings(scope_frame, arrays, np.flatnonzero(labelled[scope_pos]) if reading.taught else None, hand=hand[scope_pos])
     rd["pos"] = np.arange(len(rd))
 
-    how = (
-        f"Taught by {len(reading.labelled_rows):,} labels" + (" (the shipped hand labels for this preset, plus yours)" if preset and preset.labels_path else "")
-        if reading.taught else "Zero-shot: from the axis words alone" + (" (no labels yet)" if mode == "taught" else "")
-    )
-    st.caption(f"{how}. {len(scope_pos):,} statements read.")
+    st.caption(f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {len(scope_pos):,} statements read.")
     st.info(HONESTY, icon=":material/psychology:")
     language_caveat(scope_frame[scope_frame[S.SPEAKER].isin(chosen)], ds.model_id)
 
@@ -143,9 +145,9 @@ if not empty_guard(view):
     )
     table = est.assign(
         estimate=est["estimate"].round(2), interval=[f"{lo:+.2f} to {hi:+.2f}" if np.isfinite(lo) else "–" for lo, hi in zip(est["low"], est["high"])]
-    )[["speaker", "side", "estimate", "interval", "n_favor", "n_against", "n_none", "n"]]
+    )[["speaker", "verdict", "estimate", "interval", "n_favor", "n_against", "n_none", "n"]]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "side": st.column_config.TextColumn("Reading", help="favor / against when the estimate is past ±0.25 and its interval stays on that side; mixed otherwise; none when no statement takes a side"),
+        "verdict": st.column_config.TextColumn("Reading", help=f"favor / against when the estimate is past ±0.25 and its interval stays on that side; mixed otherwise; none when no statement takes a side. With fewer than {T.MIN_FOR_INTERVAL} statements taking a side: no interval and no side, only the count and how they read."),
         "estimate": st.column_config.NumberColumn("Estimate", format="%+.2f"),
         "interval": "95% interval", "n_favor": "favor", "n_against": "against", "n_none": "none", "n": "statements",
     })
@@ -172,7 +174,7 @@ if not empty_guard(view):
                             if row >= 0:
                                 r = rd.iloc[int(row)]
                                 quote_card(r)
-                                st.caption(f"Model's reading: {r['stance']}, score {r['score']:+.2f}, confidence {r['confidence']:.2f}" + (" (a label)" if r["labelled"] else ""))
+                                st.caption(T.describe_reading(r))
 
         st.subheader("Flip-O-Meter")
         st.caption("In the manner of PolitiFact's: **Full Flop** when a speaker is on one side in one period and on the other side later; **Half Flip** for a partial move (a side to mixed, or back); **No Flip** otherwise. The evidence is the clearest quote of each period.")
@@ -185,7 +187,7 @@ if not empty_guard(view):
                     with col:
                         if row >= 0:
                             r = rd.iloc[int(row)]
-                            st.caption(f"{when}: {r['stance']} ({'a label' if r['labelled'] else 'model'}, confidence {r['confidence']:.2f})")
+                            st.caption(f"{when}: {T.describe_reading(r)}")
                             quote_card(r)
         steady = flips[flips["rating"] == T.FLIP_RATINGS[0]]["speaker"].tolist()
         if steady:
@@ -207,10 +209,11 @@ if not empty_guard(view):
             arr2 = SS.reading(ds, p2.axis, vecs2, SS.labels_for(p2.axis), taught=mode == "taught", scope=scope2).arrays
             est2 = T.speaker_estimates(frame_all.iloc[scope2].reset_index(drop=True), arr2, speakers=chosen)
             st.plotly_chart(F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name), width="stretch", key="stance_2d")
-            placed = set(est.dropna(subset=["estimate"])["speaker"]) & set(est2.dropna(subset=["estimate"])["speaker"])
+            placed = set(est.dropna(subset=["low"])["speaker"]) & set(est2.dropna(subset=["low"])["speaker"])
             missing = [s for s in chosen if s not in placed]
             if missing:
-                st.caption("Not placed (no statement taking a side on one of the axes): " + ", ".join(escape_markdown(s) for s in missing) + ".")
+                st.caption(f"Not placed (fewer than {T.MIN_FOR_INTERVAL} statements taking a side on one of the axes): "
+                           + ", ".join(escape_markdown(s) for s in missing) + ".")
 
     # ------------------------------------------------------------------ teaching
     st.subheader("Teach the axis")
@@ -224,6 +227,8 @@ if not empty_guard(view):
     m4.metric("Labels matching statements here", f"{int(labelled[scope_pos].sum()):,}",
               help="Labelled statements among those read here; labels of statements outside the filters still teach the model.")
 
+    if reading.taught and (gap := T.teaching_gap(reading.labelled_codes)):
+        st.warning(gap, icon=":material/balance:")
     scope_hashes = SS.dataset_hashes(ds)[scope_pos]
     in_scope_lab = labelled[scope_pos]
     st.markdown("**Suggested next**: the statements whose labels would help most (the model is least sure of them).")
@@ -241,7 +246,7 @@ if not empty_guard(view):
                 k = f"teach_{scope_hashes[int(i)][:16]}_{gen}"
                 st.segmented_control("Label", ["favor", "against", "none"], key=k, on_change=SS.set_label,
                                      args=(axis, str(r[S.ID]), scope_hashes[int(i)], k), label_visibility="collapsed")
-            b.caption(f"Model's reading: {r['stance']}, confidence {r['confidence']:.2f}")
+            b.caption(T.describe_reading(r))
     if len(suggestions) == 0:
         st.caption("Every statement here is labelled.")
 

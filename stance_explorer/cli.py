@@ -373,9 +373,70 @@ def cmd_quotes(args) -> int:
     return status
 
 
+STATEMENT_FIELDS = ["id", "speaker", "date", "stance", "score", "confidence"]
+SPEAKER_FIELDS = ["speaker", "n", "estimate", "low", "high", "verdict"]
+
+
+def _statement_records(frame, arrays) -> list[dict]:
+    """One record per statement; one without an id of its own gets its row position (0-based, in the order printed)."""
+    from stance_explorer import stance as T
+
+    ids = frame[S.ID].astype(str).tolist()
+    stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()
+    lines = frame[S.SOURCE_LINE].tolist()
+    records = []
+    for i in range(len(frame)):
+        sid = ids[i]
+        if sid == f"{stems[i]}:{lines[i]}":  # the reader's stand-in for a missing id
+            sid = str(i)
+        records.append({
+            "id": sid,
+            "speaker": frame[S.SPEAKER].iat[i],
+            "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
+            "stance": T.LABELS[int(arrays.label[i])],
+            "score": round(float(arrays.score[i]), 4),
+            "confidence": round(float(arrays.confidence[i]), 4),
+        })
+    return records
+
+
+def _speaker_records(frame, arrays) -> list[dict]:
+    """One record per speaker, with the page's honesty rules: no interval and no side from one or two statements."""
+    import math
+
+    from stance_explorer import stance as T
+
+    est = T.speaker_estimates(frame, arrays)
+
+    def num(x) -> float | None:
+        return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
+
+    return [
+        {"speaker": r.speaker, "n": int(r.n), "estimate": num(r.estimate), "low": num(r.low), "high": num(r.high), "verdict": r.verdict}
+        for r in est.itertuples(index=False)
+    ]
+
+
+def _print_records(records: list[dict], fields: list[str], fmt: str) -> None:
+    """JSON (null for no value) or CSV (empty cell; every cell neutralized against formula injection)."""
+    import json
+
+    if fmt == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return
+    import csv
+
+    from stance_explorer.export import neutralize_cell
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        writer.writerow({k: "" if v is None else neutralize_cell(v) for k, v in rec.items()})
+
+
 def cmd_stance(args) -> int:
     """One stance record per statement on an axis (zero-shot, or taught by --labels)."""
-    import json
 
     from stance_explorer import stance as T
     from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore
@@ -422,37 +483,14 @@ def cmd_stance(args) -> int:
         if len(rows) == 0:
             print("note: none of the labels matches a statement in these files; scoring zero-shot.", file=sys.stderr)
     arrays = T.read_axis(got.vectors, axis_vecs, label_rows=rows, label_codes=codes, model_id=store.model_id).arrays
-    # A statement without an id of its own gets its row position (0-based, in the order printed).
-    ids = frame[S.ID].astype(str).tolist()
-    stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()
-    lines = frame[S.SOURCE_LINE].tolist()
-    records = []
-    for i in range(len(frame)):
-        sid = ids[i]
-        if sid == f"{stems[i]}:{lines[i]}":  # the reader's stand-in for a missing id
-            sid = str(i)
-        records.append({
-            "id": sid,
-            "speaker": frame[S.SPEAKER].iat[i],
-            "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
-            "stance": T.LABELS[int(arrays.label[i])],
-            "score": round(float(arrays.score[i]), 4),
-            "confidence": round(float(arrays.confidence[i]), 4),
-        })
-    if args.format == "json":
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+    if args.by == "speaker":
+        fields, records = SPEAKER_FIELDS, _speaker_records(frame, arrays)
     else:
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=["id", "speaker", "date", "stance", "score", "confidence"], lineterminator="\n")
-        writer.writeheader()
-        from stance_explorer.export import neutralize_cell
-
-        for rec in records:
-            writer.writerow({k: neutralize_cell(v) for k, v in rec.items()})
+        fields, records = STATEMENT_FIELDS, _statement_records(frame, arrays)
+    _print_records(records, fields, args.format)
     mode = f"taught by {len(rows)} labels" if rows is not None and len(rows) else "zero-shot"
-    print(f"({len(records)} statements; {mode}; each stance is the model's reading, with its confidence)", file=sys.stderr)
+    what = f"{len(records)} speakers over {len(frame)} statements" if args.by == "speaker" else f"{len(records)} statements"
+    print(f"({what}; {mode}; each stance is the model's reading, with its confidence)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -517,6 +555,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--against", default=None, help="the against pole in words (default: derived from the target)")
     p.add_argument("--labels", type=Path, default=None, help="labels CSV (id, text_sha256, label) to teach the axis")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--by", choices=["statement", "speaker"], default="statement",
+                   help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict")
     p.add_argument("--bundle-presets", action="store_true", help=argparse.SUPPRESS)  # writes the committed preset axis vectors
     _add_read_options(p)
     model_opts(p)

@@ -478,7 +478,8 @@ def stance_strip_figure(readings: pd.DataFrame, estimates: pd.DataFrame, *, axis
                 customdata=np.column_stack([sub[S.ID].astype(str).to_numpy(), sub["pos"].to_numpy()]),
                 text=text, hovertemplate="%{text}<extra></extra>",
             ))
-    est = estimates.dropna(subset=["estimate"]) if len(estimates) else estimates
+    # No diamond without an interval: one or two statements are shown as their dots, not as a position.
+    est = estimates.dropna(subset=["estimate", "low", "high"]) if len(estimates) else estimates
     if len(est):
         traces.append(go.Scatter(
             x=est["estimate"], y=est["speaker"].map(index), mode="markers", name="speaker estimate (95% interval)",
@@ -525,7 +526,7 @@ def stance_time_figure(periods: pd.DataFrame, *, title: str | None = None) -> go
 
 def two_axis_figure(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y_label: str, title: str | None = None) -> go.Figure:
     """Speakers on two axes at once: axis 1 across, axis 2 up, each with its 95% interval."""
-    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y"])
+    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y", "low_x", "low_y"])
     fig = go.Figure()
     for i, (_, r) in enumerate(both.iterrows()):
         fig.add_trace(

@@ -451,8 +451,20 @@ def read_axis(
     return AxisReading(M.StanceArrays(*(a[: len(scope)] for a in full)), zero_arrays, rel, True)
 
 
-def readings(frame: pd.DataFrame, arrays: M.StanceArrays, labelled: np.ndarray | None = None) -> pd.DataFrame:
-    """The statements with their stance reading: stance, score, confidence, low (tentative) and taught (a label)."""
+def readings(
+    frame: pd.DataFrame, arrays: M.StanceArrays, labelled: np.ndarray | None = None, *, hand: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The statements with their stance: stance, score, confidence, low (tentative), ``labelled``
+    (the stance shown is a hand label, not the model's reading) and ``hand_label`` (the statement's
+    hand label when it has one, whatever is shown: "" otherwise).
+
+    Args:
+        frame: the statements, row-aligned with ``arrays``.
+        arrays: the stance in force (taught: labelled rows carry their label).
+        labelled: positions whose stance in ``arrays`` IS their label (the taught mode's labelled
+            rows). In zero-shot mode pass None: every stance shown is then the model's reading.
+        hand: a label code per row (-1: no label), shown beside the model's reading.
+    """
     out = frame.copy()
     out["stance"] = np.asarray(LABELS, dtype=object)[arrays.label.astype(np.int64)]
     out["score"] = arrays.score.astype(np.float64)
@@ -462,7 +474,35 @@ def readings(frame: pd.DataFrame, arrays: M.StanceArrays, labelled: np.ndarray |
     if labelled is not None and len(labelled):
         lab[labelled] = True
     out["labelled"] = lab
+    names = np.asarray(("",) + tuple(LABELS), dtype=object)
+    out["hand_label"] = names[np.asarray(hand, dtype=np.int64) + 1] if hand is not None else ""
     return out
+
+
+def describe_reading(row: Mapping) -> str:
+    """How a statement's stance is told: a hand label is called a label; the model's is "the model's
+    reading", with its confidence, and a differing hand label is shown beside it."""
+    if row.get("labelled"):
+        return f"{row['stance']} (a hand label)"
+    text = f"{row['stance']} (the model's reading, confidence {float(row['confidence']):.2f})"
+    hand = row.get("hand_label") or ""
+    if hand and hand != row["stance"]:
+        text += f"; hand label: {hand}"
+    return text
+
+
+def teaching_gap(codes: Sequence[int]) -> str | None:
+    """What the labels cannot teach yet: None when both favor and against are labelled."""
+    present = set(int(c) for c in codes)
+    if FAVOR in present and AGAINST in present:
+        return None
+    if not present:
+        return None
+    if FAVOR in present or AGAINST in present:
+        have, lack = ("favor", "against") if FAVOR in present else ("against", "favor")
+        return (f"Your labels have {have} examples but no {lack} one, so the axis cannot yet tell favor from against: "
+                f"label at least one {lack} statement.")
+    return "Your labels are all \"none\", so the axis cannot yet tell favor from against: label a favor and an against statement."
 
 
 def relevance(X: np.ndarray, axis_vecs: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -483,6 +523,34 @@ def clarity(arrays: M.StanceArrays, tiebreak: np.ndarray | None = None) -> np.nd
     if tiebreak is not None:
         c = c + 1e-3 * np.clip(np.asarray(tiebreak, dtype=np.float64), -1.0, 1.0)
     return c
+
+
+#: A quote shorter than this many words is a fragment: never the evidence for a side when a fuller one exists.
+MIN_EVIDENCE_WORDS = 6
+
+
+def citability(frame: pd.DataFrame) -> np.ndarray:
+    """How well each statement serves as cited evidence: 2 for a full quote with a source link,
+    1 for one of the two, 0 for a fragment without a link.
+
+    A partial quote ("irrelevant", "very well.") stays as it was reported, but the evidence shown
+    for a side or a flip is the fullest sourced statement that supports it (see :func:`evidence_rank`).
+    """
+    n = len(frame)
+    url = frame[S.SOURCE_URL] if S.SOURCE_URL in frame else pd.Series([""] * n, index=frame.index)
+    sourced = url.fillna("").astype(str).str.strip().str.len().to_numpy() > 0
+    words = frame[S.TEXT].fillna("").astype(str).str.split().str.len().to_numpy() if n else np.zeros(0)
+    partial = (frame[S.QUOTE_TYPE].fillna("").astype(str).to_numpy() == S.QUOTE_PARTIAL) if S.QUOTE_TYPE in frame else np.zeros(n, bool)
+    full = (words >= MIN_EVIDENCE_WORDS) & ~partial
+    return sourced.astype(np.float64) + full.astype(np.float64)
+
+
+def evidence_rank(frame: pd.DataFrame, arrays: M.StanceArrays, tiebreak: np.ndarray | None = None) -> np.ndarray:
+    """Which statement to cite for its side: full sourced quotes first, then the clearest reading.
+
+    Compare only statements on the same side: citability outranks clarity (which lies in [0, 1]).
+    """
+    return 2.0 * citability(frame) + clarity(arrays, tiebreak)
 
 
 # ---------------------------------------------------------------------------- speakers
@@ -514,7 +582,22 @@ def _bootstrap_ci(values: np.ndarray, weights: np.ndarray, *, n_boot: int, rng: 
     return float(lo), float(hi)
 
 
-SPEAKER_COLUMNS = ["speaker", "estimate", "low", "high", "side", "n", "n_favor", "n_against", "n_none", "first", "last"]
+SPEAKER_COLUMNS = ["speaker", "estimate", "low", "high", "side", "verdict", "n", "n_side", "n_favor", "n_against", "n_none", "first", "last"]
+#: With fewer statements taking a side than this, a speaker gets no interval and no firm side:
+#: a bootstrap over one or two values is a zero-width or meaningless "95% interval".
+MIN_FOR_INTERVAL = 3
+#: ``side`` of a speaker with too few statements taking a side to place them.
+TOO_FEW = "too few"
+
+
+def _few_verdict(n_side: int, n_favor: int, n_against: int) -> str:
+    """What to say of a speaker with one or two statements taking a side: the count, and the reading."""
+    what = "statement" if n_side == 1 else "statements"
+    if n_favor and n_against:
+        reads = "read favor and against"
+    else:
+        reads = ("reads " if n_side == 1 else "both read ") + ("favor" if n_favor else "against")
+    return f"{n_side} {what} ({reads}): too few to place"
 
 
 def speaker_estimates(
@@ -526,7 +609,19 @@ def speaker_estimates(
     speaker with two statements gets a wide one; above BOOTSTRAP_MAX_N statements, the normal
     approximation. The side is favor / against only when the estimate
     is past ±SIDE_THRESHOLD and the interval stays on that side of zero; otherwise "mixed". A speaker whose statements all read "none" has no
-    estimate (NaN) and side "none": no position is not the middle of the scale.
+    estimate (NaN) and side "none": no position is not the middle of the scale. With fewer than
+    MIN_FOR_INTERVAL statements taking a side there is no interval (NaN) and the side is TOO_FEW;
+    ``verdict`` then says how many statements there are and how they read ("1 statement (reads
+    against): too few to place").
+
+    Args:
+        frame: the statements read, row-aligned with ``arrays``.
+        arrays: their readings.
+        speakers: whom to place (default: everyone in ``frame``).
+        n_boot: bootstrap resamples; seed: their seed.
+
+    Returns:
+        One row per speaker with SPEAKER_COLUMNS.
     """
     spk = frame[S.SPEAKER].to_numpy()
     names = list(speakers) if speakers is not None else sorted(pd.unique(spk))
@@ -542,16 +637,21 @@ def speaker_estimates(
         counts = np.bincount(label[rows].astype(np.int64), minlength=3)
         rec = {"speaker": name, "n": len(rows), "n_favor": int(counts[FAVOR]), "n_against": int(counts[AGAINST]), "n_none": int(counts[NONE]),
                "first": dates.iloc[rows].min(), "last": dates.iloc[rows].max()}
-        if len(side_rows):
+        rec["n_side"] = len(side_rows)
+        if len(side_rows) >= MIN_FOR_INTERVAL:
             w = np.maximum(conf[side_rows], 1e-3)
             est = float(np.average(sc[side_rows], weights=w))
             lo, hi = _bootstrap_ci(sc[side_rows], w, n_boot=n_boot, rng=rng)
             side = side_of(est)
             if (side == "favor" and lo <= 0) or (side == "against" and hi >= 0):
                 side = "mixed"  # the interval reaches the other side: not a clear position
-            rec.update(estimate=est, low=lo, high=hi, side=side)
+            rec.update(estimate=est, low=lo, high=hi, side=side, verdict=side)
+        elif len(side_rows):  # the reading is shown, but no interval and no firm side
+            est = float(np.average(sc[side_rows], weights=np.maximum(conf[side_rows], 1e-3)))
+            rec.update(estimate=est, low=np.nan, high=np.nan, side=TOO_FEW,
+                       verdict=_few_verdict(len(side_rows), rec["n_favor"], rec["n_against"]))
         else:
-            rec.update(estimate=np.nan, low=np.nan, high=np.nan, side="none")
+            rec.update(estimate=np.nan, low=np.nan, high=np.nan, side="none", verdict="none")
         out.append(rec)
     return pd.DataFrame(out, columns=SPEAKER_COLUMNS)
 
@@ -570,7 +670,7 @@ def stance_over_time(
     :func:`clarity` for ``tiebreak``), plus ``row_top``, the clearest statement on the period's own side (the quote to show for it).
     """
     spk = frame[S.SPEAKER].to_numpy()
-    s = clarity(arrays, tiebreak)
+    s = evidence_rank(frame, arrays, tiebreak)
     conf = arrays.confidence.astype(np.float64)
     out = []
     for name in speakers:
@@ -680,7 +780,7 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
     a speaker with no clear side, ``other_*``: their clearest statement on the other side (-1: none).
     """
     est = speaker_estimates(frame, arrays, speakers=speakers, n_boot=n_boot, seed=seed).set_index("speaker")
-    s = clarity(arrays, tiebreak)
+    s = evidence_rank(frame, arrays, tiebreak)
     spk = frame[S.SPEAKER].to_numpy()
 
     def decided(name: str) -> str | None:

@@ -61,7 +61,9 @@ def test_default_view_reads_the_usmca_with_the_hand_labels_and_rates_trump_a_ful
     flop = [m for m in md if m.startswith("**Donald Trump: Full Flop**")]
     assert flop and "favor in 2020" in flop[0] and "against in 2026" in flop[0]
     i = md.index(flop[0])
-    assert "largest, fairest, most balanced" in md[i + 1] and md[i + 2] == "“…irrelevant…”"
+    assert "largest, fairest, most balanced" in md[i + 1]
+    # The 2026 evidence is a full, sourced quote, not the one-word fragment "…irrelevant…" (S190, no link).
+    assert md[i + 2] != "“…irrelevant…”" and len(md[i + 2].split()) >= 6
     charts = plotly_charts(at)
     assert {"stance_strip_0", "stance_time", "stance_2d"} <= set(charts)
     # "none" readings are drawn in their own column right of the scale, never at zero on it.
@@ -79,7 +81,7 @@ def test_speaker_table_gives_estimates_with_intervals_and_none_as_none():
     at = open_page(STANCE)
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     trudeau = table[table["speaker"] == "Justin Trudeau"].iloc[0]
-    assert trudeau["side"] == "favor" and trudeau["estimate"] > 0.25
+    assert trudeau["verdict"] == "favor" and trudeau["estimate"] > 0.25
     lo, hi = (float(x) for x in trudeau["interval"].split(" to "))
     assert lo <= trudeau["estimate"] <= hi
 
@@ -89,7 +91,9 @@ def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
     assert at.text_input(key="target").value == TARIFFS.axis.target
     assert at.selectbox(key="_stance_preset").value == TARIFFS.name
     assert shown_choice(at, "stopic") == "tariffs"
-    assert any(c.startswith("Zero-shot: from the axis words alone (no labels yet)") for c in captions(at))
+    # The mode control says "taught" (the default): the caption agrees, and says why it reads zero-shot.
+    assert at.radio(key="smode").value == "taught"
+    assert any(c.startswith("Taught mode, but no label for this axis") and "zero-shot" in c for c in captions(at))
 
 
 def test_choosing_a_preset_fills_the_axis_and_the_url():
@@ -198,7 +202,7 @@ def test_uploaded_statements_are_read_on_the_axis_and_can_be_labelled():
     assert_ok(at)
     at.sidebar.radio(key="data").set_value("uploaded").run()
     at = open_page(STANCE, at=at)
-    assert any(c.startswith("Zero-shot") and "3 statements read" in c for c in captions(at)), captions(at)
+    assert any(c.startswith("Taught mode, but no label") and "3 statements read" in c for c in captions(at)), captions(at)
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     assert set(table["speaker"]) == {"Jane Tester", "John Example"}
     # Label the uploaded statements through the suggestions: the reading becomes taught.

@@ -141,8 +141,9 @@ def test_axis_vectors_come_from_the_store_and_only_missing_texts_are_encoded(mak
 
 # ---------------------------------------------------------------------------- speakers, time, flips
 def test_speaker_estimate_is_the_weighted_mean_of_statements_taking_a_side():
-    f = frame([("A", "2020-01-01", "a1"), ("A", "2020-02-01", "a2"), ("A", "2020-03-01", "a3"), ("B", "2020-01-01", "b1")])
-    arr = arrays([FAV, FAV, NO, NO], [0.5, 1.0, 0.9, -0.3], [1.0, 1.0, 1.0, 1.0])
+    f = frame([("A", "2020-01-01", "a1"), ("A", "2020-02-01", "a2"), ("A", "2020-03-01", "a3"), ("A", "2020-04-01", "a4"),
+               ("B", "2020-01-01", "b1")])
+    arr = arrays([FAV, FAV, NO, FAV, NO], [0.5, 1.0, 0.9, 0.75, -0.3], [1.0, 1.0, 1.0, 1.0, 1.0])
     est = T.speaker_estimates(f, arr).set_index("speaker")
     assert est.at["A", "estimate"] == pytest.approx(0.75)  # the "none" statement is left out, not counted as 0
     assert 0.5 <= est.at["A", "low"] <= 0.75 <= est.at["A", "high"] <= 1.0
@@ -246,7 +247,11 @@ def test_flip_o_meter_rates_trump_on_the_usmca_a_full_flop_citing_2020_and_2026(
     assert flip["rating"] == "Full Flop"
     assert f[S.ID].iat[flip["row_before"]] == "S040"
     assert "largest, fairest, most balanced" in f[S.TEXT].iat[flip["row_before"]]
-    assert f[S.ID].iat[flip["row_after"]] == "S190" and f[S.TEXT].iat[flip["row_after"]] == "irrelevant"
+    # The evidence is the fullest sourced statement on that side, never the one-word fragment S190
+    # ("irrelevant", partial, no link) while full sourced quotes from the same month exist.
+    after = f.iloc[flip["row_after"]]
+    assert after[S.ID] != "S190" and after[S.DATE].year == 2026
+    assert after[S.SOURCE_URL].startswith("https://") and after[S.QUOTE_TYPE] == "direct" and len(after[S.TEXT].split()) >= 6
 
 
 # ---------------------------------------------------------------------------- CLI

@@ -45,11 +45,9 @@ def _helpers_for(frame: pd.DataFrame):
 
     if frame is bundled_dataset().frame:
         return _bundled_helpers()
-    cached = st.session_state.get("_art_helpers")
-    if cached is None or cached[0] is not frame:
-        cached = (frame, _build_helpers(frame))
-        st.session_state["_art_helpers"] = cached
-    return cached[1]
+    from webapp.frame_cache import per_frame
+
+    return per_frame("article_helpers", frame, lambda: _build_helpers(frame))
 
 
 def _read(raw: bytes, name: str):

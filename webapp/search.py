@@ -13,9 +13,8 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.dataset import Dataset
 from stance_explorer.search import LexicalIndex, parse_query, search
+from webapp.frame_cache import per_frame
 from webapp.state import View, bundled_dataset, current_model, encode_phrase
-
-_SESSION_KEY = "_lexical_index"
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,13 +26,12 @@ def lexical_index(dataset: Dataset) -> LexicalIndex:
     """The word index of this dataset (rows aligned with ``dataset.frame``)."""
     if dataset is bundled_dataset() or dataset is bundled_dataset(current_model()):  # same rows for every model
         return _bundled_index()
-    cached = st.session_state.get(_SESSION_KEY)
-    if cached is not None and cached[0] is dataset.frame:
-        return cached[1]
-    with st.spinner("Indexing the words of your statements…"):
-        index = LexicalIndex(dataset.frame[S.TEXT])
-    st.session_state[_SESSION_KEY] = (dataset.frame, index)
-    return index
+
+    def build() -> LexicalIndex:
+        with st.spinner("Indexing the words of your statements…"):
+            return LexicalIndex(dataset.frame[S.TEXT])
+
+    return per_frame("lexical_index", dataset.frame, build)
 
 
 def run_search(view: View, text: str, k: int) -> tuple[pd.DataFrame, str | None]:

@@ -199,7 +199,9 @@ def axis_field(label: str, key: str, default: str, **kw) -> str:
 def apply_preset(presets: list[T.Preset], topics: list[str]) -> None:
     """Callback of the preset picker: fill the three axis fields (and the topic) from the preset."""
     chosen = next((p for p in presets if p.name == st.session_state[PRESET_KEY]), None)
-    if chosen is None:
+    if chosen is None:  # "(your own axis)": the poles start empty, as their labels promise
+        st.session_state[P.ST_FAVOR] = ""
+        st.session_state[P.ST_AGAINST] = ""
         return
     st.session_state[P.ST_TARGET] = chosen.axis.target
     st.session_state[P.ST_FAVOR] = chosen.axis.favor
@@ -244,3 +246,14 @@ def clear_labels(axis: T.Axis) -> None:
 def upload_report():
     """(file name, labels read, problems, unreadable) of the last labels upload, or None."""
     return st.session_state.get(_UPLOAD_REPORT)
+
+
+def mode_caption(mode: str, r: Reading, shipped_labels: bool) -> str:
+    """What the reading is, in words that agree with the mode control."""
+    n = len(r.labelled_rows)
+    if mode == "taught" and r.taught:
+        return f"Taught by {n:,} labels" + (" (the shipped hand labels for this preset, plus yours)." if shipped_labels else ".")
+    if mode == "taught":
+        return "Taught mode, but no label for this axis matches these statements yet, so the reading is zero-shot, from the axis words alone: label statements below to teach it."
+    extra = f" Your {n:,} labels are not used in this mode; each is shown beside the model's reading." if n else ""
+    return "Zero-shot: from the axis words alone." + extra
