@@ -35,9 +35,6 @@ CHECKED_FOLDERS = (
     "assets",
 )
 
-#: Files the architecture page describes that are landing on main with issue 22 (part 1) and may
-#: not exist on a branch cut before; delete an entry once its file is in the tree.
-LANDING = {"stance_explorer/vectors.py", "webapp/frame_cache.py"}
 
 _FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 _CODE = re.compile(r"`[^`\n]*`")
@@ -99,7 +96,7 @@ def test_relative_links_and_images_resolve(md: Path):
 @pytest.mark.parametrize("md", ALL_MD, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
 def test_named_paths_exist(md: Path):
     text = md.read_text(encoding="utf-8")
-    named = {p.rstrip(".") for p in _PATH.findall(text)} - LANDING
+    named = {p.rstrip(".") for p in _PATH.findall(text)}
     missing = sorted(p for p in named if not (REPO_ROOT / p).exists())
     tests = {p.name for p in (REPO_ROOT / "tests").rglob("test_*.py")}
     missing += sorted({f"tests/**/{n}" for n in _BARE_TEST.findall(text) if n not in tests})
