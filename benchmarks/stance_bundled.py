@@ -42,7 +42,7 @@ def main() -> None:
     preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
     vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))
     if vecs is None:
-        sys.exit("The preset axis vectors are not in embeddings/: run `python -m stance_explorer stance ... --bundle-presets`.")
+        sys.exit("The preset axis vectors are not in embeddings/: run `python devtools/bundle.py axes`.")
     keep = (ds.frame[S.TOPIC] == "USMCA/trade").to_numpy()
     frame, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
     rows, y = T.read_labels(preset.labels_path, frame=frame).labels.rows(T.frame_hashes(frame))

@@ -107,7 +107,7 @@ def cmd_embed(args) -> int:
         bars[0].n = done
         bars[0].refresh()
 
-    _, report = embed_frame(frame, store, encoder, progress=progress, batch_size=args.batch_size, bundle=args.bundle)
+    _, report = embed_frame(frame, store, encoder, progress=progress, batch_size=args.batch_size)
     for bar in bars:
         bar.close()
     where = str(store.dir) if report.persisted else "memory only (the store could not be written)"
@@ -439,7 +439,7 @@ def cmd_stance(args) -> int:
     """One stance record per statement on an axis (zero-shot, or taught by --labels)."""
 
     from stance_explorer import stance as T
-    from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore
+    from stance_explorer.store import EmbeddingStore
     from stance_explorer.vectors import ChosenModel, VectorSource
 
     try:
@@ -465,9 +465,6 @@ def cmd_stance(args) -> int:
         labels = read.labels
     encoder = _encoder(args)  # loads nothing until it encodes
     store = EmbeddingStore(args.store, encoder.model_id)
-    if args.bundle_presets:  # writes the committed axis vectors of the presets (maintainers only)
-        texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis, ChosenModel.of_vectors(store.model_id).rules)[0]})
-        store.get_or_encode(texts, encoder, prefix=f"{BUNDLED_PREFIX}-axes")
     if frame.empty:
         print("No statements to score.", file=sys.stderr)
         return EXIT_ROW_ERRORS
@@ -522,7 +519,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_read_options(p)
     model_opts(p)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--bundle", action="store_true", help=argparse.SUPPRESS)  # writes the committed shard for data/
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: embed on Ray Data, one model per worker (requirements-scale.txt)")
     p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start Ray on this machine)")
@@ -557,7 +553,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.add_argument("--by", choices=["statement", "speaker"], default="statement",
                    help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict")
-    p.add_argument("--bundle-presets", action="store_true", help=argparse.SUPPRESS)  # writes the committed preset axis vectors
     _add_read_options(p)
     model_opts(p)
     p.set_defaults(func=cmd_stance)

@@ -83,10 +83,6 @@ def month_label(month: int) -> str:
     return str(np.datetime64(int(month), "M"))
 
 
-def month_start(month: int) -> pd.Timestamp:
-    return pd.Timestamp(np.datetime64(int(month), "M"))
-
-
 def _atomic_save(path: Path, array: np.ndarray) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     with open(tmp, "wb") as fh:

@@ -73,11 +73,6 @@ class Axis:
         raw = "\x1f".join((self.target, self.favor, self.against)).encode("utf-8")
         return hashlib.sha256(raw).hexdigest()[:16]
 
-    def describe(self) -> str:
-        fav = self.favor or f"(derived) for {self.target}"
-        ag = self.against or f"(derived) against {self.target}"
-        return f"{self.target} — favor: {fav} — against: {ag}"
-
 
 @dataclass(frozen=True)
 class Preset:
