@@ -491,28 +491,37 @@ def cmd_stance(args) -> int:
     return EXIT_OK
 
 
+def model_opts(p: argparse.ArgumentParser) -> None:
+    """--model, --backend, --device and --store, shared by every command that reads vectors."""
+    p.add_argument(
+        "--model", default=None, metavar="minilm|multilingual|PATH",
+        help="minilm: packaged all-MiniLM-L6-v2, English (default); multilingual: USE multilingual v3, "
+        "Spanish and English in one space, no torch; or a sentence-transformers model path",
+    )
+    p.add_argument(
+        "--backend", choices=["st", "onnx", "gpu"], default="st",
+        help="st: exact fp32 sentence-transformers (default); onnx: int8 ONNX Runtime, ~5x faster on CPU; "
+        "gpu: fp16 pipelined encoder for CUDA (falls back to the CPU). Each has its own model id in the store.",
+    )
+    p.add_argument("--device", default=None, help="torch device, e.g. cuda (falls back to cpu with a message)")
+    p.add_argument("--store", type=Path, default=STORE_DIR, help="embedding store folder (default: embeddings/)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m stance_explorer", description="Validate, embed and search statement CSVs.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_data_commands(sub)
+    _add_search_commands(sub)
+    _add_reading_commands(sub)
+    return parser
 
+
+def _add_data_commands(sub) -> None:
+    """validate, embed, index, corpus, map: getting statements and their vectors in."""
     p = sub.add_parser("validate", help="print every problem in statement CSVs (exit 0 ok, 1 row errors, 2 unreadable)")
     p.add_argument("files", nargs="+", type=Path)
     _add_read_options(p)
     p.set_defaults(func=cmd_validate)
-
-    def model_opts(p):
-        p.add_argument(
-            "--model", default=None, metavar="minilm|multilingual|PATH",
-            help="minilm: packaged all-MiniLM-L6-v2, English (default); multilingual: USE multilingual v3, "
-            "Spanish and English in one space, no torch; or a sentence-transformers model path",
-        )
-        p.add_argument(
-            "--backend", choices=["st", "onnx", "gpu"], default="st",
-            help="st: exact fp32 sentence-transformers (default); onnx: int8 ONNX Runtime, ~5x faster on CPU; "
-            "gpu: fp16 pipelined encoder for CUDA (falls back to the CPU). Each has its own model id in the store.",
-        )
-        p.add_argument("--device", default=None, help="torch device, e.g. cuda (falls back to cpu with a message)")
-        p.add_argument("--store", type=Path, default=STORE_DIR, help="embedding store folder (default: embeddings/)")
 
     p = sub.add_parser("embed", help="fill the embedding store for statement CSVs, encoding only new texts")
     p.add_argument("files", nargs="+", type=Path)
@@ -524,38 +533,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start Ray on this machine)")
     p.add_argument("--workers", type=int, default=2, help="with --engine ray: embedding workers, one model each (default 2)")
     p.set_defaults(func=cmd_embed)
-
-    p = sub.add_parser(
-        "similar",
-        help='print the statements that best match a phrase, by meaning and by words (a "phrase in double quotes" must appear)',
-    )
-    p.add_argument("phrase")
-    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
-    p.add_argument("--speaker", action="append", help="only this speaker (repeatable)")
-    p.add_argument("--topic", default=None)
-    p.add_argument("--top", type=int, default=10)
-    model_opts(p)
-    p.set_defaults(func=cmd_similar)
-
-    p = sub.add_parser("like", help="print who else said something close to one statement, and when its speaker did")
-    p.add_argument("id", help="the statement's id (e.g. S190)")
-    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
-    p.add_argument("--top", type=int, default=5)
-    model_opts(p)
-    p.set_defaults(func=cmd_like)
-
-    p = sub.add_parser("stance", help="print each statement's stance (favor/against/none, score, confidence) on an axis")
-    p.add_argument("files", nargs="+", type=Path)
-    p.add_argument("--target", required=True, help='what the statements take a position on, e.g. "the USMCA"')
-    p.add_argument("--favor", default=None, help="the favor pole in words (default: derived from the target)")
-    p.add_argument("--against", default=None, help="the against pole in words (default: derived from the target)")
-    p.add_argument("--labels", type=Path, default=None, help="labels CSV (id, text_sha256, label) to teach the axis")
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
-    p.add_argument("--by", choices=["statement", "speaker"], default="statement",
-                   help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict")
-    _add_read_options(p)
-    model_opts(p)
-    p.set_defaults(func=cmd_stance)
 
     p = sub.add_parser("index", help="build the approximate nearest-neighbour index for search past a few 100k statements")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
@@ -578,6 +555,44 @@ def build_parser() -> argparse.ArgumentParser:
     model_opts(p)
     p.set_defaults(func=cmd_map)
 
+
+def _add_search_commands(sub) -> None:
+    """similar, like: finding statements."""
+    p = sub.add_parser(
+        "similar",
+        help='print the statements that best match a phrase, by meaning and by words (a "phrase in double quotes" must appear)',
+    )
+    p.add_argument("phrase")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    p.add_argument("--speaker", action="append", help="only this speaker (repeatable)")
+    p.add_argument("--topic", default=None)
+    p.add_argument("--top", type=int, default=10)
+    model_opts(p)
+    p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("like", help="print who else said something close to one statement, and when its speaker did")
+    p.add_argument("id", help="the statement's id (e.g. S190)")
+    p.add_argument("--data", type=Path, default=BUNDLED_CSV)
+    p.add_argument("--top", type=int, default=5)
+    model_opts(p)
+    p.set_defaults(func=cmd_like)
+
+
+def _add_reading_commands(sub) -> None:
+    """stance, quotes: reading positions and attributions."""
+    p = sub.add_parser("stance", help="print each statement's stance (favor/against/none, score, confidence) on an axis")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--target", required=True, help='what the statements take a position on, e.g. "the USMCA"')
+    p.add_argument("--favor", default=None, help="the favor pole in words (default: derived from the target)")
+    p.add_argument("--against", default=None, help="the against pole in words (default: derived from the target)")
+    p.add_argument("--labels", type=Path, default=None, help="labels CSV (id, text_sha256, label) to teach the axis")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--by", choices=["statement", "speaker"], default="statement",
+                   help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict")
+    _add_read_options(p)
+    model_opts(p)
+    p.set_defaults(func=cmd_stance)
+
     p = sub.add_parser(
         "quotes",
         help="extract attributed statements from news articles (.txt, .md, .html); CSV that uploads as is (exit 2 unreadable)",
@@ -589,7 +604,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--known", type=Path, default=BUNDLED_CSV, help="statements whose speakers and roles resolve mentions (default: the bundled data)")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.set_defaults(func=cmd_quotes)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -220,39 +220,8 @@ class CorpusWriter:
         )
         pq.write_table(groups, self.tmp / GROUPS)
         _atomic_save(self.tmp / SUMS, np.ascontiguousarray(self._sums[:n][order]))
-        # Per (topic, month) over every speaker.
-        tm_key = top * (1 << _MONTH_BITS) + (month + _MONTH_OFFSET)
-        tm_uniq, tm_inv = np.unique(tm_key, return_inverse=True)
-        tm_sums = A.group_sums(tm_inv, len(tm_uniq), self._sums[:n]) if n else np.zeros((0, self.dim))
-        tm_top = tm_uniq >> _MONTH_BITS
-        pq.write_table(
-            pa.table(
-                {
-                    S.TOPIC: pa.array(topics[tm_top].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
-                    MONTH: pa.array(((tm_uniq & ((1 << _MONTH_BITS) - 1)) - _MONTH_OFFSET).astype(np.int32)),
-                    "embedded": pa.array(np.bincount(tm_inv, weights=self._embedded[:n], minlength=len(tm_uniq)).astype(np.int64)),
-                }
-            ),
-            self.tmp / TOPIC_MONTHS,
-        )
-        _atomic_save(self.tmp / TOPIC_SUMS, tm_sums.astype(np.float32))
-        # Per (speaker, topic) over all time: the figures with no date filter read these instead.
-        st_key = spk[order] * (1 << _TOPIC_BITS) + top[order]
-        st_uniq, st_inv = np.unique(st_key, return_inverse=True)
-        sorted_sums = self._sums[:n][order]
-        pq.write_table(
-            pa.table(
-                {
-                    S.SPEAKER: pa.array(speakers[st_uniq >> _TOPIC_BITS].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
-                    S.TOPIC: pa.array(topics[st_uniq & ((1 << _TOPIC_BITS) - 1)].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
-                    "count": pa.array(np.bincount(st_inv, weights=self._count[:n][order], minlength=len(st_uniq)).astype(np.int64)),
-                    "embedded": pa.array(np.bincount(st_inv, weights=self._embedded[:n][order], minlength=len(st_uniq)).astype(np.int64)),
-                }
-            ),
-            self.tmp / SPEAKER_TOPICS,
-        )
-        _atomic_save(self.tmp / SPEAKER_TOPIC_SUMS, (A.group_sums(st_inv, len(st_uniq), sorted_sums) if n else np.zeros((0, self.dim))).astype(np.float32))
-        del sorted_sums
+        self._write_topic_months(top, month, topics)
+        self._write_speaker_topics(spk[order], top[order], order, speakers, topics)
         if problems:
             from stance_explorer.reader import problems_frame
 
@@ -271,13 +240,62 @@ class CorpusWriter:
             "problems": len(problems),
             "sources": self.sources,
         }
+        self._swap_in(meta)
+        return self.report
+
+    def _write_topic_months(self, top: np.ndarray, month: np.ndarray, topics: np.ndarray) -> None:
+        """Per (topic, month) over every speaker: counts with a vector, and vector sums."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        n = self._n_groups
+        tm_key = top * (1 << _MONTH_BITS) + (month + _MONTH_OFFSET)
+        tm_uniq, tm_inv = np.unique(tm_key, return_inverse=True)
+        tm_sums = A.group_sums(tm_inv, len(tm_uniq), self._sums[:n]) if n else np.zeros((0, self.dim))
+        tm_top = tm_uniq >> _MONTH_BITS
+        pq.write_table(
+            pa.table(
+                {
+                    S.TOPIC: pa.array(topics[tm_top].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
+                    MONTH: pa.array(((tm_uniq & ((1 << _MONTH_BITS) - 1)) - _MONTH_OFFSET).astype(np.int32)),
+                    "embedded": pa.array(np.bincount(tm_inv, weights=self._embedded[:n], minlength=len(tm_uniq)).astype(np.int64)),
+                }
+            ),
+            self.tmp / TOPIC_MONTHS,
+        )
+        _atomic_save(self.tmp / TOPIC_SUMS, tm_sums.astype(np.float32))
+
+    def _write_speaker_topics(self, spk: np.ndarray, top: np.ndarray, order: np.ndarray, speakers: np.ndarray, topics: np.ndarray) -> None:
+        """Per (speaker, topic) over all time: the figures with no date filter read these instead."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        n = self._n_groups
+        st_key = spk * (1 << _TOPIC_BITS) + top
+        st_uniq, st_inv = np.unique(st_key, return_inverse=True)
+        sorted_sums = self._sums[:n][order]
+        pq.write_table(
+            pa.table(
+                {
+                    S.SPEAKER: pa.array(speakers[st_uniq >> _TOPIC_BITS].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
+                    S.TOPIC: pa.array(topics[st_uniq & ((1 << _TOPIC_BITS) - 1)].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
+                    "count": pa.array(np.bincount(st_inv, weights=self._count[:n][order], minlength=len(st_uniq)).astype(np.int64)),
+                    "embedded": pa.array(np.bincount(st_inv, weights=self._embedded[:n][order], minlength=len(st_uniq)).astype(np.int64)),
+                }
+            ),
+            self.tmp / SPEAKER_TOPICS,
+        )
+        _atomic_save(self.tmp / SPEAKER_TOPIC_SUMS, (A.group_sums(st_inv, len(st_uniq), sorted_sums) if n else np.zeros((0, self.dim))).astype(np.float32))
+        del sorted_sums
+
+    def _swap_in(self, meta: dict) -> None:
+        """Write the marker last, then swap the finished folder in for the old one (a killed build leaves the old whole)."""
         (self.tmp / MARKER).write_text(json.dumps(meta, indent=1), "utf-8")
         old = self.out.parent / f".{self.out.name}.old-{uuid.uuid4().hex[:8]}"
         if self.out.exists():
             os.replace(self.out, old)
         os.replace(self.tmp, self.out)
         shutil.rmtree(old, ignore_errors=True)
-        return self.report
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)

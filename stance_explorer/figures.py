@@ -270,6 +270,52 @@ def _points(x, y, rows, hover, *, name: str, marker: dict, symbols: np.ndarray |
     )
 
 
+def _add_group_points(fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hover: np.ndarray, symbols, color_by: str,
+                      max_groups: int) -> dict[str, str]:
+    """Points coloured by speaker or topic (the ``max_groups`` largest; the rest grey). Returns each named speaker's colour."""
+    rows = np.arange(len(frame))
+    speaker_colors: dict[str, str] = {}
+    column = S.SPEAKER if color_by == "speaker" else S.TOPIC
+    values = frame[column].astype(str).to_numpy()
+    counts = pd.Series(values).value_counts()
+    named = sorted(counts.index, key=lambda v: (-counts[v], v))[:max_groups]
+    rest = ~np.isin(values, named)
+    if rest.any():
+        sel = np.flatnonzero(rest)
+        fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=f"{len(counts) - len(named):,} other {column}s",
+                              marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[sel]))
+    for i, value in enumerate(named):
+        if color_by == "speaker":
+            speaker_colors[value] = PALETTE[i % len(PALETTE)]
+        sel = np.flatnonzero(values == value)
+        fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=html.escape(value),
+                              marker=dict(color=PALETTE[i % len(PALETTE)]), symbols=None if symbols is None else symbols[sel]))
+    return speaker_colors
+
+
+def _add_scaled_points(fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hover: np.ndarray, symbols, color_by: str,
+                       scores, score_label: str) -> None:
+    """Points on a colour scale: the year, or a stance score (NaN: "no score", grey)."""
+    n = len(frame)
+    rows = np.arange(n)
+    if color_by == "year":
+        values = frame[S.DATE].dt.year.to_numpy(dtype=float)
+        scale = dict(colorscale="Viridis", colorbar=dict(title="year", tickformat="d"))
+    else:
+        values = np.asarray(scores, dtype=float)
+        if values.shape != (n,):
+            raise ValueError(f"expected one score per statement ({n}), got shape {values.shape}")
+        bound = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+        scale = dict(colorscale="RdBu", cmin=-bound, cmax=bound, colorbar=dict(title=html.escape(score_label)))
+        unknown = np.flatnonzero(~np.isfinite(values))
+        if len(unknown):
+            fig.add_trace(_points(xy[unknown, 0], xy[unknown, 1], rows[unknown], hover[unknown], name="no score",
+                                  marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[unknown]))
+    sel = np.flatnonzero(np.isfinite(values))
+    fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=color_by, showlegend=False,
+                          marker=dict(color=values[sel], **scale), symbols=None if symbols is None else symbols[sel]))
+
+
 def map_figure(
     frame: pd.DataFrame,
     xy: np.ndarray,
@@ -304,8 +350,6 @@ def map_figure(
         >>> fig = map_figure(frame, xy, color_by="year")
     """
     xy = np.asarray(xy, dtype=np.float32)
-    n = len(frame)
-    rows = np.arange(n)
     hover = _map_hover(frame, hover_chars)
     symbols = np.where(np.asarray(placed, dtype=bool), "diamond", "circle") if placed is not None and np.any(placed) else None
     fig = go.Figure()
@@ -313,38 +357,9 @@ def map_figure(
     if color_by == "stance" and scores is None:
         color_by = "speaker"
     if color_by in ("speaker", "topic"):
-        column = S.SPEAKER if color_by == "speaker" else S.TOPIC
-        values = frame[column].astype(str).to_numpy()
-        counts = pd.Series(values).value_counts()
-        named = sorted(counts.index, key=lambda v: (-counts[v], v))[:max_groups]
-        rest = ~np.isin(values, named)
-        if rest.any():
-            sel = np.flatnonzero(rest)
-            fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=f"{len(counts) - len(named):,} other {column}s",
-                                  marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[sel]))
-        for i, value in enumerate(named):
-            if color_by == "speaker":
-                speaker_colors[value] = PALETTE[i % len(PALETTE)]
-            sel = np.flatnonzero(values == value)
-            fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=html.escape(value),
-                                  marker=dict(color=PALETTE[i % len(PALETTE)]), symbols=None if symbols is None else symbols[sel]))
+        speaker_colors = _add_group_points(fig, frame, xy, hover, symbols, color_by, max_groups)
     else:
-        if color_by == "year":
-            values = frame[S.DATE].dt.year.to_numpy(dtype=float)
-            scale = dict(colorscale="Viridis", colorbar=dict(title="year", tickformat="d"))
-        else:
-            values = np.asarray(scores, dtype=float)
-            if values.shape != (n,):
-                raise ValueError(f"expected one score per statement ({n}), got shape {values.shape}")
-            bound = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
-            scale = dict(colorscale="RdBu", cmin=-bound, cmax=bound, colorbar=dict(title=html.escape(score_label)))
-            unknown = np.flatnonzero(~np.isfinite(values))
-            if len(unknown):
-                fig.add_trace(_points(xy[unknown, 0], xy[unknown, 1], rows[unknown], hover[unknown], name="no score",
-                                      marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[unknown]))
-        sel = np.flatnonzero(np.isfinite(values))
-        fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=color_by, showlegend=False,
-                              marker=dict(color=values[sel], **scale), symbols=None if symbols is None else symbols[sel]))
+        _add_scaled_points(fig, frame, xy, hover, symbols, color_by, scores, score_label)
     if regions is not None:
         for r in regions.itertuples():
             fig.add_annotation(x=r.x, y=r.y, text=f"<b>{html.escape(r.label)}</b>", showarrow=False,

@@ -215,6 +215,42 @@ def _clean_cell(value: str) -> str:
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
+_LABEL_ALIASES = {"id": ("id", "statement_id", "statementid"), "text_sha256": ("text_sha256", "sha256", "hash", "text_hash"), "label": ("label", "stance")}
+
+
+def _label_rows(raw: bytes) -> tuple[list[list[str]], str | None]:
+    """The CSV rows of a labels file, or why it cannot be read (size, binary, empty, broken CSV)."""
+    if len(raw) > MAX_LABEL_BYTES:
+        return [], f"is {len(raw) / 1024 / 1024:.1f} MB; a label file may be at most {MAX_LABEL_BYTES // 1024 // 1024} MB."
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in raw[:4096] and not utf16:
+        return [], "this is not a text file. Expected a CSV with the columns id, text_sha256, label."
+    text = raw.decode("utf-16", errors="replace") if utf16 else raw.decode("utf-8-sig", errors="replace")
+    if not text.strip():
+        return [], "is empty. Expected a CSV with the columns id, text_sha256, label."
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""))), None
+    except csv.Error as exc:
+        return [], f"is not a readable CSV ({exc})."
+
+
+def _label_columns(first: list[str]) -> tuple[dict[str, int], str | None]:
+    """Where id, text_sha256 and label are in the header (by their aliases), or which are missing."""
+    header = [h.strip().lower().lstrip("\ufeff") for h in first]
+    pos: dict[str, int] = {}
+    for col, names in _LABEL_ALIASES.items():
+        for i, h in enumerate(header):
+            if h in names and col not in pos:
+                pos[col] = i
+    missing = [c for c in ("label",) if c not in pos]
+    if "id" not in pos and "text_sha256" not in pos:
+        missing = ["id or text_sha256"] + missing
+    if missing:
+        return pos, (f"has no column {' and no column '.join(missing)} (its header is: {', '.join(first)[:200]}). "
+                     "Expected the columns id, text_sha256, label.")
+    return pos, None
+
+
 def read_labels(
     source: str | Path | bytes, *, name: str | None = None, frame: pd.DataFrame | None = None
 ) -> LabelRead:
@@ -238,32 +274,12 @@ def read_labels(
     def fatal(message: str) -> LabelRead:
         return LabelRead(LabelSet(), [S.Problem(name, None, None, "error", message)])
 
-    if len(raw) > MAX_LABEL_BYTES:
-        return fatal(f"is {len(raw) / 1024 / 1024:.1f} MB; a label file may be at most {MAX_LABEL_BYTES // 1024 // 1024} MB.")
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return fatal("this is not a text file. Expected a CSV with the columns id, text_sha256, label.")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16", errors="replace")
-    else:
-        text = raw.decode("utf-8-sig", errors="replace")
-    if not text.strip():
-        return fatal("is empty. Expected a CSV with the columns id, text_sha256, label.")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        return fatal(f"is not a readable CSV ({exc}).")
-    header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
-    aliases = {"id": ("id", "statement_id", "statementid"), "text_sha256": ("text_sha256", "sha256", "hash", "text_hash"), "label": ("label", "stance")}
-    pos: dict[str, int] = {}
-    for col, names in aliases.items():
-        for i, h in enumerate(header):
-            if h in names and col not in pos:
-                pos[col] = i
-    missing = [c for c in ("label",) if c not in pos]
-    if "id" not in pos and "text_sha256" not in pos:
-        missing = ["id or text_sha256"] + missing
-    if missing:
-        return fatal(f"has no column {' and no column '.join(missing)} (its header is: {', '.join(rows[0])[:200]}). Expected the columns id, text_sha256, label.")
+    rows, why = _label_rows(raw)
+    if why:
+        return fatal(why)
+    pos, why = _label_columns(rows[0])
+    if why:
+        return fatal(why)
     by_id: dict[str, list[int]] = {}
     hashes_in_data: set[str] = set()
     if frame is not None:
