@@ -481,7 +481,7 @@ class _Mentions:
                 left = text[max(0, s - 30):s]
                 lm = re.search(r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$", left)
                 s2 = s - (len(lm.group(0)) if lm else 0)
-                ctx = low[max(0, s - 30):m.end() + 25]
+                ctx = _role_context(low, s, m.end())
                 e2 = m.end()
                 of = re.match(r"\s+(?:de|del|of|of the)\s+[A-ZÁÉÍÓÚÑ][\w\-]*(?: [A-ZÁÉÍÓÚÑ][\w\-]*)?", rest)
                 if of:  # "la presidenta de México", "the prime minister of Canada"
@@ -691,6 +691,13 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+def _role_context(low: str, start: int, end: int) -> str:
+    """The text around a role (30 characters before, 25 after) that lies within its sentence: the
+    country words there are the role's ("in Mexico City. The secretary" is no Mexican secretary)."""
+    before = re.split(r"[.!?]\s|\n", low[max(0, start - 30):start])[-1]
+    return before + re.split(r"[.!?]\s|\n", low[start:end + 25])[0]
+
+
 def _country_in(s: str) -> str:
     s = s.lower()
     for word, country in W.COUNTRY_WORDS.items():
@@ -810,6 +817,8 @@ class _Attributor:
     def main_subject(self, sent_start: int, limit: int, kinds: tuple[str, ...] | None = None) -> _Cand | None:
         """The first candidate of a sentence (of ``kinds``) that is not a preposition's object."""
         for c in self.cands_in(sent_start, limit):
+            if c.kind == "institution" and re.search(r"['’]s$", c.text):
+                continue  # "Canada's finance minister, Dominic LeBlanc, …": a possessive is not the subject
             if (kinds is None or c.kind in kinds) and not self.after_preposition(c, sent_start):
                 return c
         return None
@@ -1112,11 +1121,9 @@ class _Attributor:
 
             k = bisect.bisect_left(self._speaker_offsets, qs)
             focus = next((h for h in reversed(self.history) if h[0] < qs), None)
-            bi = bisect.bisect_left(self.bounds, s_start)
-            just_before = self.bounds[bi - 1] if bi > 0 else -1
-            if focus and focus[2] == "focus" and focus[0] >= just_before and (not k or focus[0] > self._speaker_offsets[k - 1]):
+            if self.focus_before(qs):
                 # "Guajardo also appealed for reason. “…”": the person the sentence before was about.
-                return _Reading(focus[1], 0.6, "continuation", "")
+                return _Reading(self.focus_before(qs), 0.6, "continuation", "")
             if k and self._paragraph_distance(self._speaker_offsets[k - 1], qs) <= 1:
                 return _Reading(self._speakers[k - 1], 0.75, "continuation", "")
             if focus and self._paragraph_distance(focus[0], qs) <= 1:
@@ -1126,7 +1133,24 @@ class _Attributor:
     def _paragraph_distance(self, a: int, b: int) -> int:
         return self.text.count("\n\n", a, b)
 
+    def focus_before(self, pos: int) -> str:
+        """The person the sentence just before ``pos``'s sentence is about ("Greer was less upbeat."),
+        when it names one and no one has spoken since; else ""."""
+        import bisect
+
+        s_start, _ = self.sentence_of(pos)
+        k = bisect.bisect_left(self._speaker_offsets, pos)
+        focus = next((h for h in reversed(self.history) if h[0] < pos), None)
+        bi = bisect.bisect_left(self.bounds, s_start)
+        just_before = self.bounds[bi - 1] if bi > 0 else -1
+        if focus and focus[2] == "focus" and focus[0] >= just_before and (not k or focus[0] > self._speaker_offsets[k - 1]):
+            return focus[1]
+        return ""
+
     def _implicit(self, pos: int, conf: float, how: str) -> _Reading:
+        focus = self.focus_before(pos)
+        if focus:  # "Ebrard se mostró más cauto. “…”, dijo.": the person the sentence before is about
+            return _Reading(focus, conf, "sentence before", "")
         prev = self.last_speaker(pos)
         if prev:
             return _Reading(prev, conf, how, "")

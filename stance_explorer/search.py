@@ -3,8 +3,11 @@
 A journalist often remembers a word ("rubberstamp") or a phrase, not only a meaning. Meaning comes
 from the sentence embeddings (cosine to the query's vector); words come from BM25 (the ``bm25s``
 package) over stemmed, accent-folded words without stop words. The two rankings are fused by
-reciprocal rank fusion (RRF: each list contributes ``1 / (RRF_K + rank)``), which needs no score
-calibration between a cosine and a BM25 score. A phrase in double quotes must appear in the
+a rank fusion that needs no score calibration between a cosine and a BM25 score: the meaning
+ranking adds ``1 / (RRF_K + rank)``, the word ranking the same times the share of the query's
+words the statement holds, so a statement that shares a common word or two cannot bury a strong
+meaning match, and a statement in another language than the query is not held back for lacking
+the query's words (:func:`fuse`). A phrase in double quotes must appear in the
 statement, word for word (case, accents and spacing aside).
 
 Streamlit-free: the Explore page and the CLI ``similar`` share :func:`search`.
@@ -22,14 +25,22 @@ import pandas as pd
 
 from stance_explorer import schema as S
 
-#: RRF constant. The textbook value is 60 (Cormack, Clarke and Büttcher, 2009); with two rankings a
-#: small constant lets the top of either list reach the top 10, so a statement that has the exact
-#: words ranks high even when its meaning ranks low. 5 was chosen on benchmarks/search_eval.py among
-#: 5, 10, 20, 30 and 60 (recall@10 0.820 against 0.801 at 60; the README has the whole grid).
-RRF_K = 5
+#: Rank constant of the fusion (each ranking adds about 1 / (RRF_K + rank)). The plain reciprocal
+#: rank fusion used 5; the coverage-weighted fusion was tuned on benchmarks/search_eval.py (60
+#: queries, both models, every language pair) over RRF_K 5, 10, 20, COVERAGE_POWER 0 to 3,
+#: WORDS_WEIGHT 1 to 4 and BLIND_SHARE 0.3 to 1; docs/search-eval.md has the table.
+RRF_K = 10
 #: How deep each ranking is read for the fusion: a statement below this rank in both lists is not
 #: a candidate. Keeps the cost O(n) plus a small sort at 100k statements.
 FUSION_DEPTH = 200
+#: How steeply a partial word match loses weight in the fusion: a statement holding a share ``c`` of
+#: the query's word weight gets ``c ** COVERAGE_POWER`` of its word rank's share.
+COVERAGE_POWER = 1.0
+#: Weight of the word ranking against the meaning ranking, for a statement holding every query word.
+WORDS_WEIGHT = 2.5
+#: Where the words cannot judge (another language), the share of its meaning score a row gets in
+#: their place: neutral, neither the full agreement of a word match nor the zero of a miss.
+BLIND_SHARE = 0.7
 
 Mode = Literal["fused", "meaning", "words"]
 
@@ -194,6 +205,60 @@ def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
     return fused
 
 
+def query_language(text: str) -> str:
+    """"en" or "es" by the function words of a query (the quote extractor's hints), "" when it has none."""
+    from stance_explorer import quote_words as W
+
+    found = [w.lower() for w in re.findall(r"[^\W\d_]+", str(text))]
+    en = sum(w in W.ENGLISH_HINTS for w in found)
+    es = sum(w in W.SPANISH_HINTS for w in found) + 2 * sum(ch in "ñáéíóú¿¡" for ch in str(text).lower())
+    if en == es:
+        return ""
+    return "es" if es > en else "en"
+
+
+def word_coverage(index: LexicalIndex, terms: tuple[str, ...] | list[str], rows: np.ndarray) -> np.ndarray:
+    """Share of the query's word weight (idf) that each of ``rows`` holds: 1 when it has every term.
+
+    A term found in no statement still counts in the total, at the highest idf, so a statement that
+    shares only the common words of a long query ("give", "anything") has a small coverage."""
+    rows = np.asarray(rows, dtype=np.int64)
+    total, held = 0.0, np.zeros(len(rows), dtype=np.float64)
+    for t in dict.fromkeys(terms):
+        present = index.scores([t]) > 0
+        df = int(present.sum())
+        idf = float(np.log(1.0 + (index.size - df + 0.5) / (df + 0.5)))
+        total += idf
+        held += idf * present[rows]
+    return held / total if total > 0 else held
+
+
+def fuse(
+    meaning: dict[int, int],
+    words_rank: dict[int, int],
+    coverage: dict[int, float],
+    blind: np.ndarray,
+    k: int | None = None,
+) -> dict[int, float]:
+    """Fused score per row: 1 / (k + meaning rank) plus the word ranking's share.
+
+    A row's word share is ``WORDS_WEIGHT * coverage ** COVERAGE_POWER / (k + words rank)``: a
+    statement that holds every word of the query gets the full weight, one that shares a common word
+    or two gets little, so weak word matches cannot bury a strong meaning match. Where the word
+    ranking cannot judge a row (``blind``: another language than the query's) its word share is at
+    least ``BLIND_SHARE`` of its meaning share: missing words are not evidence against it.
+    """
+    k = RRF_K if k is None else k
+    fused: dict[int, float] = {}
+    for row in meaning.keys() | words_rank.keys():
+        m = 1.0 / (k + meaning[row]) if row in meaning else 0.0
+        w = WORDS_WEIGHT * coverage.get(row, 0.0) ** COVERAGE_POWER / (k + words_rank[row]) if row in words_rank else 0.0
+        if blind[row]:
+            w = max(w, BLIND_SHARE * m)
+        fused[row] = m + w
+    return fused
+
+
 def search(
     frame: pd.DataFrame,
     *,
@@ -210,7 +275,7 @@ def search(
     """The k best statements for a query, best first.
 
     ``mode``: "meaning" ranks by cosine to ``query_vector``, "words" by BM25 over ``index``, and
-    "fused" combines both by RRF (falling back to whichever is available). Quoted phrases always
+    "fused" combines both (:func:`fuse`, falling back to whichever is available). Quoted phrases always
     restrict the candidates. ``frame``, ``vectors`` and ``index`` are row-aligned; ``mask`` keeps
     rows (the filters). Returns the statements with ``score`` (cosine, NaN without a vector),
     ``words_score`` (BM25), ``matched`` (the statement's words that match the query's terms, as
@@ -242,7 +307,11 @@ def search(
     lex = index.scores(q.terms) if use_words else np.zeros(n, dtype=np.float32)
     if use_meaning and use_words:
         lexical = candidates[lex[candidates] > 0]  # a statement with none of the words is not ranked by words
-        fused = rrf(_ranks(cos, candidates, depth), _ranks(lex, lexical, depth))
+        words_rank = _ranks(lex, lexical, depth)
+        found = np.fromiter(words_rank, dtype=np.int64, count=len(words_rank))
+        coverage = dict(zip(found.tolist(), word_coverage(index, q.terms, found).tolist()))
+        blind = _words_blind(frame, q.text)
+        fused = fuse(_ranks(cos, candidates, depth), words_rank, coverage, blind)
         rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
         value = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
         # Ties (rare) go to the closer meaning, then to the row order.
@@ -264,6 +333,16 @@ def search(
     out["matched"] = [", ".join(matched_words(t, q)) for t in out[S.TEXT].astype(str)]
     out["row"] = best
     return out
+
+
+def _words_blind(frame: pd.DataFrame, query_text: str) -> np.ndarray:
+    """True for the rows whose missing words say nothing against them: those whose ``language`` is
+    known and differs from the query's (English or Spanish by its function words)."""
+    lang = query_language(query_text)
+    if not lang or S.LANGUAGE not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower().to_numpy()
+    return (codes != "") & (codes != lang)
 
 
 def matched_words(text: str, query: str | Query) -> list[str]:

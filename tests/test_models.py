@@ -147,11 +147,12 @@ def imported(proc: subprocess.CompletedProcess, module: str) -> bool:
 def test_cli_similar_with_the_multilingual_model_finds_ebrard_without_torch(tmp_path):
     store = tmp_path / "embeddings"
     shutil.copytree(REPO_ROOT / "embeddings", store)
-    proc = cli("similar", EBRARD_EN, "--model", "multilingual", "--top", "5", "--store", str(store))
+    proc = cli("similar", EBRARD_EN, "--model", "multilingual", "--top", "3", "--store", str(store))
     assert proc.returncode == 0
-    # Fused with the word ranking (which cannot match across languages), the meaning's top hit comes
-    # 4th here; MiniLM's meaning ranking alone puts it below 10th (test_minilm_does_not_find_it).
-    hits = [line for line in proc.stdout.splitlines() if not line.startswith(" ")][:5]
+    # The word ranking cannot match across languages, so it does not count against the Spanish
+    # statement (issue 24: plain RRF put it 4th, under English quotes sharing a word); MiniLM's
+    # meaning ranking alone puts it below 10th (test_minilm_does_not_find_it).
+    hits = [line for line in proc.stdout.splitlines() if not line.startswith(" ")][:3]
     assert any("Marcelo Ebrard" in h and EBRARD_ES in h for h in hits), hits
     assert "embedded" not in proc.stderr  # the committed vectors were used
     assert not imported(proc, "torch")

@@ -143,3 +143,94 @@ def test_the_issue_examples_find_the_literal_quotes(bundled):
     assert top10("rubberstamp")[0] == "S153"
     # Trump's two direct quotes of 2026-01-13: meaning alone ranks them 41st and 48th.
     assert {"S166", "S168"} <= set(top10("the USMCA is irrelevant, I don't care about it"))
+
+
+def _spread_vectors(n: int, dim: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A query vector and n unit vectors whose cosine to it falls from row 0 to row n-1."""
+    rng = np.random.default_rng(seed)
+    query = np.zeros(dim, dtype=np.float32)
+    query[0] = 1.0
+    vectors = rng.normal(0, 1, (n, dim)).astype(np.float32)
+    vectors[:, 0] = 0
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cos = np.linspace(0.85, -0.2, n).astype(np.float32)
+    vectors = vectors * np.sqrt(1 - cos**2)[:, None]
+    vectors[:, 0] = cos
+    return query, vectors
+
+
+def test_weak_word_matches_do_not_bury_a_strong_meaning_match():
+    # Issue 24: the statement closest in meaning (cosine 0.85) holds none of the query's words; two
+    # statements far in meaning share only "give" and "anything". Plain RRF put them first.
+    n = 60
+    texts = [f"filler statement {i} on border security" for i in range(n)]
+    texts[0] = "No estamos cediendo nada a nadie"
+    texts[40] = "they give us information and we give them anything"
+    texts[50] = "there has never been anything like it, we give"
+    frame = _frame(texts)
+    query_vector, vectors = _spread_vectors(n)
+    index = LexicalIndex(frame[S.TEXT])
+    query = "We are not giving anything away to anyone in the critical minerals negotiation"
+    hits = search(frame, query=query, vectors=vectors, query_vector=query_vector, index=index, k=3)
+    assert hits[S.ID].iloc[0] == "T0"
+    # The old fusion (plain RRF, constant 5), for the record: a weak word match came first.
+    old = rrf({r: r + 1 for r in range(n)}, {40: 1, 50: 2}, k=5)
+    assert max(old, key=old.get) == 40
+
+
+def test_a_statement_in_another_language_is_not_held_back_for_lacking_the_words():
+    n = 60
+    texts = [f"filler statement {i} on border security" for i in range(n)]
+    texts[0] = "No haremos ningún compromiso que esté en contradicción con nuestras leyes"
+    texts[30] = "We will make sure the law is enforced"  # half the query's words, far in meaning
+    frame = _frame(texts).assign(**{S.LANGUAGE: ["es"] + ["en"] * (n - 1)})
+    query_vector, vectors = _spread_vectors(n)
+    index = LexicalIndex(frame[S.TEXT])
+    query = "We will not make any commitment that contradicts our laws"
+    hits = search(frame, query=query, vectors=vectors, query_vector=query_vector, index=index, k=3)
+    assert hits[S.ID].iloc[0] == "T0"
+    # Marked English like the query, its missing words count against it and the word match wins.
+    same = search(frame.assign(**{S.LANGUAGE: "en"}), query=query, vectors=vectors, query_vector=query_vector, index=index, k=3)
+    assert same[S.ID].iloc[0] == "T30"
+
+
+def test_a_full_word_match_still_lifts_a_statement_over_the_closest_meaning():
+    n = 60
+    texts = [f"filler statement {i} on border security" for i in range(n)]
+    texts[45] = "a rubberstamp is not in the interest of the United States"
+    frame = _frame(texts)
+    query_vector, vectors = _spread_vectors(n)
+    hits = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=LexicalIndex(frame[S.TEXT]), k=3)
+    assert hits[S.ID].iloc[0] == "T45"
+
+
+def test_query_language_reads_function_words():
+    from stance_explorer.search import query_language
+
+    assert query_language("rubberstamp") == ""
+    assert query_language("Trump says the deal is irrelevant") == "en"
+    assert query_language("el peor acuerdo comercial de la historia") == "es"
+
+
+#: English renderings of four bundled Spanish quotes, kept here and out of data/statements.csv.
+RENDERINGS = {
+    "We will not make any commitment that contradicts our laws": "S199",
+    "We are not giving anything away to anyone": "S197",
+    "We have the mandate for the treaty to continue and be improved, which is why we are on our way to its review": "S198",
+    "These are not coercive measures and they are not against China": "S143",
+}
+
+
+@pytest.mark.model
+def test_english_renderings_of_spanish_quotes_find_them_in_the_top_3_with_the_multilingual_model():
+    from stance_explorer.embed_text import query_embedding_text
+    from stance_explorer.models import MULTILINGUAL, get_encoder, model_id, rules_for
+
+    ds = load_dataset(model_id=model_id(MULTILINGUAL))
+    index = LexicalIndex(ds.frame[S.TEXT])
+    encoder = get_encoder(MULTILINGUAL)
+    for text, wanted in RENDERINGS.items():
+        q = parse_query(text)
+        qv = encoder.encode([query_embedding_text(q.meaning_text, rules_for(ds.model_id))])[0]
+        top = list(search(ds.frame, query=q, vectors=ds.vectors, query_vector=qv, index=index, k=3)[S.ID])
+        assert wanted in top, (text, top)
