@@ -23,8 +23,12 @@ HERE = Path(__file__).resolve().parent
 
 PAGES = [
     st.Page(HERE / "app_pages/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),
-    st.Page(HERE / "app_pages/compare.py", title="Compare by topic", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page(HERE / "app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
+    st.Page(
+        HERE / "app_pages/compare.py", title="Compare by topic", icon=":material/compare_arrows:", url_path="compare"
+    ),
+    st.Page(
+        HERE / "app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"
+    ),
     st.Page(HERE / "app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
     st.Page(HERE / "app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     st.Page(HERE / "app_pages/map.py", title="Map", icon=":material/scatter_plot:", url_path="map"),

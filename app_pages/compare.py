@@ -55,14 +55,20 @@ if not empty_guard(view):
     # the URL. An empty choice means "the two who said most on this topic", decided on every run.
     links.check_options(P.CMP_SPEAKERS, speakers_all, "Speakers", multi=True)
     picked = c2.multiselect(
-        "Speakers (2 to 4)", offered, max_selections=4, key=P.CMP_SPEAKERS, bind="query-params",
+        "Speakers (2 to 4)",
+        offered,
+        max_selections=4,
+        key=P.CMP_SPEAKERS,
+        bind="query-params",
         placeholder="The two who said most on this topic",
         help=f"The {len(counts)} speakers with statements on this topic under the filters. Most: "
         + ", ".join(f"{s} ({n})" for s, n in counts.head(5).items()),
     )
     chosen = picked or on_topic[S.SPEAKER].value_counts().index[:2].tolist()
     if not picked and len(chosen) == 2:
-        st.caption(f"Showing the two speakers with the most statements on “{topic}”. Choose speakers above to compare others.")
+        st.caption(
+            f"Showing the two speakers with the most statements on “{topic}”. Choose speakers above to compare others."
+        )
     if len(chosen) < 2:
         st.info("Choose at least two speakers to compare.")
     else:
@@ -96,7 +102,8 @@ if not empty_guard(view):
             left, right = st.columns([3, 2])
             left.plotly_chart(
                 F.heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
-                width="stretch", key="cmp_heat",
+                width="stretch",
+                key="cmp_heat",
             )
             with right:
                 st.caption(
@@ -107,7 +114,10 @@ if not empty_guard(view):
                 )
                 language_caveat(on_topic[on_topic[S.SPEAKER].isin(present)], view.dataset.model_id)
             st.dataframe(
-                pair_table(stats), hide_index=True, width="stretch", placeholder="–",  # one statement: no pair
+                pair_table(stats),
+                hide_index=True,
+                width="stretch",
+                placeholder="–",  # one statement: no pair
                 column_config={
                     "Pair": st.column_config.TextColumn("Pair", width=360),
                     "Mean": st.column_config.NumberColumn("Mean similarity", format="%.2f", width=120),
@@ -119,7 +129,9 @@ if not empty_guard(view):
             # The same comparison year by year: do they converge or drift apart?
             over_time = A.pair_similarity_over_time(frame, vectors, speakers=present, topic=topic)
             if over_time.empty:
-                st.info("No year in which two of these speakers both spoke on this topic, so there is nothing to follow over time.")
+                st.info(
+                    "No year in which two of these speakers both spoke on this topic, so there is nothing to follow over time."
+                )
             else:
                 st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="cmp_time")
                 st.caption(

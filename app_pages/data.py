@@ -45,7 +45,10 @@ dayfirst = st.toggle("Dates like 03/04/2026 are day first (DD/MM/YYYY)", key=P.D
 
 limits = hosting.upload_limits()
 files = st.file_uploader(
-    "Statement CSV files", accept_multiple_files=True, key=uploads.UPLOADER, on_change=uploads.forget_removed_files,
+    "Statement CSV files",
+    accept_multiple_files=True,
+    key=uploads.UPLOADER,
+    on_change=uploads.forget_removed_files,
     max_upload_size=limits.max_mb,
 )
 if limits_note := limits.caption():
@@ -58,11 +61,16 @@ for name, up in list(current.items()):
     st.divider()
     h1, h2 = st.columns([5, 1])
     h1.subheader(name)
-    if h2.button("Remove", key=f"remove_{name}", icon=":material/delete:", help="Take this file out of the session's data"):
+    if h2.button(
+        "Remove", key=f"remove_{name}", icon=":material/delete:", help="Take this file out of the session's data"
+    ):
         uploads.remove(name)
         st.rerun()
     if res.unreadable:
-        st.error(f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None), icon=":material/block:")
+        st.error(
+            f"{name} cannot be used: " + "; ".join(p.message for p in res.errors if p.line is None),
+            icon=":material/block:",
+        )
     else:
         st.caption(
             f"Read as {res.encoding}, {delimiter_name(res.delimiter)}-separated: "
@@ -72,18 +80,24 @@ for name, up in list(current.items()):
     # Column mapping, editable so a file with unrecognized headers can still be used.
     if res.headers:
         with st.expander("Column mapping", expanded=res.unreadable):
-            st.caption("Which of your columns feeds each field. Change it when a header was not recognized; the file is then read again.")
+            st.caption(
+                "Which of your columns feeds each field. Change it when a header was not recognized; the file is then read again."
+            )
             options = [IGNORE] + res.headers
             # A refused file has no mapping of its own: show the columns found by name anyway.
-            mapping = res.mapping or {res.headers[p]: c for p, c in map_columns(res.headers, up.column_map or None)[0].items()}
+            mapping = res.mapping or {
+                res.headers[p]: c for p, c in map_columns(res.headers, up.column_map or None)[0].items()
+            }
             cols = st.columns(3)
             new_map: dict[str, str] = {}
             unmapped: list[str] = []
             for i, field in enumerate(MAPPABLE):
                 used = next((h for h, c in mapping.items() if c == field), IGNORE)
                 choice = cols[i % 3].selectbox(
-                    f"{field} (required)" if field in S.REQUIRED_COLUMNS else field, options,
-                    index=options.index(used) if used in options else 0, key=f"map_{name}_{field}",
+                    f"{field} (required)" if field in S.REQUIRED_COLUMNS else field,
+                    options,
+                    index=options.index(used) if used in options else 0,
+                    key=f"map_{name}_{field}",
                 )
                 if choice != IGNORE:
                     new_map[choice] = field
@@ -100,10 +114,16 @@ for name, up in list(current.items()):
 
     if res.problems:
         errors = len(res.errors)
-        st.markdown(f"**Problems: {errors} error{'s' if errors != 1 else ''} (row skipped), {len(res.warnings)} warning{'s' if len(res.warnings) != 1 else ''} (row kept)**")
+        st.markdown(
+            f"**Problems: {errors} error{'s' if errors != 1 else ''} (row skipped), {len(res.warnings)} warning{'s' if len(res.warnings) != 1 else ''} (row kept)**"
+        )
         # A problem with the whole row names no column: a dash, not the word "None".
         st.dataframe(
-            problems_frame(res.problems), hide_index=True, width="stretch", key=f"problems_{name}", placeholder="–",
+            problems_frame(res.problems),
+            hide_index=True,
+            width="stretch",
+            key=f"problems_{name}",
+            placeholder="–",
             # Narrow fixed columns, so the message (what to do) is what a 1400-px window shows in full.
             column_config={
                 "file": st.column_config.TextColumn("File", width=120),
@@ -114,18 +134,27 @@ for name, up in list(current.items()):
             },
         )
         st.download_button(
-            "Download the problems report (CSV)", safe_csv_bytes(problems_frame(res.problems)),
-            file_name=f"{Path(name).stem}-problems.csv", mime="text/csv", key=f"dl_problems_{name}", icon=":material/download:",
+            "Download the problems report (CSV)",
+            safe_csv_bytes(problems_frame(res.problems)),
+            file_name=f"{Path(name).stem}-problems.csv",
+            mime="text/csv",
+            key=f"dl_problems_{name}",
+            icon=":material/download:",
         )
     if len(res.frame):
         st.markdown(f"**Preview: the {len(res.frame)} statements to add**")
         statements_table(res.frame.head(200), key=f"preview_{name}")
         if up.added:
-            st.success(f"Added: {len(res.frame)} statements from {name} are in use on every page (dataset: merged).", icon=":material/check_circle:")
+            st.success(
+                f"Added: {len(res.frame)} statements from {name} are in use on every page (dataset: merged).",
+                icon=":material/check_circle:",
+            )
         elif st.button(f"Add {len(res.frame)} statements", type="primary", key=f"add_{name}"):
             new = uploads.add_with_progress([up])
             if new is not None:
-                uploads.announce(f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known).")
+                uploads.announce(
+                    f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known)."
+                )
                 if view.mode == P.DATASET_BUNDLED:
                     request_dataset(P.DATASET_MERGED)
                 st.rerun()
@@ -140,8 +169,11 @@ if added:
     ds = view.dataset
     st.write(f"The dataset in use has {len(ds.frame):,} statements ({view.mode}).")
     st.download_button(
-        "Download the merged statements (CSV)", safe_csv_bytes(statements_for_export(ds.frame)),
-        file_name="stance-explorer-statements.csv", mime="text/csv", icon=":material/download:",
+        "Download the merged statements (CSV)",
+        safe_csv_bytes(statements_for_export(ds.frame)),
+        file_name="stance-explorer-statements.csv",
+        mime="text/csv",
+        icon=":material/download:",
         help="Cells that start with =, +, - or @ get a leading apostrophe so spreadsheets do not run them as formulas.",
     )
     # Only when the person running the app turned saving on (STANCE_EXPLORER_SAVE_DIR); no server path is shown.

@@ -24,11 +24,16 @@ MAX_TABLE_ROWS = 5000
 def download(frame: pd.DataFrame, file_name: str, label: str) -> None:
     """A formula-safe CSV of these statements with every column, built only when clicked."""
     st.download_button(
-        label, data=lambda: safe_csv_bytes(statements_for_export(frame)), file_name=file_name, mime="text/csv",
-        icon=":material/download:", on_click="ignore",
+        label,
+        data=lambda: safe_csv_bytes(statements_for_export(frame)),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
         help="Every column, sources included. Cells that start with =, +, - or @ get a leading apostrophe, "
         "so spreadsheets show them as text instead of running them as formulas.",
     )
+
 
 view = current_view()
 st.title("Who says what, and how has it changed?")
@@ -49,7 +54,9 @@ if not empty_guard(view):
     st.subheader("Search by meaning and words")
     c1, c2 = st.columns([5, 1])
     query = c1.text_input(
-        "Statements like…, or words they contain", key=P.QUERY, bind="query-params",
+        "Statements like…, or words they contain",
+        key=P.QUERY,
+        bind="query-params",
         placeholder='e.g. the trade deal is irrelevant, or "rubber stamp" in double quotes for an exact phrase',
         help="Ranks statements by meaning (close to this phrase) and by the words themselves, and merges the two "
         "rankings. Put a phrase in double quotes to keep only statements that contain it word for word.",
@@ -61,7 +68,10 @@ if not empty_guard(view):
         if msg:
             st.warning(msg)
         if hits.empty:
-            st.info("No statement the filters keep matches this search" + (" (a phrase in double quotes must appear word for word)." if parse_query(query).phrases else "."))
+            st.info(
+                "No statement the filters keep matches this search"
+                + (" (a phrase in double quotes must appear word for word)." if parse_query(query).phrases else ".")
+            )
         else:
             st.caption(
                 f"The {len(hits)} best matches for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
@@ -71,7 +81,11 @@ if not empty_guard(view):
             key = statement.picker_key("search_results")
             pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(hits["row"]))
             statements_table(hits, score=True, key=key, on_select=pick)
-            download(hits.drop(columns=["row", "words_score"]), "search_results.csv", f"Download these {len(hits)} results (CSV)")
+            download(
+                hits.drop(columns=["row", "words_score"]),
+                "search_results.csv",
+                f"Download these {len(hits)} results (CSV)",
+            )
             language_caveat(view.frame, view.dataset.model_id)
 
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which

@@ -66,7 +66,8 @@ def speaker_by_speaker(frame: pd.DataFrame, vectors: np.ndarray, topic: str | No
         matrix, title="Speaker × speaker" + (f" on {topic}" if topic else ""), row_ticks=ticks, col_ticks=ticks
     )
     caption = (
-        "Each cell is the average similarity of two speakers' statements" + (f" on {topic}" if topic else "")
+        "Each cell is the average similarity of two speakers' statements"
+        + (f" on {topic}" if topic else "")
         + ", taken two at a time; a speaker's own cell compares their statements with one another. In brackets: "
         "each speaker's number of statements. Rows are ordered by clustering, so speakers who sound alike sit together."
     )
@@ -80,7 +81,10 @@ def speaker_by_speaker(frame: pd.DataFrame, vectors: np.ndarray, topic: str | No
 def speaker_by_topic(frame: pd.DataFrame, vectors: np.ndarray) -> Shown:
     matrix, counts = A.speaker_topic_matrix(frame, vectors)
     hover = np.array(
-        [[F.hover_text(f"{s} on {t}: {int(counts.loc[s, t])} statements") for t in matrix.columns] for s in matrix.index],
+        [
+            [F.hover_text(f"{s} on {t}: {int(counts.loc[s, t])} statements") for t in matrix.columns]
+            for s in matrix.index
+        ],
         dtype=object,
     )
     fig = F.heatmap_figure(
@@ -133,7 +137,9 @@ def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int)
 
 view = current_view()
 st.title("Similarity heatmaps")
-st.caption("Cosine similarity of sentence embeddings: how alike statements are in wording and subject, not whether they agree.")
+st.caption(
+    "Cosine similarity of sentence embeddings: how alike statements are in wording and subject, not whether they agree."
+)
 notice(view)
 
 if not empty_guard(view):
@@ -150,7 +156,15 @@ if not empty_guard(view):
         shown = speaker_by_topic(frame, vectors)
     else:
         links.check_number(P.HM_MAX, 10, A.MAX_STATEMENT_MATRIX, "Most statements to show", 120)
-        max_n = c2.number_input("Most statements to show", min_value=10, max_value=A.MAX_STATEMENT_MATRIX, value=120, step=10, key=P.HM_MAX, bind="query-params")
+        max_n = c2.number_input(
+            "Most statements to show",
+            min_value=10,
+            max_value=A.MAX_STATEMENT_MATRIX,
+            value=120,
+            step=10,
+            key=P.HM_MAX,
+            bind="query-params",
+        )
         shown = statement_by_statement(frame, vectors, int(max_n))
     matrix = shown.matrix
 
@@ -167,7 +181,9 @@ if not empty_guard(view):
         # Nothing picked means the first row and the second column (webapp/widgets.py).
         rows_, cols_ = list(matrix.index), list(matrix.columns)
         row_label = bound_select(r1, "Row", rows_, key=P.HM_ROW, fallback=rows_[0], why="first row")
-        col_label = bound_select(r2, "Column", cols_, key=P.HM_COL, fallback=cols_[min(1, len(cols_) - 1)], why="second column")
+        col_label = bound_select(
+            r2, "Column", cols_, key=P.HM_COL, fallback=cols_[min(1, len(cols_) - 1)], why="second column"
+        )
         value = matrix.loc[row_label, col_label]
         st.metric("Cosine similarity", "no statements" if pd.isna(value) else f"{float(value):.3f}")
         shown.cell(row_label, col_label)

@@ -45,7 +45,9 @@ HONESTY = (
 
 view = current_view()
 st.title("Stance")
-st.caption("Who is for and who is against on a question you write in words: each speaker's position with its uncertainty, how it moved over time, and who flipped.")
+st.caption(
+    "Who is for and who is against on a question you write in words: each speaker's position with its uncertainty, how it moved over time, and who flipped."
+)
 notice(view)
 
 if not empty_guard(view):
@@ -60,16 +62,24 @@ if not empty_guard(view):
     SS.show_matching_preset(default, presets, OWN_AXIS)
     c0, c1 = st.columns([1, 3])
     c0.selectbox(
-        "Preset", [p.name for p in presets] + [OWN_AXIS], key=SS.PRESET_KEY, on_change=SS.apply_preset, args=(presets, topics),
+        "Preset",
+        [p.name for p in presets] + [OWN_AXIS],
+        key=SS.PRESET_KEY,
+        on_change=SS.apply_preset,
+        args=(presets, topics),
         help="Shipped axes for the bundled topics (data/stance_axes.csv). Edit the fields to write your own.",
     )
     with c1:
-        target = SS.axis_field("Target: what the statements take a position on", P.ST_TARGET, default.target, max_chars=300)
+        target = SS.axis_field(
+            "Target: what the statements take a position on", P.ST_TARGET, default.target, max_chars=300
+        )
     c2, c3 = st.columns(2)
     with c2:
         favor = SS.axis_field("Favor pole (empty: derived from the target)", P.ST_FAVOR, default.favor, max_chars=300)
     with c3:
-        against = SS.axis_field("Against pole (empty: derived from the target)", P.ST_AGAINST, default.against, max_chars=300)
+        against = SS.axis_field(
+            "Against pole (empty: derived from the target)", P.ST_AGAINST, default.against, max_chars=300
+        )
     try:
         axis = T.Axis(target, favor, against)
     except ValueError as exc:
@@ -80,9 +90,16 @@ if not empty_guard(view):
     c4, c5, c6, c7 = st.columns([2, 4, 2, 1])
     topic_options = [ALL_TOPICS] + topics
     topic_default = preset.topic if preset and preset.topic in topics else ALL_TOPICS
-    topic = bound_select(c4, "Statements on", topic_options, key=P.ST_TOPIC, fallback=topic_default,
-                         why="the axis's topic" if topic_default != ALL_TOPICS else "no topic of its own",
-                         link_label="Stance topic", help="Which statements are read on this axis (within the sidebar's filters).")
+    topic = bound_select(
+        c4,
+        "Statements on",
+        topic_options,
+        key=P.ST_TOPIC,
+        fallback=topic_default,
+        why="the axis's topic" if topic_default != ALL_TOPICS else "no topic of its own",
+        link_label="Stance topic",
+        help="Which statements are read on this axis (within the sidebar's filters).",
+    )
     in_scope = view.frame[S.TOPIC].to_numpy() == topic if topic != ALL_TOPICS else np.ones(len(view.frame), dtype=bool)
     scope_pos = view.rows[in_scope]  # dataset rows read on this axis
     if len(scope_pos) == 0:
@@ -93,15 +110,29 @@ if not empty_guard(view):
     speakers_all = sorted(counts.index)
     links.check_options(P.ST_SPEAKERS, speakers_all, "Stance speakers", multi=True)
     picked = c5.multiselect(
-        "Speakers", speakers_all, key=P.ST_SPEAKERS, bind="query-params", max_selections=12,
-        placeholder="Everyone who spoke on this" if len(counts) <= MAX_DEFAULT_SPEAKERS else f"The {MAX_DEFAULT_SPEAKERS} who said most on this",
+        "Speakers",
+        speakers_all,
+        key=P.ST_SPEAKERS,
+        bind="query-params",
+        max_selections=12,
+        placeholder="Everyone who spoke on this"
+        if len(counts) <= MAX_DEFAULT_SPEAKERS
+        else f"The {MAX_DEFAULT_SPEAKERS} who said most on this",
     )
     chosen = picked or sorted(counts.index[:MAX_DEFAULT_SPEAKERS], key=lambda s: (-counts[s], s))
     if not picked and len(counts) > MAX_DEFAULT_SPEAKERS:
-        st.caption(f"Showing the {MAX_DEFAULT_SPEAKERS} of {len(counts):,} speakers with the most statements here; pick others above.")
+        st.caption(
+            f"Showing the {MAX_DEFAULT_SPEAKERS} of {len(counts):,} speakers with the most statements here; pick others above."
+        )
     links.check_options(P.ST_MODE, MODES, "Stance mode")
-    mode = c6.radio("Reading", MODES, key=P.ST_MODE, bind="query-params", horizontal=True,
-                    help="taught: learnt from your labels (and a preset's shipped hand labels); zero-shot: from the axis words alone.")
+    mode = c6.radio(
+        "Reading",
+        MODES,
+        key=P.ST_MODE,
+        bind="query-params",
+        horizontal=True,
+        help="taught: learnt from your labels (and a preset's shipped hand labels); zero-shot: from the axis words alone.",
+    )
     links.check_options(P.ST_PERIOD, PERIODS, "Stance period")
     period = c7.selectbox("Period", list(PERIODS), key=P.ST_PERIOD, bind="query-params")
 
@@ -118,10 +149,14 @@ if not empty_guard(view):
     hand[reading.labelled_rows] = reading.labelled_codes
     # A stance is "a label" only where the taught reading shows the label itself; in zero-shot mode
     # every stance is the model's reading, with the hand label (if any) beside it.
-    rd = T.readings(scope_frame, arrays, np.flatnonzero(labelled[scope_pos]) if reading.taught else None, hand=hand[scope_pos])
+    rd = T.readings(
+        scope_frame, arrays, np.flatnonzero(labelled[scope_pos]) if reading.taught else None, hand=hand[scope_pos]
+    )
     rd["pos"] = np.arange(len(rd))
 
-    st.caption(f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {len(scope_pos):,} statements read.")
+    st.caption(
+        f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {len(scope_pos):,} statements read."
+    )
     st.info(HONESTY, icon=":material/psychology:")
     language_caveat(scope_frame[scope_frame[S.SPEAKER].isin(chosen)], ds.model_id)
 
@@ -133,24 +168,42 @@ if not empty_guard(view):
         # The clearest readings first: a chart of thousands of dots per speaker is unreadable.
         order = np.argsort(-shown["confidence"].to_numpy(), kind="stable")
         shown = shown.iloc[order].groupby(S.SPEAKER, sort=False).head(MAX_DOTS_PER_SPEAKER)
-        st.caption(f"Dots: the {MAX_DOTS_PER_SPEAKER} most confident readings per speaker; the estimates use every statement.")
+        st.caption(
+            f"Dots: the {MAX_DOTS_PER_SPEAKER} most confident readings per speaker; the estimates use every statement."
+        )
     key = statement.picker_key("stance_strip")
     st.plotly_chart(
-        F.stance_strip_figure(shown, est, axis_label=f"against ← {axis.target} → favor"), width="stretch", key=key,
-        on_select=partial(statement.pick_point, key, frame_all, scope_pos), selection_mode="points",
+        F.stance_strip_figure(shown, est, axis_label=f"against ← {axis.target} → favor"),
+        width="stretch",
+        key=key,
+        on_select=partial(statement.pick_point, key, frame_all, scope_pos),
+        selection_mode="points",
     )
     st.caption(
         "Diamonds: each speaker's estimate, the confidence-weighted mean reading of their statements that take a side, "
         "with a 95% bootstrap interval. Click a dot to open the statement."
     )
     table = est.assign(
-        estimate=est["estimate"].round(2), interval=[f"{lo:+.2f} to {hi:+.2f}" if np.isfinite(lo) else "–" for lo, hi in zip(est["low"], est["high"])]
+        estimate=est["estimate"].round(2),
+        interval=[f"{lo:+.2f} to {hi:+.2f}" if np.isfinite(lo) else "–" for lo, hi in zip(est["low"], est["high"])],
     )[["speaker", "verdict", "estimate", "interval", "n_favor", "n_against", "n_none", "n"]]
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "verdict": st.column_config.TextColumn("Reading", help=f"favor / against when the estimate is past ±0.25 and its interval stays on that side; mixed otherwise; none when no statement takes a side. With fewer than {T.MIN_FOR_INTERVAL} statements taking a side: no interval and no side, only the count and how they read."),
-        "estimate": st.column_config.NumberColumn("Estimate", format="%+.2f"),
-        "interval": "95% interval", "n_favor": "favor", "n_against": "against", "n_none": "none", "n": "statements",
-    })
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "verdict": st.column_config.TextColumn(
+                "Reading",
+                help=f"favor / against when the estimate is past ±0.25 and its interval stays on that side; mixed otherwise; none when no statement takes a side. With fewer than {T.MIN_FOR_INTERVAL} statements taking a side: no interval and no side, only the count and how they read.",
+            ),
+            "estimate": st.column_config.NumberColumn("Estimate", format="%+.2f"),
+            "interval": "95% interval",
+            "n_favor": "favor",
+            "n_against": "against",
+            "n_none": "none",
+            "n": "statements",
+        },
+    )
 
     # ------------------------------------------------------------------ over time and flips
     st.subheader("Over time")
@@ -159,7 +212,9 @@ if not empty_guard(view):
         st.info("No statements by these speakers here.")
     else:
         st.plotly_chart(F.stance_time_figure(periods), width="stretch", key="stance_time")
-        st.caption("Each point: a speaker's mean reading in one period, over the statements taking a side (bigger: more of them). Periods where none takes a side are skipped.")
+        st.caption(
+            "Each point: a speaker's mean reading in one period, over the statements taking a side (bigger: more of them). Periods where none takes a side are skipped."
+        )
         turns = T.turning_points(periods)
         if len(turns):
             label = f"Turning points ({len(turns)}): the quotes on each side of a change"
@@ -167,7 +222,9 @@ if not empty_guard(view):
                 label += f"; the {MAX_TURNS} latest shown"
             with st.expander(label):
                 for _, t in turns.sort_values("to_period", kind="stable").tail(MAX_TURNS).iterrows():
-                    st.markdown(f"**{escape_markdown(t['speaker'])}**: {t['from_side']} in {t['from_period']} → {t['to_side']} in {t['to_period']}")
+                    st.markdown(
+                        f"**{escape_markdown(t['speaker'])}**: {t['from_side']} in {t['from_period']} → {t['to_side']} in {t['to_period']}"
+                    )
                     a, b = st.columns(2)
                     for col, row in ((a, t["row_before"]), (b, t["row_after"])):
                         with col:
@@ -177,7 +234,9 @@ if not empty_guard(view):
                                 st.caption(T.describe_reading(r))
 
         st.subheader("Flip-O-Meter")
-        st.caption("In the manner of PolitiFact's: **Full Flop** when a speaker is on one side in one period and on the other side later; **Half Flip** for a partial move (a side to mixed, or back); **No Flip** otherwise. The evidence is the clearest quote of each period.")
+        st.caption(
+            "In the manner of PolitiFact's: **Full Flop** when a speaker is on one side in one period and on the other side later; **Half Flip** for a partial move (a side to mixed, or back); **No Flip** otherwise. The evidence is the clearest quote of each period."
+        )
         flips = T.flip_o_meter(periods)
         for _, f in flips[flips["rating"] != T.FLIP_RATINGS[0]].iterrows():
             with st.container(border=True):
@@ -198,8 +257,15 @@ if not empty_guard(view):
     if others:
         st.subheader("Two axes at once")
         names2 = [p.name for p in others]
-        name2 = bound_select(st, "Second axis (up)", names2, key=P.ST_AXIS2, fallback=names2[0], why="the first other preset",
-                             help="A preset axis; each axis reads the statements of its own topic.")
+        name2 = bound_select(
+            st,
+            "Second axis (up)",
+            names2,
+            key=P.ST_AXIS2,
+            fallback=names2[0],
+            why="the first other preset",
+            help="A preset axis; each axis reads the statements of its own topic.",
+        )
         p2 = next(p for p in others if p.name == name2)
         vecs2, msg2 = SS.axis_vectors(p2.axis, ds)
         if msg2:
@@ -208,24 +274,41 @@ if not empty_guard(view):
             scope2 = view.rows[view.frame[S.TOPIC].to_numpy() == p2.topic] if p2.topic in topics else view.rows
             arr2 = SS.reading(ds, p2.axis, vecs2, SS.labels_for(p2.axis), taught=mode == "taught", scope=scope2).arrays
             est2 = T.speaker_estimates(frame_all.iloc[scope2].reset_index(drop=True), arr2, speakers=chosen)
-            st.plotly_chart(F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name), width="stretch", key="stance_2d")
+            st.plotly_chart(
+                F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name),
+                width="stretch",
+                key="stance_2d",
+            )
             placed = set(est.dropna(subset=["low"])["speaker"]) & set(est2.dropna(subset=["low"])["speaker"])
             missing = [s for s in chosen if s not in placed]
             if missing:
-                st.caption(f"Not placed (fewer than {T.MIN_FOR_INTERVAL} statements taking a side on one of the axes): "
-                           + ", ".join(escape_markdown(s) for s in missing) + ".")
+                st.caption(
+                    f"Not placed (fewer than {T.MIN_FOR_INTERVAL} statements taking a side on one of the axes): "
+                    + ", ".join(escape_markdown(s) for s in missing)
+                    + "."
+                )
 
     # ------------------------------------------------------------------ teaching
     st.subheader("Teach the axis")
     counts_l = labels.counts()
     acc = SS.cv_accuracy(ds, axis, reading) if reading.taught else None
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Labels for this axis", f"{len(labels):,}", help="Labels for this axis in this session, including a preset's shipped hand labels (they are not in the share link).")
+    m1.metric(
+        "Labels for this axis",
+        f"{len(labels):,}",
+        help="Labels for this axis in this session, including a preset's shipped hand labels (they are not in the share link).",
+    )
     m2.metric("favor / against / none", f"{counts_l['favor']} / {counts_l['against']} / {counts_l['none']}")
-    m3.metric("Cross-validated accuracy", "–" if acc is None else f"{acc:.0%}",
-              help="How often the taught model gets a held-out label right (leave-one-out up to 30 labels, then 5 folds). Needs 4 labels in 2 classes, and the taught mode.")
-    m4.metric("Labels matching statements here", f"{int(labelled[scope_pos].sum()):,}",
-              help="Labelled statements among those read here; labels of statements outside the filters still teach the model.")
+    m3.metric(
+        "Cross-validated accuracy",
+        "–" if acc is None else f"{acc:.0%}",
+        help="How often the taught model gets a held-out label right (leave-one-out up to 30 labels, then 5 folds). Needs 4 labels in 2 classes, and the taught mode.",
+    )
+    m4.metric(
+        "Labels matching statements here",
+        f"{int(labelled[scope_pos].sum()):,}",
+        help="Labelled statements among those read here; labels of statements outside the filters still teach the model.",
+    )
 
     if reading.taught and (gap := T.teaching_gap(reading.labelled_codes)):
         st.warning(gap, icon=":material/balance:")
@@ -244,8 +327,14 @@ if not empty_guard(view):
             a, b = st.columns([1, 2], vertical_alignment="center")
             with a:
                 k = f"teach_{scope_hashes[int(i)][:16]}_{gen}"
-                st.segmented_control("Label", ["favor", "against", "none"], key=k, on_change=SS.set_label,
-                                     args=(axis, str(r[S.ID]), scope_hashes[int(i)], k), label_visibility="collapsed")
+                st.segmented_control(
+                    "Label",
+                    ["favor", "against", "none"],
+                    key=k,
+                    on_change=SS.set_label,
+                    args=(axis, str(r[S.ID]), scope_hashes[int(i)], k),
+                    label_visibility="collapsed",
+                )
             b.caption(T.describe_reading(r))
     if len(suggestions) == 0:
         st.caption("Every statement here is labelled.")
@@ -254,20 +343,35 @@ if not empty_guard(view):
         order = np.lexsort((rd[S.DATE].to_numpy(), rd[S.SPEAKER].to_numpy()))[:MAX_TABLE_ROWS]
         tbl = rd.iloc[order]
         mine = [labels.name_of(h) for h in scope_hashes[order]]
-        edit = pd.DataFrame({
-            "your label": pd.Series(mine, dtype=object),
-            "model's reading": tbl["stance"].to_numpy(), "score": tbl["score"].where(tbl["stance"] != "none").to_numpy(),
-            "confidence": tbl["confidence"].to_numpy(), "date": tbl[S.DATE].to_numpy(), "speaker": tbl[S.SPEAKER].to_numpy(), "quote": tbl[S.TEXT].to_numpy(),
-        })
+        edit = pd.DataFrame(
+            {
+                "your label": pd.Series(mine, dtype=object),
+                "model's reading": tbl["stance"].to_numpy(),
+                "score": tbl["score"].where(tbl["stance"] != "none").to_numpy(),
+                "confidence": tbl["confidence"].to_numpy(),
+                "date": tbl[S.DATE].to_numpy(),
+                "speaker": tbl[S.SPEAKER].to_numpy(),
+                "quote": tbl[S.TEXT].to_numpy(),
+            }
+        )
         ekey = f"stance_table_{gen}"
         st.data_editor(
-            edit, key=ekey, hide_index=True, width="stretch", height=360,
+            edit,
+            key=ekey,
+            hide_index=True,
+            width="stretch",
+            height=360,
             disabled=["model's reading", "score", "confidence", "date", "speaker", "quote"],
-            on_change=SS.table_edited, args=(axis, ekey, tbl[S.ID].astype(str).tolist(), list(scope_hashes[order])),
+            on_change=SS.table_edited,
+            args=(axis, ekey, tbl[S.ID].astype(str).tolist(), list(scope_hashes[order])),
             column_config={
-                "your label": st.column_config.SelectboxColumn("your label", options=["favor", "against", "none"], width="small"),
+                "your label": st.column_config.SelectboxColumn(
+                    "your label", options=["favor", "against", "none"], width="small"
+                ),
                 "score": st.column_config.NumberColumn("score", format="%+.2f", help="blank when the reading is none"),
-                "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f"),
+                "confidence": st.column_config.ProgressColumn(
+                    "confidence", min_value=0.0, max_value=1.0, format="%.2f"
+                ),
                 "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
                 "quote": st.column_config.TextColumn("quote", width="large"),
             },
@@ -276,9 +380,17 @@ if not empty_guard(view):
             st.caption(f"Showing {MAX_TABLE_ROWS} of {len(rd):,}; narrow the sidebar filters to label others.")
 
     d1, d2, d3 = st.columns([1, 2, 1])
-    d1.download_button("Download labels (CSV)", T.write_labels(labels), file_name="stance_labels.csv", mime="text/csv",
-                       disabled=len(labels) == 0, help="statement id, sha256 of the quote, label: upload it later to continue.")
-    up = d2.file_uploader("Upload labels (CSV: id, text_sha256, label)", type=["csv"], key=f"stance_labels_upload_{gen}")
+    d1.download_button(
+        "Download labels (CSV)",
+        T.write_labels(labels),
+        file_name="stance_labels.csv",
+        mime="text/csv",
+        disabled=len(labels) == 0,
+        help="statement id, sha256 of the quote, label: upload it later to continue.",
+    )
+    up = d2.file_uploader(
+        "Upload labels (CSV: id, text_sha256, label)", type=["csv"], key=f"stance_labels_upload_{gen}"
+    )
     if up is not None:
         SS.upload_labels(axis, up.name, up.getvalue(), frame_all)
         st.rerun()
@@ -294,6 +406,8 @@ if not empty_guard(view):
         if problems and not unreadable:
             st.warning(f"{len(problems)} row(s) of {escape_markdown(name)} need attention (errors were skipped):")
             st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
-    st.caption("Labels stay in this browser session and are not in the share link: download them to keep or share them.")
+    st.caption(
+        "Labels stay in this browser session and are not in the share link: download them to keep or share them."
+    )
 
 statement.show_linked(view)

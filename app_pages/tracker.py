@@ -23,14 +23,20 @@ MAX_TIMELINE_SPEAKERS = 12
 
 view = current_view()
 st.title("Position tracker")
-st.caption("Trace a position through time: how close every statement comes to a phrase, and how much each speaker's statements move from one period to the next.")
+st.caption(
+    "Trace a position through time: how close every statement comes to a phrase, and how much each speaker's statements move from one period to the next."
+)
 notice(view)
 
 if not empty_guard(view):
     frame, vectors = view.frame, view.vectors
     st.subheader("Similarity to a phrase over time")
     text = st.text_area(
-        "Phrases, one per line", value=DEFAULT_PHRASES, key=P.PHRASES, bind="query-params", height=80,
+        "Phrases, one per line",
+        value=DEFAULT_PHRASES,
+        key=P.PHRASES,
+        bind="query-params",
+        height=80,
         help="Each phrase gets its own chart. Dots are statements (click one to open it); lines are each speaker's one-year rolling average.",
     )
     phrases = [p.strip() for p in text.splitlines() if p.strip()][:5]
@@ -38,7 +44,9 @@ if not empty_guard(view):
     shown = A.top_speakers(frame, MAX_TIMELINE_SPEAKERS)
     tl_mask = frame[S.SPEAKER].isin(shown).to_numpy()
     if len(shown) < frame[S.SPEAKER].nunique():
-        st.caption(f"Charts show the {len(shown)} speakers with the most statements; pick speakers in the sidebar to see others.")
+        st.caption(
+            f"Charts show the {len(shown)} speakers with the most statements; pick speakers in the sidebar to see others."
+        )
     language_caveat(frame[tl_mask], view.dataset.model_id)
     for phrase in phrases:
         qvec, msg = encode_phrase(phrase)
@@ -49,8 +57,11 @@ if not empty_guard(view):
         # Clicking a dot opens its statement (customdata carries the timeline row).
         key = statement.picker_key(f"tl_{phrase}")
         st.plotly_chart(
-            F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase), width="stretch", key=key,
-            on_select=partial(statement.pick_point, key, view.dataset.frame, view.rows), selection_mode="points",
+            F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase),
+            width="stretch",
+            key=key,
+            on_select=partial(statement.pick_point, key, view.dataset.frame, view.rows),
+            selection_mode="points",
         )
         with st.expander(f"Closest statements to “{phrase}”, year by year"):
             best = A.closest_over_time(timeline, per_window=2)
@@ -70,17 +81,31 @@ if not empty_guard(view):
     # statements (webapp/widgets.py: a bound choice's default never depends on the data).
     default_speaker = "Donald Trump" if "Donald Trump" in speakers else speakers[0]
     why_speaker = "default" if default_speaker == "Donald Trump" else "most statements"
-    speaker = bound_select(c1, "Speaker", speakers, key=P.DRIFT_SPEAKER, fallback=default_speaker, why=why_speaker, link_label="Drift speaker")
+    speaker = bound_select(
+        c1,
+        "Speaker",
+        speakers,
+        key=P.DRIFT_SPEAKER,
+        fallback=default_speaker,
+        why=why_speaker,
+        link_label="Drift speaker",
+    )
     spk_topics = A.counts_by(frame[frame[S.SPEAKER] == speaker], S.TOPIC)[S.TOPIC].tolist()
     topic_options = [ALL_TOPICS] + spk_topics
     default_topic = "USMCA/trade" if "USMCA/trade" in topic_options else ALL_TOPICS
-    topic = bound_select(c2, "Topic", topic_options, key=P.DRIFT_TOPIC, fallback=default_topic, why="default", link_label="Drift topic")
+    topic = bound_select(
+        c2, "Topic", topic_options, key=P.DRIFT_TOPIC, fallback=default_topic, why="default", link_label="Drift topic"
+    )
     links.check_options(P.DRIFT_WINDOW, WINDOWS, "Period")
     window = c3.selectbox("Period", list(WINDOWS), key=P.DRIFT_WINDOW, bind="query-params")
     t = None if topic == ALL_TOPICS else topic
     d = A.drift(frame, vectors, speaker=speaker, topic=t, freq=WINDOWS[window])
     if len(d) < 2:
-        st.info(f"{speaker} has statements in fewer than two periods" + (f" on {t}" if t else "") + "; drift needs at least two.")
+        st.info(
+            f"{speaker} has statements in fewer than two periods"
+            + (f" on {t}" if t else "")
+            + "; drift needs at least two."
+        )
     else:
         st.plotly_chart(F.drift_figure(d, speaker=speaker, topic=t), width="stretch", key="drift")
         flagged = d[d["flagged"]].sort_values("shift", ascending=False)
@@ -100,7 +125,9 @@ if not empty_guard(view):
         with st.expander("All periods"):
             st.dataframe(
                 d[["window", "count", "similarity_to_previous", "shift_rank", "flagged", "representative"]],
-                hide_index=True, width="stretch", placeholder="–",  # the first period has nothing before it
+                hide_index=True,
+                width="stretch",
+                placeholder="–",  # the first period has nothing before it
                 column_config={
                     "window": st.column_config.TextColumn("Period", width=80),
                     "count": st.column_config.NumberColumn("Statements", width=90),
@@ -108,7 +135,9 @@ if not empty_guard(view):
                         "Similarity to the previous period", format="%.3f", width=200
                     ),
                     "shift_rank": st.column_config.NumberColumn(
-                        "Shift rank", width=90, help="1 = the largest shift (the lowest similarity to the previous period)"
+                        "Shift rank",
+                        width=90,
+                        help="1 = the largest shift (the lowest similarity to the previous period)",
                     ),
                     "flagged": st.column_config.CheckboxColumn("Flagged", width=70),
                     "representative": st.column_config.TextColumn("Most typical statement"),

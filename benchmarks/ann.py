@@ -83,8 +83,16 @@ def bench_ours(x, q, truth, threads: int) -> list[dict]:
     for ef in sorted({64, 128, ann.EXPANSION_SEARCH}):
         opened.index.hnsw.efSearch = ef
         found, ms = timed_queries(lambda qi: opened.search(x, qi, 10)[0], q)
-        rows.append({"method": f"**ours**: faiss HNSW-SQ8 M={ann.CONNECTIVITY}, ef={ef}, exact re-score", "build_s": build,
-                     "size_mb": size, "load_ms": load_ms, "recall": recall(found, truth), "ms": ms})
+        rows.append(
+            {
+                "method": f"**ours**: faiss HNSW-SQ8 M={ann.CONNECTIVITY}, ef={ef}, exact re-score",
+                "build_s": build,
+                "size_mb": size,
+                "load_ms": load_ms,
+                "recall": recall(found, truth),
+                "ms": ms,
+            }
+        )
     return rows
 
 
@@ -101,8 +109,16 @@ def bench_usearch(x, q, truth, threads: int) -> list[dict]:
     for ef in (64, 128):
         index.expansion_search = ef
         found, ms = timed_queries(lambda qi: np.asarray(index.search(qi, 10).keys), q)
-        rows.append({"method": f"usearch HNSW M=16, ef={ef}", "build_s": build, "size_mb": index.memory_usage / 1e6,
-                     "load_ms": float("nan"), "recall": recall(found, truth), "ms": ms})
+        rows.append(
+            {
+                "method": f"usearch HNSW M=16, ef={ef}",
+                "build_s": build,
+                "size_mb": index.memory_usage / 1e6,
+                "load_ms": float("nan"),
+                "recall": recall(found, truth),
+                "ms": ms,
+            }
+        )
     return rows
 
 
@@ -120,8 +136,16 @@ def bench_faiss(x, q, truth) -> list[dict]:
     for nprobe in (16, 64):
         ivf.nprobe = nprobe
         found, ms = timed_queries(lambda qi: ivf.search(qi[None], 10)[1][0], q)
-        rows.append({"method": f"faiss IVF-Flat nlist={nlist}, nprobe={nprobe}", "build_s": build,
-                     "size_mb": x.nbytes / 1e6, "load_ms": float("nan"), "recall": recall(found, truth), "ms": ms})
+        rows.append(
+            {
+                "method": f"faiss IVF-Flat nlist={nlist}, nprobe={nprobe}",
+                "build_s": build,
+                "size_mb": x.nbytes / 1e6,
+                "load_ms": float("nan"),
+                "recall": recall(found, truth),
+                "ms": ms,
+            }
+        )
     t = time.perf_counter()
     hnsw = faiss.IndexHNSWFlat(d, 16, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = 128
@@ -130,8 +154,16 @@ def bench_faiss(x, q, truth) -> list[dict]:
     for ef in (64, 128):
         hnsw.hnsw.efSearch = ef
         found, ms = timed_queries(lambda qi: hnsw.search(qi[None], 10)[1][0], q)
-        rows.append({"method": f"faiss HNSW M=16, ef={ef}", "build_s": build, "size_mb": float("nan"),
-                     "load_ms": float("nan"), "recall": recall(found, truth), "ms": ms})
+        rows.append(
+            {
+                "method": f"faiss HNSW M=16, ef={ef}",
+                "build_s": build,
+                "size_mb": float("nan"),
+                "load_ms": float("nan"),
+                "recall": recall(found, truth),
+                "ms": ms,
+            }
+        )
     return rows
 
 
@@ -140,21 +172,31 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--kinds", nargs="+", default=["clustered", "uniform"], choices=["clustered", "uniform"])
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--others", action="store_true", help="also measure raw faiss HNSW / IVF-Flat and usearch (if installed)")
+    ap.add_argument(
+        "--others", action="store_true", help="also measure raw faiss HNSW / IVF-Flat and usearch (if installed)"
+    )
     args = ap.parse_args()
-    print(f"{args.n:,} vectors of 384 dims; 200 queries; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start\n")
+    print(
+        f"{args.n:,} vectors of 384 dims; 200 queries; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start\n"
+    )
     print("| corpus | method | build s | index MB | open ms | recall@10 | ms/query |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for kind in args.kinds:
         x = corpus(args.n, kind)
         q = queries(x)
         truth, brute_ms = exact(x, q)
-        print(f"| {kind} | brute force (numpy, float32) | – | {x.nbytes / 1e6:.0f} | – | 1.000 | {brute_ms:.1f} |", flush=True)
+        print(
+            f"| {kind} | brute force (numpy, float32) | – | {x.nbytes / 1e6:.0f} | – | 1.000 | {brute_ms:.1f} |",
+            flush=True,
+        )
         rows = bench_ours(x, q, truth, args.threads)
         if args.others:
             rows += bench_faiss(x, q, truth) + bench_usearch(x, q, truth, args.threads)
         for r in rows:
-            print(f"| {kind} | {r['method']} | {r['build_s']:.1f} | {r['size_mb']:.0f} | {r['load_ms']:.0f} | {r['recall']:.3f} | {r['ms']:.2f} |", flush=True)
+            print(
+                f"| {kind} | {r['method']} | {r['build_s']:.1f} | {r['size_mb']:.0f} | {r['load_ms']:.0f} | {r['recall']:.3f} | {r['ms']:.2f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

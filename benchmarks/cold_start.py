@@ -83,7 +83,9 @@ def main() -> None:
         ctx1 = browser.new_context()
         p1 = ctx1.new_page()
         rss_first = rss_after_visit(p1, server.url + "/", "Who says what", pid)
-        rss_model = rss_after_visit(p1, server.url + "/?q=the+trade+deal+is+irrelevant", "best matches for", pid, timeout=120_000)
+        rss_model = rss_after_visit(
+            p1, server.url + "/?q=the+trade+deal+is+irrelevant", "best matches for", pid, timeout=120_000
+        )
         ctx2 = browser.new_context()
         p2 = ctx2.new_page()
         rss_two = rss_after_visit(p2, server.url + "/heatmaps", "Similarity heatmaps", pid)
@@ -100,7 +102,9 @@ def main() -> None:
     print(f"| ratio app / hello | {a / h:.2f}x | <= 1.5x |")
     print(f"| server RSS after first page (no model) | {rss_first:.0f} MB | <= 300 MB |")
     print(f"| server RSS after a search loaded the model | {rss_model:.0f} MB | <= 800 MB |")
-    print(f"| server RSS with a second browser session | {rss_two:.0f} MB (+{rss_two - rss_model:.0f} MB) | no duplicated vectors |")
+    print(
+        f"| server RSS with a second browser session | {rss_two:.0f} MB (+{rss_two - rss_model:.0f} MB) | no duplicated vectors |"
+    )
 
 
 if __name__ == "__main__":

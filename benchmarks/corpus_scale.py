@@ -52,7 +52,12 @@ def build(out: Path, n: int, speakers: int) -> None:
 
     w = {k: np.float32(np.sqrt(v)) for k, v in CLUSTER_PARTS.items()}
     index_of = {name: i for i, name in enumerate(speaker_names(speakers))}
-    common, topic_dir, speaker_dir, year_dir = directions(1)[0], directions(len(TOPICS)), directions(speakers), directions(speakers * 12)
+    common, topic_dir, speaker_dir, year_dir = (
+        directions(1)[0],
+        directions(len(TOPICS)),
+        directions(speakers),
+        directions(speakers * 12),
+    )
     done = 0
     while done < n:
         k = min(CHUNK, n - done)
@@ -76,8 +81,10 @@ def sizes(out: Path) -> None:
         return sum(p.stat().st_size for p in paths) / 2**20
 
     rows = list((out / "rows").glob("*.parquet"))
-    print(f"on disk: rows {mb(rows):,.0f} MiB in {len(rows)} Parquet files; groups {mb([out / 'groups.parquet']):,.1f} MiB; "
-          f"sums {mb([out / 'sums.npy']):,.0f} MiB (read by rows on demand); topic sums {mb([out / 'topic_sums.npy']):,.1f} MiB")
+    print(
+        f"on disk: rows {mb(rows):,.0f} MiB in {len(rows)} Parquet files; groups {mb([out / 'groups.parquet']):,.1f} MiB; "
+        f"sums {mb([out / 'sums.npy']):,.0f} MiB (read by rows on demand); topic sums {mb([out / 'topic_sums.npy']):,.1f} MiB"
+    )
 
 
 LIBRARY_PROBE = r"""
@@ -110,14 +117,18 @@ print(json.dumps(out))
 def library(out: Path) -> None:
     from benchmarks.hosted_memory import PeakSampler
 
-    proc = subprocess.Popen([sys.executable, "-c", LIBRARY_PROBE, str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LIBRARY_PROBE, str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     sampler = PeakSampler(proc.pid)  # (ru_maxrss would inherit this process's peak across fork and exec)
     sampler.start()
     stdout, _ = proc.communicate()
     peak = sampler.stop()[0]
     r = json.loads(stdout.strip().splitlines()[-1])
-    print(f"library, fresh process: open {r.pop('open_s'):.2f} s (imports included), RSS {r.pop('rss_open_mb'):,.0f} MiB after opening, "
-          f"{r.pop('rss_end_mb'):,.0f} MiB after the queries below, peak {peak:,.0f} MiB (sampled every 50 ms)")
+    print(
+        f"library, fresh process: open {r.pop('open_s'):.2f} s (imports included), RSS {r.pop('rss_open_mb'):,.0f} MiB after opening, "
+        f"{r.pop('rss_end_mb'):,.0f} MiB after the queries below, peak {peak:,.0f} MiB (sampled every 50 ms)"
+    )
     for name, s in r.items():
         print(f"  {name}: {s * 1000:,.0f} ms")
 
@@ -159,8 +170,10 @@ def app(out: Path) -> None:
             peak = sampler.stop()
             server.stop()
             browser.close()
-    print(f"app: server healthy after {healthy_s:.1f} s; first page drawn {first_s:.1f} s after starting the server "
-          f"(target <= {TARGET_OPEN_S:.0f} s: {'met' if first_s <= TARGET_OPEN_S else 'NOT met'})")
+    print(
+        f"app: server healthy after {healthy_s:.1f} s; first page drawn {first_s:.1f} s after starting the server "
+        f"(target <= {TARGET_OPEN_S:.0f} s: {'met' if first_s <= TARGET_OPEN_S else 'NOT met'})"
+    )
     print("| page | seconds to draw | server RSS after, MiB |")
     print("|---|---:|---:|")
     for name, s, rss in rows:

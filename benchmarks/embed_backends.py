@@ -152,8 +152,9 @@ def gpu_rows(texts: list[str], args) -> list[Row]:
     model = SentenceTransformer(default_model_path(), device=device)
 
     def plain() -> np.ndarray:
-        return model.encode(texts, batch_size=args.batch_size, normalize_embeddings=True,
-                            convert_to_numpy=True, show_progress_bar=False)
+        return model.encode(
+            texts, batch_size=args.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
 
     model.encode(warm, batch_size=args.batch_size, show_progress_bar=False)
     base, ref = timed(plain, args.gpu_repeats, "plain GPU fp32")
@@ -170,8 +171,17 @@ def gpu_rows(texts: list[str], args) -> list[Row]:
     fast.load()
     fast.encode(warm)
     tf, vf = timed(lambda: fast.encode(texts), args.gpu_repeats, "FastGpuEncoder")
-    rows.append(Row(device, f"FastGpuEncoder fp16, batch {args.gpu_batch_size}", n, tf, base, *cosines(vf, ref),
-                    note=f"{t16 / tf:.1f}x plain fp16"))
+    rows.append(
+        Row(
+            device,
+            f"FastGpuEncoder fp16, batch {args.gpu_batch_size}",
+            n,
+            tf,
+            base,
+            *cosines(vf, ref),
+            note=f"{t16 / tf:.1f}x plain fp16",
+        )
+    )
 
     if args.sync_debug:
         # Count host-device synchronizations in one call: the design allows one per gpu_chunk.
@@ -190,9 +200,18 @@ def gpu_rows(texts: list[str], args) -> list[Row]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--device", default="cpu", help="cpu, or cuda to add the GPU paths")
-    parser.add_argument("--n", type=int, default=None, help="texts for the GPU paths (default 200,000) or, on cpu, for the CPU paths (default 2,000)")
-    parser.add_argument("--cpu-n", type=int, default=2000, help="texts for the CPU paths when --device cuda (default 2,000)")
-    parser.add_argument("--batch-size", type=int, default=64, help="batch size of the plain encode and the ONNX encoder")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help="texts for the GPU paths (default 200,000) or, on cpu, for the CPU paths (default 2,000)",
+    )
+    parser.add_argument(
+        "--cpu-n", type=int, default=2000, help="texts for the CPU paths when --device cuda (default 2,000)"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="batch size of the plain encode and the ONNX encoder"
+    )
     parser.add_argument("--gpu-batch-size", type=int, default=1024, help="FastGpuEncoder batch size (default 1024)")
     parser.add_argument("--repeats", type=int, default=3, help="timed rounds of the CPU paths (default 3)")
     parser.add_argument("--gpu-repeats", type=int, default=2, help="timed runs of each GPU path (default 2)")
@@ -215,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     texts = synthetic_statements(max(cpu_n, gpu_n), seed=20240)
     words = np.array([len(t.split()) for t in texts])
-    print(f"{len(texts):,} synthetic statements, {words.min()}-{words.max()} words (mean {words.mean():.1f}), "
-          f"made in {time.perf_counter() - t0:.1f} s; {os.cpu_count()} CPUs")
+    print(
+        f"{len(texts):,} synthetic statements, {words.min()}-{words.max()} words (mean {words.mean():.1f}), "
+        f"made in {time.perf_counter() - t0:.1f} s; {os.cpu_count()} CPUs"
+    )
 
     rows: list[Row] = []
     if not (on_gpu and args.skip_cpu):
@@ -232,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         cos = f"{r.cos_mean:.4f} | {r.cos_min:.4f}" if r.cos_mean is not None else "- | -"
-        print(f"| {r.device} | {r.name} | {r.n:,} | {r.seconds:.3f} | {r.rate:,.0f} | {r.ratio:.2f}x | {cos} | {r.note} |")
+        print(
+            f"| {r.device} | {r.name} | {r.n:,} | {r.seconds:.3f} | {r.rate:,.0f} | {r.ratio:.2f}x | {cos} | {r.note} |"
+        )
     return 0
 
 

@@ -31,26 +31,62 @@ import numpy as np  # noqa: E402
 
 # ------------------------------------------------------------------ synthetic statements
 _SPEAKERS = [
-    "The trade minister", "The prime minister", "The president", "The commerce secretary",
-    "The U.S. trade representative", "The finance minister", "The foreign minister",
-    "The ambassador to Washington", "The premier of Ontario", "The governor of Texas",
-    "A senior White House official", "The economy minister", "The border czar",
-    "The homeland security secretary", "The opposition leader", "The chief negotiator",
-    "The agriculture secretary", "A spokesperson for the ministry", "The labour minister",
+    "The trade minister",
+    "The prime minister",
+    "The president",
+    "The commerce secretary",
+    "The U.S. trade representative",
+    "The finance minister",
+    "The foreign minister",
+    "The ambassador to Washington",
+    "The premier of Ontario",
+    "The governor of Texas",
+    "A senior White House official",
+    "The economy minister",
+    "The border czar",
+    "The homeland security secretary",
+    "The opposition leader",
+    "The chief negotiator",
+    "The agriculture secretary",
+    "A spokesperson for the ministry",
+    "The labour minister",
     "The central bank governor",
 ]
 _VERBS = [
-    "said", "told reporters", "warned", "insisted", "argued", "claimed", "stressed",
-    "announced", "suggested", "repeated", "conceded", "wrote on social media",
+    "said",
+    "told reporters",
+    "warned",
+    "insisted",
+    "argued",
+    "claimed",
+    "stressed",
+    "announced",
+    "suggested",
+    "repeated",
+    "conceded",
+    "wrote on social media",
 ]
 _SUBJECTS = [
-    "the tariffs on steel and aluminum", "the trade deal", "the 25 percent tariff on autos",
-    "the new levies on lumber", "the review of the agreement", "the border security plan",
-    "cooperation on fentanyl", "the migration agreement", "the dairy quotas",
-    "the rules of origin for cars", "the retaliatory duties", "the energy exports",
-    "the talks in Washington", "the deportation flights", "the asylum backlog",
-    "the troops at the border", "the critical minerals partnership", "the digital services tax",
-    "the investment screening rules", "the supply chains in North America",
+    "the tariffs on steel and aluminum",
+    "the trade deal",
+    "the 25 percent tariff on autos",
+    "the new levies on lumber",
+    "the review of the agreement",
+    "the border security plan",
+    "cooperation on fentanyl",
+    "the migration agreement",
+    "the dairy quotas",
+    "the rules of origin for cars",
+    "the retaliatory duties",
+    "the energy exports",
+    "the talks in Washington",
+    "the deportation flights",
+    "the asylum backlog",
+    "the troops at the border",
+    "the critical minerals partnership",
+    "the digital services tax",
+    "the investment screening rules",
+    "the supply chains in North America",
 ]
 _PREDICATES = [
     "will stay in place until the other side makes real concessions",
@@ -75,17 +111,27 @@ _PREDICATES = [
     "was agreed after weeks of difficult discussions",
 ]
 _QUALIFIERS = [
-    "according to people familiar with the talks", "despite pressure from business groups",
-    "in a statement released late on Friday", "after a meeting with provincial leaders",
-    "while visiting a factory in Michigan", "during a press conference in Ottawa",
-    "in an interview on morning television", "speaking to farmers in Iowa",
-    "ahead of the summit in Mexico City", "without offering any details",
+    "according to people familiar with the talks",
+    "despite pressure from business groups",
+    "in a statement released late on Friday",
+    "after a meeting with provincial leaders",
+    "while visiting a factory in Michigan",
+    "during a press conference in Ottawa",
+    "in an interview on morning television",
+    "speaking to farmers in Iowa",
+    "ahead of the summit in Mexico City",
+    "without offering any details",
 ]
 _TAILS = [
-    "We are not going to back down.", "Nobody wins a trade war.", "The numbers speak for themselves.",
-    "Our partners know exactly what they need to do.", "This is about protecting our people.",
-    "We will respond in kind if we have to.", "The door to negotiation remains open.",
-    "Families are paying the price at the grocery store.", "Security comes first.",
+    "We are not going to back down.",
+    "Nobody wins a trade war.",
+    "The numbers speak for themselves.",
+    "Our partners know exactly what they need to do.",
+    "This is about protecting our people.",
+    "We will respond in kind if we have to.",
+    "The door to negotiation remains open.",
+    "Families are paying the price at the grocery store.",
+    "Security comes first.",
     "It is time to put this dispute behind us.",
 ]
 
@@ -109,8 +155,11 @@ def synthetic_statements(n: int, *, seed: int = 0, min_words: int = 10, max_word
             lambda: (True, f", {rng.choice(_QUALIFIERS)}."),
             lambda: (True, f" and added that {rng.choice(_SUBJECTS)} {rng.choice(_PREDICATES)}."),
             lambda: (False, f" {rng.choice(_TAILS)}"),
-            lambda: (False, f" The figure for {rng.choice(['March', 'April', 'May', 'June', 'July'])} "
-                            f"was {rng.randint(2, 98)} percent."),
+            lambda: (
+                False,
+                f" The figure for {rng.choice(['March', 'April', 'May', 'June', 'July'])} "
+                f"was {rng.randint(2, 98)} percent.",
+            ),
         ]
         while len(words) < target:
             continues, extra = rng.choice(extras)()
@@ -151,12 +200,15 @@ def main(argv: list[str] | None = None) -> int:
     texts = synthetic_statements(args.n, seed=1234)
     encoder = SentenceTransformerEncoder(device=args.device)
     model = encoder.load()  # both paths share the loaded model, so load time is not counted
-    print(f"{len(texts)} statements, {np.mean([len(t.split()) for t in texts]):.1f} words on average; "
-          f"device {model.device}; torch threads {__import__('torch').get_num_threads()}")
+    print(
+        f"{len(texts)} statements, {np.mean([len(t.split()) for t in texts]):.1f} words on average; "
+        f"device {model.device}; torch threads {__import__('torch').get_num_threads()}"
+    )
 
     def plain() -> np.ndarray:
-        return model.encode(texts, batch_size=args.batch_size, normalize_embeddings=True,
-                            convert_to_numpy=True, show_progress_bar=False)
+        return model.encode(
+            texts, batch_size=args.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
 
     # Warm-up on a slice: first-call allocations and kernel selection are not what we measure.
     model.encode(texts[:256], batch_size=args.batch_size, normalize_embeddings=True, show_progress_bar=False)
@@ -201,9 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---|")
     print(f"| plain `SentenceTransformer.encode` | {t_plain:.3f} | {n / t_plain:,.0f} | 1.00 | |")
     print(f"| `get_or_encode`, all new | {t_first:.3f} | {n / t_first:,.0f} | {ratio:.3f} of plain | >= 0.95 |")
-    print(f"| `get_or_encode`, all cached | {t_cached:.4f} | {n / t_cached:,.0f} | {speedup:,.0f}x faster than first | >= 100x |")
+    print(
+        f"| `get_or_encode`, all cached | {t_cached:.4f} | {n / t_cached:,.0f} | {speedup:,.0f}x faster than first | >= 100x |"
+    )
     ok = ratio >= 0.95 and speedup >= 100
-    print(f"\n{'PASS' if ok else 'MISS'}: throughput ratio {ratio:.3f} (>= 0.95), cached speedup {speedup:,.0f}x (>= 100x)")
+    print(
+        f"\n{'PASS' if ok else 'MISS'}: throughput ratio {ratio:.3f} (>= 0.95), cached speedup {speedup:,.0f}x (>= 100x)"
+    )
     return 0
 
 

@@ -95,6 +95,7 @@ def measure(browser, name: str, log: Path) -> dict[str, tuple[float, float]]:
     contexts = []
     out: dict[str, tuple[float, float]] = {}
     try:
+
         def session(path: str, text: str):
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
             contexts.append(ctx)
@@ -154,7 +155,10 @@ def main() -> None:
     for name in names:
         if name.startswith("hosted"):
             worst = max(v[0] for v in results[name].values())
-            print(f"{name}: worst RSS {worst:.0f} MiB, {'met' if worst <= TARGET_MB else 'NOT met'} (target <= {TARGET_MB} MiB)")
+            print(
+                f"{name}: worst RSS {worst:.0f} MiB, {'met' if worst <= TARGET_MB else 'NOT met'} (target <= {TARGET_MB} MiB)"
+            )
+
 
 if __name__ == "__main__":
     main()

@@ -50,7 +50,9 @@ def main() -> None:
     print("| measure | value |")
     print("|---|---|")
     print(f"| cosine between the two vectors of a phrase | mean {cos.mean():.4f}, min {cos.min():.4f} |")
-    print(f"| score difference per pair | mean {diff.mean():.4f}, 99th percentile {np.quantile(diff, 0.99):.4f}, max {diff.max():.4f} |")
+    print(
+        f"| score difference per pair | mean {diff.mean():.4f}, 99th percentile {np.quantile(diff, 0.99):.4f}, max {diff.max():.4f} |"
+    )
     print(f"| top-{TOP} overlap (own statement left out) | mean {np.mean(overlap):.3f}, min {np.min(overlap):.2f} |")
     print(f"| same best match (own statement left out) | {same_best:.3f} |")
 

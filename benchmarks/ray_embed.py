@@ -49,7 +49,9 @@ def main() -> None:
         t = time.perf_counter()
         res = read_statements(csv)
         encoder = factory()
-        _, report = embed_frame(res.frame, EmbeddingStore(Path(tmp) / "plain", model_id), encoder, batch_size=args.batch_size)
+        _, report = embed_frame(
+            res.frame, EmbeddingStore(Path(tmp) / "plain", model_id), encoder, batch_size=args.batch_size
+        )
         plain_s = time.perf_counter() - t
         assert report.new == args.n
 
@@ -61,8 +63,13 @@ def main() -> None:
         try:
             t = time.perf_counter()
             rep = distributed.embed_on_ray(
-                [csv], store_root=Path(tmp) / "ray", model_id=model_id, encoder_factory=factory,
-                workers=args.workers, batch_size=args.batch_size * 8, encode_batch=args.batch_size,
+                [csv],
+                store_root=Path(tmp) / "ray",
+                model_id=model_id,
+                encoder_factory=factory,
+                workers=args.workers,
+                batch_size=args.batch_size * 8,
+                encode_batch=args.batch_size,
             )
             ray_s = time.perf_counter() - t
         finally:
@@ -72,14 +79,20 @@ def main() -> None:
     plain_rate, ray_rate = args.n / plain_s, args.n / ray_s
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; backend {args.backend}")
     print(f"plain embed (read, validate, load the model, encode): {plain_rate:,.0f} statements/s ({plain_s:.1f} s)")
-    print(f"ray, {args.workers} workers (the same, a model per worker): {ray_rate:,.0f} statements/s ({ray_s:.1f} s); "
-          f"starting Ray on this machine took {init_s:.1f} s more")
-    print(f"ray overhead: {plain_s / ray_s:.2f}x plain throughput ({(ray_s / plain_s - 1) * 100:+.0f}% time; "
-          f"{((ray_s + init_s) / plain_s - 1) * 100:+.0f}% with Ray's start)")
+    print(
+        f"ray, {args.workers} workers (the same, a model per worker): {ray_rate:,.0f} statements/s ({ray_s:.1f} s); "
+        f"starting Ray on this machine took {init_s:.1f} s more"
+    )
+    print(
+        f"ray overhead: {plain_s / ray_s:.2f}x plain throughput ({(ray_s / plain_s - 1) * 100:+.0f}% time; "
+        f"{((ray_s + init_s) / plain_s - 1) * 100:+.0f}% with Ray's start)"
+    )
     per_worker = ray_rate / args.workers
     hours = 235e6 / per_worker / 3600
-    print(f"per worker: {per_worker:,.0f} statements/s -> 235M quotes: {hours:,.0f} worker-hours; "
-          f"on 25 machines of {args.workers} cores: {hours / 25 / args.workers:,.1f} h")
+    print(
+        f"per worker: {per_worker:,.0f} statements/s -> 235M quotes: {hours:,.0f} worker-hours; "
+        f"on 25 machines of {args.workers} cores: {hours / 25 / args.workers:,.1f} h"
+    )
 
 
 if __name__ == "__main__":

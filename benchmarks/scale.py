@@ -64,30 +64,47 @@ def run_analyses(n: int, reps: int) -> dict[str, float]:
     return {
         **{name: _median_ms(fn, reps) for name, fn in stance.items()},
         "word index build, once per dataset (BM25)": index_ms,
-        "search top-10, words only (BM25)": _median_ms(lambda: search(frame, query=words_q, index=index, k=10, mode="words"), reps),
+        "search top-10, words only (BM25)": _median_ms(
+            lambda: search(frame, query=words_q, index=index, k=10, mode="words"), reps
+        ),
         "search top-10, meaning + words fused": _median_ms(
             lambda: search(frame, query=words_q, vectors=vectors, query_vector=query, index=index, k=10), reps
         ),
         "search top-10, fused, with a quoted phrase": _median_ms(
-            lambda: search(frame, query='"is irrelevant to" sovereignty', vectors=vectors, query_vector=query, index=index, k=10), reps
+            lambda: search(
+                frame, query='"is irrelevant to" sovereignty', vectors=vectors, query_vector=query, index=index, k=10
+            ),
+            reps,
         ),
-        "filters (speakers+topics+dates)": _median_ms(lambda: A.filter_mask(frame, speakers=top_speakers, topics=[topic], start=lo, end=hi), reps),
-        "apply filter (frame+vectors subset)": _median_ms(lambda: (frame[mask].reset_index(drop=True), vectors[mask]), reps),
-        "counts by speaker/topic": _median_ms(lambda: (A.counts_by(frame, "speaker"), A.counts_by(frame, "topic")), reps),
+        "filters (speakers+topics+dates)": _median_ms(
+            lambda: A.filter_mask(frame, speakers=top_speakers, topics=[topic], start=lo, end=hi), reps
+        ),
+        "apply filter (frame+vectors subset)": _median_ms(
+            lambda: (frame[mask].reset_index(drop=True), vectors[mask]), reps
+        ),
+        "counts by speaker/topic": _median_ms(
+            lambda: (A.counts_by(frame, "speaker"), A.counts_by(frame, "topic")), reps
+        ),
         "speaker x speaker (topic)": _median_ms(lambda: A.speaker_similarity(frame, vectors, topic=topic), reps),
         "speaker x topic matrix": _median_ms(lambda: A.speaker_topic_matrix(frame, vectors), reps),
         "statement x statement (capped 400)": _median_ms(statement_matrix, reps),
-        "closest/farthest pairs (2 speakers)": _median_ms(lambda: A.extreme_pairs(frame, vectors, speakers=top_speakers[:2], topic=topic), reps),
+        "closest/farthest pairs (2 speakers)": _median_ms(
+            lambda: A.extreme_pairs(frame, vectors, speakers=top_speakers[:2], topic=topic), reps
+        ),
         "phrase timeline + smoothing + best": _median_ms(timeline, reps),
         "speakers year by year (4 speakers, topic)": _median_ms(
             lambda: A.pair_similarity_over_time(frame, vectors, speakers=top_speakers[:4], topic=topic), reps
         ),
-        "drift (top speaker, topic)": _median_ms(lambda: A.drift(frame, vectors, speaker=top_speakers[0], topic=topic), reps),
+        "drift (top speaker, topic)": _median_ms(
+            lambda: A.drift(frame, vectors, speaker=top_speakers[0], topic=topic), reps
+        ),
         "search top-10 (in memory)": _median_ms(lambda: A.nearest(frame, vectors, query, k=10), reps),
         "opened statement: 5+5 neighbours (filtered)": _median_ms(
             lambda: A.statement_neighbours(frame, vectors, 0, k=5, mask=mask), reps
         ),
-        "filtered page (speaker x speaker on subset)": _median_ms(lambda: A.speaker_similarity(sub_f, sub_v, topic=topic), reps),
+        "filtered page (speaker x speaker on subset)": _median_ms(
+            lambda: A.speaker_similarity(sub_f, sub_v, topic=topic), reps
+        ),
     }
 
 
@@ -101,8 +118,12 @@ def stance_ops(frame, vectors, speakers) -> dict:
     from stance_explorer import stance_methods as M
 
     rng = np.random.default_rng(2)
-    axis = {k: (lambda v: v / np.linalg.norm(v, axis=1, keepdims=True))(rng.standard_normal((1, vectors.shape[1])).astype(np.float32))
-            for k in ("target", "favor", "against")}
+    axis = {
+        k: (lambda v: v / np.linalg.norm(v, axis=1, keepdims=True))(
+            rng.standard_normal((1, vectors.shape[1])).astype(np.float32)
+        )
+        for k in ("target", "favor", "against")
+    }
     on_topic = np.flatnonzero(frame["topic"].to_numpy() == "USMCA/trade")
     rows = rng.choice(on_topic, 31, replace=False)
     codes = np.arange(31) % 3
@@ -122,8 +143,11 @@ def stance_ops(frame, vectors, speakers) -> dict:
         "stance: zero-shot, every statement": lambda: M.zero_shot(vectors, axis),
         "stance: CV accuracy of 30 labels": lambda: M.cv_accuracy(vectors, rows[:30], codes[:30]),
         "stance: 5 suggestions (topic)": lambda: M.suggest(X, local[:30], codes[:30], axis, k=5),
-        "stance: speaker estimates + periods + flips (5 speakers, topic)": lambda: T.flip_o_meter(
-            T.stance_over_time(sub, sub_arrays, speakers=speakers)) if T.speaker_estimates(sub, sub_arrays, speakers=speakers) is not None else None,
+        "stance: speaker estimates + periods + flips (5 speakers, topic)": lambda: (
+            T.flip_o_meter(T.stance_over_time(sub, sub_arrays, speakers=speakers))
+            if T.speaker_estimates(sub, sub_arrays, speakers=speakers) is not None
+            else None
+        ),
         "stance: text hashes for labels (every statement)": lambda: T.frame_hashes(frame),
     }
 
@@ -159,7 +183,13 @@ def run_store(n: int, reps: int, dtype: str) -> dict[str, float]:
             _, exact = generate(n)
             agree = [len(set(A.top_k(exact @ q, 10)) & set(top)) / 10 for q, top in zip(queries[1:], tops)]
             overlap = float(np.mean(agree))
-        return {"load_ms": load_ms, "search_ms": float(np.median(times)), "peak_rss_mb": peak, "rss_before_mb": rss_before, "top10_overlap": overlap}
+        return {
+            "load_ms": load_ms,
+            "search_ms": float(np.median(times)),
+            "peak_rss_mb": peak,
+            "rss_before_mb": rss_before,
+            "top10_overlap": overlap,
+        }
 
 
 def write_store(n: int, out: str, dtype: str) -> None:
@@ -189,7 +219,11 @@ def main() -> None:
     for n in args.sizes:
         row = {}
         for kind in ("analyses", "float32", "float16"):
-            p = subprocess.run([sys.executable, __file__, "--child", kind, str(n), "--reps", str(args.reps)], capture_output=True, text=True)
+            p = subprocess.run(
+                [sys.executable, __file__, "--child", kind, str(n), "--reps", str(args.reps)],
+                capture_output=True,
+                text=True,
+            )
             if p.returncode != 0:
                 print(p.stderr[-2000:], file=sys.stderr)
                 continue
@@ -211,10 +245,15 @@ def main() -> None:
         line(f"{name} (ms)", [results[n].get("analyses", {}).get(name) for n in sizes])
     for dtype in ("float32", "float16"):
         line(f"store load, {dtype} (ms)", [results[n].get(dtype, {}).get("load_ms") for n in sizes])
-        line(f"search top-10 from mmap store, {dtype} (ms)", [results[n].get(dtype, {}).get("search_ms") for n in sizes])
+        line(
+            f"search top-10 from mmap store, {dtype} (ms)", [results[n].get(dtype, {}).get("search_ms") for n in sizes]
+        )
         line(f"peak RSS of search process, {dtype} (MB)", [results[n].get(dtype, {}).get("peak_rss_mb") for n in sizes])
-    print("| float16 top-10 overlap with float32 | " + " | ".join(
-        f"{results[n].get('float16', {}).get('top10_overlap', float('nan')):.2f}" for n in sizes) + " | |")
+    print(
+        "| float16 top-10 overlap with float32 | "
+        + " | ".join(f"{results[n].get('float16', {}).get('top10_overlap', float('nan')):.2f}" for n in sizes)
+        + " | |"
+    )
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ def rankings(ds, index, query, qv, k: int) -> dict[str, list[str]]:
     ids = ds.frame["id"].to_numpy()
     out = {}
     kw = dict(vectors=ds.vectors, query_vector=qv, index=index)
-    deep = {m: search(ds.frame, query=query, k=FUSION_DEPTH, mode=m, **kw)["row"].tolist() for m in ("meaning", "words")}
+    deep = {
+        m: search(ds.frame, query=query, k=FUSION_DEPTH, mode=m, **kw)["row"].tolist() for m in ("meaning", "words")
+    }
     for m in ("meaning", "words"):
         out[m] = list(ids[deep[m][:k]])
     fused = rrf({r: i + 1 for i, r in enumerate(deep["meaning"])}, {r: i + 1 for i, r in enumerate(deep["words"])}, k=5)
@@ -86,7 +88,10 @@ def evaluate(name: str, queries: list[dict], k: int, show: bool) -> dict[str, di
             for m in MODES:
                 scores.setdefault(pair, {}).setdefault(m, []).append(values[m])
         if show:
-            print(f"{name:<12} {pair_of(q, languages):<9} {q['query'][:50]:<50} " + "  ".join(f"{m} {v:.2f}" for m, v in values.items()))
+            print(
+                f"{name:<12} {pair_of(q, languages):<9} {q['query'][:50]:<50} "
+                + "  ".join(f"{m} {v:.2f}" for m, v in values.items())
+            )
     return scores
 
 

@@ -67,15 +67,22 @@ def main() -> None:
 
     s2020, s2026 = (int(np.flatnonzero(frame[S.ID].to_numpy() == i)[0]) for i in ("S040", "S190"))
     rel = T.relevance(X, vecs)
-    for mode, arr in (("zero-shot", zs), ("taught by the shipped labels", T.score(X, vecs, rows, y, model_id=ds.model_id))):
+    for mode, arr in (
+        ("zero-shot", zs),
+        ("taught by the shipped labels", T.score(X, vecs, rows, y, model_id=ds.model_id)),
+    ):
         flip = T.flip_o_meter(T.stance_over_time(frame, arr, speakers=["Donald Trump"], tiebreak=rel)).iloc[0]
         cited = [frame[S.ID].iat[int(r)] if r >= 0 else "-" for r in (flip["row_before"], flip["row_after"])]
-        print(f"Trump, {mode}: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), S190 {T.LABELS[arr.label[s2026]]} "
-              f"({arr.score[s2026]:+.2f}); Flip-O-Meter {flip['rating']} citing {cited[0]} and {cited[1]}")
+        print(
+            f"Trump, {mode}: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), S190 {T.LABELS[arr.label[s2026]]} "
+            f"({arr.score[s2026]:+.2f}); Flip-O-Meter {flip['rating']} citing {cited[0]} and {cited[1]}"
+        )
     no_trump = spk[rows] != "Donald Trump"
     arr = T.score(X, vecs, rows[no_trump], y[no_trump], model_id=ds.model_id)
-    print(f"Trump, taught without his own labels: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), "
-          f"S190 {T.LABELS[arr.label[s2026]]} ({arr.score[s2026]:+.2f})")
+    print(
+        f"Trump, taught without his own labels: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), "
+        f"S190 {T.LABELS[arr.label[s2026]]} ({arr.score[s2026]:+.2f})"
+    )
 
 
 if __name__ == "__main__":

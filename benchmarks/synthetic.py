@@ -12,27 +12,141 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FIRST = ["Ana", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Irene", "Jorge", "Karen", "Luis",
-         "Marta", "Nadia", "Omar", "Paula", "Quentin", "Rosa", "Samuel", "Teresa", "Ulises", "Vera", "Walter", "Ximena"]
-LAST = ["Alvarez", "Brooks", "Castillo", "Dubois", "Evans", "Flores", "Garcia", "Hughes", "Ibarra", "Jensen",
-        "Keller", "Lopez", "Martin", "Navarro", "Olsen", "Perez", "Quinn", "Romero", "Smith", "Tremblay"]
-ROLES = ["Minister of Trade", "Secretary of State", "President", "Prime Minister", "Trade Representative", "Governor", "Senator"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Frank",
+    "Grace",
+    "Hugo",
+    "Irene",
+    "Jorge",
+    "Karen",
+    "Luis",
+    "Marta",
+    "Nadia",
+    "Omar",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Samuel",
+    "Teresa",
+    "Ulises",
+    "Vera",
+    "Walter",
+    "Ximena",
+]
+LAST = [
+    "Alvarez",
+    "Brooks",
+    "Castillo",
+    "Dubois",
+    "Evans",
+    "Flores",
+    "Garcia",
+    "Hughes",
+    "Ibarra",
+    "Jensen",
+    "Keller",
+    "Lopez",
+    "Martin",
+    "Navarro",
+    "Olsen",
+    "Perez",
+    "Quinn",
+    "Romero",
+    "Smith",
+    "Tremblay",
+]
+ROLES = [
+    "Minister of Trade",
+    "Secretary of State",
+    "President",
+    "Prime Minister",
+    "Trade Representative",
+    "Governor",
+    "Senator",
+]
 COUNTRIES = ["United States", "Mexico", "Canada"]
-TOPICS = ["USMCA/trade", "tariffs", "security/cartels", "bilateral relations", "migration", "Cuba/energy", "China",
-          "critical minerals", "autos", "agriculture", "energy", "steel", "labor", "digital trade", "dairy", "other"]
-SUBJECTS = ["the trade agreement", "our tariffs", "border security", "the review", "our partners", "the auto sector",
-            "farm exports", "the negotiations", "cartel violence", "energy investment", "supply chains", "the deal"]
-VERBS = ["will strengthen", "is undermining", "must protect", "cannot ignore", "is essential to", "will not decide",
-         "has damaged", "is improving", "needs to respect", "is irrelevant to", "will reshape", "keeps threatening"]
-OBJECTS = ["workers in all three countries", "our sovereignty", "jobs and growth", "the national interest",
-           "regional integration", "investment from abroad", "our farmers", "consumers", "the rule of law", "manufacturing"]
-TAILS = ["", " We said so from the start.", " That is very clear.", " Nothing is decided yet.", " We are talking every day.",
-         " This is not negotiable.", " The talks continue next week.", " Everyone knows this."]
+TOPICS = [
+    "USMCA/trade",
+    "tariffs",
+    "security/cartels",
+    "bilateral relations",
+    "migration",
+    "Cuba/energy",
+    "China",
+    "critical minerals",
+    "autos",
+    "agriculture",
+    "energy",
+    "steel",
+    "labor",
+    "digital trade",
+    "dairy",
+    "other",
+]
+SUBJECTS = [
+    "the trade agreement",
+    "our tariffs",
+    "border security",
+    "the review",
+    "our partners",
+    "the auto sector",
+    "farm exports",
+    "the negotiations",
+    "cartel violence",
+    "energy investment",
+    "supply chains",
+    "the deal",
+]
+VERBS = [
+    "will strengthen",
+    "is undermining",
+    "must protect",
+    "cannot ignore",
+    "is essential to",
+    "will not decide",
+    "has damaged",
+    "is improving",
+    "needs to respect",
+    "is irrelevant to",
+    "will reshape",
+    "keeps threatening",
+]
+OBJECTS = [
+    "workers in all three countries",
+    "our sovereignty",
+    "jobs and growth",
+    "the national interest",
+    "regional integration",
+    "investment from abroad",
+    "our farmers",
+    "consumers",
+    "the rule of law",
+    "manufacturing",
+]
+TAILS = [
+    "",
+    " We said so from the start.",
+    " That is very clear.",
+    " Nothing is decided yet.",
+    " We are talking every day.",
+    " This is not negotiable.",
+    " The talks continue next week.",
+    " Everyone knows this.",
+]
 
 
 def speaker_names(n: int) -> list[str]:
     """The made-up names of ``generate``'s speakers, most active first."""
-    return [f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + i // len(FIRST)) % len(LAST)]}" + (f" {i // 480 + 1}" if i >= 480 else "") for i in range(n)]
+    return [
+        f"{FIRST[i % len(FIRST)]} {LAST[(i * 7 + i // len(FIRST)) % len(LAST)]}"
+        + (f" {i // 480 + 1}" if i >= 480 else "")
+        for i in range(n)
+    ]
 
 
 def generate(n: int, *, seed: int = 0, dim: int = 384, speakers: int = 300) -> tuple[pd.DataFrame, np.ndarray]:
@@ -108,7 +222,9 @@ def clustered_vectors(frame: pd.DataFrame, *, seed: int = 0, dim: int = 384, sub
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def write_corpus(n: int, out_dir: Path, *, seed: int = 0, dtype: str = "float32", clustered: bool = False) -> tuple[Path, Path]:
+def write_corpus(
+    n: int, out_dir: Path, *, seed: int = 0, dtype: str = "float32", clustered: bool = False
+) -> tuple[Path, Path]:
     """Write ``statements.csv`` and a store of its vectors (under the default model id) to ``out_dir``.
 
     The app reads them with STANCE_EXPLORER_DATA / STANCE_EXPLORER_STORE set to these paths.

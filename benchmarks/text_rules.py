@@ -49,10 +49,20 @@ def measure(name: str, frame) -> None:
         for partial in (True, False):
             rules = TextRules(gloss=gloss, partial_context=partial)
             vecs = enc.encode(embedding_texts(frame, rules))
-            q = enc.encode([query_embedding_text(p, rules) for p in (
-                "The USMCA is irrelevant to us", "it wouldn't matter to me if the deal expired",
-                "security cooperation is going very well", "the trade deal is irrelevant", "the trade deal",
-                "shortcomings", "the trade deal does not matter")])
+            q = enc.encode(
+                [
+                    query_embedding_text(p, rules)
+                    for p in (
+                        "The USMCA is irrelevant to us",
+                        "it wouldn't matter to me if the deal expired",
+                        "security cooperation is going very well",
+                        "the trade deal is irrelevant",
+                        "the trade deal",
+                        "shortcomings",
+                        "the trade deal does not matter",
+                    )
+                ]
+            )
             margin = float(q[0] @ q[1] - q[0] @ q[2])
             r_trump = rank(vecs @ q[3], trump)
             deal = vecs @ q[4]

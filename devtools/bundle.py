@@ -42,7 +42,9 @@ def bundle_axes(model: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("what", choices=["vectors", "axes"])
     p.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL_NAME)
     args = p.parse_args(argv)

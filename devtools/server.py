@@ -119,20 +119,33 @@ def start_app(
         env.pop("STANCE_EXPLORER_STORE", None)
     env.update(extra_env or {})
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     with open(log_path, "wb") as log:  # the child keeps its own handle
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = AppServer(f"http://127.0.0.1:{port}", proc, Path(log_path))
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy:\n{server.log()[-4000:]}")
+            raise RuntimeError(
+                f"streamlit exited with code {proc.returncode} before it was healthy:\n{server.log()[-4000:]}"
+            )
         if healthy(server.url):
             return server
         time.sleep(0.05)

@@ -87,7 +87,12 @@ def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndar
 
 
 def nearest(
-    frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, k: int = 10, mask: np.ndarray | None = None,
+    frame: pd.DataFrame,
+    vectors: np.ndarray,
+    query: np.ndarray,
+    *,
+    k: int = 10,
+    mask: np.ndarray | None = None,
     index=None,
 ) -> pd.DataFrame:
     """The k statements closest to a query vector, best first, with a ``score`` column.
@@ -131,8 +136,10 @@ def statement_neighbours(
         same &= mask
     if index is not None:
         query = np.asarray(vectors[row], dtype=np.float32)
-        return (_rows_with_scores(frame, *index.search(vectors, query, k, others)),
-                _rows_with_scores(frame, *index.search(vectors, query, k, same)))
+        return (
+            _rows_with_scores(frame, *index.search(vectors, query, k, others)),
+            _rows_with_scores(frame, *index.search(vectors, query, k, same)),
+        )
     scores = similarity_to(vectors, vectors[row])  # one pass over the vectors serves both lists
     return _best_rows(frame, scores, k, others), _best_rows(frame, scores, k, same)
 
@@ -145,8 +152,6 @@ def group_sums(codes: np.ndarray, n_groups: int, vectors: np.ndarray) -> np.ndar
     n = len(codes)
     indicator = sparse.csr_matrix((np.ones(n, dtype=np.float32), (codes, np.arange(n))), shape=(n_groups, n))
     return np.asarray(indicator @ np.asarray(vectors, dtype=np.float32), dtype=np.float64)
-
-
 
 
 def group_centroids(labels: pd.Series | np.ndarray, vectors: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -197,7 +202,9 @@ def speaker_topic_matrix(frame: pd.DataFrame, vectors: np.ndarray) -> tuple[pd.D
     sums = group_sums(cell, n_s * n_t, vectors).reshape(n_s, n_t, -1)  # per (speaker, topic)
     counts = np.bincount(cell, minlength=n_s * n_t).reshape(n_s, n_t)
     index, columns = [str(x) for x in speakers], [str(x) for x in topics]
-    return pd.DataFrame(topic_closeness(sums, counts), index=index, columns=columns), pd.DataFrame(counts, index=index, columns=columns)
+    return pd.DataFrame(topic_closeness(sums, counts), index=index, columns=columns), pd.DataFrame(
+        counts, index=index, columns=columns
+    )
 
 
 def topic_closeness(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -222,7 +229,9 @@ class Capped:
     notice: str | None
 
 
-def cap_statements(n: int, max_n: int = MAX_STATEMENT_MATRIX, *, seed: int = 0, priority: np.ndarray | None = None) -> Capped:
+def cap_statements(
+    n: int, max_n: int = MAX_STATEMENT_MATRIX, *, seed: int = 0, priority: np.ndarray | None = None
+) -> Capped:
     """Pick at most ``max_n`` of ``n`` rows: all of them, or the highest ``priority``, else a seeded sample."""
     if n <= max_n:
         return Capped(np.arange(n), n, None)
@@ -282,7 +291,9 @@ def extreme_pairs(
         r = rows[spk[rows] == s]
         if len(r) > MAX_PAIR_STATEMENTS:
             r = np.sort(rng.choice(r, MAX_PAIR_STATEMENTS, replace=False))
-            notice = f"Speakers with more than {MAX_PAIR_STATEMENTS:,} statements were sampled to {MAX_PAIR_STATEMENTS:,}."
+            notice = (
+                f"Speakers with more than {MAX_PAIR_STATEMENTS:,} statements were sampled to {MAX_PAIR_STATEMENTS:,}."
+            )
         kept.append(r)
     rows = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
     empty = pd.DataFrame(columns=["score", "row_a", "row_b"])
@@ -302,7 +313,9 @@ def extreme_pairs(
     mk = lambda sel: pd.DataFrame({"score": vals[sel], "row_a": rows[ii[sel]], "row_b": rows[jj[sel]]})  # noqa: E731
     if len(hi) < k or len(lo) < k:
         few = f"Only {len(vals)} pair{'s' if len(vals) != 1 else ''} of statements by different speakers"
-        notice = " ".join(x for x in (notice, few + ": each statement and each pair is shown at most once per list.") if x)
+        notice = " ".join(
+            x for x in (notice, few + ": each statement and each pair is shown at most once per list.") if x
+        )
     return mk(hi), mk(lo), notice
 
 
@@ -356,7 +369,11 @@ def pair_similarity_stats(
         r = rows[spk == s]
         v = np.asarray(vectors[r], dtype=np.float32)
         sums[s], counts[s] = v.sum(axis=0, dtype=np.float64), len(r)
-        sample[s] = v[np.sort(rng.choice(len(r), MAX_SPREAD_STATEMENTS, replace=False))] if len(r) > MAX_SPREAD_STATEMENTS else v
+        sample[s] = (
+            v[np.sort(rng.choice(len(r), MAX_SPREAD_STATEMENTS, replace=False))]
+            if len(r) > MAX_SPREAD_STATEMENTS
+            else v
+        )
     out = []
     for i, a in enumerate(speakers):
         for b in speakers[i:]:
@@ -415,14 +432,18 @@ def pair_means(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- over time
-def phrase_timeline(frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, mask: np.ndarray | None = None) -> pd.DataFrame:
+def phrase_timeline(
+    frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, mask: np.ndarray | None = None
+) -> pd.DataFrame:
     """Every (kept) statement's cosine to a phrase, with speaker, date, topic and text, by date."""
     scores = similarity_to(vectors, query)
     rows = np.arange(len(frame)) if mask is None else np.nonzero(mask)[0]
     # Sort positions with numpy first: sorting a wide DataFrame of 100k rows is several times slower.
     dates = frame[S.DATE].to_numpy()[rows].astype("datetime64[ns]").astype(np.int64)
     rows = rows[np.lexsort((-scores[rows], dates))]
-    out = frame.iloc[rows][[S.ID, S.SPEAKER, S.DATE, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]].reset_index(drop=True)
+    out = frame.iloc[rows][
+        [S.ID, S.SPEAKER, S.DATE, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
+    ].reset_index(drop=True)
     out["score"] = scores[rows]
     out["row"] = rows
     return out
@@ -443,7 +464,9 @@ def smooth_by_speaker(timeline: pd.DataFrame, *, window_months: int = 12) -> pd.
     mi = months - m0
     n_s, n_m = len(speakers), int(mi.max()) + 1
     flat = spk_codes * n_m + mi
-    sums = np.bincount(flat, weights=timeline["score"].to_numpy(dtype=np.float64), minlength=n_s * n_m).reshape(n_s, n_m)
+    sums = np.bincount(flat, weights=timeline["score"].to_numpy(dtype=np.float64), minlength=n_s * n_m).reshape(
+        n_s, n_m
+    )
     counts = np.bincount(flat, minlength=n_s * n_m).reshape(n_s, n_m)
     csum = np.cumsum(np.pad(sums, ((0, 0), (1, 0))), axis=1)
     ccnt = np.cumsum(np.pad(counts, ((0, 0), (1, 0))), axis=1)
@@ -452,7 +475,9 @@ def smooth_by_speaker(timeline: pd.DataFrame, *, window_months: int = 12) -> pd.
     wsum, wcnt = csum[:, hi] - csum[:, lo], ccnt[:, hi] - ccnt[:, lo]
     si, mj = np.nonzero(counts)  # only months in which the speaker said something
     dates = (np.datetime64(int(m0), "M") + mj).astype("datetime64[ns]")
-    return pd.DataFrame({S.SPEAKER: np.asarray(speakers, dtype=object)[si], S.DATE: dates, "smoothed": wsum[si, mj] / wcnt[si, mj]})
+    return pd.DataFrame(
+        {S.SPEAKER: np.asarray(speakers, dtype=object)[si], S.DATE: dates, "smoothed": wsum[si, mj] / wcnt[si, mj]}
+    )
 
 
 def top_speakers(frame: pd.DataFrame, n: int) -> list[str]:
@@ -525,7 +550,17 @@ def drift(
     if topic is not None:
         mask &= (frame[S.TOPIC] == topic).to_numpy()
     rows = np.nonzero(mask)[0]
-    cols = ["window", "start", "count", "similarity_to_previous", "shift", "shift_rank", "flagged", "representative", "representative_row"]
+    cols = [
+        "window",
+        "start",
+        "count",
+        "similarity_to_previous",
+        "shift",
+        "shift_rank",
+        "flagged",
+        "representative",
+        "representative_row",
+    ]
     if len(rows) == 0:
         return pd.DataFrame(columns=cols)
     codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
@@ -577,7 +612,9 @@ FULL_QUOTE_WORDS = 6
 
 def _full_quotes(frame: pd.DataFrame) -> np.ndarray:
     """True for statements that are not partial quotes and have at least FULL_QUOTE_WORDS words."""
-    partial = (frame[S.QUOTE_TYPE] == S.QUOTE_PARTIAL).to_numpy() if S.QUOTE_TYPE in frame else np.zeros(len(frame), bool)
+    partial = (
+        (frame[S.QUOTE_TYPE] == S.QUOTE_PARTIAL).to_numpy() if S.QUOTE_TYPE in frame else np.zeros(len(frame), bool)
+    )
     n_words = frame[S.TEXT].astype(str).str.split().str.len().to_numpy()
     return ~partial & (n_words >= FULL_QUOTE_WORDS)
 
@@ -629,8 +666,19 @@ def pairs_over_windows(
             for w in range(n_w):
                 ga, gb = i * n_w + w, j * n_w + w
                 if counts[ga] and counts[gb]:
-                    out.append((labels[w], starts[w], a, speakers[j], float(sums[ga] @ sums[gb] / (counts[ga] * counts[gb])), int(counts[ga]), int(counts[gb])))
+                    out.append(
+                        (
+                            labels[w],
+                            starts[w],
+                            a,
+                            speakers[j],
+                            float(sums[ga] @ sums[gb] / (counts[ga] * counts[gb])),
+                            int(counts[ga]),
+                            int(counts[gb]),
+                        )
+                    )
     return pd.DataFrame(out, columns=cols)
+
 
 def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:
     """Statements per language code other than ``language`` (empty codes are unknown, not counted).
@@ -641,6 +689,7 @@ def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:
     codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower()
     codes = codes[(codes != "") & (codes != language)]
     return codes.value_counts()
+
 
 def newest_first(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Rows by date, newest first (stable), at most ``limit`` of them; argsort on int64 dates is fast."""

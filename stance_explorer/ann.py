@@ -65,7 +65,9 @@ class AnnIndex:
         if threads:
             faiss.omp_set_num_threads(threads)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        index = faiss.IndexHNSWSQ(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, CONNECTIVITY, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexHNSWSQ(
+            vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, CONNECTIVITY, faiss.METRIC_INNER_PRODUCT
+        )
         index.hnsw.efConstruction = EXPANSION_ADD
         index.train(vectors[:: max(1, len(vectors) // 100_000)])
         index.add(vectors)
@@ -94,7 +96,9 @@ class AnnIndex:
         index.hnsw.efSearch = EXPANSION_SEARCH  # read_index returns the index as its own class
         return cls(index, index.ntotal)
 
-    def search(self, vectors: np.ndarray, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, vectors: np.ndarray, query: np.ndarray, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Row positions of the ``k`` rows closest to ``query`` (within ``mask``), best first, and their cosines.
 
         Candidates from the graph are re-scored exactly against ``vectors``. With a filter, the graph is

@@ -68,7 +68,9 @@ def decode_text(raw: bytes) -> str:
 
 def looks_like_html(text: str) -> bool:
     head = text[:2000].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) or bool(re.search(r"<(p|div|article|body|head|meta)[\s>]", head))
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or bool(
+        re.search(r"<(p|div|article|body|head|meta)[\s>]", head)
+    )
 
 
 def normalize_text(text: str) -> str:
@@ -100,10 +102,19 @@ def html_to_article(html: str, name: str) -> tuple[Article | None, list[S.Proble
     except ImportError:  # pragma: no cover - the app pins trafilatura
         return None, [_problem(name, "reading HTML needs the trafilatura package (pip install -r requirements.txt)")]
     try:
-        body = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=False, favor_recall=True, with_metadata=False)
+        body = trafilatura.extract(
+            html,
+            output_format="txt",
+            include_comments=False,
+            include_tables=False,
+            favor_recall=True,
+            with_metadata=False,
+        )
         meta = trafilatura.extract_metadata(html)
     except Exception as exc:  # trafilatura raises on some malformed pages; the user gets one line
-        return None, [_problem(name, f"the HTML could not be read ({type(exc).__name__}); save the article as text instead")]
+        return None, [
+            _problem(name, f"the HTML could not be read ({type(exc).__name__}); save the article as text instead")
+        ]
     if not body or not body.strip():
         return None, [_problem(name, "no article text was found in this HTML page; paste the article's text instead")]
     art = Article(text=normalize_text(_paragraphs(body)), name=name, kind="html")
@@ -126,7 +137,9 @@ def _paragraphs(body: str) -> str:
 def _limit(name: str, max_bytes: int, head: bytes) -> int:
     """The size limit for a file: a web page may be larger than the article text it holds."""
     suffix = Path(name).suffix.lower()
-    if suffix in (".html", ".htm") or (suffix not in (".txt", ".md", ".markdown") and looks_like_html(head.decode("utf-8", "replace"))):
+    if suffix in (".html", ".htm") or (
+        suffix not in (".txt", ".md", ".markdown") and looks_like_html(head.decode("utf-8", "replace"))
+    ):
         return max(max_bytes, MAX_HTML_PAGE_BYTES)
     return max_bytes
 
@@ -146,7 +159,12 @@ def read_article(
         try:
             size = source.stat().st_size
             if size > _limit(name, max_bytes, source.open("rb").read(2000) if size else b""):
-                return None, [_problem(name, f"the file is {_size_text(size)}, over the {_size_text(max_bytes)} limit for one article; is this really one news article?")]
+                return None, [
+                    _problem(
+                        name,
+                        f"the file is {_size_text(size)}, over the {_size_text(max_bytes)} limit for one article; is this really one news article?",
+                    )
+                ]
             raw = source.read_bytes()
         except OSError as exc:
             return None, [_problem(name, f"cannot open the file: {exc.strerror or exc}")]
@@ -157,7 +175,12 @@ def read_article(
         name = name or "article"
         raw = bytes(source)
     if len(raw) > _limit(name, max_bytes, raw[:2000]):
-        return None, [_problem(name, f"the text is {_size_text(len(raw))}, over the {_size_text(max_bytes)} limit for one article; is this really one news article?")]
+        return None, [
+            _problem(
+                name,
+                f"the text is {_size_text(len(raw))}, over the {_size_text(max_bytes)} limit for one article; is this really one news article?",
+            )
+        ]
     if not raw.strip():
         return None, [_problem(name, "the article is empty")]
     for magic, what in _MAGIC.items():
@@ -180,10 +203,15 @@ def read_article(
     if art is None:
         return None, problems
     if len(art.text.encode("utf-8")) > max_bytes:
-        return None, [_problem(name, f"the page's text is {_size_text(len(art.text.encode('utf-8')))}, over the {_size_text(max_bytes)} limit for one article")]
+        return None, [
+            _problem(
+                name,
+                f"the page's text is {_size_text(len(art.text.encode('utf-8')))}, over the {_size_text(max_bytes)} limit for one article",
+            )
+        ]
     m = _DATE_PREFIX.match(art.text)
     if m:
-        art.text = art.text[m.end():].lstrip()
+        art.text = art.text[m.end() :].lstrip()
         art.date = art.date or m.group(1)
     if len(re.findall(r"\w+", art.text)) < 5:
         return None, [_problem(name, "the article has almost no text (fewer than 5 words)")]

@@ -42,7 +42,9 @@ def _add_dayfirst(p: argparse.ArgumentParser) -> None:
 
 def _add_read_options(p: argparse.ArgumentParser) -> None:
     _add_dayfirst(p)
-    p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="refuse files larger than this (MB)")
+    p.add_argument(
+        "--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="refuse files larger than this (MB)"
+    )
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="refuse files with more rows than this")
 
 
@@ -112,8 +114,7 @@ def cmd_embed(args) -> int:
         bar.close()
     where = str(store.dir) if report.persisted else "memory only (the store could not be written)"
     print(
-        f"{report.total} statements: "
-        f"{report.cached} cached, {report.new} new. Model {encoder.model_id}; store {where}."
+        f"{report.total} statements: {report.cached} cached, {report.new} new. Model {encoder.model_id}; store {where}."
     )
     return status
 
@@ -131,9 +132,15 @@ def _embed_on_ray(args) -> int:
     factory = partial(_encoder, argparse.Namespace(model=args.model, backend=args.backend, device=args.device))
     model_id = factory().model_id  # loads nothing: encoders load their model on first use
     report = distributed.embed_on_ray(
-        args.files, store_root=args.store, model_id=model_id, encoder_factory=factory,
-        workers=args.workers, batch_size=max(args.batch_size, 1) * 8, encode_batch=args.batch_size,
-        address=args.address, dayfirst=args.dayfirst,
+        args.files,
+        store_root=args.store,
+        model_id=model_id,
+        encoder_factory=factory,
+        workers=args.workers,
+        batch_size=max(args.batch_size, 1) * 8,
+        encode_batch=args.batch_size,
+        address=args.address,
+        dayfirst=args.dayfirst,
     )
     for p in report.problems:
         print(p, file=sys.stderr)
@@ -185,14 +192,27 @@ def cmd_similar(args) -> int:
     frame = res.frame
     encoder, store, vectors, _ = _vectors_for(frame, args)
     query = parse_query(args.phrase)
-    qvec = encoder.encode([query_embedding_text(query.meaning_text, rules_for(encoder.model_id))])[0] if query.meaning_text else None
+    qvec = (
+        encoder.encode([query_embedding_text(query.meaning_text, rules_for(encoder.model_id))])[0]
+        if query.meaning_text
+        else None
+    )
     speakers = [s for s in args.speaker] if args.speaker else None
     if speakers:
         unknown = [s for s in speakers if s not in set(frame[S.SPEAKER])]
         if unknown:
             print(f"No statements by {', '.join(unknown)} in {res.file}.", file=sys.stderr)
     mask = filter_mask(frame, speakers=speakers, topics=[args.topic] if args.topic else None)
-    hits = search(frame, query=query, vectors=vectors, query_vector=qvec, index=LexicalIndex(frame[S.TEXT]), k=args.top, mask=mask, ann=_search_index(frame, store))
+    hits = search(
+        frame,
+        query=query,
+        vectors=vectors,
+        query_vector=qvec,
+        index=LexicalIndex(frame[S.TEXT]),
+        k=args.top,
+        mask=mask,
+        ann=_search_index(frame, store),
+    )
     if hits.empty and query.phrases:
         print("No statement contains " + " and ".join(f"“{p}”" for p in query.phrases) + ".", file=sys.stderr)
     _print_hits(hits)
@@ -232,7 +252,9 @@ def cmd_index(args) -> int:
     path = ann.index_path(store.dir, text_keys(embedding_texts(frame)))
     index.save(path)
     used = "" if len(frame) >= ann.THRESHOLD else f" (search uses it from {ann.THRESHOLD:,} statements on)"
-    print(f"Indexed {len(frame):,} statements in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB){used}.")
+    print(
+        f"Indexed {len(frame):,} statements in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB){used}."
+    )
     return EXIT_OK
 
 
@@ -244,7 +266,13 @@ def cmd_corpus(args) -> int:
     store = EmbeddingStore(args.store, _encoder(args).model_id, read_only=True)
     t = time.perf_counter()
     try:
-        rep = build_corpus(args.files, args.out, store=store, dayfirst=args.dayfirst, progress=lambda line: print(line, file=sys.stderr))
+        rep = build_corpus(
+            args.files,
+            args.out,
+            store=store,
+            dayfirst=args.dayfirst,
+            progress=lambda line: print(line, file=sys.stderr),
+        )
     except CorpusError as exc:
         print(exc, file=sys.stderr)
         return EXIT_UNREADABLE
@@ -254,7 +282,11 @@ def cmd_corpus(args) -> int:
     print(
         f"Corpus {args.out}: {rep.statements:,} statements from {rep.files} file(s), {rep.groups:,} speaker × topic × month groups, "
         f"built in {time.perf_counter() - t:.1f} s."
-        + (f" {missing:,} statements have no vector in the store (run `embed` first): they are counted but left out of similarities." if missing else "")
+        + (
+            f" {missing:,} statements have no vector in the store (run `embed` first): they are counted but left out of similarities."
+            if missing
+            else ""
+        )
         + f"\nOpen it with: STANCE_EXPLORER_CORPUS={args.out} streamlit run app.py"
     )
     return EXIT_ROW_ERRORS if any(p.severity == "error" for p in rep.problems) else EXIT_OK
@@ -319,12 +351,26 @@ def cmd_map(args) -> int:
     if len(vectors) <= 20_000:  # sklearn's measure holds an n x n matrix
         from sklearn.manifold import trustworthiness
 
-        trust = round(float(trustworthiness(vectors, xy, n_neighbors=min(10, len(vectors) // 2 - 1))), 4) if len(vectors) > 3 else None
+        trust = (
+            round(float(trustworthiness(vectors, xy, n_neighbors=min(10, len(vectors) // 2 - 1))), 4)
+            if len(vectors) > 3
+            else None
+        )
     pca = PJ.pca_axes(vectors) if method == "pca" else None
-    marker = PJ.save_map(args.store, encoder.model_id, args.name, text_keys(embedding_texts(res.frame, rules_for(encoder.model_id))), xy, method, pca=pca, trustworthiness=trust)
+    marker = PJ.save_map(
+        args.store,
+        encoder.model_id,
+        args.name,
+        text_keys(embedding_texts(res.frame, rules_for(encoder.model_id))),
+        xy,
+        method,
+        pca=pca,
+        trustworthiness=trust,
+    )
     how = f"trustworthiness {trust:.3f} at k=10" if trust is not None else "trustworthiness not measured above 20,000"
     print(f"Map of {len(vectors):,} statements by {method} in {seconds:.1f} s ({how}): {marker}")
     return EXIT_OK
+
 
 def cmd_quotes(args) -> int:
     """Attributed statements from news articles, in the app's schema (CSV that uploads as is, or JSON)."""
@@ -345,7 +391,9 @@ def cmd_quotes(args) -> int:
         return EXIT_UNREADABLE
     status, rows = EXIT_OK, []
     for path in args.files:
-        res = extract_statements(path, date=date, title=args.source_title or "", url=args.source_url or "", known=known.frame)
+        res = extract_statements(
+            path, date=date, title=args.source_title or "", url=args.source_url or "", known=known.frame
+        )
         if res.unreadable:
             print(res.problems[0], file=sys.stderr)  # one line: file and why
             status = EXIT_UNREADABLE
@@ -365,7 +413,9 @@ def cmd_quotes(args) -> int:
     if not rows and status == EXIT_UNREADABLE:
         return status  # nothing readable: the one line per file on stderr says why
     if args.format == "json":
-        sys.stdout.write(json.dumps([{k: r.get(k, "") for k in OUTPUT_COLUMNS} for r in rows], ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps([{k: r.get(k, "") for k in OUTPUT_COLUMNS} for r in rows], ensure_ascii=False, indent=1) + "\n"
+        )
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(records_csv(rows))
@@ -389,14 +439,16 @@ def _statement_records(frame, arrays) -> list[dict]:
         sid = ids[i]
         if sid == f"{stems[i]}:{lines[i]}":  # the reader's stand-in for a missing id
             sid = str(i)
-        records.append({
-            "id": sid,
-            "speaker": frame[S.SPEAKER].iat[i],
-            "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
-            "stance": T.LABELS[int(arrays.label[i])],
-            "score": round(float(arrays.score[i]), 4),
-            "confidence": round(float(arrays.confidence[i]), 4),
-        })
+        records.append(
+            {
+                "id": sid,
+                "speaker": frame[S.SPEAKER].iat[i],
+                "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
+                "stance": T.LABELS[int(arrays.label[i])],
+                "score": round(float(arrays.score[i]), 4),
+                "confidence": round(float(arrays.confidence[i]), 4),
+            }
+        )
     return records
 
 
@@ -412,7 +464,14 @@ def _speaker_records(frame, arrays) -> list[dict]:
         return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
 
     return [
-        {"speaker": r.speaker, "n": int(r.n), "estimate": num(r.estimate), "low": num(r.low), "high": num(r.high), "verdict": r.verdict}
+        {
+            "speaker": r.speaker,
+            "n": int(r.n),
+            "estimate": num(r.estimate),
+            "low": num(r.low),
+            "high": num(r.high),
+            "verdict": r.verdict,
+        }
         for r in est.itertuples(index=False)
     ]
 
@@ -486,7 +545,11 @@ def cmd_stance(args) -> int:
         fields, records = STATEMENT_FIELDS, _statement_records(frame, arrays)
     _print_records(records, fields, args.format)
     mode = f"taught by {len(rows)} labels" if rows is not None and len(rows) else "zero-shot"
-    what = f"{len(records)} speakers over {len(frame)} statements" if args.by == "speaker" else f"{len(records)} statements"
+    what = (
+        f"{len(records)} speakers over {len(frame)} statements"
+        if args.by == "speaker"
+        else f"{len(records)} statements"
+    )
     print(f"({what}; {mode}; each stance is the model's reading, with its confidence)", file=sys.stderr)
     return EXIT_OK
 
@@ -494,12 +557,16 @@ def cmd_stance(args) -> int:
 def model_opts(p: argparse.ArgumentParser) -> None:
     """--model, --backend, --device and --store, shared by every command that reads vectors."""
     p.add_argument(
-        "--model", default=None, metavar="minilm|multilingual|PATH",
+        "--model",
+        default=None,
+        metavar="minilm|multilingual|PATH",
         help="minilm: packaged all-MiniLM-L6-v2, English (default); multilingual: USE multilingual v3, "
         "Spanish and English in one space, no torch; or a sentence-transformers model path",
     )
     p.add_argument(
-        "--backend", choices=["st", "onnx", "gpu"], default="st",
+        "--backend",
+        choices=["st", "onnx", "gpu"],
+        default="st",
         help="st: exact fp32 sentence-transformers (default); onnx: int8 ONNX Runtime, ~5x faster on CPU; "
         "gpu: fp16 pipelined encoder for CUDA (falls back to the CPU). Each has its own model id in the store.",
     )
@@ -508,7 +575,9 @@ def model_opts(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m stance_explorer", description="Validate, embed and search statement CSVs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m stance_explorer", description="Validate, embed and search statement CSVs."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     _add_data_commands(sub)
     _add_search_commands(sub)
@@ -529,19 +598,34 @@ def _add_data_commands(sub) -> None:
     model_opts(p)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: embed on Ray Data, one model per worker (requirements-scale.txt)")
-    p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start Ray on this machine)")
-    p.add_argument("--workers", type=int, default=2, help="with --engine ray: embedding workers, one model each (default 2)")
+    p.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="ray: embed on Ray Data, one model per worker (requirements-scale.txt)",
+    )
+    p.add_argument(
+        "--address", default=None, help="with --engine ray: join this Ray cluster (default: start Ray on this machine)"
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="with --engine ray: embedding workers, one model each (default 2)"
+    )
     p.set_defaults(func=cmd_embed)
 
-    p = sub.add_parser("index", help="build the approximate nearest-neighbour index for search past a few 100k statements")
+    p = sub.add_parser(
+        "index", help="build the approximate nearest-neighbour index for search past a few 100k statements"
+    )
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     model_opts(p)
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("corpus", help="build a corpus folder (Parquet rows, per speaker x topic x month sums) for data past memory")
+    p = sub.add_parser(
+        "corpus", help="build a corpus folder (Parquet rows, per speaker x topic x month sums) for data past memory"
+    )
     p.add_argument("files", nargs="+", type=Path, help="statement files, CSV or Parquet; embed them first")
-    p.add_argument("--out", type=Path, required=True, help="the corpus folder to write (replaced whole when the build ends)")
+    p.add_argument(
+        "--out", type=Path, required=True, help="the corpus folder to write (replaced whole when the build ends)"
+    )
     _add_dayfirst(p)  # the reader's size limits apply per file as they are
     model_opts(p)
     p.set_defaults(func=cmd_corpus)
@@ -550,7 +634,12 @@ def _add_data_commands(sub) -> None:
 
     p = sub.add_parser("map", help="compute the 2-D map of a statements file and store it beside its vectors")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
-    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD, help=f"projection (default {DEFAULT_METHOD}; see benchmarks/projection.py)")
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=DEFAULT_METHOD,
+        help=f"projection (default {DEFAULT_METHOD}; see benchmarks/projection.py)",
+    )
     p.add_argument("--name", default="bundled", help="map name; the app reads 'bundled' for the data it opens with")
     model_opts(p)
     p.set_defaults(func=cmd_map)
@@ -580,15 +669,21 @@ def _add_search_commands(sub) -> None:
 
 def _add_reading_commands(sub) -> None:
     """stance, quotes: reading positions and attributions."""
-    p = sub.add_parser("stance", help="print each statement's stance (favor/against/none, score, confidence) on an axis")
+    p = sub.add_parser(
+        "stance", help="print each statement's stance (favor/against/none, score, confidence) on an axis"
+    )
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--target", required=True, help='what the statements take a position on, e.g. "the USMCA"')
     p.add_argument("--favor", default=None, help="the favor pole in words (default: derived from the target)")
     p.add_argument("--against", default=None, help="the against pole in words (default: derived from the target)")
     p.add_argument("--labels", type=Path, default=None, help="labels CSV (id, text_sha256, label) to teach the axis")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
-    p.add_argument("--by", choices=["statement", "speaker"], default="statement",
-                   help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict")
+    p.add_argument(
+        "--by",
+        choices=["statement", "speaker"],
+        default="statement",
+        help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict",
+    )
     _add_read_options(p)
     model_opts(p)
     p.set_defaults(func=cmd_stance)
@@ -598,10 +693,17 @@ def _add_reading_commands(sub) -> None:
         help="extract attributed statements from news articles (.txt, .md, .html); CSV that uploads as is (exit 2 unreadable)",
     )
     p.add_argument("files", nargs="+", type=Path)
-    p.add_argument("--date", default=None, help="the article's date, YYYY-MM-DD (else the HTML's or the text's own date)")
+    p.add_argument(
+        "--date", default=None, help="the article's date, YYYY-MM-DD (else the HTML's or the text's own date)"
+    )
     p.add_argument("--source-title", default=None, help="the source's title (else the HTML's)")
     p.add_argument("--source-url", default=None, help="the article's URL (else the HTML's)")
-    p.add_argument("--known", type=Path, default=BUNDLED_CSV, help="statements whose speakers and roles resolve mentions (default: the bundled data)")
+    p.add_argument(
+        "--known",
+        type=Path,
+        default=BUNDLED_CSV,
+        help="statements whose speakers and roles resolve mentions (default: the bundled data)",
+    )
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.set_defaults(func=cmd_quotes)
 

@@ -58,7 +58,20 @@ SPEAKER_TOPIC_SUMS = "speaker_topic_sums.npy"
 PROBLEMS = "problems.csv"
 
 #: Columns kept per statement (those the reader produces), plus the corpus's own two.
-ROW_COLUMNS = [S.ID, S.SPEAKER, S.ROLE, S.COUNTRY, S.DATE, S.TOPIC, S.TEXT, S.LANGUAGE, S.QUOTE_TYPE, S.SOURCE_TITLE, S.SOURCE_URL, S.CONTEXT]
+ROW_COLUMNS = [
+    S.ID,
+    S.SPEAKER,
+    S.ROLE,
+    S.COUNTRY,
+    S.DATE,
+    S.TOPIC,
+    S.TEXT,
+    S.LANGUAGE,
+    S.QUOTE_TYPE,
+    S.SOURCE_TITLE,
+    S.SOURCE_URL,
+    S.CONTEXT,
+]
 MONTH = "month"
 ROW = "row"
 
@@ -180,7 +193,11 @@ class CorpusWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        cols = {c: frame[c].astype(str).to_numpy() if c in frame else np.full(len(frame), "", dtype=object) for c in ROW_COLUMNS if c != S.DATE}
+        cols = {
+            c: frame[c].astype(str).to_numpy() if c in frame else np.full(len(frame), "", dtype=object)
+            for c in ROW_COLUMNS
+            if c != S.DATE
+        }
         table = pa.table(
             {
                 **{c: pa.array(cols[c], type=pa.string()) for c in ROW_COLUMNS if c != S.DATE},
@@ -258,14 +275,18 @@ class CorpusWriter:
                 {
                     S.TOPIC: pa.array(topics[tm_top].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
                     MONTH: pa.array(((tm_uniq & ((1 << _MONTH_BITS) - 1)) - _MONTH_OFFSET).astype(np.int32)),
-                    "embedded": pa.array(np.bincount(tm_inv, weights=self._embedded[:n], minlength=len(tm_uniq)).astype(np.int64)),
+                    "embedded": pa.array(
+                        np.bincount(tm_inv, weights=self._embedded[:n], minlength=len(tm_uniq)).astype(np.int64)
+                    ),
                 }
             ),
             self.tmp / TOPIC_MONTHS,
         )
         _atomic_save(self.tmp / TOPIC_SUMS, tm_sums.astype(np.float32))
 
-    def _write_speaker_topics(self, spk: np.ndarray, top: np.ndarray, order: np.ndarray, speakers: np.ndarray, topics: np.ndarray) -> None:
+    def _write_speaker_topics(
+        self, spk: np.ndarray, top: np.ndarray, order: np.ndarray, speakers: np.ndarray, topics: np.ndarray
+    ) -> None:
         """Per (speaker, topic) over all time: the figures with no date filter read these instead."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -277,15 +298,27 @@ class CorpusWriter:
         pq.write_table(
             pa.table(
                 {
-                    S.SPEAKER: pa.array(speakers[st_uniq >> _TOPIC_BITS].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
-                    S.TOPIC: pa.array(topics[st_uniq & ((1 << _TOPIC_BITS) - 1)].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()),
-                    "count": pa.array(np.bincount(st_inv, weights=self._count[:n][order], minlength=len(st_uniq)).astype(np.int64)),
-                    "embedded": pa.array(np.bincount(st_inv, weights=self._embedded[:n][order], minlength=len(st_uniq)).astype(np.int64)),
+                    S.SPEAKER: pa.array(
+                        speakers[st_uniq >> _TOPIC_BITS].astype(str) if n else np.zeros(0, dtype=str), type=pa.string()
+                    ),
+                    S.TOPIC: pa.array(
+                        topics[st_uniq & ((1 << _TOPIC_BITS) - 1)].astype(str) if n else np.zeros(0, dtype=str),
+                        type=pa.string(),
+                    ),
+                    "count": pa.array(
+                        np.bincount(st_inv, weights=self._count[:n][order], minlength=len(st_uniq)).astype(np.int64)
+                    ),
+                    "embedded": pa.array(
+                        np.bincount(st_inv, weights=self._embedded[:n][order], minlength=len(st_uniq)).astype(np.int64)
+                    ),
                 }
             ),
             self.tmp / SPEAKER_TOPICS,
         )
-        _atomic_save(self.tmp / SPEAKER_TOPIC_SUMS, (A.group_sums(st_inv, len(st_uniq), sorted_sums) if n else np.zeros((0, self.dim))).astype(np.float32))
+        _atomic_save(
+            self.tmp / SPEAKER_TOPIC_SUMS,
+            (A.group_sums(st_inv, len(st_uniq), sorted_sums) if n else np.zeros((0, self.dim))).astype(np.float32),
+        )
         del sorted_sums
 
     def _swap_in(self, meta: dict) -> None:
@@ -316,7 +349,9 @@ def build_corpus(
     from stance_explorer.distributed import read_shard_frame
 
     if store.dim is None:
-        raise CorpusError(f"The embedding store holds no vector for model {store.model_id}: run `embed` on these files first.")
+        raise CorpusError(
+            f"The embedding store holds no vector for model {store.model_id}: run `embed` on these files first."
+        )
     writer = CorpusWriter(out, store.model_id, store.dim, sources=[Path(f).name for f in files])
     problems: list[S.Problem] = []
     try:
@@ -327,7 +362,9 @@ def build_corpus(
             writer.add(frame, vectors, found)
             writer.report.files += 1
             if progress:
-                progress(f"{Path(f).name}: {len(frame):,} statements, {int(found.sum()):,} with a vector, {len(probs)} problem(s)")
+                progress(
+                    f"{Path(f).name}: {len(frame):,} statements, {int(found.sum()):,} with a vector, {len(probs)} problem(s)"
+                )
         return writer.close(problems)
     except BaseException:
         writer.abort()
@@ -410,7 +447,9 @@ class Corpus:
         self.root = Path(root)
         marker = self.root / MARKER
         if not marker.is_file():
-            raise CorpusError(f"{self.root} is not a corpus folder: it has no {MARKER} (build one with `python -m stance_explorer corpus`).")
+            raise CorpusError(
+                f"{self.root} is not a corpus folder: it has no {MARKER} (build one with `python -m stance_explorer corpus`)."
+            )
         try:
             self.meta = json.loads(marker.read_text("utf-8"))
             if self.meta.get("format") != FORMAT:
@@ -446,8 +485,13 @@ class Corpus:
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
             raise CorpusError(f"The corpus in {self.root} cannot be read ({exc}); build it again.") from exc
         dim = self.meta.get("dim")
-        if self.groups.sums.shape != (len(self.groups.count), dim) or self.all_time.sums.shape != (len(self.all_time.count), dim):
-            raise CorpusError(f"The corpus in {self.root} is damaged: its sums do not match its groups; build it again.")
+        if self.groups.sums.shape != (len(self.groups.count), dim) or self.all_time.sums.shape != (
+            len(self.all_time.count),
+            dim,
+        ):
+            raise CorpusError(
+                f"The corpus in {self.root} is damaged: its sums do not match its groups; build it again."
+            )
         self.model_id: str = self.meta["model_id"]
         self.dim = int(dim)
         self._db = None
@@ -495,7 +539,14 @@ class Corpus:
         """The all-time table when the selection spans every month, else the monthly one."""
         return self.all_time if self._all_time(sel) else self.groups
 
-    def mask(self, sel: Selection, *, speakers: Sequence[str] | None = None, topics: Sequence[str] | None = None, level: _Level | None = None) -> np.ndarray:
+    def mask(
+        self,
+        sel: Selection,
+        *,
+        speakers: Sequence[str] | None = None,
+        topics: Sequence[str] | None = None,
+        level: _Level | None = None,
+    ) -> np.ndarray:
         """Groups (of ``level``, the monthly table by default) the selection keeps; ``speakers`` /
         ``topics`` narrow it further, within the selection."""
         lv = level or self.groups
@@ -539,7 +590,9 @@ class Corpus:
     def _sums_by(level: _Level, mask: np.ndarray, codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(summed vectors, embedded counts) per code over the masked groups, reading only their sums."""
         idx = np.nonzero(mask)[0]
-        return level.sums.sum_by(idx, codes[idx], n), np.bincount(codes[idx], weights=level.embedded[idx], minlength=n).astype(np.int64)
+        return level.sums.sum_by(idx, codes[idx], n), np.bincount(
+            codes[idx], weights=level.embedded[idx], minlength=n
+        ).astype(np.int64)
 
     def _positions(self, names: Sequence[str], table: dict, size: int, missing: int) -> np.ndarray:
         """Code -> position of the name in ``names`` (``missing`` for the others)."""
@@ -550,7 +603,9 @@ class Corpus:
         return pos
 
     # ------------------------------------------------------------ the pages' figures
-    def pair_similarity_matrix(self, sel: Selection, speakers: list[str], *, topic: str | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    def pair_similarity_matrix(
+        self, sel: Selection, speakers: list[str], *, topic: str | None = None
+    ) -> tuple[pd.DataFrame, pd.Series]:
         """Speaker x speaker mean similarity of their statements taken two at a time (exact), and the
         number of embedded statements behind each speaker."""
         lv = self._level(sel)
@@ -558,9 +613,13 @@ class Corpus:
         pos = self._positions(speakers, self._speaker_code, len(self.speakers), len(speakers))
         sums, counts = self._sums_by(lv, mask, pos[lv.speaker], len(speakers) + 1)
         sums, counts = sums[:-1], counts[:-1]
-        return pd.DataFrame(A.pair_means(sums, counts), index=speakers, columns=speakers), pd.Series(counts, index=speakers)
+        return pd.DataFrame(A.pair_means(sums, counts), index=speakers, columns=speakers), pd.Series(
+            counts, index=speakers
+        )
 
-    def pairs_over_time(self, sel: Selection, speakers: list[str], *, topic: str | None = None, freq: str = "Y") -> pd.DataFrame:
+    def pairs_over_time(
+        self, sel: Selection, speakers: list[str], *, topic: str | None = None, freq: str = "Y"
+    ) -> pd.DataFrame:
         g = self.groups
         mask = self.mask(sel, speakers=speakers, topics=None if topic is None else [topic])
         idx = np.nonzero(mask)[0]
@@ -596,7 +655,11 @@ class Corpus:
             if sel.last_month is not None:
                 tm &= self._tm_month <= sel.last_month
             idx = np.nonzero(tm)[0]
-            everyone = A.group_sums(t_pos[self._tm_topic[idx]], n_t, self._tm_sums[idx]) if len(idx) else np.zeros((n_t, self.dim))
+            everyone = (
+                A.group_sums(t_pos[self._tm_topic[idx]], n_t, self._tm_sums[idx])
+                if len(idx)
+                else np.zeros((n_t, self.dim))
+            )
         # topic_closeness takes "the rest" as the total minus each row: add everyone else as one more row.
         others = everyone - sums.sum(axis=0)
         stacked = np.concatenate([sums, others[None]], axis=0)
@@ -604,7 +667,9 @@ class Corpus:
         sim = A.topic_closeness(stacked, stacked_counts)[:n_s]
         return pd.DataFrame(sim, index=speakers, columns=topics), pd.DataFrame(counts, index=speakers, columns=topics)
 
-    def drift(self, sel: Selection, speaker: str, *, topic: str | None = None, freq: str = "Y", flag: int = 2) -> pd.DataFrame:
+    def drift(
+        self, sel: Selection, speaker: str, *, topic: str | None = None, freq: str = "Y", flag: int = 2
+    ) -> pd.DataFrame:
         """A speaker's shift between consecutive periods (:func:`analysis.window_shifts`)."""
         g = self.groups
         mask = self.mask(sel, speakers=[speaker], topics=None if topic is None else [topic]) & (g.embedded > 0)
@@ -629,7 +694,13 @@ class Corpus:
                 if self._db is None:
                     # No temporary directory: a query that outgrows its memory fails instead of spilling
                     # to the server's disk (only the operator decides what is written there).
-                    con = duckdb.connect(config={"threads": max(1, min(4, os.cpu_count() or 1)), "memory_limit": DUCKDB_MEMORY, "temp_directory": ""})
+                    con = duckdb.connect(
+                        config={
+                            "threads": max(1, min(4, os.cpu_count() or 1)),
+                            "memory_limit": DUCKDB_MEMORY,
+                            "temp_directory": "",
+                        }
+                    )
                     files = sorted(str(p) for p in (self.root / ROWS).glob("part-*.parquet"))
                     quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
                     con.execute(f"CREATE VIEW statements AS SELECT * FROM read_parquet([{quoted}])")

@@ -50,7 +50,9 @@ class ParsedDate:
     note: str | None = None  # set when the reading involved a guess the user should know about
 
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 _YM = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _Y = re.compile(r"^(\d{4})$")
 _TIME = r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?(?:\s*h(?:rs?)?\.?)?)?"
@@ -101,7 +103,9 @@ def parse_date(raw: str, *, dayfirst: bool = False) -> ParsedDate:
                 order = "day-first (DD/MM/YYYY)" if dayfirst else "month-first (MM/DD/YYYY)"
                 note = (note + "; " if note else "") + f"ambiguous, read {order}"
         return _make(y, month, day, "day", note)
-    s_no_time = re.sub(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?(?:\s*h(?:rs?)?\.?)?\s*$", "", s, flags=re.IGNORECASE)
+    s_no_time = re.sub(
+        r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?(?:\s*h(?:rs?)?\.?)?\s*$", "", s, flags=re.IGNORECASE
+    )
     words = [w.rstrip(".").lower() for w in _WORDS.findall(s_no_time.replace(",", " "))]
     words = [w for w in words if w not in FILLERS and w not in WEEKDAYS]
     words = [re.sub(r"(st|nd|rd|th|º|°|o)$", "", w) if w[:1].isdigit() else w for w in words]

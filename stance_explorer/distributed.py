@@ -72,7 +72,11 @@ def read_shard_frame(path: str, dayfirst: bool = False):
         try:
             raw = pd.read_parquet(p).to_csv(index=False).encode("utf-8")
         except Exception as exc:  # noqa: BLE001 - any unreadable Parquet is one problem, not a crash
-            return empty_frame(), [S.Problem(p.name, None, None, "error", f"cannot read this Parquet file: {exc}")], True
+            return (
+                empty_frame(),
+                [S.Problem(p.name, None, None, "error", f"cannot read this Parquet file: {exc}")],
+                True,
+            )
         res = read_statements(raw, name=p.name, dayfirst=dayfirst)
     else:
         res = read_statements(p, dayfirst=dayfirst)
@@ -108,7 +112,9 @@ def _one_thread_per_cpu() -> None:
 class _Embedder:
     """A Ray Data actor: one model per worker; each batch becomes one store shard."""
 
-    def __init__(self, encoder_factory: Callable[[], Encoder], store_root: str, model_id: str, encode_batch: int) -> None:
+    def __init__(
+        self, encoder_factory: Callable[[], Encoder], store_root: str, model_id: str, encode_batch: int
+    ) -> None:
         _one_thread_per_cpu()
         self.encoder = encoder_factory()
         if self.encoder.model_id != model_id:
@@ -165,12 +171,16 @@ def embed_on_ray(
         todo, total, cached = todo_texts(results, store)
         shards = 0
         if todo:
-            ds = ray.data.from_items([{"text": t} for t in todo], override_num_blocks=max(1, min(len(todo) // batch_size, 4 * workers)))
+            ds = ray.data.from_items(
+                [{"text": t} for t in todo], override_num_blocks=max(1, min(len(todo) // batch_size, 4 * workers))
+            )
             out = ds.map_batches(
                 _Embedder,
                 fn_constructor_kwargs={
-                    "encoder_factory": encoder_factory, "store_root": str(store_root),
-                    "model_id": model_id, "encode_batch": encode_batch,
+                    "encoder_factory": encoder_factory,
+                    "store_root": str(store_root),
+                    "model_id": model_id,
+                    "encode_batch": encode_batch,
                 },
                 batch_size=batch_size,
                 concurrency=workers,
@@ -182,8 +192,13 @@ def embed_on_ray(
             if sum(counts) != len(todo):
                 raise RuntimeError(f"workers embedded {sum(counts)} of {len(todo)} texts")
         return RayReport(
-            files=len(results), statements=total, cached=cached, new=len(todo), shards=shards,
-            problems=problems, unreadable=sum(r.unreadable for r in results),
+            files=len(results),
+            statements=total,
+            cached=cached,
+            new=len(todo),
+            shards=shards,
+            problems=problems,
+            unreadable=sum(r.unreadable for r in results),
         )
     finally:
         if started_here:

@@ -36,9 +36,7 @@ class Encoder(Protocol):
         """Identifies the vectors this encoder makes; the store never mixes two ids."""
         ...
 
-    def encode(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
         """Return an ``(len(texts), dim)`` float32 array of unit vectors."""
         ...
 
@@ -153,8 +151,7 @@ class SentenceTransformerEncoder:
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
                 raise EncoderUnavailable(
-                    "sentence-transformers is not installed; install it with "
-                    "pip install -r requirements.txt"
+                    "sentence-transformers is not installed; install it with pip install -r requirements.txt"
                 ) from exc
             device, self.device_message = resolve_device(self._device_arg)
             if self.device_message:
@@ -169,9 +166,7 @@ class SentenceTransformerEncoder:
     def dim(self) -> int:
         return int(self.load().get_embedding_dimension())
 
-    def encode(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
         model = self.load()
         texts = list(texts)
         total = len(texts)

@@ -17,16 +17,47 @@ from stance_explorer import schema as S
 
 # 24 distinguishable colours: the tracker draws up to a dozen speakers at once.
 PALETTE = [
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-    "#393b79", "#ad494a", "#637939", "#7b4173", "#e7969c", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
-    "#843c39", "#5254a3", "#8ca252", "#bd9e39",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#7b4173",
+    "#e7969c",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+    "#843c39",
+    "#5254a3",
+    "#8ca252",
+    "#bd9e39",
 ]
 
 
 #: Marker symbols, one per speaker next to its colour: a dozen colours alone are hard to tell apart.
 SYMBOLS = [
-    "circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "pentagon", "cross", "hexagon",
-    "triangle-left", "triangle-right",
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "star",
+    "triangle-down",
+    "pentagon",
+    "cross",
+    "hexagon",
+    "triangle-left",
+    "triangle-right",
 ]
 DASHES = ["solid", "dash", "dot", "dashdot"]
 
@@ -161,7 +192,9 @@ def timeline_figure(
                 legendgroup=str(speaker),
                 marker=dict(color=color, size=8, opacity=0.75, symbol=symbol),
                 # [hover label, timeline row]: the row lets a clicked point name its statement.
-                customdata=np.column_stack([np.array(statement_label(g), dtype=object), g["row"].to_numpy(dtype=object)]),
+                customdata=np.column_stack(
+                    [np.array(statement_label(g), dtype=object), g["row"].to_numpy(dtype=object)]
+                ),
                 hovertemplate="%{customdata[0]}<br>similarity %{y:.3f}<extra></extra>",
             )
         )
@@ -170,9 +203,14 @@ def timeline_figure(
             if len(s) > 1:
                 fig.add_trace(
                     go.Scatter(
-                        x=s[S.DATE], y=s["smoothed"], mode="lines", connectgaps=False,
+                        x=s[S.DATE],
+                        y=s["smoothed"],
+                        mode="lines",
+                        connectgaps=False,
                         line=dict(color=color, width=2, dash=DASHES[i % len(DASHES)]),
-                        legendgroup=str(speaker), showlegend=False, hoverinfo="skip",
+                        legendgroup=str(speaker),
+                        showlegend=False,
+                        hoverinfo="skip",
                     )
                 )
     fig.update_yaxes(title="similarity to phrase (cosine)")
@@ -205,9 +243,14 @@ def pair_similarity_figure(pairs: pd.DataFrame, *, topic: str | None = None) -> 
         ]
         fig.add_trace(
             go.Scatter(
-                x=g["start"], y=g["similarity"], mode="lines+markers", name=name,
-                line=dict(color=PALETTE[i % len(PALETTE)], width=2), marker=dict(size=9),
-                customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+                x=g["start"],
+                y=g["similarity"],
+                mode="lines+markers",
+                name=name,
+                line=dict(color=PALETTE[i % len(PALETTE)], width=2),
+                marker=dict(size=9),
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
             )
         )
     fig.update_yaxes(title="similarity (cosine)", range=[-0.1, 1])
@@ -217,7 +260,10 @@ def pair_similarity_figure(pairs: pd.DataFrame, *, topic: str | None = None) -> 
     fig.update_layout(showlegend=True)  # name the pair even when there is only one
     return fig
 
-def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None, example: str = "Most typical") -> go.Figure:
+
+def drift_figure(
+    drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None, example: str = "Most typical"
+) -> go.Figure:
     """Similarity between consecutive windows of one speaker; flagged shifts in red. ``example`` names
     what the ``representative`` column holds, in the hover."""
     d = drift_frame.dropna(subset=["similarity_to_previous"])
@@ -230,8 +276,15 @@ def drift_figure(drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | N
         for w, s, n, r in zip(d["window"], d["similarity_to_previous"], d["count"], d["representative"])
     ]
     fig = go.Figure(
-        go.Bar(x=d["window"].astype(str), y=d["similarity_to_previous"], marker_color=colors, customdata=hover,
-               text=labels, textposition="outside", hovertemplate="%{customdata}<extra></extra>")
+        go.Bar(
+            x=d["window"].astype(str),
+            y=d["similarity_to_previous"],
+            marker_color=colors,
+            customdata=hover,
+            text=labels,
+            textposition="outside",
+            hovertemplate="%{customdata}<extra></extra>",
+        )
     )
     fig.update_yaxes(title="similarity to previous window", range=[0, 1])
     title = f"{html.escape(speaker)}: drift" + (f" on {html.escape(topic)}" if topic else "")
@@ -259,19 +312,27 @@ def _map_hover(frame: pd.DataFrame, chars: int) -> np.ndarray:
     return np.array([f"<b>{html.escape(s)}</b>, {d}<br>{q}" for s, d, q in zip(speakers, dates, quotes)], dtype=object)
 
 
-def _points(x, y, rows, hover, *, name: str, marker: dict, symbols: np.ndarray | None, showlegend: bool = True) -> go.Scattergl:
+def _points(
+    x, y, rows, hover, *, name: str, marker: dict, symbols: np.ndarray | None, showlegend: bool = True
+) -> go.Scattergl:
     if symbols is not None:
         marker = dict(marker, symbol=symbols)
     return go.Scattergl(
-        x=x, y=y, mode="markers", name=name, showlegend=showlegend,
+        x=x,
+        y=y,
+        mode="markers",
+        name=name,
+        showlegend=showlegend,
         marker=dict(size=7, opacity=0.8, line=dict(width=0), **marker),
         customdata=rows,  # the frame row of each point: what a selection reports
-        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
     )
 
 
-def _add_group_points(fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hover: np.ndarray, symbols, color_by: str,
-                      max_groups: int) -> dict[str, str]:
+def _add_group_points(
+    fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hover: np.ndarray, symbols, color_by: str, max_groups: int
+) -> dict[str, str]:
     """Points coloured by speaker or topic (the ``max_groups`` largest; the rest grey). Returns each named speaker's colour."""
     rows = np.arange(len(frame))
     speaker_colors: dict[str, str] = {}
@@ -282,19 +343,45 @@ def _add_group_points(fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hover
     rest = ~np.isin(values, named)
     if rest.any():
         sel = np.flatnonzero(rest)
-        fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=f"{len(counts) - len(named):,} other {column}s",
-                              marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[sel]))
+        fig.add_trace(
+            _points(
+                xy[sel, 0],
+                xy[sel, 1],
+                rows[sel],
+                hover[sel],
+                name=f"{len(counts) - len(named):,} other {column}s",
+                marker=dict(color=OTHERS_COLOR),
+                symbols=None if symbols is None else symbols[sel],
+            )
+        )
     for i, value in enumerate(named):
         if color_by == "speaker":
             speaker_colors[value] = PALETTE[i % len(PALETTE)]
         sel = np.flatnonzero(values == value)
-        fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=html.escape(value),
-                              marker=dict(color=PALETTE[i % len(PALETTE)]), symbols=None if symbols is None else symbols[sel]))
+        fig.add_trace(
+            _points(
+                xy[sel, 0],
+                xy[sel, 1],
+                rows[sel],
+                hover[sel],
+                name=html.escape(value),
+                marker=dict(color=PALETTE[i % len(PALETTE)]),
+                symbols=None if symbols is None else symbols[sel],
+            )
+        )
     return speaker_colors
 
 
-def _add_scaled_points(fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hover: np.ndarray, symbols, color_by: str,
-                       scores, score_label: str) -> None:
+def _add_scaled_points(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    xy: np.ndarray,
+    hover: np.ndarray,
+    symbols,
+    color_by: str,
+    scores,
+    score_label: str,
+) -> None:
     """Points on a colour scale: the year, or a stance score (NaN: "no score", grey)."""
     n = len(frame)
     rows = np.arange(n)
@@ -309,11 +396,30 @@ def _add_scaled_points(fig: go.Figure, frame: pd.DataFrame, xy: np.ndarray, hove
         scale = dict(colorscale="RdBu", cmin=-bound, cmax=bound, colorbar=dict(title=html.escape(score_label)))
         unknown = np.flatnonzero(~np.isfinite(values))
         if len(unknown):
-            fig.add_trace(_points(xy[unknown, 0], xy[unknown, 1], rows[unknown], hover[unknown], name="no score",
-                                  marker=dict(color=OTHERS_COLOR), symbols=None if symbols is None else symbols[unknown]))
+            fig.add_trace(
+                _points(
+                    xy[unknown, 0],
+                    xy[unknown, 1],
+                    rows[unknown],
+                    hover[unknown],
+                    name="no score",
+                    marker=dict(color=OTHERS_COLOR),
+                    symbols=None if symbols is None else symbols[unknown],
+                )
+            )
     sel = np.flatnonzero(np.isfinite(values))
-    fig.add_trace(_points(xy[sel, 0], xy[sel, 1], rows[sel], hover[sel], name=color_by, showlegend=False,
-                          marker=dict(color=values[sel], **scale), symbols=None if symbols is None else symbols[sel]))
+    fig.add_trace(
+        _points(
+            xy[sel, 0],
+            xy[sel, 1],
+            rows[sel],
+            hover[sel],
+            name=color_by,
+            showlegend=False,
+            marker=dict(color=values[sel], **scale),
+            symbols=None if symbols is None else symbols[sel],
+        )
+    )
 
 
 def map_figure(
@@ -351,7 +457,9 @@ def map_figure(
     """
     xy = np.asarray(xy, dtype=np.float32)
     hover = _map_hover(frame, hover_chars)
-    symbols = np.where(np.asarray(placed, dtype=bool), "diamond", "circle") if placed is not None and np.any(placed) else None
+    symbols = (
+        np.where(np.asarray(placed, dtype=bool), "diamond", "circle") if placed is not None and np.any(placed) else None
+    )
     fig = go.Figure()
     speaker_colors: dict[str, str] = {}
     if color_by == "stance" and scores is None:
@@ -362,8 +470,16 @@ def map_figure(
         _add_scaled_points(fig, frame, xy, hover, symbols, color_by, scores, score_label)
     if regions is not None:
         for r in regions.itertuples():
-            fig.add_annotation(x=r.x, y=r.y, text=f"<b>{html.escape(r.label)}</b>", showarrow=False,
-                               bgcolor="rgba(255,255,255,0.8)", bordercolor="#888", borderwidth=1, font=dict(size=12, color="#222"))
+            fig.add_annotation(
+                x=r.x,
+                y=r.y,
+                text=f"<b>{html.escape(r.label)}</b>",
+                showarrow=False,
+                bgcolor="rgba(255,255,255,0.8)",
+                bordercolor="#888",
+                borderwidth=1,
+                font=dict(size=12, color="#222"),
+            )
     if steps is not None and len(steps):
         _add_trajectories(fig, frame if steps_frame is None else steps_frame, steps, speaker_colors)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
@@ -393,16 +509,35 @@ def _add_trajectories(fig: go.Figure, frame: pd.DataFrame, steps: pd.DataFrame, 
         color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
         fig.add_trace(
             go.Scatter(
-                x=g["x"], y=g["y"], mode="markers+text", name=f"{html.escape(str(speaker))} over time",
-                text=[html.escape(str(w)) for w in g["window"]], textposition="top center",
+                x=g["x"],
+                y=g["y"],
+                mode="markers+text",
+                name=f"{html.escape(str(speaker))} over time",
+                text=[html.escape(str(w)) for w in g["window"]],
+                textposition="top center",
                 marker=dict(size=13, color=color, symbol="star", line=dict(width=1, color="#222")),
-                hovertext=[_step_hover(frame, s) for s in g.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+                hovertext=[_step_hover(frame, s) for s in g.itertuples()],
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
         xs, ys = g["x"].to_numpy(), g["y"].to_numpy()
         for j in range(1, len(g)):
-            fig.add_annotation(x=xs[j], y=ys[j], ax=xs[j - 1], ay=ys[j - 1], xref="x", yref="y", axref="x", ayref="y",
-                               showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=2, arrowcolor=color, text="")
+            fig.add_annotation(
+                x=xs[j],
+                y=ys[j],
+                ax=xs[j - 1],
+                ay=ys[j - 1],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=3,
+                arrowsize=1.3,
+                arrowwidth=2,
+                arrowcolor=color,
+                text="",
+            )
 
 
 # ---------------------------------------------------------------------------- stance
@@ -411,10 +546,17 @@ STANCE_COLORS = {"favor": "#1f77b4", "against": "#d62728", "none": "#9a9a9a"}
 #: A light template in the manner of plotly_white, small enough to apply in a millisecond: resolving
 #: "plotly_white" deep-copies the whole theme, which cost 30-50 ms per chart on a busy CPU.
 _AXIS_STYLE = dict(gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", showgrid=True, ticks="")
-STANCE_TEMPLATE = dict(layout=dict(
-    font=dict(color="#2a3f5f"), paper_bgcolor="white", plot_bgcolor="white", colorway=PALETTE,
-    xaxis=_AXIS_STYLE, yaxis=_AXIS_STYLE, hoverlabel=dict(align="left"),
-))
+STANCE_TEMPLATE = dict(
+    layout=dict(
+        font=dict(color="#2a3f5f"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=PALETTE,
+        xaxis=_AXIS_STYLE,
+        yaxis=_AXIS_STYLE,
+        hoverlabel=dict(align="left"),
+    )
+)
 
 
 _VLINE = dict(type="line", x0=0, x1=0, y0=0, y1=1, yref="paper", line=dict(color="#bbbbbb", dash="dot"))
@@ -422,7 +564,9 @@ _HLINE = dict(type="line", x0=0, x1=1, y0=0, y1=0, xref="paper", line=dict(color
 
 
 def _stance_layout(fig: go.Figure, title: str | None, height: int | None = None) -> go.Figure:
-    fig.update_layout(title=title, margin=dict(l=10, r=10, t=50 if title else 10, b=10), height=height, template=STANCE_TEMPLATE)
+    fig.update_layout(
+        title=title, margin=dict(l=10, r=10, t=50 if title else 10, b=10), height=height, template=STANCE_TEMPLATE
+    )
     return fig
 
 
@@ -462,7 +606,9 @@ def quick_statement_label(frame: pd.DataFrame, max_chars: int = 300) -> list[str
     return out
 
 
-def stance_strip_figure(readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None) -> go.Figure:
+def stance_strip_figure(
+    readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None
+) -> go.Figure:
     """Where each speaker stands: a dot per statement on the axis and the speaker's estimate with its interval.
 
     ``readings`` has speaker, score, stance, confidence, low, labelled, and ``pos`` (the row index
@@ -483,36 +629,85 @@ def stance_strip_figure(readings: pd.DataFrame, estimates: pd.DataFrame, *, axis
             y = sub[S.SPEAKER].map(index).to_numpy(dtype=float) + rng.uniform(-0.18, 0.18, len(sub))
             x = sub["score"].to_numpy() if stance != "none" else NONE_X + rng.uniform(-0.22, 0.22, len(sub))
             how = np.where(sub["labelled"].to_numpy(), "a label", "the model's reading")
-            text = [f"{h}<br>{st} ({w}), score {sc:+.2f}, confidence {c:.2f}" if st != "none" else f"{h}<br>none ({w}), confidence {c:.2f}"
-                    for h, st, w, sc, c in zip(sub["_hover"], sub["stance"], how, sub["score"], sub["confidence"])]
+            text = [
+                f"{h}<br>{st} ({w}), score {sc:+.2f}, confidence {c:.2f}"
+                if st != "none"
+                else f"{h}<br>none ({w}), confidence {c:.2f}"
+                for h, st, w, sc, c in zip(sub["_hover"], sub["stance"], how, sub["score"], sub["confidence"])
+            ]
             color = STANCE_COLORS[stance]
-            traces.append(go.Scatter(
-                x=x, y=y, mode="markers", name=f"{stance}{' (low confidence)' if low else ''}", legendgroup=stance,
-                marker=dict(color=color, size=7 if low else 8, opacity=0.45 if low else 0.85, symbol="circle-open" if low else "circle",
-                            line=dict(width=1.5 if low else 0.5, color=color)),
-                customdata=np.column_stack([sub[S.ID].astype(str).to_numpy(), sub["pos"].to_numpy()]),
-                text=text, hovertemplate="%{text}<extra></extra>",
-            ))
+            traces.append(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="markers",
+                    name=f"{stance}{' (low confidence)' if low else ''}",
+                    legendgroup=stance,
+                    marker=dict(
+                        color=color,
+                        size=7 if low else 8,
+                        opacity=0.45 if low else 0.85,
+                        symbol="circle-open" if low else "circle",
+                        line=dict(width=1.5 if low else 0.5, color=color),
+                    ),
+                    customdata=np.column_stack([sub[S.ID].astype(str).to_numpy(), sub["pos"].to_numpy()]),
+                    text=text,
+                    hovertemplate="%{text}<extra></extra>",
+                )
+            )
     # No diamond without an interval: one or two statements are shown as their dots, not as a position.
     est = estimates.dropna(subset=["estimate", "low", "high"]) if len(estimates) else estimates
     if len(est):
-        traces.append(go.Scatter(
-            x=est["estimate"], y=est["speaker"].map(index), mode="markers", name="speaker estimate (95% interval)",
-            marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
-            error_x=dict(type="data", symmetric=False, array=(est["high"] - est["estimate"]).to_numpy(),
-                         arrayminus=(est["estimate"] - est["low"]).to_numpy(), color="black", thickness=2, width=6),
-            text=[f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
-                  for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])],
-            hovertemplate="%{text}<extra></extra>",
-        ))
+        traces.append(
+            go.Scatter(
+                x=est["estimate"],
+                y=est["speaker"].map(index),
+                mode="markers",
+                name="speaker estimate (95% interval)",
+                marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(est["high"] - est["estimate"]).to_numpy(),
+                    arrayminus=(est["estimate"] - est["low"]).to_numpy(),
+                    color="black",
+                    thickness=2,
+                    width=6,
+                ),
+                text=[
+                    f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
+                    for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])
+                ],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     fig = go.Figure(data=traces)
-    fig.update_layout(shapes=[  # plain layout shapes: add_vline / add_shape cost tens of ms each
-        dict(type="rect", x0=NONE_X - 0.3, x1=NONE_X + 0.3, y0=0, y1=1, yref="paper", fillcolor="#f2f2f2", line_width=0, layer="below"),
-        _VLINE,
-    ])
-    fig.update_yaxes(tickvals=list(range(len(speakers))), ticktext=[html.escape(s) for s in speakers], autorange="reversed")
-    fig.update_xaxes(range=[-1.1, NONE_X + 0.32], tickvals=[-1, -0.5, 0, 0.5, 1, NONE_X], ticktext=["-1", "-0.5", "0", "0.5", "1", "none"],
-                     title_text=axis_label or "against ← model's reading → favor", zeroline=False)
+    fig.update_layout(
+        shapes=[  # plain layout shapes: add_vline / add_shape cost tens of ms each
+            dict(
+                type="rect",
+                x0=NONE_X - 0.3,
+                x1=NONE_X + 0.3,
+                y0=0,
+                y1=1,
+                yref="paper",
+                fillcolor="#f2f2f2",
+                line_width=0,
+                layer="below",
+            ),
+            _VLINE,
+        ]
+    )
+    fig.update_yaxes(
+        tickvals=list(range(len(speakers))), ticktext=[html.escape(s) for s in speakers], autorange="reversed"
+    )
+    fig.update_xaxes(
+        range=[-1.1, NONE_X + 0.32],
+        tickvals=[-1, -0.5, 0, 0.5, 1, NONE_X],
+        ticktext=["-1", "-0.5", "0", "0.5", "1", "none"],
+        title_text=axis_label or "against ← model's reading → favor",
+        zeroline=False,
+    )
     _stance_layout(fig, title, height=max(260, 70 * len(speakers) + 120))
     fig.update_layout(legend=dict(orientation="h", y=-0.25), clickmode="event+select")
     return fig
@@ -526,11 +721,19 @@ def stance_time_figure(periods: pd.DataFrame, *, title: str | None = None) -> go
         y = g["mean"].where(g["side"] != "none")
         fig.add_trace(
             go.Scatter(
-                x=g["start"], y=y, mode="lines+markers", name=html.escape(str(speaker)), connectgaps=True,
-                line=dict(color=PALETTE[i % len(PALETTE)]), marker=dict(size=np.clip(5 + 2 * g["n_side"].to_numpy(), 6, 18)),
-                text=[f"<b>{html.escape(str(speaker))}</b>, {p}: {side}, mean {m:+.2f} over {ns} of {n} statements taking a side"
-                      if side != "none" else f"<b>{html.escape(str(speaker))}</b>, {p}: none of {n} statements takes a side"
-                      for p, side, m, ns, n in zip(g["period"], g["side"], g["mean"].fillna(0), g["n_side"], g["n"])],
+                x=g["start"],
+                y=y,
+                mode="lines+markers",
+                name=html.escape(str(speaker)),
+                connectgaps=True,
+                line=dict(color=PALETTE[i % len(PALETTE)]),
+                marker=dict(size=np.clip(5 + 2 * g["n_side"].to_numpy(), 6, 18)),
+                text=[
+                    f"<b>{html.escape(str(speaker))}</b>, {p}: {side}, mean {m:+.2f} over {ns} of {n} statements taking a side"
+                    if side != "none"
+                    else f"<b>{html.escape(str(speaker))}</b>, {p}: none of {n} statements takes a side"
+                    for p, side, m, ns, n in zip(g["period"], g["side"], g["mean"].fillna(0), g["n_side"], g["n"])
+                ],
                 hovertemplate="%{text}<extra></extra>",
             )
         )
@@ -539,18 +742,38 @@ def stance_time_figure(periods: pd.DataFrame, *, title: str | None = None) -> go
     return _stance_layout(fig, title, height=380)
 
 
-def two_axis_figure(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y_label: str, title: str | None = None) -> go.Figure:
+def two_axis_figure(
+    est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y_label: str, title: str | None = None
+) -> go.Figure:
     """Speakers on two axes at once: axis 1 across, axis 2 up, each with its 95% interval."""
-    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y", "low_x", "low_y"])
+    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(
+        subset=["estimate_x", "estimate_y", "low_x", "low_y"]
+    )
     fig = go.Figure()
     for i, (_, r) in enumerate(both.iterrows()):
         fig.add_trace(
             go.Scatter(
-                x=[r["estimate_x"]], y=[r["estimate_y"]], mode="markers+text", name=html.escape(str(r["speaker"])),
-                text=[html.escape(str(r["speaker"]))], textposition=("top center", "bottom center", "middle right")[i % 3],
+                x=[r["estimate_x"]],
+                y=[r["estimate_y"]],
+                mode="markers+text",
+                name=html.escape(str(r["speaker"])),
+                text=[html.escape(str(r["speaker"]))],
+                textposition=("top center", "bottom center", "middle right")[i % 3],
                 marker=dict(size=12, color=PALETTE[i % len(PALETTE)]),
-                error_x=dict(type="data", symmetric=False, array=[r["high_x"] - r["estimate_x"]], arrayminus=[r["estimate_x"] - r["low_x"]], thickness=1),
-                error_y=dict(type="data", symmetric=False, array=[r["high_y"] - r["estimate_y"]], arrayminus=[r["estimate_y"] - r["low_y"]], thickness=1),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=[r["high_x"] - r["estimate_x"]],
+                    arrayminus=[r["estimate_x"] - r["low_x"]],
+                    thickness=1,
+                ),
+                error_y=dict(
+                    type="data",
+                    symmetric=False,
+                    array=[r["high_y"] - r["estimate_y"]],
+                    arrayminus=[r["estimate_y"] - r["low_y"]],
+                    thickness=1,
+                ),
                 hovertemplate=f"<b>{html.escape(str(r['speaker']))}</b><br>{html.escape(x_label)}: {r['estimate_x']:+.2f}<br>{html.escape(y_label)}: {r['estimate_y']:+.2f}<extra></extra>",
             )
         )

@@ -114,7 +114,9 @@ class FastGpuEncoder:
             ) from exc
         path = Path(self._model_arg) if self._model_arg else Path(default_model_path())
         if not (path / "tokenizer.json").is_file():  # checked before the (slow) model load
-            raise EncoderUnavailable(f"The GPU encoder needs a local model folder with tokenizer.json; '{path}' has none.")
+            raise EncoderUnavailable(
+                f"The GPU encoder needs a local model folder with tokenizer.json; '{path}' has none."
+            )
         self.device, self.device_message = resolve_device(self._device_arg)
         if self.device_message:
             log.warning(self.device_message)
@@ -170,9 +172,7 @@ class FastGpuEncoder:
         return torch.nn.functional.normalize(mean, p=2.0, dim=1)
 
     # ---------------------------------------------------------------- encoding
-    def encode(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
         import torch
 
         self.load()

@@ -99,7 +99,12 @@ def _versions() -> dict[str, str]:
 def _model_config(path: Path) -> tuple[int, str, int, int]:
     """(max_seq_length, model_type, num_heads, hidden_size) from a sentence-transformers folder."""
     cfg = json.loads((path / "config.json").read_text("utf-8"))
-    return max_seq_length(path), str(cfg.get("model_type", "")), int(cfg.get("num_attention_heads", 0)), int(cfg.get("hidden_size", 0))
+    return (
+        max_seq_length(path),
+        str(cfg.get("model_type", "")),
+        int(cfg.get("num_attention_heads", 0)),
+        int(cfg.get("hidden_size", 0)),
+    )
 
 
 def _pooling_is_mean(path: Path) -> bool:
@@ -353,13 +358,18 @@ class OnnxInt8Encoder:
                     dynamo=False,
                 )
             except Exception as exc:  # e.g. a future torch without the TorchScript exporter
-                raise EncoderUnavailable(f"Could not export the model to ONNX ({exc}); use the default encoder.") from exc
+                raise EncoderUnavailable(
+                    f"Could not export the model to ONNX ({exc}); use the default encoder."
+                ) from exc
             # Check the traced graph against torch on a padded batch before trusting it.
             expected = pooled(ids, mask, torch.zeros_like(ids)).numpy()
         import onnxruntime as ort
 
         sess = ort.InferenceSession(str(dest), providers=["CPUExecutionProvider"])
-        got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": np.zeros_like(ids.numpy())})[0]
+        got = sess.run(
+            None,
+            {"input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": np.zeros_like(ids.numpy())},
+        )[0]
         if not np.allclose(got, expected, atol=1e-4):
             raise EncoderUnavailable("The ONNX export does not match the torch model; use the default encoder.")
 
@@ -402,9 +412,7 @@ class OnnxInt8Encoder:
             root.setLevel(level)
 
     # ---------------------------------------------------------------- encoding
-    def encode(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
         self.load()
         texts = list(texts)
         total = len(texts)
@@ -471,7 +479,9 @@ def _export_in_child(model_path: Path, dest: Path) -> None:
 
     proc = subprocess.run(
         [sys.executable, "-m", "stance_explorer.onnx_encoder", "export", str(model_path), str(dest)],
-        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0 or not dest.is_file():
         raise EncoderUnavailable(f"The ONNX export in a child process failed: {proc.stderr.strip()[-1000:]}")

@@ -48,7 +48,31 @@ SPANISH_STEMS = tuple(
     argument alert zanj sentenci asever advert sosten dec acot replic ripost concluy reclam lament adelant
     """.split()
 )
-SPANISH_ENDINGS = ("ó", "aron", "ieron", "ara", "aran", "iera", "ieran", "ase", "iese", "a", "an", "e", "en", "ando", "iendo", "ió", "aba", "aban", "ía", "ían", "ar", "er", "ir")
+SPANISH_ENDINGS = (
+    "ó",
+    "aron",
+    "ieron",
+    "ara",
+    "aran",
+    "iera",
+    "ieran",
+    "ase",
+    "iese",
+    "a",
+    "an",
+    "e",
+    "en",
+    "ando",
+    "iendo",
+    "ió",
+    "aba",
+    "aban",
+    "ía",
+    "ían",
+    "ar",
+    "er",
+    "ir",
+)
 SPANISH_IRREGULAR = frozenset(
     "dijo dijeron dijera dijeran dice dicen diciendo expuso expusieron sostuvo sostiene sostuviera advierte advirtió "
     "advirtieron advirtiera sugiere sugirió sugiriera refiere refirió pide pidió pidiera exige exigió negó niega "
@@ -58,15 +82,17 @@ SPEECH_VERBS = SPEECH_VERBS_EN | SPEECH_VERBS_ES
 
 
 HABER = frozenset("ha han había habían habría habrían haya hayan he hemos has".split())
-SPANISH_PARTICIPLE_IRREGULAR = frozenset("dicho expuesto sostenido advertido sugerido referido pedido exigido negado recordado llamado".split())
+SPANISH_PARTICIPLE_IRREGULAR = frozenset(
+    "dicho expuesto sostenido advertido sugerido referido pedido exigido negado recordado llamado".split()
+)
 
 
 @functools.lru_cache(maxsize=65536)
 def is_spanish_participle(word: str) -> bool:
-    """"indicado", "asegurado": a speech verb when "ha/había" comes before it (checked by the caller)."""
+    """ "indicado", "asegurado": a speech verb when "ha/había" comes before it (checked by the caller)."""
     if word in SPANISH_PARTICIPLE_IRREGULAR:
         return True
-    return any(word.startswith(stem) and word[len(stem):] in ("ado", "ido") for stem in SPANISH_STEMS)
+    return any(word.startswith(stem) and word[len(stem) :] in ("ado", "ido") for stem in SPANISH_STEMS)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -75,9 +101,11 @@ def is_speech_verb(word: str) -> bool:
     if word in SPEECH_VERBS or word in SPANISH_IRREGULAR:
         return True
     for stem in SPANISH_STEMS:
-        if word.startswith(stem) and word[len(stem):] in SPANISH_ENDINGS:
+        if word.startswith(stem) and word[len(stem) :] in SPANISH_ENDINGS:
             return True
     return False
+
+
 # Verbs that only report words when they govern the quote directly ("called it 'X'"), never as
 # a subject's general act; they still need a person as subject to count.
 AUX_WORDS = frozenset(
@@ -101,7 +129,9 @@ UNNAMED_HEADS = frozenset(
     expertos analistas críticos especialistas
     """.split()
 )
-INDEFINITE = frozenset({"a", "an", "one", "some", "several", "two", "three", "un", "una", "unos", "unas", "algunos", "algunas"})
+INDEFINITE = frozenset(
+    {"a", "an", "one", "some", "several", "two", "three", "un", "una", "unos", "unas", "algunos", "algunas"}
+)
 
 # Subjects that are institutions, places or documents, not people: their quoted words are not statements.
 INSTITUTION_WORDS = frozenset(
@@ -164,13 +194,38 @@ ROLE_WORDS: dict[str, str] = {
     "leader": "",
     "líder": "",
 }
-FEMININE_ROLES = frozenset({"presidenta", "mandataria", "jefa del ejecutivo", "jefa del estado", "primera ministra", "secretaria de economía", "secretaria", "ministra", "funcionaria"})
+FEMININE_ROLES = frozenset(
+    {
+        "presidenta",
+        "mandataria",
+        "jefa del ejecutivo",
+        "jefa del estado",
+        "primera ministra",
+        "secretaria de economía",
+        "secretaria",
+        "ministra",
+        "funcionaria",
+    }
+)
 # Adjectives and names that say which country a role belongs to.
 COUNTRY_WORDS: dict[str, str] = {
-    "mexican": "Mexico", "mexico": "Mexico", "mexicano": "Mexico", "mexicana": "Mexico", "méxico": "Mexico",
-    "american": "United States", "u.s.": "United States", "us": "United States", "estadounidense": "United States",
-    "norteamericano": "United States", "norteamericana": "United States", "united states": "United States",
-    "canadian": "Canada", "canada": "Canada", "canadiense": "Canada", "canadá": "Canada", "ontario": "Canada",
+    "mexican": "Mexico",
+    "mexico": "Mexico",
+    "mexicano": "Mexico",
+    "mexicana": "Mexico",
+    "méxico": "Mexico",
+    "american": "United States",
+    "u.s.": "United States",
+    "us": "United States",
+    "estadounidense": "United States",
+    "norteamericano": "United States",
+    "norteamericana": "United States",
+    "united states": "United States",
+    "canadian": "Canada",
+    "canada": "Canada",
+    "canadiense": "Canada",
+    "canadá": "Canada",
+    "ontario": "Canada",
 }
 
 # First names that tell a pronoun's gender (a hint only; unknown names match either pronoun).

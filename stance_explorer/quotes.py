@@ -36,8 +36,18 @@ from stance_explorer.reader import ReadResult, read_statements
 
 # Columns the CLI prints and the review table edits, in this order.
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    S.ID, S.SPEAKER, S.ROLE, S.DATE, S.DATE_PRECISION, S.TOPIC, S.TEXT, S.LANGUAGE, S.QUOTE_TYPE,
-    S.SOURCE_TITLE, S.SOURCE_URL, S.CONTEXT,
+    S.ID,
+    S.SPEAKER,
+    S.ROLE,
+    S.DATE,
+    S.DATE_PRECISION,
+    S.TOPIC,
+    S.TEXT,
+    S.LANGUAGE,
+    S.QUOTE_TYPE,
+    S.SOURCE_TITLE,
+    S.SOURCE_URL,
+    S.CONTEXT,
 )
 FLAG_UNNAMED = "unnamed source"
 FLAG_INSTITUTION = "attributed to an institution, not a person"
@@ -58,7 +68,9 @@ _PREPS = frozenset(
     "with to of from about at by for on in into against between among toward towards over under after before than like "
     "con de del a al en por para sobre entre ante hacia contra sin tras desde hasta según".split()
 )
-_DETS = frozenset("the a an his her their its this that these those el la los las su sus un una unos unas este esta ese esa".split())
+_DETS = frozenset(
+    "the a an his her their its this that these those el la los las su sus un una unos unas este esta ese esa".split()
+)
 _TIME_SKIP = frozenset(
     "this last next month week year today yesterday earlier later recently previously also however then again once "
     "monday tuesday wednesday thursday friday saturday sunday on morning evening night publicly privately repeatedly "
@@ -73,9 +85,15 @@ _STOP_CAPS = frozenset(
     "ella él yo according following despite asked meanwhile later earlier then however also instead still "
     "tras luego asimismo sin embargo cuestionado consultado".split()
 )
-_STOP_CAPS = _STOP_CAPS | frozenset(_fold_plain for _fold_plain in (
-    "".join(ch for ch in __import__("unicodedata").normalize("NFKD", w) if not __import__("unicodedata").combining(ch)) for w in _STOP_CAPS
-))
+_STOP_CAPS = _STOP_CAPS | frozenset(
+    _fold_plain
+    for _fold_plain in (
+        "".join(
+            ch for ch in __import__("unicodedata").normalize("NFKD", w) if not __import__("unicodedata").combining(ch)
+        )
+        for w in _STOP_CAPS
+    )
+)
 _GERUND = re.compile(r"^\w+(ing|ando|iendo)$")
 _SUBJ_BREAKERS = frozenset("that que and y but pero while mientras as".split())
 
@@ -228,7 +246,7 @@ def find_quote_spans(text: str) -> list[_Span]:
                 while j < n and text[j] in "\n ":
                     j += 1
                 mark = stack[0][0]
-                if j < n and text[j] == mark and len(stack) == 1 or (j < n and text[j] in "“«\"" and text[j] == mark):
+                if j < n and text[j] == mark and len(stack) == 1 or (j < n and text[j] in '“«"' and text[j] == mark):
                     pieces.append((piece_start, i))
                     stack = [(mark, stack[0][1])]
                     piece_start = j + 1
@@ -239,7 +257,7 @@ def find_quote_spans(text: str) -> list[_Span]:
                 stack, pieces = [], []
             i += 1
             continue
-        if ch == "‘" and text[i + 1:i + 2] == "s" and (i + 2 == n or not text[i + 2].isalnum()):
+        if ch == "‘" and text[i + 1 : i + 2] == "s" and (i + 2 == n or not text[i + 2].isalnum()):
             i += 1  # "Sheinbaum ‘s": a misplaced apostrophe, not a quote
             continue
         if ch in ("“", "«", "‘", "„"):
@@ -316,20 +334,20 @@ def _sentence_bounds(text: str, spans: list[_Span]) -> list[int]:
         i = m.start()
         if inside[i]:
             continue
-        word = re.search(r"([\w.]+)$", text[max(0, i - 12):i])
+        word = re.search(r"([\w.]+)$", text[max(0, i - 12) : i])
         if word and m.group() == "." and word.group(1).lower().rstrip(".") in _ABBREV:
             continue
         if word and m.group() == "." and len(word.group(1)) == 1 and word.group(1).isupper():
             continue  # an initial: J. Smith
-        nxt = re.match(r"\s+", text[m.end():])
+        nxt = re.match(r"\s+", text[m.end() :])
         starts.add(m.end() + (nxt.end() if nxt else 0))
     for sp in spans:
         if not sp.closed:
             continue
-        inner = text[sp.pieces[-1][0]:sp.pieces[-1][1]].rstrip()
-        after = text[sp.close_at + 1:sp.close_at + 4]
+        inner = text[sp.pieces[-1][0] : sp.pieces[-1][1]].rstrip()
+        after = text[sp.close_at + 1 : sp.close_at + 4]
         if inner.endswith((".", "!", "?", "…")) and re.match(r"\s+[\"“«‘A-ZÁÉÍÓÚÑ¿¡]", after):
-            nxt = re.match(r"\s+", text[sp.close_at + 1:])
+            nxt = re.match(r"\s+", text[sp.close_at + 1 :])
             starts.add(sp.close_at + 1 + (nxt.end() if nxt else 0))
     return sorted(starts)
 
@@ -409,7 +427,11 @@ class _Mentions:
                     kinds.append("title")
                 elif f in W.NON_NAME_WORDS or f in W.INSTITUTION_WORDS:
                     kinds.append("inst")
-                elif (i == 0 and (f in _STOP_CAPS or (len(f) >= 7 and re.match(r"^\w+(ing|ly)$", f)))) or (t.isupper() and len(t) >= 3 and "." not in t) or f in _STOP_CAPS:
+                elif (
+                    (i == 0 and (f in _STOP_CAPS or (len(f) >= 7 and re.match(r"^\w+(ing|ly)$", f))))
+                    or (t.isupper() and len(t) >= 3 and "." not in t)
+                    or f in _STOP_CAPS
+                ):
                     kinds.append("stop")
                 else:
                     kinds.append("name")
@@ -431,18 +453,24 @@ class _Mentions:
                 s0 = offs[gi]
                 end0 = offs[gj - 1] + len(_strip_possessive(toks[gj - 1]))
                 name = " ".join(name_toks)
-                before = text[max(0, s0 - 60):s0].lower()
+                before = text[max(0, s0 - 60) : s0].lower()
                 titles = before[-45:]
-                nxt = re.match(r"\s*((?:\w+\s+){0,2}?)([\w]+)", text[end0:end0 + 40])
-                prev_word = re.search(r"(\w+)\s*$", text[max(0, s0 - 20):s0])
+                nxt = re.match(r"\s*((?:\w+\s+){0,2}?)([\w]+)", text[end0 : end0 + 40])
+                prev_word = re.search(r"(\w+)\s*$", text[max(0, s0 - 20) : s0])
                 bare = (
-                    bool(nxt) and W.is_speech_verb(nxt.group(2).lower())
+                    bool(nxt)
+                    and W.is_speech_verb(nxt.group(2).lower())
                     and all(w.lower() in W.AUX_WORDS for w in nxt.group(1).split())
                     and not (prev_word and prev_word.group(1).lower() in _PREPS)
                 )
                 if bare and len(name_toks) == 1 and self.resolve_name(name, s0) is None:
                     self.bare.add(_fold(name))
-                if self.persons_hint is not None and len(name_toks) >= 2 and _fold(name) not in self.persons_hint and self.known_by_name(name) is None:
+                if (
+                    self.persons_hint is not None
+                    and len(name_toks) >= 2
+                    and _fold(name) not in self.persons_hint
+                    and self.known_by_name(name) is None
+                ):
                     continue  # a tagger was given and does not call this a person
                 if len(name_toks) >= 2 or self.resolve_name(name, s0) is not None:
                     self.cands.append(_Cand(s0, end0, "name", name, country=_country_in(titles)))
@@ -454,55 +482,77 @@ class _Mentions:
         for m in re.finditer(r"(?<![\w])(he|she|who|él|ella|quien)(?![\w])", low):
             w = m.group(1)
             fem = True if w in W.PRONOUNS_FEMALE else False if w in W.PRONOUNS_MALE else None
-            self.cands.append(_Cand(m.start(), m.end(), "pronoun", text[m.start():m.end()], feminine=fem))
+            self.cands.append(_Cand(m.start(), m.end(), "pronoun", text[m.start() : m.end()], feminine=fem))
         heads = "|".join(sorted(W.UNNAMED_HEADS, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w])(a|an|one|some|several|two|three|un|una|unos|unas|algunos|algunas|varios|varias|los|las|the|\d[\d,.]*)\s+(?:[\w.'’\-]+\s+){{0,3}}?({heads})(?![\w])", low):
+        for m in re.finditer(
+            rf"(?<![\w])(a|an|one|some|several|two|three|un|una|unos|unas|algunos|algunas|varios|varias|los|las|the|\d[\d,.]*)\s+(?:[\w.'’\-]+\s+){{0,3}}?({heads})(?![\w])",
+            low,
+        ):
             if m.group(1) in ("los", "las", "the") and not m.group(2).endswith("s"):
                 continue  # "the official" points back to someone named; only plurals are unnamed
-            self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start():m.end()]))
+            self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start() : m.end()]))
         for m in re.finditer(r"(?<![\w])se\s+le\s+(?:cuestionó|preguntó)", low):
-            self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start():m.end()]))
+            self.cands.append(_Cand(m.start(), m.end(), "unnamed", text[m.start() : m.end()]))
         phrases = sorted(W.ROLE_WORDS, key=len, reverse=True)
         taken = bytearray(len(text) + 1)  # characters already inside a name or a role
         name_starts = set()
         for c in self.cands:
             if c.kind == "name":
-                taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+                taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                 name_starts.add(c.start)
         for phrase in phrases:
             for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", low):
                 if taken[m.start()] or taken[m.end() - 1]:
                     continue
                 # A role right before a name is that name's title ("Premier Doug Ford").
-                rest = text[m.end():m.end() + 40]
+                rest = text[m.end() : m.end() + 40]
                 if re.match(rf"\s*,?\s*{_NAME_TOKEN}", rest) and any(m.end() + d in name_starts for d in range(4)):
                     continue
                 s = m.start()
-                left = text[max(0, s - 30):s]
-                lm = re.search(r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$", left)
+                left = text[max(0, s - 30) : s]
+                lm = re.search(
+                    r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$",
+                    left,
+                )
                 s2 = s - (len(lm.group(0)) if lm else 0)
                 ctx = _role_context(low, s, m.end())
                 e2 = m.end()
                 of = re.match(r"\s+(?:de|del|of|of the)\s+[A-ZÁÉÍÓÚÑ][\w\-]*(?: [A-ZÁÉÍÓÚÑ][\w\-]*)?", rest)
                 if of:  # "la presidenta de México", "the prime minister of Canada"
                     e2 = m.end() + of.end()
-                taken[m.start():e2] = b"\x01" * (e2 - m.start())
-                det = re.search(r"(?<![\w])(la|el|los|las|del|al)\s+(?:\w+\s+)?$", low[max(0, s - 20):s])
+                taken[m.start() : e2] = b"\x01" * (e2 - m.start())
+                det = re.search(r"(?<![\w])(la|el|los|las|del|al)\s+(?:\w+\s+)?$", low[max(0, s - 20) : s])
                 fem = (phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None
                 if fem is None and det and det.group(1) in ("la", "las"):
                     fem = True  # "la titular del Ejecutivo"
-                elif fem is None and det and det.group(1) in ("el", "del", "al") and phrase not in ("president", "premier", "prime minister"):
+                elif (
+                    fem is None
+                    and det
+                    and det.group(1) in ("el", "del", "al")
+                    and phrase not in ("president", "premier", "prime minister")
+                ):
                     fem = False
                 self.cands.append(
-                    _Cand(s2, e2, "role", text[s2:e2], role_key=W.ROLE_WORDS[phrase], feminine=fem, country=_country_in(ctx))
+                    _Cand(
+                        s2,
+                        e2,
+                        "role",
+                        text[s2:e2],
+                        role_key=W.ROLE_WORDS[phrase],
+                        feminine=fem,
+                        country=_country_in(ctx),
+                    )
                 )
         unnamed_mask = bytearray(len(text) + 1)
         for c in self.cands:
             if c.kind == "unnamed":
-                unnamed_mask[c.start:c.end] = b"\x01" * (c.end - c.start)
-        for m in re.finditer(r"(?<![\w])(?:the\s+|la\s+|el\s+)?(?:[\w'’]+\s+)?(office|ministry|statement|embassy|administration|government|decree|proclamation|report|oficina|ministerio|comunicado|embajada|gobierno|secretaría|decreto|informe)(?![\w])", low):
+                unnamed_mask[c.start : c.end] = b"\x01" * (c.end - c.start)
+        for m in re.finditer(
+            r"(?<![\w])(?:the\s+|la\s+|el\s+)?(?:[\w'’]+\s+)?(office|ministry|statement|embassy|administration|government|decree|proclamation|report|oficina|ministerio|comunicado|embajada|gobierno|secretaría|decreto|informe)(?![\w])",
+            low,
+        ):
             if not unnamed_mask[m.start()]:
-                self.cands.append(_Cand(m.start(), m.end(), "institution", text[m.start():m.end()]))
+                self.cands.append(_Cand(m.start(), m.end(), "institution", text[m.start() : m.end()]))
         self.cands.sort(key=lambda c: (c.start, -c.end))
 
     # -- resolution -----------------------------------------------------------------------
@@ -571,7 +621,12 @@ class _Mentions:
     def _known_surname(self, t: str) -> Person | None:
         if t not in self._surname_memo:
             self._surname_memo[t] = next(
-                (p for p in self.known.people if t in p.tokens[1:] or (t == "amlo" and p.name.startswith("Andrés Manuel"))), None
+                (
+                    p
+                    for p in self.known.people
+                    if t in p.tokens[1:] or (t == "amlo" and p.name.startswith("Andrés Manuel"))
+                ),
+                None,
             )
         return self._surname_memo[t]
 
@@ -686,16 +741,18 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _role_context(low: str, start: int, end: int) -> str:
     """The text around a role (30 characters before, 25 after) that lies within its sentence: the
     country words there are the role's ("in Mexico City. The secretary" is no Mexican secretary)."""
-    before = re.split(r"[.!?]\s|\n", low[max(0, start - 30):start])[-1]
-    return before + re.split(r"[.!?]\s|\n", low[start:end + 25])[0]
+    before = re.split(r"[.!?]\s|\n", low[max(0, start - 30) : start])[-1]
+    return before + re.split(r"[.!?]\s|\n", low[start : end + 25])[0]
 
 
 def _country_in(s: str) -> str:
@@ -793,16 +850,28 @@ class _Attributor:
                 # Skip an appositive ", in a Truth Social post," / ", secretario de Economía,".
                 inner = stripped[:-1]
                 k = inner.rfind(",")
-                if k >= 0 and len(inner[k + 1:].split()) <= 9:
-                    hit = [c for c in cands if c.end <= sent_start + k and not self.text[c.end:sent_start + k].strip(" ’'s")]
+                if k >= 0 and len(inner[k + 1 :].split()) <= 9:
+                    hit = [
+                        c
+                        for c in cands
+                        if c.end <= sent_start + k and not self.text[c.end : sent_start + k].strip(" ’'s")
+                    ]
                     if hit:
                         return hit[-1]
                     j = sent_start + k
                     continue
-                hit = [c for c in cands if c.end <= sent_start + len(inner) and not self.text[c.end:sent_start + len(inner)].strip(" ’'s")]
+                hit = [
+                    c
+                    for c in cands
+                    if c.end <= sent_start + len(inner) and not self.text[c.end : sent_start + len(inner)].strip(" ’'s")
+                ]
                 return hit[-1] if hit else None
             end_here = sent_start + len(stripped)
-            hit = [c for c in cands if c.end == end_here or (c.end < end_here and not self.text[c.end:end_here].strip(" ’'s"))]
+            hit = [
+                c
+                for c in cands
+                if c.end == end_here or (c.end < end_here and not self.text[c.end : end_here].strip(" ’'s"))
+            ]
             if hit:
                 return max(hit, key=lambda c: (c.end, -c.start))
             if mw and mw.group(1).lower().strip(".") in (W.AUX_WORDS | _TIME_SKIP):
@@ -825,7 +894,7 @@ class _Attributor:
 
     def after_preposition(self, c: _Cand, sent_start: int) -> bool:
         """True when a candidate is a preposition's object ("to Carney", "de la presidenta")."""
-        before = self.text[max(sent_start, c.start - 25):c.start].lower().split()
+        before = self.text[max(sent_start, c.start - 25) : c.start].lower().split()
         while before and before[-1] in _DETS:
             before.pop()
         return bool(before) and before[-1].strip(",") in _PREPS
@@ -838,12 +907,16 @@ class _Attributor:
             k = max(self.text.rfind(ch, sent_start, k) for ch in ",;—–")
             if k < 0 or not self.in_quote(k, k + 1):
                 break
-        near = [c for c in self.cands_in(max(k + 1, sent_start), pos) if c.kind in ("name", "role", "pronoun", "unnamed")]
+        near = [
+            c for c in self.cands_in(max(k + 1, sent_start), pos) if c.kind in ("name", "role", "pronoun", "unnamed")
+        ]
         if near:
             return near[-1]
         earlier = [v for v in self.verbs(sent_start, pos) if v.end() < pos - 1]
         for v in reversed(earlier):
-            c = self.subject_before_verb(sent_start, v.start()) or self.main_subject(sent_start, v.start(), kinds=("name", "role", "pronoun", "unnamed"))
+            c = self.subject_before_verb(sent_start, v.start()) or self.main_subject(
+                sent_start, v.start(), kinds=("name", "role", "pronoun", "unnamed")
+            )
             if c is not None:
                 return c
         cands = [c for c in self.cands_in(sent_start, pos) if c.kind in ("name", "role", "pronoun", "unnamed")]
@@ -853,7 +926,7 @@ class _Attributor:
         """An inverted subject: "…", aseguró la presidenta Claudia Sheinbaum / said CTV journalist Ann Roe."""
         phrase = []
         for c in self.cands_in(vend, sent_end):
-            gap = self.text[vend:c.start].lower().split()
+            gap = self.text[vend : c.start].lower().split()
             if len(gap) > 6 or re.search(r"[,.;:]", " ".join(gap)) or any(g in _PREPS for g in gap):
                 break
             phrase.append(c)
@@ -861,7 +934,7 @@ class _Attributor:
                 break
         if not phrase:
             return None
-        first_gap = self.text[vend:phrase[0].start].split()
+        first_gap = self.text[vend : phrase[0].start].split()
         if len(first_gap) > 3:
             return None
         rank = {"name": 0, "role": 1, "unnamed": 2, "pronoun": 3, "institution": 4}
@@ -869,7 +942,7 @@ class _Attributor:
         if best.kind in ("role", "unnamed"):
             # "dijo la secretaria de prensa de la Casa Blanca, Karoline Leavitt, …": the appositive name.
             for c in self.cands_in(best.end, min(sent_end, best.end + 80)):
-                gap = self.text[best.end:c.start]
+                gap = self.text[best.end : c.start]
                 if c.kind == "name" and gap.rstrip().endswith(",") and "." not in gap and ";" not in gap:
                     return c
         return best
@@ -948,7 +1021,14 @@ class _Attributor:
             vs = self.verbs(s, e)
             acc = re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE)
             if acc and not vs:
-                c = next((c for c in self.cands_in(s + acc.end(), e) if len(self.text[s + acc.end():c.start].split()) <= 3), None)
+                c = next(
+                    (
+                        c
+                        for c in self.cands_in(s + acc.end(), e)
+                        if len(self.text[s + acc.end() : c.start].split()) <= 3
+                    ),
+                    None,
+                )
                 if c is not None and c.kind in ("name", "role", "pronoun"):
                     r = self.resolve(c, c.start)
                     if r.speaker:
@@ -957,7 +1037,10 @@ class _Attributor:
             if vs:
                 v = vs[0]
                 head = self.subject_before_verb(s, v.start())
-                if re.search(r"(?<![\w])((luego|después|antes) de que|tras|after|since|before|although|aunque)(?![\w])", self.text[s:head.start if head else v.start()].lower()):
+                if re.search(
+                    r"(?<![\w])((luego|después|antes) de que|tras|after|since|before|although|aunque)(?![\w])",
+                    self.text[s : head.start if head else v.start()].lower(),
+                ):
                     continue  # "Esto, luego de que Bloomberg reportó que …": reported speech inside a clause
                 c = None
                 if not _GERUND.match(v.group().lower()):
@@ -1009,7 +1092,7 @@ class _Attributor:
         line_start = text.rfind("\n", 0, qs) + 1
         if text[line_start:qs].lstrip().startswith(("•", "- ", "* ")):
             intro_end = text.rfind(":", 0, line_start)
-            if intro_end > 0 and text[line_start - 2:line_start].strip() == "" and intro_end >= line_start - 3 - 200:
+            if intro_end > 0 and text[line_start - 2 : line_start].strip() == "" and intro_end >= line_start - 3 - 200:
                 i_start, _ = self.sentence_of(intro_end)
                 vs = self.verbs(i_start, intro_end)
                 if vs:
@@ -1027,10 +1110,16 @@ class _Attributor:
         cands_after = self.cands_in(after_start, s_end)
         first_word = re.match(r"[\w’'.\-]+", text[after_start:s_end])
         perfect = re.match(r"(\w+)\s+(\w+)", text[after_start:s_end])
-        is_perfect = bool(perfect and perfect.group(1).lower() in W.HABER and W.is_spanish_participle(perfect.group(2).lower()))
+        is_perfect = bool(
+            perfect and perfect.group(1).lower() in W.HABER and W.is_spanish_participle(perfect.group(2).lower())
+        )
         if is_perfect:
             first_word = perfect  # "…", ha indicado.
-        if first_word and (is_perfect or W.is_speech_verb(first_word.group().lower().rstrip(".,"))) and not _GERUND.match(first_word.group().lower()):
+        if (
+            first_word
+            and (is_perfect or W.is_speech_verb(first_word.group().lower().rstrip(".,")))
+            and not _GERUND.match(first_word.group().lower())
+        ):
             c = self.subject_after_verb(after_start + first_word.end(), s_end)
             if c:
                 return self.resolve(c, qs)
@@ -1039,20 +1128,33 @@ class _Attributor:
             c = cands_after[0]
             if c.kind == "unnamed" and c.text.lower().startswith("se le"):
                 return self.resolve(c, qs)
-            v = next((v for v in vs_after if v.start() >= c.end and self.subject_before_verb(after_start, v.start()) is c), None)
+            v = next(
+                (v for v in vs_after if v.start() >= c.end and self.subject_before_verb(after_start, v.start()) is c),
+                None,
+            )
             if v is not None:
                 return self.resolve(c, qs)
             before_txt = text[s_start:qs].strip(" -–—•")
-            comma = "," in after[:lead] or text[max(sp.pieces[-1][0], sp.pieces[-1][1] - 2):sp.pieces[-1][1]].rstrip().endswith(",")
-            nxt = re.match(r"\s+([a-záéíóúñ]+)\b", text[c.end:s_end])
-            if comma and c.kind in ("name", "pronoun") and nxt and not before_txt and nxt.group(1) not in _PREPS | _DETS:
+            comma = "," in after[:lead] or text[
+                max(sp.pieces[-1][0], sp.pieces[-1][1] - 2) : sp.pieces[-1][1]
+            ].rstrip().endswith(",")
+            nxt = re.match(r"\s+([a-záéíóúñ]+)\b", text[c.end : s_end])
+            if (
+                comma
+                and c.kind in ("name", "pronoun")
+                and nxt
+                and not before_txt
+                and nxt.group(1) not in _PREPS | _DETS
+            ):
                 # "“…,” he complained." — an attribution whose verb is not in the lists.
                 r = self.resolve(c, qs)
                 if r.speaker:
                     r.confidence = min(r.confidence, 0.7)
                     return r
             colon = after[:lead].strip().startswith((":", "—", "–"))
-            if c.kind in ("name", "role") and (not before_txt or (colon and not vs_after and not self.verbs(s_start, qs))):
+            if c.kind in ("name", "role") and (
+                not before_txt or (colon and not vs_after and not self.verbs(s_start, qs))
+            ):
                 r = self.resolve(c, qs)  # headline style: ‘…,’ Doug Ford blasts … / “…”: Ebrard perfila …
                 if r.speaker:
                     r.confidence, r.how = 0.7, "headline"
@@ -1061,17 +1163,27 @@ class _Attributor:
         vs_before = [v for v in self.verbs(s_start, qs)]
         acc = re.search(r"(according to|según|de acuerdo con)\s+", text[s_start:s_end], flags=re.IGNORECASE)
         if acc and not vs_before and not vs_after:
-            c = next((c for c in self.cands_in(s_start + acc.end(), s_end) if len(text[s_start + acc.end():c.start].split()) <= 3), None)
+            c = next(
+                (
+                    c
+                    for c in self.cands_in(s_start + acc.end(), s_end)
+                    if len(text[s_start + acc.end() : c.start].split()) <= 3
+                ),
+                None,
+            )
             if c and c.kind in ("name", "role", "unnamed", "pronoun"):
                 return self.resolve(c, qs)
         if vs_before:
             v = vs_before[-1]
             vw = v.group().lower()
             c = None
-            if not (_GERUND.match(vw) or re.search(r"(before|after|while|antes de|tras|al)\s*$", text[s_start:v.start()].lower())):
+            if not (
+                _GERUND.match(vw)
+                or re.search(r"(before|after|while|antes de|tras|al)\s*$", text[s_start : v.start()].lower())
+            ):
                 c = self.subject_before_verb(s_start, v.start())
-            lead = text[s_start:v.start()].rstrip()
-            if c is None and (not lead or lead[-1] in ",;:—–\"”»“«"):
+            lead = text[s_start : v.start()].rstrip()
+            if c is None and (not lead or lead[-1] in ',;:—–"”»“«'):
                 # Inverted only at the head of a clause: "…", said Sheinbaum: / dijo la presidenta:
                 c2 = self.subject_after_verb(v.end(), qs)
                 if c2 is not None and c2.kind in ("name", "role", "unnamed"):
@@ -1080,11 +1192,15 @@ class _Attributor:
                 # "… and described it as “…”": the subject of the verb before the "and".
                 c = self.subject_of_earlier_verb(s_start, v.start())
             if c is None:
-                c = self.main_subject(s_start, v.start(), kinds=("name", "role", "pronoun", "unnamed")) or self.main_subject(s_start, v.start())
+                c = self.main_subject(
+                    s_start, v.start(), kinds=("name", "role", "pronoun", "unnamed")
+                ) or self.main_subject(s_start, v.start())
             if c is not None:
                 return self.resolve(c, qs)
             return self._implicit(qs, 0.65, "implicit subject")
-        if not vs_before and re.search(r"(?<![\w])(mensaje|message|warning|advertencia)\s+(de\s+)?(que|that)(?![\w])", text[s_start:qs].lower()):
+        if not vs_before and re.search(
+            r"(?<![\w])(mensaje|message|warning|advertencia)\s+(de\s+)?(que|that)(?![\w])", text[s_start:qs].lower()
+        ):
             c = self.main_subject(s_start, qs, kinds=("name", "role", "pronoun"))
             if c is not None:
                 r = self.resolve(c, qs)
@@ -1100,7 +1216,7 @@ class _Attributor:
                     r.confidence = min(r.confidence, 0.6)
                     return r
         # A verb after the quote, further on: "…" was what X said — rare; try it.
-        if vs_after and (not partial or re.search(r"[,;]\s*$", text[qe:vs_after[0].start()])):
+        if vs_after and (not partial or re.search(r"[,;]\s*$", text[qe : vs_after[0].start()])):
             v = vs_after[0]
             c = self.subject_after_verb(v.end(), s_end)
             if c is None or c.kind not in ("name", "role"):
@@ -1143,7 +1259,12 @@ class _Attributor:
         focus = next((h for h in reversed(self.history) if h[0] < pos), None)
         bi = bisect.bisect_left(self.bounds, s_start)
         just_before = self.bounds[bi - 1] if bi > 0 else -1
-        if focus and focus[2] == "focus" and focus[0] >= just_before and (not k or focus[0] > self._speaker_offsets[k - 1]):
+        if (
+            focus
+            and focus[2] == "focus"
+            and focus[0] >= just_before
+            and (not k or focus[0] > self._speaker_offsets[k - 1])
+        ):
             return focus[1]
         return ""
 
@@ -1190,14 +1311,43 @@ class _Attributor:
 
 
 _TOPIC_GLOSSARY = {
-    "arancel": "tariffs", "aranceles": "tariffs", "arancelaria": "tariffs", "arancelario": "tariffs", "gravámenes": "tariffs",
-    "tratado": "usmca", "t-mec": "usmca", "tmec": "usmca", "cusma": "usmca", "nafta": "usmca", "tlcan": "usmca", "revisión": "review",
-    "seguridad": "security", "cártel": "cartels", "cárteles": "cartels", "carteles": "cartels", "narcotráfico": "drug",
-    "fentanilo": "fentanyl", "migración": "migration", "migrantes": "migrants", "frontera": "border", "petróleo": "oil",
-    "minerales": "minerals", "críticos": "critical", "acero": "steel", "aluminio": "aluminum", "comercio": "trade",
-    "comercial": "trade", "automotriz": "auto", "vehículos": "vehicles", "soberanía": "sovereignty",
+    "arancel": "tariffs",
+    "aranceles": "tariffs",
+    "arancelaria": "tariffs",
+    "arancelario": "tariffs",
+    "gravámenes": "tariffs",
+    "tratado": "usmca",
+    "t-mec": "usmca",
+    "tmec": "usmca",
+    "cusma": "usmca",
+    "nafta": "usmca",
+    "tlcan": "usmca",
+    "revisión": "review",
+    "seguridad": "security",
+    "cártel": "cartels",
+    "cárteles": "cartels",
+    "carteles": "cartels",
+    "narcotráfico": "drug",
+    "fentanilo": "fentanyl",
+    "migración": "migration",
+    "migrantes": "migrants",
+    "frontera": "border",
+    "petróleo": "oil",
+    "minerales": "minerals",
+    "críticos": "critical",
+    "acero": "steel",
+    "aluminio": "aluminum",
+    "comercio": "trade",
+    "comercial": "trade",
+    "automotriz": "auto",
+    "vehículos": "vehicles",
+    "soberanía": "sovereignty",
 }
-_STOP = W.ENGLISH_HINTS | W.SPANISH_HINTS | frozenset("we our you they their not be will would can could there what which about very".split())
+_STOP = (
+    W.ENGLISH_HINTS
+    | W.SPANISH_HINTS
+    | frozenset("we our you they their not be will would can could there what which about very".split())
+)
 
 
 def _topic_tokens(text: str) -> list[str]:
@@ -1243,7 +1393,9 @@ class TopicSuggester:
         best, best_score = "", 0.0
         for topic, words in self.topic_words.items():
             total = sum(words.values()) or 1
-            score = self.prior.get(topic, 1.0) * sum(self.idf.get(w, 0.0) * (words[w] / total) ** 0.5 for w in set(toks) if w in words)
+            score = self.prior.get(topic, 1.0) * sum(
+                self.idf.get(w, 0.0) * (words[w] / total) ** 0.5 for w in set(toks) if w in words
+            )
             if score > best_score:
                 best, best_score = topic, score
         return best
@@ -1261,11 +1413,21 @@ def _looks_like_name(words: str) -> bool:
         return False
     small = {"de", "del", "la", "el", "of", "the", "and", "y", "a", "en", "sobre"}
     caps = [t for t in toks if t.lower() not in small]
-    return bool(caps) and all(t[0].isupper() for t in caps) and len(caps) >= 1 and len(toks) >= 1 and (len(toks) > 1 or len(words) < 25)
+    return (
+        bool(caps)
+        and all(t[0].isupper() for t in caps)
+        and len(caps) >= 1
+        and len(toks) >= 1
+        and (len(toks) > 1 or len(words) < 25)
+    )
 
 
 def extract_quotes(
-    article: Article, known: KnownSpeakers | None = None, topics: TopicSuggester | None = None, *, person_names: set[str] | None = None
+    article: Article,
+    known: KnownSpeakers | None = None,
+    topics: TopicSuggester | None = None,
+    *,
+    person_names: set[str] | None = None,
 ) -> list[Quote]:
     """Every quoted span of the article with its speaker reading (flagged ones included).
 
@@ -1287,11 +1449,16 @@ def extract_quotes(
         s_start, s_end = att.sentence_of(sp.open_at)
         if sp.closed:
             s_end = max(s_end, att.sentence_of(sp.close_at)[1])
-        sentence = re.sub(r"\s+", " ", text[s_start:max(s_end, sp.close_at + 1)]).strip()
-        before = text[s_start:sp.open_at].strip(" -–—•")
-        partial = not _is_upper_start(words.lstrip("…. ")) or (bool(before) and bool(re.search(r"\w$", before)) and len(words.split()) < 6)
+        sentence = re.sub(r"\s+", " ", text[s_start : max(s_end, sp.close_at + 1)]).strip()
+        before = text[s_start : sp.open_at].strip(" -–—•")
+        partial = not _is_upper_start(words.lstrip("…. ")) or (
+            bool(before) and bool(re.search(r"\w$", before)) and len(words.split()) < 6
+        )
         q = Quote(
-            text=words, start=sp.pieces[0][0], end=sp.pieces[-1][1], sentence=sentence,
+            text=words,
+            start=sp.pieces[0][0],
+            end=sp.pieces[-1][1],
+            sentence=sentence,
             quote_type=S.QUOTE_PARTIAL if partial else S.QUOTE_DIRECT,
         )
         lang = detect_language(words) if len(words.split()) >= 4 else ""
@@ -1313,7 +1480,9 @@ def extract_quotes(
     return quotes
 
 
-def quote_records(quotes: Iterable[Quote], article: Article, *, date: str = "", title: str = "", url: str = "") -> list[dict]:
+def quote_records(
+    quotes: Iterable[Quote], article: Article, *, date: str = "", title: str = "", url: str = ""
+) -> list[dict]:
     """The statements (speaker or unnamed source) as rows in the app's schema, ready for CSV."""
     stem = re.sub(r"[^\w\-]+", "-", Path(article.name).stem).strip("-") or "article"
     rows = []
@@ -1323,20 +1492,22 @@ def quote_records(quotes: Iterable[Quote], article: Article, *, date: str = "", 
             context = f"[{q.flag}: {q.mention}] {context}" if q.mention else f"[{q.flag}] {context}"
         elif q.how not in ("name", ""):
             context = f"[speaker read from {q.how}{': ' + q.mention if q.mention else ''}, confidence {q.confidence:.2f}] {context}"
-        rows.append({
-            S.ID: f"{stem}-q{n}",
-            S.SPEAKER: q.speaker,
-            S.ROLE: q.role,
-            S.DATE: date or article.date,
-            S.DATE_PRECISION: "article",
-            S.TOPIC: q.topic,
-            S.TEXT: q.text,
-            S.LANGUAGE: q.language,
-            S.QUOTE_TYPE: q.quote_type,
-            S.SOURCE_TITLE: title or article.title,
-            S.SOURCE_URL: url or article.url,
-            S.CONTEXT: context,
-        })
+        rows.append(
+            {
+                S.ID: f"{stem}-q{n}",
+                S.SPEAKER: q.speaker,
+                S.ROLE: q.role,
+                S.DATE: date or article.date,
+                S.DATE_PRECISION: "article",
+                S.TOPIC: q.topic,
+                S.TEXT: q.text,
+                S.LANGUAGE: q.language,
+                S.QUOTE_TYPE: q.quote_type,
+                S.SOURCE_TITLE: title or article.title,
+                S.SOURCE_URL: url or article.url,
+                S.CONTEXT: context,
+            }
+        )
     return rows
 
 
@@ -1376,9 +1547,19 @@ def extract_statements(
     records = quote_records(quotes, article, date=date, title=title, url=url)
     problems = list(problems) + [S.Problem(article.name, None, None, "warning", n) for n in article.notes]
     if not (date or article.date):
-        problems.append(S.Problem(article.name, None, "date", "error", "the article has no date; give the article's date (YYYY-MM-DD) before adding its quotes"))
+        problems.append(
+            S.Problem(
+                article.name,
+                None,
+                "date",
+                "error",
+                "the article has no date; give the article's date (YYYY-MM-DD) before adding its quotes",
+            )
+        )
     if not records:
-        problems.append(S.Problem(article.name, None, None, "warning", "no attributed quotes were found in this article"))
+        problems.append(
+            S.Problem(article.name, None, None, "warning", "no attributed quotes were found in this article")
+        )
         return QuoteResult(article, quotes, None, problems, records)
     read = read_statements(records_csv(records), name=f"{Path(article.name).stem} (quotes)")
     return QuoteResult(article, quotes, read, problems + read.problems, records)

@@ -29,6 +29,7 @@ def delimiter_name(delimiter: str) -> str:
     """A delimiter as a reader says it: comma, semicolon, tab (anything else quoted)."""
     return _DELIM_NAMES.get(delimiter, repr(delimiter))
 
+
 # File signatures of formats people upload by mistake.
 _MAGIC = {
     b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?); save it as CSV first",
@@ -107,7 +108,9 @@ def map_columns(headers: list[str], overrides: Mapping[str, str] | None = None) 
                 continue
             if col in taken:
                 if rule_no == 0:
-                    notes.append(f"'{header}' and '{headers[taken[col]]}' were both mapped to '{col}'; using '{headers[taken[col]]}'")
+                    notes.append(
+                        f"'{header}' and '{headers[taken[col]]}' were both mapped to '{col}'; using '{headers[taken[col]]}'"
+                    )
                 continue
             taken[col] = pos
             out[pos] = col
@@ -223,7 +226,10 @@ def read_statements(
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                return _fatal(name, f"the file is {_size_text(size)}, over the {_size_text(max_bytes)} limit; split it or raise the limit")
+                return _fatal(
+                    name,
+                    f"the file is {_size_text(size)}, over the {_size_text(max_bytes)} limit; split it or raise the limit",
+                )
             raw = path.read_bytes()
         except OSError as exc:
             return _fatal(name, f"cannot open the file: {exc.strerror or exc}")
@@ -231,8 +237,13 @@ def read_statements(
         name = name or "upload.csv"
         raw = bytes(source)
         if len(raw) > max_bytes:
-            return _fatal(name, f"the file is {_size_text(len(raw))}, over the {_size_text(max_bytes)} limit; split it or raise the limit")
-    return _read_bytes(raw, name, dayfirst=dayfirst, max_rows=max_rows, column_map=column_map, today=today or date.today())
+            return _fatal(
+                name,
+                f"the file is {_size_text(len(raw))}, over the {_size_text(max_bytes)} limit; split it or raise the limit",
+            )
+    return _read_bytes(
+        raw, name, dayfirst=dayfirst, max_rows=max_rows, column_map=column_map, today=today or date.today()
+    )
 
 
 class _Unusable(Exception):
@@ -341,20 +352,36 @@ def _split_records(text: str, name: str, delimiter: str, max_rows: int, problems
                 header, header_line = [f.strip().lstrip("\ufeff") for f in fields], start_line
                 continue
             if len(rows) >= max_rows:
-                raise _Unusable(f"the file has more than {max_rows:,} rows, over the row limit; split it or raise the limit")
+                raise _Unusable(
+                    f"the file has more than {max_rows:,} rows, over the row limit; split it or raise the limit"
+                )
             rows.append((start_line, fields))
     except csv.Error as exc:
-        problems.append(S.Problem(name, prev_end + 1, None, "error", f"the CSV structure breaks here ({exc}); rows after it were not read"))
+        problems.append(
+            S.Problem(
+                name, prev_end + 1, None, "error", f"the CSV structure breaks here ({exc}); rows after it were not read"
+            )
+        )
     if header is None:
         raise _Unusable("the file has no header row")
     unclosed: int | None = None
     if rows and _ends_in_open_quote(text, rows[-1][0], delimiter):
         unclosed = rows[-1][0]
         if prev_end == unclosed:
-            problems.append(S.Problem(name, unclosed, None, "warning", "a quote opened in this row is never closed; read to the end of the line"))
+            problems.append(
+                S.Problem(
+                    name,
+                    unclosed,
+                    None,
+                    "warning",
+                    "a quote opened in this row is never closed; read to the end of the line",
+                )
+            )
             unclosed = None
     if len(header) == 1 and len(header[0]) > 200:
-        raise _Unusable("this does not look like a CSV: the first line is one long field with no comma, semicolon or tab")
+        raise _Unusable(
+            "this does not look like a CSV: the first line is one long field with no comma, semicolon or tab"
+        )
     return _Records(header, header_line, rows, prev_end, unclosed)
 
 
@@ -382,7 +409,15 @@ def _map_header(records: _Records, name: str, column_map, result: ReadResult) ->
                 headers=header,
             )
     if S.TOPIC not in col_pos:
-        result.problems.append(S.Problem(name, records.header_line, None, "warning", "no 'topic' column; every statement gets the topic 'unspecified'"))
+        result.problems.append(
+            S.Problem(
+                name,
+                records.header_line,
+                None,
+                "warning",
+                "no 'topic' column; every statement gets the topic 'unspecified'",
+            )
+        )
     # Unmapped columns pass through under their own names (made unique against ours).
     extras: dict[int, str] = {}
     reserved = set(S.KNOWN_COLUMNS) | set(S.TRACE_COLUMNS)
@@ -406,7 +441,14 @@ def _spanish_dayfirst(records: _Records, columns: _Columns) -> bool:
 
 
 def _check_rows(
-    records: _Records, columns: _Columns, name: str, delimiter: str, *, dayfirst: bool, today: date, problems: list[S.Problem]
+    records: _Records,
+    columns: _Columns,
+    name: str,
+    delimiter: str,
+    *,
+    dayfirst: bool,
+    today: date,
+    problems: list[S.Problem],
 ) -> list[dict]:
     """The rows to keep, as dicts; every row skipped or doubtful gets a problem naming its line."""
     out: list[dict] = []
@@ -415,26 +457,66 @@ def _check_rows(
     width = len(columns.header)
     for line, fields in records.rows:
         if line == records.unclosed:
-            problems.append(S.Problem(name, line, None, "error", f"a quote opened in this row is never closed, so lines {line}-{records.last_line} were read as one field; close the quote. Row skipped"))
+            problems.append(
+                S.Problem(
+                    name,
+                    line,
+                    None,
+                    "error",
+                    f"a quote opened in this row is never closed, so lines {line}-{records.last_line} were read as one field; close the quote. Row skipped",
+                )
+            )
             continue
         if len(fields) > width and any(f.strip() for f in fields[width:]):
-            problems.append(S.Problem(name, line, None, "error", f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {delimiter_name(delimiter)}. Quote that field; row skipped"))
+            problems.append(
+                S.Problem(
+                    name,
+                    line,
+                    None,
+                    "error",
+                    f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {delimiter_name(delimiter)}. Quote that field; row skipped",
+                )
+            )
             continue
         if len(fields) < width:
-            problems.append(S.Problem(name, line, None, "warning", f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty"))
+            problems.append(
+                S.Problem(
+                    name,
+                    line,
+                    None,
+                    "warning",
+                    f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty",
+                )
+            )
             fields = fields + [""] * (width - len(fields))
         rec = _check_record(fields, line, columns, name, dayfirst=dayfirst, today=today, problems=problems)
         if rec is None:
             continue
         dup_key = (rec[S.SPEAKER], rec[S.DATE], rec[S.TEXT])
         if dup_key in seen:
-            problems.append(S.Problem(name, line, None, "warning", f"exact duplicate of line {seen[dup_key]} (same speaker, date and text); dropped"))
+            problems.append(
+                S.Problem(
+                    name,
+                    line,
+                    None,
+                    "warning",
+                    f"exact duplicate of line {seen[dup_key]} (same speaker, date and text); dropped",
+                )
+            )
             continue
         seen[dup_key] = line
         sid = rec.get(S.ID, "")
         if sid:
             if sid in seen_ids:
-                problems.append(S.Problem(name, line, columns.header[columns.col_pos[S.ID]], "warning", f"the id '{sid[:40]}' is also used on line {seen_ids[sid]}; both rows kept"))
+                problems.append(
+                    S.Problem(
+                        name,
+                        line,
+                        columns.header[columns.col_pos[S.ID]],
+                        "warning",
+                        f"the id '{sid[:40]}' is also used on line {seen_ids[sid]}; both rows kept",
+                    )
+                )
             else:
                 seen_ids[sid] = line
         for pos, col in columns.extras.items():
@@ -446,14 +528,23 @@ def _check_rows(
 
 
 def _check_record(
-    fields: list[str], line: int, columns: _Columns, name: str, *, dayfirst: bool, today: date, problems: list[S.Problem]
+    fields: list[str],
+    line: int,
+    columns: _Columns,
+    name: str,
+    *,
+    dayfirst: bool,
+    today: date,
+    problems: list[S.Problem],
 ) -> dict | None:
     """One row's statement fields, checked (text, speaker, date, source link), or None when it is skipped."""
     header, col_pos = columns.header, columns.col_pos
     rec = {col: fields[pos].strip() for pos, col in columns.positions.items()}
     bad = False
     if not rec.get(S.TEXT, ""):
-        problems.append(S.Problem(name, line, header[col_pos[S.TEXT]], "error", "the statement text is empty; row skipped"))
+        problems.append(
+            S.Problem(name, line, header[col_pos[S.TEXT]], "error", "the statement text is empty; row skipped")
+        )
         bad = True
     if not rec.get(S.SPEAKER, ""):
         problems.append(S.Problem(name, line, header[col_pos[S.SPEAKER]], "error", "the speaker is empty; row skipped"))
@@ -467,15 +558,21 @@ def _check_record(
     if bad:
         return None
     if parsed.value.year < 1800:
-        problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly early; row skipped"))
+        problems.append(
+            S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly early; row skipped")
+        )
         return None
     if parsed.value.year > 2200:  # also keeps dates inside what datetime64[ns] can hold (2262)
-        problems.append(S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly late; row skipped"))
+        problems.append(
+            S.Problem(name, line, date_col, "error", f"the date {parsed.value} is implausibly late; row skipped")
+        )
         return None
     if parsed.note:
         problems.append(S.Problem(name, line, date_col, "warning", f"'{rec[S.DATE]}': {parsed.note}"))
     if parsed.value > today:
-        problems.append(S.Problem(name, line, date_col, "warning", f"the date {parsed.value} is in the future; kept as given"))
+        problems.append(
+            S.Problem(name, line, date_col, "warning", f"the date {parsed.value} is in the future; kept as given")
+        )
     given_precision = rec.get(S.DATE_PRECISION, "").lower()
     rec[S.DATE_PRECISION] = given_precision if given_precision in S.PRECISIONS else parsed.precision
     rec[S.DATE] = pd.Timestamp(parsed.value)
@@ -484,7 +581,15 @@ def _check_record(
         rec[S.QUOTE_TYPE] = S.QUOTE_TYPE_ALIASES.get(rec[S.QUOTE_TYPE], rec[S.QUOTE_TYPE])
     url = rec.get(S.SOURCE_URL, "")
     if url and not S.is_web_link(url):
-        problems.append(S.Problem(name, line, header[col_pos[S.SOURCE_URL]], "warning", "the source URL is not an http(s) link; it is kept as text and not made clickable"))
+        problems.append(
+            S.Problem(
+                name,
+                line,
+                header[col_pos[S.SOURCE_URL]],
+                "warning",
+                "the source URL is not an http(s) link; it is kept as text and not made clickable",
+            )
+        )
     return rec
 
 
@@ -504,7 +609,11 @@ def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
     frame.loc[missing_id, S.ID] = [f"{stem}:{n}" for n in frame.loc[missing_id, S.SOURCE_LINE]]
     frame[S.DATE] = pd.to_datetime(frame[S.DATE]).astype("datetime64[ns]")
     frame[S.SOURCE_LINE] = frame[S.SOURCE_LINE].astype("int64")
-    ordered = list(S.KNOWN_COLUMNS) + [c for c in frame.columns if c not in S.KNOWN_COLUMNS and c not in S.TRACE_COLUMNS] + list(S.TRACE_COLUMNS)
+    ordered = (
+        list(S.KNOWN_COLUMNS)
+        + [c for c in frame.columns if c not in S.KNOWN_COLUMNS and c not in S.TRACE_COLUMNS]
+        + list(S.TRACE_COLUMNS)
+    )
     return frame[ordered].reset_index(drop=True)
 
 

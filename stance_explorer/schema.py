@@ -62,7 +62,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: Spanish headers, as Mexican newsrooms and government exports write them (with or without accents).
 SPANISH_ALIASES: dict[str, tuple[str, ...]] = {
     TEXT: ("cita", "declaración", "declaracion", "texto", "frase", "citatextual"),
-    SPEAKER: ("orador", "oradora", "hablante", "funcionario", "funcionaria", "nombre", "autor", "autora", "persona", "vocero", "vocera"),
+    SPEAKER: (
+        "orador",
+        "oradora",
+        "hablante",
+        "funcionario",
+        "funcionaria",
+        "nombre",
+        "autor",
+        "autora",
+        "persona",
+        "vocero",
+        "vocera",
+    ),
     DATE: ("fecha", "fechadeladeclaración", "fechadeladeclaracion"),
     TOPIC: ("tema", "asunto", "materia"),
     ID: ("folio", "iddelacita"),
@@ -82,7 +94,12 @@ for _col, _extra in SPANISH_ALIASES.items():
 QUOTE_DIRECT = "direct"
 QUOTE_PARTIAL = "partial"
 #: quote_type values in Spanish exports, read as the English ones.
-QUOTE_TYPE_ALIASES = {"directa": QUOTE_DIRECT, "directo": QUOTE_DIRECT, "textual": QUOTE_DIRECT, "parcial": QUOTE_PARTIAL}
+QUOTE_TYPE_ALIASES = {
+    "directa": QUOTE_DIRECT,
+    "directo": QUOTE_DIRECT,
+    "textual": QUOTE_DIRECT,
+    "parcial": QUOTE_PARTIAL,
+}
 
 # date_precision values, finest first.
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "article")

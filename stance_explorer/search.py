@@ -206,7 +206,7 @@ def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
 
 
 def query_language(text: str) -> str:
-    """"en" or "es" by the function words of a query (the quote extractor's hints), "" when it has none."""
+    """ "en" or "es" by the function words of a query (the quote extractor's hints), "" when it has none."""
     from stance_explorer import quote_words as W
 
     found = [w.lower() for w in re.findall(r"[^\W\d_]+", str(text))]
@@ -252,7 +252,11 @@ def fuse(
     fused: dict[int, float] = {}
     for row in meaning.keys() | words_rank.keys():
         m = 1.0 / (k + meaning[row]) if row in meaning else 0.0
-        w = WORDS_WEIGHT * coverage.get(row, 0.0) ** COVERAGE_POWER / (k + words_rank[row]) if row in words_rank else 0.0
+        w = (
+            WORDS_WEIGHT * coverage.get(row, 0.0) ** COVERAGE_POWER / (k + words_rank[row])
+            if row in words_rank
+            else 0.0
+        )
         if blind[row]:
             w = max(w, BLIND_SHARE * m)
         fused[row] = m + w

@@ -98,7 +98,11 @@ def load_presets(path: str | Path = AXES_CSV) -> list[Preset]:
         except ValueError:
             continue
         labels = (row.get("labels") or "").strip()
-        out.append(Preset(row.get("name", "") or axis.target, row.get("topic", ""), axis, path.parent / labels if labels else None))
+        out.append(
+            Preset(
+                row.get("name", "") or axis.target, row.get("topic", ""), axis, path.parent / labels if labels else None
+            )
+        )
     return out
 
 
@@ -215,13 +219,20 @@ def _clean_cell(value: str) -> str:
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-_LABEL_ALIASES = {"id": ("id", "statement_id", "statementid"), "text_sha256": ("text_sha256", "sha256", "hash", "text_hash"), "label": ("label", "stance")}
+_LABEL_ALIASES = {
+    "id": ("id", "statement_id", "statementid"),
+    "text_sha256": ("text_sha256", "sha256", "hash", "text_hash"),
+    "label": ("label", "stance"),
+}
 
 
 def _label_rows(raw: bytes) -> tuple[list[list[str]], str | None]:
     """The CSV rows of a labels file, or why it cannot be read (size, binary, empty, broken CSV)."""
     if len(raw) > MAX_LABEL_BYTES:
-        return [], f"is {len(raw) / 1024 / 1024:.1f} MB; a label file may be at most {MAX_LABEL_BYTES // 1024 // 1024} MB."
+        return (
+            [],
+            f"is {len(raw) / 1024 / 1024:.1f} MB; a label file may be at most {MAX_LABEL_BYTES // 1024 // 1024} MB.",
+        )
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\x00" in raw[:4096] and not utf16:
         return [], "this is not a text file. Expected a CSV with the columns id, text_sha256, label."
@@ -246,14 +257,14 @@ def _label_columns(first: list[str]) -> tuple[dict[str, int], str | None]:
     if "id" not in pos and "text_sha256" not in pos:
         missing = ["id or text_sha256"] + missing
     if missing:
-        return pos, (f"has no column {' and no column '.join(missing)} (its header is: {', '.join(first)[:200]}). "
-                     "Expected the columns id, text_sha256, label.")
+        return pos, (
+            f"has no column {' and no column '.join(missing)} (its header is: {', '.join(first)[:200]}). "
+            "Expected the columns id, text_sha256, label."
+        )
     return pos, None
 
 
-def read_labels(
-    source: str | Path | bytes, *, name: str | None = None, frame: pd.DataFrame | None = None
-) -> LabelRead:
+def read_labels(source: str | Path | bytes, *, name: str | None = None, frame: pd.DataFrame | None = None) -> LabelRead:
     """Read a labels CSV (``id``, ``text_sha256``, ``label``). Never raises on bad input.
 
     Each bad row becomes a problem naming the file, line and column, and is skipped; good rows are
@@ -266,7 +277,9 @@ def read_labels(
         try:
             raw = Path(source).read_bytes()
         except OSError as exc:
-            return LabelRead(LabelSet(), [S.Problem(name, None, None, "error", f"cannot be read: {exc.strerror or exc}")])
+            return LabelRead(
+                LabelSet(), [S.Problem(name, None, None, "error", f"cannot be read: {exc.strerror or exc}")]
+            )
     else:
         raw = source
     name = name or "labels.csv"
@@ -296,10 +309,26 @@ def read_labels(
         cells = {c: (_clean_cell(row[i]) if i < len(row) else "") for c, i in pos.items()}
         sid, sha, lab = cells.get("id", ""), cells.get("text_sha256", "").lower(), cells["label"].lower()
         if lab not in CODE:
-            problems.append(S.Problem(name, n, col_name["label"], "error", f"'{lab[:40]}' is not a label; use favor, against or none. Row skipped."))
+            problems.append(
+                S.Problem(
+                    name,
+                    n,
+                    col_name["label"],
+                    "error",
+                    f"'{lab[:40]}' is not a label; use favor, against or none. Row skipped.",
+                )
+            )
             continue
         if sha and not _HEX64.match(sha):
-            problems.append(S.Problem(name, n, col_name["text_sha256"], "error", f"'{sha[:20]}…' is not a sha256 (64 hex digits). Row skipped."))
+            problems.append(
+                S.Problem(
+                    name,
+                    n,
+                    col_name["text_sha256"],
+                    "error",
+                    f"'{sha[:20]}…' is not a sha256 (64 hex digits). Row skipped.",
+                )
+            )
             continue
         if not sha:
             hits = by_id.get(sid, [])
@@ -308,15 +337,30 @@ def read_labels(
             else:
                 col = col_name.get("text_sha256") or col_name.get("id")
                 why = "names no statement in this data" if not hits else "names several statements in this data"
-                problems.append(S.Problem(name, n, col, "error", f"no text hash, and the id '{sid[:40]}' {why}. Row skipped."))
+                problems.append(
+                    S.Problem(name, n, col, "error", f"no text hash, and the id '{sid[:40]}' {why}. Row skipped.")
+                )
                 continue
         elif frame is not None and sha not in hashes_in_data and sid in by_id:
-            problems.append(S.Problem(
-                name, n, col_name.get("text_sha256"), "warning",
-                f"the statement '{sid[:40]}' has different text here than when it was labelled; the label is kept for the labelled text only.",
-            ))
+            problems.append(
+                S.Problem(
+                    name,
+                    n,
+                    col_name.get("text_sha256"),
+                    "warning",
+                    f"the statement '{sid[:40]}' has different text here than when it was labelled; the label is kept for the labelled text only.",
+                )
+            )
         if sha in seen:
-            problems.append(S.Problem(name, n, col_name.get("text_sha256") or col_name.get("id"), "warning", f"the same statement is labelled on line {seen[sha]}; the later label wins."))
+            problems.append(
+                S.Problem(
+                    name,
+                    n,
+                    col_name.get("text_sha256") or col_name.get("id"),
+                    "warning",
+                    f"the same statement is labelled on line {seen[sha]}; the later label wins.",
+                )
+            )
         seen[sha] = n
         labels.set(sid, sha, CODE[lab])
     return LabelRead(labels, problems, len(rows) - 1)
@@ -350,8 +394,11 @@ def axis_embedding_texts(axis: Axis, rules=None) -> tuple[list[str], list[tuple[
 
 
 def axis_vectors(
-    axis: Axis, lookup: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], encode: Callable[[list[str]], np.ndarray] | None,
-    *, rules=None,
+    axis: Axis,
+    lookup: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
+    encode: Callable[[list[str]], np.ndarray] | None,
+    *,
+    rules=None,
 ) -> dict[str, np.ndarray] | None:
     """The axis texts' vectors: from ``lookup`` (stores; returns vectors, found) and ``encode`` for the rest.
 
@@ -384,8 +431,12 @@ def store_axis_vectors(axis: Axis, store, encoder=None, *, rules=None) -> dict[s
 
 
 def score(
-    X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], rows: np.ndarray | None = None, codes: np.ndarray | None = None,
-    *, model_id: str | None = None,
+    X: np.ndarray,
+    axis_vecs: Mapping[str, np.ndarray],
+    rows: np.ndarray | None = None,
+    codes: np.ndarray | None = None,
+    *,
+    model_id: str | None = None,
 ) -> M.StanceArrays:
     """Zero-shot without labels; taught with them (labelled rows keep their label).
 
@@ -413,7 +464,9 @@ class AxisReading:
     taught: bool
 
 
-def read_zero_shot(X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], *, model_id: str | None = None) -> tuple[M.StanceArrays, np.ndarray]:
+def read_zero_shot(
+    X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], *, model_id: str | None = None
+) -> tuple[M.StanceArrays, np.ndarray]:
     """The zero-shot reading of rows ``X`` and their relevance to the target (what :func:`read_axis` starts from)."""
     return M.zero_shot(X, dict(axis_vecs), model_id=model_id), relevance(X, axis_vecs)
 
@@ -511,9 +564,11 @@ def teaching_gap(codes: Sequence[int]) -> str | None:
         return None
     if FAVOR in present or AGAINST in present:
         have, lack = ("favor", "against") if FAVOR in present else ("against", "favor")
-        return (f"Your labels have {have} examples but no {lack} one, so the axis cannot yet tell favor from against: "
-                f"label at least one {lack} statement.")
-    return "Your labels are all \"none\", so the axis cannot yet tell favor from against: label a favor and an against statement."
+        return (
+            f"Your labels have {have} examples but no {lack} one, so the axis cannot yet tell favor from against: "
+            f"label at least one {lack} statement."
+        )
+    return 'Your labels are all "none", so the axis cannot yet tell favor from against: label a favor and an against statement.'
 
 
 def relevance(X: np.ndarray, axis_vecs: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -551,7 +606,11 @@ def citability(frame: pd.DataFrame) -> np.ndarray:
     url = frame[S.SOURCE_URL] if S.SOURCE_URL in frame else pd.Series([""] * n, index=frame.index)
     sourced = url.fillna("").astype(str).str.strip().str.len().to_numpy() > 0
     words = frame[S.TEXT].fillna("").astype(str).str.split().str.len().to_numpy() if n else np.zeros(0)
-    partial = (frame[S.QUOTE_TYPE].fillna("").astype(str).to_numpy() == S.QUOTE_PARTIAL) if S.QUOTE_TYPE in frame else np.zeros(n, bool)
+    partial = (
+        (frame[S.QUOTE_TYPE].fillna("").astype(str).to_numpy() == S.QUOTE_PARTIAL)
+        if S.QUOTE_TYPE in frame
+        else np.zeros(n, bool)
+    )
     full = (words >= MIN_EVIDENCE_WORDS) & ~partial
     return sourced.astype(np.float64) + full.astype(np.float64)
 
@@ -577,7 +636,9 @@ def side_of(mean: float | None) -> str:
 BOOTSTRAP_MAX_N = 400
 
 
-def _bootstrap_ci(values: np.ndarray, weights: np.ndarray, *, n_boot: int, rng: np.random.Generator) -> tuple[float, float]:
+def _bootstrap_ci(
+    values: np.ndarray, weights: np.ndarray, *, n_boot: int, rng: np.random.Generator
+) -> tuple[float, float]:
     n = len(values)
     if n == 1:
         return float(values[0]), float(values[0])
@@ -593,7 +654,21 @@ def _bootstrap_ci(values: np.ndarray, weights: np.ndarray, *, n_boot: int, rng: 
     return float(lo), float(hi)
 
 
-SPEAKER_COLUMNS = ["speaker", "estimate", "low", "high", "side", "verdict", "n", "n_side", "n_favor", "n_against", "n_none", "first", "last"]
+SPEAKER_COLUMNS = [
+    "speaker",
+    "estimate",
+    "low",
+    "high",
+    "side",
+    "verdict",
+    "n",
+    "n_side",
+    "n_favor",
+    "n_against",
+    "n_none",
+    "first",
+    "last",
+]
 #: With fewer statements taking a side than this, a speaker gets no interval and no firm side:
 #: a bootstrap over one or two values is a zero-width or meaningless "95% interval".
 MIN_FOR_INTERVAL = 3
@@ -612,7 +687,12 @@ def _few_verdict(n_side: int, n_favor: int, n_against: int) -> str:
 
 
 def speaker_estimates(
-    frame: pd.DataFrame, arrays: M.StanceArrays, *, speakers: Sequence[str] | None = None, n_boot: int = 1000, seed: int = 0
+    frame: pd.DataFrame,
+    arrays: M.StanceArrays,
+    *,
+    speakers: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Each speaker's position: the confidence-weighted mean score of their statements that take a side.
 
@@ -646,8 +726,15 @@ def speaker_estimates(
             continue
         side_rows = rows[label[rows] != NONE]
         counts = np.bincount(label[rows].astype(np.int64), minlength=3)
-        rec = {"speaker": name, "n": len(rows), "n_favor": int(counts[FAVOR]), "n_against": int(counts[AGAINST]), "n_none": int(counts[NONE]),
-               "first": dates.iloc[rows].min(), "last": dates.iloc[rows].max()}
+        rec = {
+            "speaker": name,
+            "n": len(rows),
+            "n_favor": int(counts[FAVOR]),
+            "n_against": int(counts[AGAINST]),
+            "n_none": int(counts[NONE]),
+            "first": dates.iloc[rows].min(),
+            "last": dates.iloc[rows].max(),
+        }
         rec["n_side"] = len(side_rows)
         if len(side_rows) >= MIN_FOR_INTERVAL:
             w = np.maximum(conf[side_rows], 1e-3)
@@ -659,8 +746,13 @@ def speaker_estimates(
             rec.update(estimate=est, low=lo, high=hi, side=side, verdict=side)
         elif len(side_rows):  # the reading is shown, but no interval and no firm side
             est = float(np.average(sc[side_rows], weights=np.maximum(conf[side_rows], 1e-3)))
-            rec.update(estimate=est, low=np.nan, high=np.nan, side=TOO_FEW,
-                       verdict=_few_verdict(len(side_rows), rec["n_favor"], rec["n_against"]))
+            rec.update(
+                estimate=est,
+                low=np.nan,
+                high=np.nan,
+                side=TOO_FEW,
+                verdict=_few_verdict(len(side_rows), rec["n_favor"], rec["n_against"]),
+            )
         else:
             rec.update(estimate=np.nan, low=np.nan, high=np.nan, side="none", verdict="none")
         out.append(rec)
@@ -672,7 +764,12 @@ PERIOD_COLUMNS = ["speaker", "period", "start", "n", "n_side", "mean", "side", "
 
 
 def stance_over_time(
-    frame: pd.DataFrame, arrays: M.StanceArrays, *, speakers: Sequence[str], freq: str = "Y", tiebreak: np.ndarray | None = None
+    frame: pd.DataFrame,
+    arrays: M.StanceArrays,
+    *,
+    speakers: Sequence[str],
+    freq: str = "Y",
+    tiebreak: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Each speaker's stance period by period (``freq`` "Y" or "6M").
 
@@ -692,15 +789,37 @@ def stance_over_time(
         for w, (lab, start) in enumerate(zip(labels, starts)):
             r = rows[codes == w]
             side_r = r[arrays.label[r] != NONE]
-            mean = float(np.average(arrays.score[side_r], weights=np.maximum(conf[side_r], 1e-3))) if len(side_r) else np.nan
+            mean = (
+                float(np.average(arrays.score[side_r], weights=np.maximum(conf[side_r], 1e-3)))
+                if len(side_r)
+                else np.nan
+            )
             fav = r[arrays.label[r] == FAVOR]
             ag = r[arrays.label[r] == AGAINST]
             row_f = int(fav[np.argmax(s[fav])]) if len(fav) else -1
             row_a = int(ag[np.argmax(s[ag])]) if len(ag) else -1
             side = side_of(mean if len(side_r) else None)
-            top = row_f if side == "favor" else row_a if side == "against" else (row_f if len(fav) >= len(ag) and row_f >= 0 else row_a)
-            out.append({"speaker": name, "period": lab, "start": start, "n": len(r), "n_side": len(side_r), "mean": mean,
-                        "side": side, "row_favor": row_f, "row_against": row_a, "row_top": top})
+            top = (
+                row_f
+                if side == "favor"
+                else row_a
+                if side == "against"
+                else (row_f if len(fav) >= len(ag) and row_f >= 0 else row_a)
+            )
+            out.append(
+                {
+                    "speaker": name,
+                    "period": lab,
+                    "start": start,
+                    "n": len(r),
+                    "n_side": len(side_r),
+                    "mean": mean,
+                    "side": side,
+                    "row_favor": row_f,
+                    "row_against": row_a,
+                    "row_top": top,
+                }
+            )
     return pd.DataFrame(out, columns=PERIOD_COLUMNS)
 
 
@@ -717,13 +836,35 @@ def turning_points(periods: pd.DataFrame) -> pd.DataFrame:
         prev = None
         for _, p in g.iterrows():
             if prev is not None and p["side"] != prev["side"]:
-                out.append((name, prev["period"], p["period"], prev["side"], p["side"], int(prev["row_top"]), int(p["row_top"])))
+                out.append(
+                    (
+                        name,
+                        prev["period"],
+                        p["period"],
+                        prev["side"],
+                        p["side"],
+                        int(prev["row_top"]),
+                        int(p["row_top"]),
+                    )
+                )
             prev = p
     return pd.DataFrame(out, columns=cols)
 
 
 FLIP_RATINGS = ("No Flip", "Half Flip", "Full Flop")
-FLIP_COLUMNS = ["speaker", "rating", "from_period", "to_period", "from_side", "to_side", "from_mean", "to_mean", "row_before", "row_after", "explanation"]
+FLIP_COLUMNS = [
+    "speaker",
+    "rating",
+    "from_period",
+    "to_period",
+    "from_side",
+    "to_side",
+    "from_mean",
+    "to_mean",
+    "row_before",
+    "row_after",
+    "explanation",
+]
 
 
 def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
@@ -761,27 +902,68 @@ def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
                     best = (rank, round(change, 6), support, i, j)
         if best is None or best[0] == 0:
             why = "fewer than two periods take a side" if len(g) < 2 else "no period takes the other side"
-            out.append({"speaker": name, "rating": FLIP_RATINGS[0], "from_period": None, "to_period": None, "from_side": None, "to_side": None,
-                        "from_mean": np.nan, "to_mean": np.nan, "row_before": -1, "row_after": -1, "explanation": f"No flip: {why}."})
+            out.append(
+                {
+                    "speaker": name,
+                    "rating": FLIP_RATINGS[0],
+                    "from_period": None,
+                    "to_period": None,
+                    "from_side": None,
+                    "to_side": None,
+                    "from_mean": np.nan,
+                    "to_mean": np.nan,
+                    "row_before": -1,
+                    "row_after": -1,
+                    "explanation": f"No flip: {why}.",
+                }
+            )
             continue
         rank, change, _, i, j = best
         a, b = g.iloc[i], g.iloc[j]
-        out.append({
-            "speaker": name, "rating": FLIP_RATINGS[rank], "from_period": a["period"], "to_period": b["period"],
-            "from_side": a["side"], "to_side": b["side"], "from_mean": float(a["mean"]), "to_mean": float(b["mean"]),
-            "row_before": int(a["row_top"]), "row_after": int(b["row_top"]),
-            "explanation": f"{a['side']} in {a['period']} (mean {float(a['mean']):+.2f}) to {b['side']} in {b['period']} (mean {float(b['mean']):+.2f}).",
-        })
+        out.append(
+            {
+                "speaker": name,
+                "rating": FLIP_RATINGS[rank],
+                "from_period": a["period"],
+                "to_period": b["period"],
+                "from_side": a["side"],
+                "to_side": b["side"],
+                "from_mean": float(a["mean"]),
+                "to_mean": float(b["mean"]),
+                "row_before": int(a["row_top"]),
+                "row_after": int(b["row_top"]),
+                "explanation": f"{a['side']} in {a['period']} (mean {float(a['mean']):+.2f}) to {b['side']} in {b['period']} (mean {float(b['mean']):+.2f}).",
+            }
+        )
     return pd.DataFrame(out, columns=FLIP_COLUMNS)
 
 
 # ---------------------------------------------------------------------------- pairs (Compare)
-PAIR_COLUMNS = ["speaker_a", "speaker_b", "verdict", "side_a", "side_b", "estimate_a", "estimate_b", "row_a", "row_b",
-                "other_a", "other_b", "reason"]
+PAIR_COLUMNS = [
+    "speaker_a",
+    "speaker_b",
+    "verdict",
+    "side_a",
+    "side_b",
+    "estimate_a",
+    "estimate_b",
+    "row_a",
+    "row_b",
+    "other_a",
+    "other_b",
+    "reason",
+]
 
 
-def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequence[str], *, tiebreak: np.ndarray | None = None,
-                   n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+def pair_agreement(
+    frame: pd.DataFrame,
+    arrays: M.StanceArrays,
+    speakers: Sequence[str],
+    *,
+    tiebreak: np.ndarray | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """agree / disagree / unclear for each pair of speakers on the axis, with the quotes that decide it.
 
     A speaker's side is decided only when their 95% interval lies wholly on one side of zero and
@@ -821,7 +1003,7 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
 
     out = []
     for i, a in enumerate(speakers):
-        for b in speakers[i + 1:]:
+        for b in speakers[i + 1 :]:
             da, db = decided(a), decided(b)
             if da and db:
                 verdict = "agree" if da == db else "disagree"
@@ -830,10 +1012,20 @@ def pair_agreement(frame: pd.DataFrame, arrays: M.StanceArrays, speakers: Sequen
                 verdict = "unclear"
                 reason = "; ".join(why(n) for n, d in ((a, da), (b, db)) if d is None) + "."
             (ra, oa), (rb, ob) = quotes(a), quotes(b)
-            out.append({
-                "speaker_a": a, "speaker_b": b, "verdict": verdict, "side_a": da or (est.at[a, "side"] if a in est.index else "none"),
-                "side_b": db or (est.at[b, "side"] if b in est.index else "none"),
-                "estimate_a": est.at[a, "estimate"] if a in est.index else np.nan, "estimate_b": est.at[b, "estimate"] if b in est.index else np.nan,
-                "row_a": ra, "row_b": rb, "other_a": oa if da is None else -1, "other_b": ob if db is None else -1, "reason": reason,
-            })
+            out.append(
+                {
+                    "speaker_a": a,
+                    "speaker_b": b,
+                    "verdict": verdict,
+                    "side_a": da or (est.at[a, "side"] if a in est.index else "none"),
+                    "side_b": db or (est.at[b, "side"] if b in est.index else "none"),
+                    "estimate_a": est.at[a, "estimate"] if a in est.index else np.nan,
+                    "estimate_b": est.at[b, "estimate"] if b in est.index else np.nan,
+                    "row_a": ra,
+                    "row_b": rb,
+                    "other_a": oa if da is None else -1,
+                    "other_b": ob if db is None else -1,
+                    "reason": reason,
+                }
+            )
     return pd.DataFrame(out, columns=PAIR_COLUMNS)

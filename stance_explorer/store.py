@@ -84,7 +84,9 @@ def _shard_stem(prefix: str) -> str:
     return f"{prefix}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
 
 
-def write_shard(root: str | Path, model_id: str, keys: np.ndarray, vectors: np.ndarray, *, prefix: str = CACHE_PREFIX) -> Path:
+def write_shard(
+    root: str | Path, model_id: str, keys: np.ndarray, vectors: np.ndarray, *, prefix: str = CACHE_PREFIX
+) -> Path:
     """Write one shard of ``model_id``'s store under ``root`` without opening the store.
 
     For parallel writers (the Ray workers): nothing is loaded and nothing is compacted, and each
@@ -192,7 +194,10 @@ class EmbeddingStore:
                 self._drop(marker, "its key index is malformed")
                 continue
             if vecs.ndim != 2 or len(vecs) != len(keys) or len(keys) != meta.get("count"):
-                self._drop(marker, f"{len(keys)} keys but {vecs.shape[0] if vecs.ndim else 0} vectors, marker says {meta.get('count')}")
+                self._drop(
+                    marker,
+                    f"{len(keys)} keys but {vecs.shape[0] if vecs.ndim else 0} vectors, marker says {meta.get('count')}",
+                )
                 continue
             # Check the shard against its own marker before it may set the store's dimension: a
             # damaged first shard must not make every intact shard after it look wrong.
@@ -317,7 +322,11 @@ class EmbeddingStore:
         all_keys = np.concatenate(keys)
         _, first = np.unique(all_keys, return_index=True)
         first.sort()
-        self._write_shard(f"{CACHE_PREFIX}-{time.strftime('%Y%m%dT%H%M%S')}-merged-{uuid.uuid4().hex[:8]}", all_keys[first], np.concatenate(vecs)[first])
+        self._write_shard(
+            f"{CACHE_PREFIX}-{time.strftime('%Y%m%dT%H%M%S')}-merged-{uuid.uuid4().hex[:8]}",
+            all_keys[first],
+            np.concatenate(vecs)[first],
+        )
         for m in cache_markers:  # marker first, so a kill here leaves only ignorable orphans
             stem = m.name[: -len(".json")]
             m.unlink(missing_ok=True)

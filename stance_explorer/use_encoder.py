@@ -55,9 +55,7 @@ class MultilingualEncoder:
             self._model.encode(["warm up"])  # reads the weights now, not inside the first real call
         return self._model
 
-    def encode(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
         texts = list(texts)
         total = len(texts)
         if total == 0:

@@ -201,7 +201,9 @@ class VectorSource:
         vecs[need] = sub
         return Vectors(vecs, np.ones(len(texts), dtype=bool), report.new)
 
-    def statement_vectors(self, frame: pd.DataFrame, *, progress: Progress | None = None, encode: bool = True) -> Vectors:
+    def statement_vectors(
+        self, frame: pd.DataFrame, *, progress: Progress | None = None, encode: bool = True
+    ) -> Vectors:
         """Vectors for every statement of a frame (the embed-and-add path of uploads, articles and the CLI)."""
         return self.vectors(self.statement_texts(frame), progress=progress, encode=encode)
 

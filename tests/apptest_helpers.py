@@ -108,7 +108,9 @@ def texts(elements) -> list[str]:
 def dataframe_with(at: AppTest, *columns: str) -> pd.DataFrame:
     """The one displayed dataframe that has all these columns."""
     found = [d.value for d in at.dataframe if all(c in d.value.columns for c in columns)]
-    assert len(found) == 1, f"{len(found)} dataframes with columns {columns}: {[list(d.value.columns) for d in at.dataframe]}"
+    assert len(found) == 1, (
+        f"{len(found)} dataframes with columns {columns}: {[list(d.value.columns) for d in at.dataframe]}"
+    )
     return found[0]
 
 

@@ -114,8 +114,15 @@ def build_statements(rows: Sequence[dict | tuple], **defaults) -> pd.DataFrame:
     for i, row in enumerate(rows):
         if isinstance(row, tuple):
             row = dict(zip((S.SPEAKER, S.DATE, S.TEXT), row, strict=True))
-        base = {S.ID: f"r{i}", S.DATE: "2025-01-01", S.TOPIC: "trade", S.TEXT: f"statement {i}", S.LANGUAGE: "en",
-                S.QUOTE_TYPE: "direct", S.SOURCE_URL: ""}
+        base = {
+            S.ID: f"r{i}",
+            S.DATE: "2025-01-01",
+            S.TOPIC: "trade",
+            S.TEXT: f"statement {i}",
+            S.LANGUAGE: "en",
+            S.QUOTE_TYPE: "direct",
+            S.SOURCE_URL: "",
+        }
         records.append(base | defaults | row)
     frame = pd.DataFrame.from_records(records)
     for col in S.KNOWN_COLUMNS:

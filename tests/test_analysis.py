@@ -49,7 +49,9 @@ def test_top_k_best_first_and_masked():
 
 
 def test_nearest_returns_rows_best_first_with_scores(statement_frame):
-    frame = statement_frame([{"speaker": s, "text": t} for s, t in [("A", "east"), ("B", "north"), ("C", "north-east")]])
+    frame = statement_frame(
+        [{"speaker": s, "text": t} for s, t in [("A", "east"), ("B", "north"), ("C", "north-east")]]
+    )
     vecs = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
     out = A.nearest(frame, vecs, unit(0, 1), k=2)
     assert out[S.TEXT].tolist() == ["north", "north-east"]
@@ -207,7 +209,10 @@ def test_extreme_pairs_never_pair_a_speaker_with_themselves(statement_frame):
         {"a3", "b1"},
     )
     assert farthest["score"].iloc[0] == pytest.approx(0, abs=1e-6)
-    assert {closest["row_a"].iloc[0], closest["row_b"].iloc[0]} != {farthest["row_a"].iloc[0], farthest["row_b"].iloc[0]}
+    assert {closest["row_a"].iloc[0], closest["row_b"].iloc[0]} != {
+        farthest["row_a"].iloc[0],
+        farthest["row_b"].iloc[0],
+    }
     top1, bottom1, enough = A.extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=1)
     assert len(top1) == len(bottom1) == 1 and enough is None
 
@@ -347,7 +352,12 @@ def test_drift_prefers_a_full_quote_as_the_most_typical_statement(statement_fram
     a = unit(1, 0, 0)
     rows = [
         {"speaker": "Ann", "date": "2020-01-01", "text": "transitional deal", "quote_type": "partial"},
-        {"speaker": "Ann", "date": "2020-02-01", "text": "We will work on this deal with our partners now", "quote_type": "direct"},
+        {
+            "speaker": "Ann",
+            "date": "2020-02-01",
+            "text": "We will work on this deal with our partners now",
+            "quote_type": "direct",
+        },
         {"speaker": "Ann", "date": "2021-01-01", "text": "short", "quote_type": "direct"},
     ]
     vecs = np.stack([a, unit(1, 0.5, 0), a])  # the fragment is closest to the window's average
@@ -358,10 +368,14 @@ def test_drift_prefers_a_full_quote_as_the_most_typical_statement(statement_fram
 def test_pair_similarity_over_time_shows_two_speakers_converging(statement_frame):
     # Ann keeps stance A; Bob moves from stance B (2018) halfway (2019) to Ann's (2020).
     rows = [
-        {"speaker": "Ann", "date": "2018-03-01"}, {"speaker": "Ann", "date": "2019-03-01"},
-        {"speaker": "Ann", "date": "2020-03-01"}, {"speaker": "Ann", "date": "2021-03-01"},
-        {"speaker": "Bob", "date": "2018-05-01"}, {"speaker": "Bob", "date": "2018-09-01"},
-        {"speaker": "Bob", "date": "2019-05-01"}, {"speaker": "Bob", "date": "2020-05-01"},
+        {"speaker": "Ann", "date": "2018-03-01"},
+        {"speaker": "Ann", "date": "2019-03-01"},
+        {"speaker": "Ann", "date": "2020-03-01"},
+        {"speaker": "Ann", "date": "2021-03-01"},
+        {"speaker": "Bob", "date": "2018-05-01"},
+        {"speaker": "Bob", "date": "2018-09-01"},
+        {"speaker": "Bob", "date": "2019-05-01"},
+        {"speaker": "Bob", "date": "2020-05-01"},
         {"speaker": "Cy", "date": "2020-01-01"},
         {"speaker": "Bob", "date": "2021-01-01", "topic": "energy"},
     ]
@@ -373,9 +387,13 @@ def test_pair_similarity_over_time_shows_two_speakers_converging(statement_frame
     np.testing.assert_allclose(ab["similarity"], [0, R, 1], atol=1e-6)
     assert ab["count_b"].tolist() == [2, 1, 1] and ab["count_a"].tolist() == [1, 1, 1]
     # Cy spoke only in 2020: one point with each of the others, none for the years Cy was silent.
-    assert out.loc[out["speaker_b"] == "Cy", ["speaker_a", "window"]].values.tolist() == [["Ann", "2020"], ["Bob", "2020"]]
+    assert out.loc[out["speaker_b"] == "Cy", ["speaker_a", "window"]].values.tolist() == [
+        ["Ann", "2020"],
+        ["Bob", "2020"],
+    ]
     np.testing.assert_allclose(out.loc[out["speaker_b"] == "Cy", "similarity"], [0, 0], atol=1e-6)
     assert A.pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Nobody", "Else"]).empty
+
 
 def test_drift_on_one_topic_only(statement_frame):
     frame = statement_frame(
@@ -418,7 +436,9 @@ def test_filter_mask(statement_frame):
 
 
 def test_filter_mask_includes_statements_later_on_the_end_day(statement_frame):
-    frame = statement_frame([{"speaker": "Ann", "date": "2025-03-31 18:30"}, {"speaker": "Ann", "date": "2025-04-01 00:00"}])
+    frame = statement_frame(
+        [{"speaker": "Ann", "date": "2025-03-31 18:30"}, {"speaker": "Ann", "date": "2025-04-01 00:00"}]
+    )
     assert A.filter_mask(frame, end=date(2025, 3, 31)).tolist() == [True, False]
 
 

@@ -90,7 +90,9 @@ def test_nearest_and_neighbours_agree_with_and_without_the_index(bundled_frame_a
     fast = nearest(frame, vectors, vectors[10], k=5, index=index)
     assert list(fast["row"]) == list(exact["row"])
     assert np.allclose(fast["score"], exact["score"])
-    for a, b in zip(statement_neighbours(frame, vectors, 10, k=5), statement_neighbours(frame, vectors, 10, k=5, index=index)):
+    for a, b in zip(
+        statement_neighbours(frame, vectors, 10, k=5), statement_neighbours(frame, vectors, 10, k=5, index=index)
+    ):
         assert list(a["row"]) == list(b["row"])
 
 

@@ -49,7 +49,13 @@ def test_pasted_article_shows_its_quotes_with_speakers_and_leaves_out_the_scare_
     run_ok(at)
     table = editor(at).value
     added = table[table["add"]]
-    assert sorted(added["speaker"]) == ["Claudia Sheinbaum", "Claudia Sheinbaum", "Donald Trump", "Donald Trump", "Jamieson Greer"]
+    assert sorted(added["speaker"]) == [
+        "Claudia Sheinbaum",
+        "Claudia Sheinbaum",
+        "Donald Trump",
+        "Donald Trump",
+        "Jamieson Greer",
+    ]
     scare = table[table["text"] == "non-tariff barriers"].iloc[0]
     assert not scare["add"] and scare["reading"].startswith("left out")
     assert set(added["quote type"]) == {"direct", "partial"}
@@ -83,7 +89,15 @@ def test_untick_correct_add_a_row_then_add_through_the_upload_path():
     greer = int(table.index[table["speaker"] == "Jamieson Greer"][0])
     at.session_state[ed.key] = {
         "edited_rows": {first_trump: {"add": False}, greer: {"topic": "tariffs"}},
-        "added_rows": [{"add": True, "speaker": "Jane Tester", "text": "A quote the extractor missed", "topic": "USMCA/trade", "quote type": "direct"}],
+        "added_rows": [
+            {
+                "add": True,
+                "speaker": "Jane Tester",
+                "text": "A quote the extractor missed",
+                "topic": "USMCA/trade",
+                "quote type": "direct",
+            }
+        ],
         "deleted_rows": [],
     }
     run_ok(at)
@@ -152,7 +166,11 @@ def test_a_url_alone_says_nothing_is_downloaded():
 )
 def test_bad_article_files_get_a_clear_word_and_nothing_is_lost(name, raw, word):
     at = open_page(DATA)
-    at.file_uploader(key="uploader").upload("mine.csv", b"speaker,date,text,topic\nAnn Good,2026-03-01,A fine statement about lumber tariffs,tariffs\n", "text/csv")
+    at.file_uploader(key="uploader").upload(
+        "mine.csv",
+        b"speaker,date,text,topic\nAnn Good,2026-03-01,A fine statement about lumber tariffs,tariffs\n",
+        "text/csv",
+    )
     run_ok(at)
     at.text_input(key="art_title").input("My notes")
     at.file_uploader(key="art_file").upload(name, raw, "application/octet-stream")

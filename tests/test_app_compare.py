@@ -91,7 +91,9 @@ def test_default_topic_and_speakers():
 
     table = similarity_table(at)
     assert list(table.index) == [
-        "Donald Trump · Jamieson Greer", "Donald Trump (own statements)", "Jamieson Greer (own statements)"
+        "Donald Trump · Jamieson Greer",
+        "Donald Trump (own statements)",
+        "Jamieson Greer (own statements)",
     ]
     pair = table.loc["Donald Trump · Jamieson Greer"]
     n_trump, n_greer = len(on_topic("Donald Trump", "USMCA/trade")), len(on_topic("Jamieson Greer", "USMCA/trade"))
@@ -159,13 +161,19 @@ def test_query_params_seed_topic_and_speakers():
     for speaker in who:
         assert_column_shows(at, speaker, "tariffs")
     table = similarity_table(at)
-    assert list(table.index[:3]) == ["Mark Carney · Doug Ford", "Mark Carney · Claudia Sheinbaum", "Doug Ford · Claudia Sheinbaum"]
+    assert list(table.index[:3]) == [
+        "Mark Carney · Doug Ford",
+        "Mark Carney · Claudia Sheinbaum",
+        "Doug Ford · Claudia Sheinbaum",
+    ]
     assert_pairs_are_between_different_speakers(at, set(who), "tariffs")
 
 
 def test_sidebar_filters_narrow_the_comparison():
     # Only 2025 onwards: Trump's USMCA statements from 2017-2020 drop out.
-    at = open_page(COMPARE, {"dates": ["2025-01-01", "2026-02-13"], "topic": "USMCA/trade", "who": ["Donald Trump", "Mark Carney"]})
+    at = open_page(
+        COMPARE, {"dates": ["2025-01-01", "2026-02-13"], "topic": "USMCA/trade", "who": ["Donald Trump", "Mark Carney"]}
+    )
     col = column_for(at, "Donald Trump")
     expect = on_topic("Donald Trump", "USMCA/trade")
     expect = expect[expect["date"] >= "2025-01-01"]
@@ -200,8 +208,15 @@ def test_how_alike_they_sounded_is_followed_year_by_year():
 
 def test_speakers_who_never_spoke_in_the_same_year_get_a_notice():
     frame = bundled_frame()
-    years = {s: set(frame[(frame["speaker"] == s) & (frame["topic"] == "USMCA/trade")]["date"].dt.year) for s in ("Justin Trudeau", "Claudia Sheinbaum")}
-    assert years["Justin Trudeau"] and years["Claudia Sheinbaum"] and not years["Justin Trudeau"] & years["Claudia Sheinbaum"]
+    years = {
+        s: set(frame[(frame["speaker"] == s) & (frame["topic"] == "USMCA/trade")]["date"].dt.year)
+        for s in ("Justin Trudeau", "Claudia Sheinbaum")
+    }
+    assert (
+        years["Justin Trudeau"]
+        and years["Claudia Sheinbaum"]
+        and not years["Justin Trudeau"] & years["Claudia Sheinbaum"]
+    )
     at = open_page(COMPARE, {"topic": "USMCA/trade", "who": ["Justin Trudeau", "Claudia Sheinbaum"]})
     assert "cmp_time" not in plotly_charts(at)
     assert any(i.value.startswith("No year in which two of these speakers both spoke") for i in at.main.info)

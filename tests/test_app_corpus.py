@@ -167,7 +167,9 @@ PROBE = textwrap.dedent(
 
 def test_corpus_pages_load_no_model_and_no_statements_file(corpus_dir):
     env = dict(os.environ, HF_HUB_OFFLINE="1", **{CORPUS_ENV: str(corpus_dir)})
-    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["exceptions"] == []
     assert report["loaded"] == {"torch": False, "sentence_transformers": False}
@@ -178,7 +180,11 @@ def test_rows_left_out_of_the_build_are_listed_by_file_and_line(tmp_path, monkey
     rows = pd.read_csv(BUNDLED_CSV, dtype=str, keep_default_na=False).iloc[:10].copy()
     rows.loc[rows.index[4], S.DATE] = "sometime"  # line 6 of the file
     rows.to_csv(tmp_path / "part.csv", index=False)
-    build_corpus([tmp_path / "part.csv"], tmp_path / "c", store=EmbeddingStore(STORE_DIR, load_dataset().model_id, read_only=True))
+    build_corpus(
+        [tmp_path / "part.csv"],
+        tmp_path / "c",
+        store=EmbeddingStore(STORE_DIR, load_dataset().model_id, read_only=True),
+    )
     monkeypatch.setenv(CORPUS_ENV, str(tmp_path / "c"))
     at = new_app().run()
     assert_ok(at)

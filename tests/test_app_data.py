@@ -119,7 +119,11 @@ def test_bad_rows_are_listed_and_good_rows_added():
     problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert list(problems.columns) == ["file", "line", "column", "severity", "message"]
     rows = [tuple(r) for r in problems[["file", "line", "column", "severity"]].itertuples(index=False)]
-    assert rows == [("bad.csv", 3, "speaker", "error"), ("bad.csv", 4, "date", "error"), ("bad.csv", 5, "text", "error")]
+    assert rows == [
+        ("bad.csv", 3, "speaker", "error"),
+        ("bad.csv", 4, "date", "error"),
+        ("bad.csv", 5, "text", "error"),
+    ]
     messages = list(problems["message"])
     assert "speaker is empty" in messages[0]
     assert "'not a date' is not a date" in messages[1]

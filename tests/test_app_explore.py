@@ -34,7 +34,12 @@ def statements_table(at) -> pd.DataFrame:
 
 def test_default_view_shows_the_whole_bundled_dataset():
     at = open_page()
-    assert main_metrics(at) == {"Statements": str(N_BUNDLED), "Speakers": str(N_SPEAKERS), "Topics": str(N_TOPICS), "Years": "2017–2026"}
+    assert main_metrics(at) == {
+        "Statements": str(N_BUNDLED),
+        "Speakers": str(N_SPEAKERS),
+        "Topics": str(N_TOPICS),
+        "Years": "2017–2026",
+    }
     assert sidebar_kept(at) == f"{N_BUNDLED} of {N_BUNDLED}"
     assert texts(at.subheader) == ["Search by meaning and words", "What the data holds", "Statements"]
     table = statements_table(at)
@@ -43,10 +48,15 @@ def test_default_view_shows_the_whole_bundled_dataset():
     # Newest first, as the caption says.
     assert table["date"].is_monotonic_decreasing
     # Counts per speaker, topic and year (bars inside tables), no search results without a query.
-    counts = {f"counts_{d.value.columns[0]}": d.value for d in at.dataframe if list(d.value.columns[1:]) == ["statements"]}
+    counts = {
+        f"counts_{d.value.columns[0]}": d.value for d in at.dataframe if list(d.value.columns[1:]) == ["statements"]
+    }
     assert set(counts) == {"counts_speaker", "counts_topic", "counts_year"}
     frame = bundled_frame()
-    assert dict(zip(counts["counts_speaker"]["speaker"], counts["counts_speaker"]["statements"])) == frame["speaker"].value_counts().to_dict()
+    assert (
+        dict(zip(counts["counts_speaker"]["speaker"], counts["counts_speaker"]["statements"]))
+        == frame["speaker"].value_counts().to_dict()
+    )
     assert counts["counts_topic"]["statements"].sum() == N_BUNDLED
     assert counts["counts_year"]["year"].tolist() == sorted(counts["counts_year"]["year"], reverse=True)
     assert not [d for d in at.dataframe if "score" in d.value.columns]

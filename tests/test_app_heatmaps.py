@@ -59,7 +59,9 @@ def test_each_mode_renders_a_heatmap(mode, n_rows, n_cols):
 def test_statement_mode_with_fewer_than_the_data_says_it_samples():
     at = open_page(HEATMAPS, {"mode": STMT, "n": "50"})
     assert at.number_input(key="n").value == 50
-    assert texts(at.warning) == [f"Showing a random sample of 50 of {N_BUNDLED} statements; narrow the filters to see all."]
+    assert texts(at.warning) == [
+        f"Showing a random sample of 50 of {N_BUNDLED} statements; narrow the filters to see all."
+    ]
     assert len(heatmap_trace(at)["x"]) == 50
     assert any(c.value.startswith("50 statements, labelled by id, speaker and date") for c in at.main.caption)
 

@@ -21,7 +21,9 @@ def link_notes(at) -> list[str]:
 
 
 def test_a_link_that_fits_gets_no_note():
-    at = open_page(params={"speakers": ["Donald Trump"], "topics": ["tariffs"], "dates": ["2020-01-01", "2025-12-31"], "k": "5"})
+    at = open_page(
+        params={"speakers": ["Donald Trump"], "topics": ["tariffs"], "dates": ["2020-01-01", "2025-12-31"], "k": "5"}
+    )
     assert link_notes(at) == []
     assert at.sidebar.slider(key="dates").value == (dt.date(2020, 1, 1), dt.date(2025, 12, 31))
 

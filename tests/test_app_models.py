@@ -90,7 +90,9 @@ def test_an_upload_is_embedded_with_the_chosen_model_only():
     assert multi.model_id == model_id(MULTILINGUAL) and len(multi) == 2
     assert "session_store" not in at.session_state  # no MiniLM vector was made
     ds = at.session_state["_view"].dataset
-    assert ds.has_vector.all() and "Vamos a defender el T-MEC porque es bueno para los tres países" in set(ds.frame["text"])
+    assert ds.has_vector.all() and "Vamos a defender el T-MEC porque es bueno para los tres países" in set(
+        ds.frame["text"]
+    )
 
     # Switching to MiniLM: the two uploaded rows have no MiniLM vector until asked for.
     at.sidebar.radio(key="model").set_value(MINILM).run()
@@ -130,7 +132,9 @@ PROBE = textwrap.dedent(
 
 def test_a_multilingual_session_never_imports_torch():
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["errors"] == []
@@ -147,7 +151,9 @@ def _languages_of_closest_others(at) -> list[str]:
     heads = [h for h in card_heads(at) if "score" in h][:5]  # "Others who said something close"
     langs = []
     for h in heads:
-        rows = frame[(frame["speaker"] == h["speaker"]) & (frame["date"].dt.strftime("%Y-%m-%d").str.startswith(h["date"]))]
+        rows = frame[
+            (frame["speaker"] == h["speaker"]) & (frame["date"].dt.strftime("%Y-%m-%d").str.startswith(h["date"]))
+        ]
         langs.append(",".join(sorted(set(rows["language"]))))
     return langs
 

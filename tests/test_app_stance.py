@@ -45,12 +45,21 @@ def numbers(data) -> list[float]:
 
 
 def tariffs_page():
-    return open_page(STANCE, {"target": TARIFFS.axis.target, "favor": TARIFFS.axis.favor, "against": TARIFFS.axis.against})
+    return open_page(
+        STANCE, {"target": TARIFFS.axis.target, "favor": TARIFFS.axis.favor, "against": TARIFFS.axis.against}
+    )
 
 
 def test_default_view_reads_the_usmca_with_the_hand_labels_and_rates_trump_a_full_flop():
     at = open_page(STANCE)
-    assert texts(at.subheader) == ["The question", "Where each speaker stands", "Over time", "Flip-O-Meter", "Two axes at once", "Teach the axis"]
+    assert texts(at.subheader) == [
+        "The question",
+        "Where each speaker stands",
+        "Over time",
+        "Flip-O-Meter",
+        "Two axes at once",
+        "Teach the axis",
+    ]
     assert at.selectbox(key="_stance_preset").value == "USMCA"
     assert shown_choice(at, "stopic") == "USMCA/trade"
     assert any(c.startswith("Taught by 75 labels") for c in captions(at))
@@ -143,7 +152,9 @@ def test_an_unusable_label_file_says_why_and_changes_nothing():
     uploader.upload("notes.csv", b"who,what\nme,this\n", "text/csv").run()
     assert_ok(at)
     assert main_metrics(at)["Labels for this axis"] == "0"
-    assert any("notes.csv could not be used" in unescape(e.value) and "no column" in unescape(e.value) for e in at.error)
+    assert any(
+        "notes.csv could not be used" in unescape(e.value) and "no column" in unescape(e.value) for e in at.error
+    )
 
 
 def test_compare_says_who_agrees_on_the_topic_axis_with_the_quotes():
@@ -177,13 +188,13 @@ PROBE = textwrap.dedent(
 
 def test_preset_axes_read_from_stored_vectors_without_torch():
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["exceptions"] == [] and "Do they agree?" in report["subheaders"]
     assert report["torch"] is False
-
-
 
 
 UPLOAD = b"""speaker,date,text,topic
@@ -202,7 +213,9 @@ def test_uploaded_statements_are_read_on_the_axis_and_can_be_labelled():
     assert_ok(at)
     at.sidebar.radio(key="data").set_value("uploaded").run()
     at = open_page(STANCE, at=at)
-    assert any(c.startswith("Taught mode, but no label") and "3 statements read" in c for c in captions(at)), captions(at)
+    assert any(c.startswith("Taught mode, but no label") and "3 statements read" in c for c in captions(at)), captions(
+        at
+    )
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     assert set(table["speaker"]) == {"Jane Tester", "John Example"}
     # Label the uploaded statements through the suggestions: the reading becomes taught.

@@ -67,7 +67,17 @@ def test_sessions_share_one_read_only_bundled_dataset():
         vectors[0, 0] = 1.0
 
 
-MAP_LIBS = ("webapp.mapview", "stance_explorer.projection", "stance_explorer.regions", "umap", "numba", "pynndescent", "pacmap", "openTSNE", "sklearn")
+MAP_LIBS = (
+    "webapp.mapview",
+    "stance_explorer.projection",
+    "stance_explorer.regions",
+    "umap",
+    "numba",
+    "pynndescent",
+    "pacmap",
+    "openTSNE",
+    "sklearn",
+)
 
 MAP_PROBE = textwrap.dedent(
     f"""
@@ -98,4 +108,6 @@ def test_nothing_of_the_map_loads_before_the_map_page_and_the_stored_map_needs_n
     assert not any(report["before"].values()), report["before"]
     # The bundled map is read from disk: the projection packages stay out even on the Map page.
     assert report["after"]["webapp.mapview"] and report["after"]["stance_explorer.projection"]
-    assert not any(report["after"][name] for name in ("umap", "numba", "pynndescent", "pacmap", "openTSNE", "sklearn")), report["after"]
+    assert not any(
+        report["after"][name] for name in ("umap", "numba", "pynndescent", "pacmap", "openTSNE", "sklearn")
+    ), report["after"]

@@ -84,7 +84,9 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     assert [h["speaker"] for h in heads] == ["Donald Trump", "Donald Trump"]
     assert [h["topic"] for h in heads] == ["USMCA/trade", "USMCA/trade"]
     assert heads[0]["date"].startswith("2025") and heads[1]["date"].startswith("2026")
-    assert "irrelevant" in unescape(at.main.markdown[[SHIFT.match(m.value) is not None for m in at.main.markdown].index(True) + 2].value)
+    assert "irrelevant" in unescape(
+        at.main.markdown[[SHIFT.match(m.value) is not None for m in at.main.markdown].index(True) + 2].value
+    )
     # Every most typical statement is a full quote where the period has one: never "transitional deal".
     assert "transitional deal" not in set(periods["representative"])
 
@@ -114,9 +116,14 @@ def test_drift_query_params_and_too_few_periods():
 
 
 def test_drift_for_another_speaker_topic_and_window():
-    at = open_page(TRACKER, {"phrases": "shortcomings", "dspk": "Claudia Sheinbaum", "dtopic": "security/cartels", "win": "quarter"})
+    at = open_page(
+        TRACKER,
+        {"phrases": "shortcomings", "dspk": "Claudia Sheinbaum", "dtopic": "security/cartels", "win": "quarter"},
+    )
     assert (shown_choice(at, "dspk"), shown_choice(at, "dtopic"), at.selectbox(key="win").value) == (
-        "Claudia Sheinbaum", "security/cartels", "quarter",
+        "Claudia Sheinbaum",
+        "security/cartels",
+        "quarter",
     )
     assert "drift" in plotly_charts(at)
     periods = periods_table(at)

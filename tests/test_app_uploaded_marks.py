@@ -40,5 +40,9 @@ def test_uploaded_rows_are_marked_in_tables_and_on_quote_cards_and_ids_keep_thei
     assert row.value == label
     heads = [unescape(c.value) for c in at.main.caption if "Test Reporter" in unescape(c.value)]
     assert any(f"uploaded: {FILE}" in h for h in heads), heads
-    bundled_heads = [unescape(c.value) for c in at.main.caption if " · " in unescape(c.value) and "Test Reporter" not in unescape(c.value)]
+    bundled_heads = [
+        unescape(c.value)
+        for c in at.main.caption
+        if " · " in unescape(c.value) and "Test Reporter" not in unescape(c.value)
+    ]
     assert not any("uploaded:" in h for h in bundled_heads)

@@ -44,7 +44,9 @@ def bound_defaults(at) -> dict[str, object]:
             if kind == "multiselect":
                 found[proto.query_param_key] = [options[i] for i in proto.default]
             else:
-                has_default = proto.HasField("default") if proto.DESCRIPTOR.fields_by_name["default"].has_presence else True
+                has_default = (
+                    proto.HasField("default") if proto.DESCRIPTOR.fields_by_name["default"].has_presence else True
+                )
                 found[proto.query_param_key] = options[proto.default] if has_default and options else None
     return found
 

@@ -192,7 +192,13 @@ def test_row_limit(tmp_path, capsys):
 def _validate(*paths: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "stance_explorer", "validate", *map(str, paths)],
-        capture_output=True, text=True, encoding="utf-8", errors="replace", cwd=ROOT, env=CLI_ENV, timeout=300,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=ROOT,
+        env=CLI_ENV,
+        timeout=300,
     )
 
 

@@ -21,7 +21,12 @@ def run_module(repo_root: Path, *args: str) -> subprocess.CompletedProcess:
     """``python -m stance_explorer ARGS`` in a fresh process, as a user runs it."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(repo_root)}
     proc = subprocess.run(
-        [sys.executable, "-m", "stance_explorer", *args], cwd=repo_root, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "stance_explorer", *args],
+        cwd=repo_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     return proc
@@ -172,7 +177,9 @@ def similar_in_process(args: list[str], encoder, monkeypatch, capsys) -> tuple[i
 def test_similar_for_one_speaker_lists_only_them(store_copy, real_encoder, monkeypatch, capsys):
     code, out, err = similar_in_process(
         ["the trade deal is irrelevant", "--speaker", "Jamieson Greer", "--top", "3", "--store", str(store_copy)],
-        real_encoder, monkeypatch, capsys,
+        real_encoder,
+        monkeypatch,
+        capsys,
     )
     assert code == 0, err
     found = results(out)
@@ -182,15 +189,21 @@ def test_similar_for_one_speaker_lists_only_them(store_copy, real_encoder, monke
 
 @pytest.mark.model
 def test_similar_finds_a_remembered_word_and_keeps_only_a_quoted_phrase(store_copy, real_encoder, monkeypatch, capsys):
-    code, out, err = similar_in_process(["rubberstamp", "--top", "3", "--store", str(store_copy)], real_encoder, monkeypatch, capsys)
+    code, out, err = similar_in_process(
+        ["rubberstamp", "--top", "3", "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
     assert code == 0, err
     top = results(out)
     assert top[0][1] == "Jamieson Greer" and "a rubberstamp of the Agreement" in top[0][3]
     assert "words found: rubberstamp" in out
-    code, out, err = similar_in_process(['"worst trade deal"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys)
+    code, out, err = similar_in_process(
+        ['"worst trade deal"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
     assert code == 0, err
     assert len(results(out)) == 2 and all("worst trade deal" in f[3] for f in results(out))
-    code, out, err = similar_in_process(['"rubber stamp"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys)
+    code, out, err = similar_in_process(
+        ['"rubber stamp"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
     assert code == 0 and results(out) == []
     assert "No statement contains “rubber stamp”." in err
 
@@ -216,7 +229,9 @@ def _greer_shortcomings(bundled):
 def test_similar_shortcomings_puts_greers_statements_first(store_copy, bundled, real_encoder, monkeypatch, capsys):
     """Greer's statement comes first, and both of his "shortcomings" statements are in the top 3."""
     greer = _greer_shortcomings(bundled)
-    code, out, err = similar_in_process(["shortcomings", "--top", "3", "--store", str(store_copy)], real_encoder, monkeypatch, capsys)
+    code, out, err = similar_in_process(
+        ["shortcomings", "--top", "3", "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
     assert code == 0, err
     top = results(out)
     assert len(top) == 3
@@ -232,7 +247,9 @@ def test_like_lists_who_else_said_something_close_from_stored_vectors(store_copy
         "print('TORCH', 'torch' in sys.modules); sys.exit(rc)"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(repo_root)}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=repo_root, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo_root, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     head, others_part, same_part = proc.stdout.split("\n\n")
     assert head == "Donald Trump  2026-01-29  “irrelevant” (partial quote)"

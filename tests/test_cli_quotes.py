@@ -20,7 +20,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def cli(*args: str) -> subprocess.CompletedProcess:
     """``python -m stance_explorer ARGS`` in a fresh process, as a user or another tool runs it."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "stance_explorer", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stance_explorer", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     return proc
 
@@ -35,7 +42,9 @@ def test_csv_output_has_the_contract_columns_and_uploads_as_is(tmp_path):
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     assert list(rows[0]) == list(OUTPUT_COLUMNS)
     assert {(r[S.SPEAKER], r[S.DATE], r[S.DATE_PRECISION]) for r in rows} == {
-        ("Claudia Sheinbaum", "2026-01-29", "article"), ("Donald Trump", "2026-01-29", "article"), ("Jamieson Greer", "2026-01-29", "article")
+        ("Claudia Sheinbaum", "2026-01-29", "article"),
+        ("Donald Trump", "2026-01-29", "article"),
+        ("Jamieson Greer", "2026-01-29", "article"),
     }
     out = tmp_path / "quotes.csv"
     out.write_text(proc.stdout, encoding="utf-8")
@@ -44,14 +53,25 @@ def test_csv_output_has_the_contract_columns_and_uploads_as_is(tmp_path):
 
 
 def test_json_output_is_a_list_of_objects_with_the_contract_keys():
-    proc = cli("quotes", str(ARTICLES / "es-02-ebrard-mandato-t-mec.txt"), "--format", "json", "--source-title", "El Universal", "--source-url", "https://www.eluniversal.com.mx/x")
+    proc = cli(
+        "quotes",
+        str(ARTICLES / "es-02-ebrard-mandato-t-mec.txt"),
+        "--format",
+        "json",
+        "--source-title",
+        "El Universal",
+        "--source-url",
+        "https://www.eluniversal.com.mx/x",
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert isinstance(data, list) and len(data) == 5
     assert all(list(d) == list(OUTPUT_COLUMNS) for d in data)
     assert {d[S.SPEAKER] for d in data} == {"Marcelo Ebrard"}
     assert {d[S.LANGUAGE] for d in data} == {"es"}
-    assert {(d[S.SOURCE_TITLE], d[S.SOURCE_URL]) for d in data} == {("El Universal", "https://www.eluniversal.com.mx/x")}
+    assert {(d[S.SOURCE_TITLE], d[S.SOURCE_URL]) for d in data} == {
+        ("El Universal", "https://www.eluniversal.com.mx/x")
+    }
 
 
 def test_date_option_sets_every_row_and_several_files_share_one_table(tmp_path):
@@ -63,7 +83,8 @@ def test_date_option_sets_every_row_and_several_files_share_one_table(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
     assert [(r[S.ID], r[S.SPEAKER], r[S.DATE]) for r in rows] == [
-        ("a-q1", "Mark Carney", "2026-03-01"), ("b-q1", "Claudia Sheinbaum", "2026-03-01")
+        ("a-q1", "Mark Carney", "2026-03-01"),
+        ("b-q1", "Claudia Sheinbaum", "2026-03-01"),
     ]
 
 
@@ -73,8 +94,12 @@ def test_known_defaults_to_the_bundled_data_and_can_be_replaced(tmp_path):
     bundled = list(csv.DictReader(io.StringIO(cli("quotes", str(art), "--date", "2025-03-28").stdout)))
     assert [(r[S.SPEAKER], r[S.ROLE]) for r in bundled] == [("Doug Ford", "Premier of Ontario")]
     other = tmp_path / "known.csv"
-    other.write_text("speaker,role,date,text,topic\nHarrison Ford,Actor,2020-01-01,Hello there,film\n", encoding="utf-8")
-    mine = list(csv.DictReader(io.StringIO(cli("quotes", str(art), "--date", "2025-03-28", "--known", str(other)).stdout)))
+    other.write_text(
+        "speaker,role,date,text,topic\nHarrison Ford,Actor,2020-01-01,Hello there,film\n", encoding="utf-8"
+    )
+    mine = list(
+        csv.DictReader(io.StringIO(cli("quotes", str(art), "--date", "2025-03-28", "--known", str(other)).stdout))
+    )
     assert [(r[S.SPEAKER], r[S.ROLE]) for r in mine] == [("Harrison Ford", "Actor")]
 
 

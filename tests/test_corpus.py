@@ -108,7 +108,9 @@ def test_drift_and_pairs_over_time_match(corpus, bundled_ds):
     speakers = A.top_speakers(frame, 3)
     got = corpus.pairs_over_time(Selection(), speakers, topic="USMCA/trade")
     want = A.pair_similarity_over_time(frame, vectors, speakers=speakers, topic="USMCA/trade")
-    assert got[["window", "speaker_a", "speaker_b", "count_a", "count_b"]].equals(want[["window", "speaker_a", "speaker_b", "count_a", "count_b"]])
+    assert got[["window", "speaker_a", "speaker_b", "count_a", "count_b"]].equals(
+        want[["window", "speaker_a", "speaker_b", "count_a", "count_b"]]
+    )
     np.testing.assert_allclose(got["similarity"], want["similarity"], atol=1e-5)
 
 
@@ -120,14 +122,22 @@ def test_rows_are_read_newest_first_and_filtered_as_text(corpus, bundled_ds):
     page2 = corpus.rows(Selection(), limit=10, offset=10)
     assert not set(shown["row"]) & set(page2["row"])
     # "contains" is text, any case; SQL in it is just characters to look for.
-    assert corpus.count_rows(Selection(), contains="IRRELEVANT") == int(frame[S.TEXT].str.lower().str.contains("irrelevant").sum()) > 0
+    assert (
+        corpus.count_rows(Selection(), contains="IRRELEVANT")
+        == int(frame[S.TEXT].str.lower().str.contains("irrelevant").sum())
+        > 0
+    )
     assert corpus.count_rows(Selection(), contains="'; DROP VIEW statements; --") == 0
     assert corpus.count(corpus.mask(Selection())) == 199  # the view is still there
     trump = corpus.rows(Selection(), speakers=["Donald Trump"], topics=["USMCA/trade"], limit=100)
-    assert set(trump[S.SPEAKER]) == {"Donald Trump"} and len(trump) == int(((frame[S.SPEAKER] == "Donald Trump") & (frame[S.TOPIC] == "USMCA/trade")).sum())
+    assert set(trump[S.SPEAKER]) == {"Donald Trump"} and len(trump) == int(
+        ((frame[S.SPEAKER] == "Donald Trump") & (frame[S.TOPIC] == "USMCA/trade")).sum()
+    )
     # Every quote and source is kept verbatim.
     merged = trump.merge(frame, on=S.ID, suffixes=("", "_csv"))
-    assert (merged[S.TEXT] == merged[f"{S.TEXT}_csv"]).all() and (merged[S.SOURCE_URL] == merged[f"{S.SOURCE_URL}_csv"]).all()
+    assert (merged[S.TEXT] == merged[f"{S.TEXT}_csv"]).all() and (
+        merged[S.SOURCE_URL] == merged[f"{S.SOURCE_URL}_csv"]
+    ).all()
 
 
 def test_window_examples_prefer_full_quotes(corpus):

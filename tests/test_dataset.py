@@ -49,7 +49,9 @@ def test_loading_the_bundled_dataset_does_not_import_torch(repo_root):
         "assert 'sentence_transformers' not in sys.modules; print(d.missing, len(d.frame))"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(repo_root)}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=repo_root, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo_root, env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["0", "199"]
 
@@ -82,7 +84,11 @@ def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder,
     vecs, rep = embed_frame(frame, store, fake_encoder)
     assert rep.total == 20 and rep.cached == 0 and rep.persisted
     assert fake_encoder.encoded == len(set(embedding_texts(frame)))
-    d = load_dataset(result=read_statements(repo_root / "data" / "statements.csv"), store_dir=tmp_path, model_id=fake_encoder.model_id)
+    d = load_dataset(
+        result=read_statements(repo_root / "data" / "statements.csv"),
+        store_dir=tmp_path,
+        model_id=fake_encoder.model_id,
+    )
     assert d.has_vector.tolist() == [True] * 20 + [False] * 179
     np.testing.assert_array_equal(d.vectors[:20], vecs)
 
@@ -118,10 +124,12 @@ def test_merge_datasets_keeps_the_first_duplicate_with_its_own_vector(statement_
     b["extra"] = "kept"
     va = np.array([[1, 0], [0, 1]], dtype=np.float32)
     vb = np.array([[0.6, 0.8], [0.8, 0.6]], dtype=np.float32)
-    merged = D.merge_datasets([
-        D.Dataset(a, va, np.array([True, False]), "m"),
-        D.Dataset(b, vb, np.array([True, True]), "m", warnings=["w"]),
-    ])
+    merged = D.merge_datasets(
+        [
+            D.Dataset(a, va, np.array([True, False]), "m"),
+            D.Dataset(b, vb, np.array([True, True]), "m", warnings=["w"]),
+        ]
+    )
     assert list(merged.frame[S.TEXT]) == ["one", "two", "three"]
     assert list(merged.frame[S.SOURCE_FILE]) == ["a.csv", "a.csv", "b.csv"]  # the first of a duplicate wins
     np.testing.assert_array_equal(merged.vectors, np.array([[1, 0], [0, 1], [0.8, 0.6]], dtype=np.float32))

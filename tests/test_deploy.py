@@ -153,7 +153,10 @@ def test_hosted_mode_turns_the_save_folder_off(monkeypatch, tmp_path):
 
 
 def test_hosted_upload_cap_names_the_file_and_the_limit(monkeypatch):
-    rows = "\n".join(f"Cap Tester,2026-01-{1 + i % 28:02d},Statement number {i} about tariffs,tariffs" for i in range(hosting.HOSTED_MAX_ROWS + 1))
+    rows = "\n".join(
+        f"Cap Tester,2026-01-{1 + i % 28:02d},Statement number {i} about tariffs,tariffs"
+        for i in range(hosting.HOSTED_MAX_ROWS + 1)
+    )
     big = ("speaker,date,text,topic\n" + rows + "\n").encode()
     for flag, refused in (("0", False), ("1", True)):
         monkeypatch.setenv(hosting.HOSTED_ENV, flag)
@@ -198,7 +201,9 @@ SEARCH_PROBE = textwrap.dedent(
 def test_hosted_search_uses_the_int8_model_without_torch_in_the_server():
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCE_EXPLORER_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # deploy/streamlit_app.py turns hosted mode on
-    proc = subprocess.run([sys.executable, "-c", SEARCH_PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", SEARCH_PROBE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["exceptions"] == []
@@ -261,12 +266,21 @@ def test_dockerfile_cmd_serves_the_app_and_its_healthcheck_sees_it(tmp_path):
 
     port = str(free_port())
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCE_EXPLORER_")}
-    env.update(PORT=port, STANCE_EXPLORER_HOSTED="1", HF_HUB_OFFLINE="1", PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}")
+    env.update(
+        PORT=port,
+        STANCE_EXPLORER_HOSTED="1",
+        HF_HUB_OFFLINE="1",
+        PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+    )
     health = dockerfile_shell_command("HEALTHCHECK")
     cmd = dockerfile_shell_command("CMD").replace("--server.address=0.0.0.0", "--server.address=127.0.0.1")
-    assert subprocess.run(["sh", "-c", health], env=env, capture_output=True, timeout=30).returncode != 0  # nothing up yet
+    assert (
+        subprocess.run(["sh", "-c", health], env=env, capture_output=True, timeout=30).returncode != 0
+    )  # nothing up yet
     with open(tmp_path / "server.log", "wb") as log:
-        server = subprocess.Popen(["sh", "-c", cmd], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            ["sh", "-c", cmd], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 90
         healthy = False

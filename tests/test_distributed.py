@@ -63,8 +63,12 @@ def encoded(log: Path) -> int:
 def write_shards(folder: Path, n: int) -> list[Path]:
     """n statements over three files: two CSVs (one with a bad row) and one Parquet."""
     rows = [
-        {"speaker": f"Speaker {i % 7}", "date": f"2025-{i % 12 + 1:02d}-{i % 27 + 1:02d}", "topic": "trade",
-         "text": f"Statement number {i} about the trade deal and tariffs, said on day {i}."}
+        {
+            "speaker": f"Speaker {i % 7}",
+            "date": f"2025-{i % 12 + 1:02d}-{i % 27 + 1:02d}",
+            "topic": "trade",
+            "text": f"Statement number {i} about the trade deal and tariffs, said on day {i}.",
+        }
         for i in range(n)
     ]
     third = n // 3
@@ -97,8 +101,12 @@ def test_ray_fills_the_same_store_that_a_plain_run_then_finds_cached(tmp_path, r
     log.mkdir()
     store_root = tmp_path / "store"
     report = distributed.embed_on_ray(
-        files, store_root=store_root, model_id=MODEL, encoder_factory=partial(HashEncoder, str(log)),
-        workers=2, batch_size=64,
+        files,
+        store_root=store_root,
+        model_id=MODEL,
+        encoder_factory=partial(HashEncoder, str(log)),
+        workers=2,
+        batch_size=64,
     )
     assert (report.files, report.statements, report.cached, report.new) == (3, 500, 0, 500)
     assert encoded(log) == 500 and report.shards >= 2
@@ -124,16 +132,25 @@ def test_a_run_whose_worker_dies_resumes_with_only_what_is_missing(tmp_path, ray
     no_retry = {"max_restarts": 0, "max_task_retries": 0}
     with pytest.raises(Exception):  # noqa: B017 - Ray wraps the dead actor in its own error types
         distributed.embed_on_ray(
-            files, store_root=store_root, model_id=MODEL, encoder_factory=partial(HashEncoder, str(log), die_on_call=2),
-            workers=1, batch_size=50, actor_options=no_retry,
+            files,
+            store_root=store_root,
+            model_id=MODEL,
+            encoder_factory=partial(HashEncoder, str(log), die_on_call=2),
+            workers=1,
+            batch_size=50,
+            actor_options=no_retry,
         )
     assert (log / "died").exists()
     first = encoded(log)
     kept = len(EmbeddingStore(store_root, MODEL, read_only=True))
     assert 0 < kept == first < 500  # whole shards survived the kill; nothing half-written counts
     report = distributed.embed_on_ray(
-        files, store_root=store_root, model_id=MODEL, encoder_factory=partial(HashEncoder, str(log)),
-        workers=2, batch_size=50,
+        files,
+        store_root=store_root,
+        model_id=MODEL,
+        encoder_factory=partial(HashEncoder, str(log)),
+        workers=2,
+        batch_size=50,
     )
     assert (report.cached, report.new) == (kept, 500 - kept)
     assert encoded(log) == 500  # every text encoded exactly once over the two runs
@@ -147,7 +164,20 @@ def test_cli_engine_ray_reports_like_a_plain_run(tmp_path, ray_local, capsys, mo
     log = tmp_path / "log"
     log.mkdir()
     monkeypatch.setattr(cli, "_encoder", lambda args: HashEncoder(str(log)))
-    status = cli.main(["embed", *map(str, files), "--engine", "ray", "--workers", "2", "--batch-size", "8", "--store", str(tmp_path / "s")])
+    status = cli.main(
+        [
+            "embed",
+            *map(str, files),
+            "--engine",
+            "ray",
+            "--workers",
+            "2",
+            "--batch-size",
+            "8",
+            "--store",
+            str(tmp_path / "s"),
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 1  # b.csv has a bad row: reported, the rest embedded
     assert "60 statements in 3 files: 0 cached, 60 new" in out
@@ -175,7 +205,9 @@ def test_real_model_on_ray_matches_a_plain_run(tmp_path, ray_local):
     frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")).to_csv(path, index=False)
     factory = partial(_encoder, argparse.Namespace(model=None, backend="st", device=None))
     model_id = factory().model_id
-    report = distributed.embed_on_ray([path], store_root=tmp_path / "s", model_id=model_id, encoder_factory=factory, workers=2, batch_size=16)
+    report = distributed.embed_on_ray(
+        [path], store_root=tmp_path / "s", model_id=model_id, encoder_factory=factory, workers=2, batch_size=16
+    )
     assert report.new == 50
     texts = embedding_texts(read_statements(path).frame)
     ray_vectors, found = EmbeddingStore(tmp_path / "s", model_id).get(texts)

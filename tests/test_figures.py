@@ -164,6 +164,7 @@ def test_pair_similarity_figure_one_line_per_pair_with_escaped_hover(hostile):
     assert any("Mark Carney" in t.name and "cosine" in t.customdata[0] for t in fig.data)
     assert_escaped(fig)
 
+
 # ---------------------------------------------------------------------------- drift and counts
 def test_drift_figure_bars_flag_colours_and_escaping(statement_frame):
     dates = ["2017-03-01", "2018-03-01", "2025-03-01", "2026-03-01"]
@@ -218,7 +219,10 @@ def test_statement_labels_name_id_speaker_and_date_as_written(statement_frame):
 
 
 def test_rolling_lines_break_where_a_speaker_was_silent_for_years(statement_frame):
-    rows = [("Ann", d, f"s{i}") for i, d in enumerate(["2019-01-01", "2019-06-01", "2020-01-01", "2025-03-01", "2025-09-01"])]
+    rows = [
+        ("Ann", d, f"s{i}")
+        for i, d in enumerate(["2019-01-01", "2019-06-01", "2020-01-01", "2025-03-01", "2025-09-01"])
+    ]
     frame = statement_frame(rows)
     vecs = np.tile(np.array([1, 0, 0], dtype=np.float32), (5, 1))
     tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))

@@ -17,10 +17,35 @@ from hypothesis import strategies as st
 from stance_explorer.quotes import OUTPUT_COLUMNS, extract_statements, records_csv
 from stance_explorer.reader import read_statements
 
-SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 MARKS = ["“", "”", '"', "'", "‘", "’", "«", "»", "\n\n", ", ", ". ", ": "]
-WORDS = ["said", "dijo", "afirmó", "he", "she", "ella", "the premier", "la mandataria", "an official", "Mark Carney",
-         "Sheinbaum", "Ford", "according to", "según", "Washington", "calls", "tariffs", "aranceles", "we", "will", "not"]
+WORDS = [
+    "said",
+    "dijo",
+    "afirmó",
+    "he",
+    "she",
+    "ella",
+    "the premier",
+    "la mandataria",
+    "an official",
+    "Mark Carney",
+    "Sheinbaum",
+    "Ford",
+    "according to",
+    "según",
+    "Washington",
+    "calls",
+    "tariffs",
+    "aranceles",
+    "we",
+    "will",
+    "not",
+]
 article_text = st.lists(st.sampled_from(MARKS + WORDS), min_size=1, max_size=80).map(" ".join)
 
 

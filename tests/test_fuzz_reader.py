@@ -22,8 +22,18 @@ from stance_explorer.reader import read_statements
 NAME = "fuzz.csv"
 TODAY = date(2026, 6, 1)
 # 400 examples each keeps the two tests well under a minute; FUZZ_EXAMPLES=5000 for a deeper run.
-SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-PY_CODEC = {"UTF-8": "utf-8", "UTF-8 with BOM": "utf-8-sig", "UTF-16": "utf-16", "Windows-1252": "cp1252", "Latin-1": "latin-1"}
+SETTINGS = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PY_CODEC = {
+    "UTF-8": "utf-8",
+    "UTF-8 with BOM": "utf-8-sig",
+    "UTF-16": "utf-16",
+    "Windows-1252": "cp1252",
+    "Latin-1": "latin-1",
+}
 
 
 def check_invariants(res, name: str = NAME) -> None:
@@ -54,14 +64,43 @@ def check_invariants(res, name: str = NAME) -> None:
 
 # --- (a) arbitrary bytes ---------------------------------------------------------------------------
 
-PREFIXES = [b"", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"PK\x03\x04", b"\x89PNG", b"id,speaker,date,topic,text\n",
-            b"speaker;date;text\r", "text\tspeaker\tdate\n".encode("utf-16-le")]
+PREFIXES = [
+    b"",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xef\xbb\xbf",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"id,speaker,date,topic,text\n",
+    b"speaker;date;text\r",
+    "text\tspeaker\tdate\n".encode("utf-16-le"),
+]
 arbitrary_bytes = st.one_of(
     st.binary(max_size=3000),
     st.tuples(st.sampled_from(PREFIXES), st.binary(max_size=1500)).map(lambda t: t[0] + t[1]),
-    st.tuples(st.sampled_from(PREFIXES), st.lists(st.sampled_from([b",", b";", b"\t", b'"', b"\n", b"\r", b"\x00", b"a", b"2026-01-29",
-                                                                    b"\xe2\x80\x9c", b"\x93", b"\xff", b" "]), max_size=200))
-    .map(lambda t: t[0] + b"".join(t[1])),
+    st.tuples(
+        st.sampled_from(PREFIXES),
+        st.lists(
+            st.sampled_from(
+                [
+                    b",",
+                    b";",
+                    b"\t",
+                    b'"',
+                    b"\n",
+                    b"\r",
+                    b"\x00",
+                    b"a",
+                    b"2026-01-29",
+                    b"\xe2\x80\x9c",
+                    b"\x93",
+                    b"\xff",
+                    b" ",
+                ]
+            ),
+            max_size=200,
+        ),
+    ).map(lambda t: t[0] + b"".join(t[1])),
 )
 
 
@@ -74,18 +113,51 @@ def test_arbitrary_bytes_never_raise(data, max_rows, dayfirst):
 
 # --- (b) CSV-shaped text ---------------------------------------------------------------------------
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 TOKENS = st.one_of(
     st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x1FAFF),
-    st.sampled_from(list(",;\t\"'\n\r =+-@<>[]()") + ["\r\n", "\u202e", "\u200d", "\ufeff", "\u00a0", "é", "“", "”", "ש", "ع",
-                                                    "🇲🇽", "👨‍👩‍👧", "=HYPERLINK(", "<script>", "2026-01-29"]),
+    st.sampled_from(
+        list(",;\t\"'\n\r =+-@<>[]()")
+        + [
+            "\r\n",
+            "\u202e",
+            "\u200d",
+            "\ufeff",
+            "\u00a0",
+            "é",
+            "“",
+            "”",
+            "ש",
+            "ع",
+            "🇲🇽",
+            "👨‍👩‍👧",
+            "=HYPERLINK(",
+            "<script>",
+            "2026-01-29",
+        ]
+    ),
 )
 free_text = st.lists(TOKENS, max_size=20).map("".join)
 some_text = st.lists(TOKENS, min_size=1, max_size=20).map("".join)
 
 
 def _variants(alias: str) -> st.SearchStrategy[str]:
-    return st.sampled_from([alias, alias.upper(), alias.title(), f" {alias} ", f"{alias[:2]} {alias[2:]}", f"{alias[:2]}_{alias[2:]}"])
+    return st.sampled_from(
+        [alias, alias.upper(), alias.title(), f" {alias} ", f"{alias[:2]} {alias[2:]}", f"{alias[:2]}_{alias[2:]}"]
+    )
 
 
 def alias_of(col: str) -> st.SearchStrategy[str]:
@@ -95,17 +167,31 @@ def alias_of(col: str) -> st.SearchStrategy[str]:
 any_alias = st.sampled_from(sorted(S.ALIASES)).flatmap(alias_of)
 # Mostly plausible dates, sometimes far outside 1800-2200, in every spelling the reader accepts.
 good_date = st.one_of(
-    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.dates(min_value=date(1500, 1, 1), max_value=date(9999, 12, 31))
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.dates(min_value=date(1500, 1, 1), max_value=date(9999, 12, 31)),
 ).flatmap(
-    lambda d: st.sampled_from([
-        d.isoformat(), f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.month}/{d.day}/{d.year}", f"{d.day}.{d.month}.{d.year % 100:02d}",
-        f"{MONTHS[d.month - 1]} {d.day}, {d.year}", f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}", f"{d.year}-{d.month:02d}",
-        str(d.year), f"{d.isoformat()}T12:00:00Z", f"{MONTHS[d.month - 1]} {d.year}",
-    ])
+    lambda d: st.sampled_from(
+        [
+            d.isoformat(),
+            f"{d.day:02d}/{d.month:02d}/{d.year}",
+            f"{d.month}/{d.day}/{d.year}",
+            f"{d.day}.{d.month}.{d.year % 100:02d}",
+            f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
+            f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}",
+            f"{d.year}-{d.month:02d}",
+            str(d.year),
+            f"{d.isoformat()}T12:00:00Z",
+            f"{MONTHS[d.month - 1]} {d.year}",
+        ]
+    )
 )
 date_value = st.one_of(
-    good_date, good_date, good_date,
-    st.sampled_from(["", " ", "2026-02-30", "13/13/2026", "yesterday", "0000", "31/02/2026", "2026-1-1", "Jan 2026", "٢٠٢٦"]),
+    good_date,
+    good_date,
+    good_date,
+    st.sampled_from(
+        ["", " ", "2026-02-30", "13/13/2026", "yesterday", "0000", "31/02/2026", "2026-1-1", "Jan 2026", "٢٠٢٦"]
+    ),
     free_text,
 )
 
@@ -137,7 +223,9 @@ def csv_document(draw):
     clean = draw(st.booleans())  # a well-quoted file, or one with unquoted and unclosed fields
     header = draw(header_strategy())
     width = len(header)
-    date_pos = {i for i, h in enumerate(header) if h.strip().lower().replace(" ", "").replace("_", "") in S.ALIASES[S.DATE]}
+    date_pos = {
+        i for i, h in enumerate(header) if h.strip().lower().replace(" ", "").replace("_", "") in S.ALIASES[S.DATE]
+    }
     eols = st.sampled_from(["\n", "\n", "\r\n", "\r"])
     pieces = [draw(st.sampled_from(["", "", "\ufeff", "\n", "\r\n \n"]))]
     pieces.append(delim.join(encode_field(draw, h, delim, header=True, clean=clean) for h in header) + draw(eols))
@@ -147,9 +235,17 @@ def csv_document(draw):
         if made and draw(st.integers(0, 7)) == 3:
             fields = draw(st.sampled_from(made))
         else:
-            n = width + (draw(st.sampled_from([-2, -1, 1, 2])) if draw(st.integers(0, 9)) == 4 else 0)  # sometimes ragged
-            fields = [draw(date_value if i in date_pos else st.one_of(some_text, some_text, st.sampled_from(["Mark Carney", "x", "", "  "])))
-                      for i in range(max(n, 0))]
+            n = width + (
+                draw(st.sampled_from([-2, -1, 1, 2])) if draw(st.integers(0, 9)) == 4 else 0
+            )  # sometimes ragged
+            fields = [
+                draw(
+                    date_value
+                    if i in date_pos
+                    else st.one_of(some_text, some_text, st.sampled_from(["Mark Carney", "x", "", "  "]))
+                )
+                for i in range(max(n, 0))
+            ]
             made.append(fields)
         if draw(st.integers(0, 9)) == 5:
             pieces.append(draw(st.sampled_from(["", "  ", delim * 3])) + draw(eols))  # a blank line

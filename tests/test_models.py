@@ -133,14 +133,20 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "stance_explorer", *args],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr[-3000:]
     return proc
 
 
 def imported(proc: subprocess.CompletedProcess, module: str) -> bool:
-    return any(line.split("|")[-1].strip() == module for line in proc.stderr.splitlines() if line.startswith("import time:"))
+    return any(
+        line.split("|")[-1].strip() == module for line in proc.stderr.splitlines() if line.startswith("import time:")
+    )
 
 
 @pytest.mark.model

@@ -80,8 +80,11 @@ def test_model_id_differs_from_fp32():
     assert enc.model_id != default_model_id()
     assert enc.model_id.startswith(default_model_id())
     assert enc.model_id.endswith("+onnx-int8")
-    others = {OnnxInt8Encoder(per_channel=False).model_id, OnnxInt8Encoder(fuse=True).model_id,
-              OnnxInt8Encoder(batched=True).model_id}
+    others = {
+        OnnxInt8Encoder(per_channel=False).model_id,
+        OnnxInt8Encoder(fuse=True).model_id,
+        OnnxInt8Encoder(batched=True).model_id,
+    }
     assert len(others) == 3 and enc.model_id not in others  # each makes different vectors
 
 
@@ -169,7 +172,7 @@ def test_cache_is_reused_and_a_corrupt_file_rebuilt(onnx_encoder, onnx_cache, tm
     copy = tmp_path / "cache"
     shutil.copytree(onnx_cache, copy)
     bad = copy / folder.name / ONNX_NAME
-    bad.write_bytes(bad.read_bytes()[: 1000])
+    bad.write_bytes(bad.read_bytes()[:1000])
     built = []
 
     def fake_build(self, model_path, dest):

@@ -47,7 +47,9 @@ def test_pyproject_declares_every_library_import_with_the_app_pins(repo_root):
     dists = packages_distributions()
     for module in _third_party_imports(repo_root / "stance_explorer") - OPTIONAL:
         names = {d.lower() for d in dists.get(module, [module])}
-        assert names & set(_pins(project["dependencies"])), f"the library imports {module} but pyproject does not declare it"
+        assert names & set(_pins(project["dependencies"])), (
+            f"the library imports {module} but pyproject does not declare it"
+        )
     assert project["scripts"]["stance-explorer"] == "stance_explorer.cli:main"
 
 
@@ -59,12 +61,28 @@ def test_the_wheel_carries_every_file_the_library_reads(repo_root, tmp_path):
     import zipfile
 
     src = tmp_path / "src"  # a copy, so the build leaves nothing in the working tree
-    shutil.copytree(repo_root / "stance_explorer", src / "stance_explorer", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        repo_root / "stance_explorer", src / "stance_explorer", ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(repo_root / name, src / name)
     out = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(src)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr[-2000:]
     (wheel,) = tmp_path.glob("stance_explorer-*.whl")

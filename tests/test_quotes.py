@@ -120,7 +120,10 @@ def test_a_spanish_verb_without_subject_takes_the_last_speaker():
         "Marcelo Ebrard, secretario de Economía, expresó que “todos quieren seguir”.\n\n"
         "“Ya tenemos claro nuestro mandato”, dijo."
     )
-    assert said(text) == {"todos quieren seguir": "Marcelo Ebrard", "Ya tenemos claro nuestro mandato": "Marcelo Ebrard"}
+    assert said(text) == {
+        "todos quieren seguir": "Marcelo Ebrard",
+        "Ya tenemos claro nuestro mandato": "Marcelo Ebrard",
+    }
 
 
 # ------------------------------------------------------------------------------- resolution
@@ -198,11 +201,17 @@ def test_an_unnamed_source_is_kept_with_an_empty_speaker_and_a_flag():
 def test_statements_carry_language_quote_type_and_article_date_precision(bundled):
     res = extract_statements(
         "“No va a haber guerra arancelaria”, aseguró la presidenta Claudia Sheinbaum.",
-        date="2025-01-10", title="El Siglo", url="https://example.org/a", known=bundled,
+        date="2025-01-10",
+        title="El Siglo",
+        url="https://example.org/a",
+        known=bundled,
     )
     row = res.frame.iloc[0]
     assert (row[S.SPEAKER], row[S.LANGUAGE], row[S.QUOTE_TYPE], row[S.DATE_PRECISION]) == (
-        "Claudia Sheinbaum", "es", S.QUOTE_DIRECT, "article"
+        "Claudia Sheinbaum",
+        "es",
+        S.QUOTE_DIRECT,
+        "article",
     )
     assert str(row[S.DATE].date()) == "2025-01-10" and row[S.SOURCE_URL] == "https://example.org/a"
     assert row[S.ROLE] == "President of Mexico"
@@ -210,7 +219,9 @@ def test_statements_carry_language_quote_type_and_article_date_precision(bundled
 
 
 def test_statements_go_through_the_csv_validation(bundled):
-    res = extract_statements("“Talks resume Monday,” an official said. “We agree,” Mark Carney said.", date="2026-01-02", known=bundled)
+    res = extract_statements(
+        "“Talks resume Monday,” an official said. “We agree,” Mark Carney said.", date="2026-01-02", known=bundled
+    )
     assert list(res.records[0]) == list(OUTPUT_COLUMNS)
     again = read_statements(records_csv(res.records))
     pd.testing.assert_frame_equal(res.frame.drop(columns=[S.SOURCE_FILE]), again.frame.drop(columns=[S.SOURCE_FILE]))
@@ -256,7 +267,9 @@ def test_html_article_text_and_metadata():
 
 
 def test_markdown_markup_is_not_article_text():
-    art, _ = read_article(b"# Ford on tariffs\n\n**Ontario Premier** [Doug Ford](https://x.org) said: \"We will respond.\"", name="a.md")
+    art, _ = read_article(
+        b'# Ford on tariffs\n\n**Ontario Premier** [Doug Ford](https://x.org) said: "We will respond."', name="a.md"
+    )
     assert art.text.startswith("Ford on tariffs") and "https://x.org" not in art.text
     assert said(art.text) == {"We will respond.": "Doug Ford"}
 

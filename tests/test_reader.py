@@ -61,8 +61,14 @@ def test_every_header_alias_is_understood_and_reported(column, alias, header):
         ("Quote,Official,When,Issue", {"Quote": "text", "Official": "speaker", "When": "date", "Issue": "topic"}),
         ("STATEMENT;NAME;DATE;SUBJECT", {"STATEMENT": "text", "NAME": "speaker", "DATE": "date", "SUBJECT": "topic"}),
         ("  text , Speaker ,  date,Topic  ", {"text": "text", "Speaker": "speaker", "date": "date", "Topic": "topic"}),
-        ("quote_text\tperson\tday\ttheme", {"quote_text": "text", "person": "speaker", "day": "date", "theme": "topic"}),
-        ("Date Stated,Author,Quotation,Issue", {"Date Stated": "date", "Author": "speaker", "Quotation": "text", "Issue": "topic"}),
+        (
+            "quote_text\tperson\tday\ttheme",
+            {"quote_text": "text", "person": "speaker", "day": "date", "theme": "topic"},
+        ),
+        (
+            "Date Stated,Author,Quotation,Issue",
+            {"Date Stated": "date", "Author": "speaker", "Quotation": "text", "Issue": "topic"},
+        ),
     ],
 )
 def test_alias_header_sets(header, expected):
@@ -94,8 +100,12 @@ ROWS = "speaker,date,topic,text\nMélanie Joly,2025-01-10,diplomacy,“Nous rép
         (ROWS.encode("utf-8"), "UTF-8", False),
         (b"\xef\xbb\xbf" + ROWS.encode("utf-8"), "UTF-8 with BOM", False),
         (ROWS.encode("cp1252"), "Windows-1252", True),
-        (ROWS.replace("–", "-").replace("“", '"').replace("”", '"').replace("’", "'").encode("latin-1") + b"X,2025-01-11,t,\x81\n",
-         "Latin-1", True),
+        (
+            ROWS.replace("–", "-").replace("“", '"').replace("”", '"').replace("’", "'").encode("latin-1")
+            + b"X,2025-01-11,t,\x81\n",
+            "Latin-1",
+            True,
+        ),
         (b"\xff\xfe" + ROWS.encode("utf-16-le"), "UTF-16", True),
     ],
     ids=["utf8", "utf8-bom", "cp1252", "latin1", "utf16"],
@@ -114,8 +124,11 @@ def test_encodings(data, encoding, warned):
 @pytest.mark.parametrize("delim", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
 def test_delimiters(delim):
     others = "".join(d for d in ",;\t" if d != delim)
-    rows = [["speaker", "date", "topic", "text"], ["Doug Ford", "2025-01-10", "energy", f"a{others[0]} b{others[1]} c"],
-            ["Mark Carney", "2025-01-11", "trade", "plain"]]
+    rows = [
+        ["speaker", "date", "topic", "text"],
+        ["Doug Ford", "2025-01-10", "energy", f"a{others[0]} b{others[1]} c"],
+        ["Mark Carney", "2025-01-11", "trade", "plain"],
+    ]
     res = read("\n".join(delim.join(r) for r in rows) + "\n")
     assert res.delimiter == delim
     assert not res.problems
@@ -123,7 +136,9 @@ def test_delimiters(delim):
 
 
 def test_quoted_delimiter_quote_and_newline():
-    res = read('speaker,date,topic,text\n"Ford, Doug",2025-01-10,energy,"He said ""no"",\nthen left"\nMark Carney,2025-01-11,trade,next\n')
+    res = read(
+        'speaker,date,topic,text\n"Ford, Doug",2025-01-10,energy,"He said ""no"",\nthen left"\nMark Carney,2025-01-11,trade,next\n'
+    )
     assert not res.problems
     assert res.frame[S.SPEAKER].tolist() == ["Ford, Doug", "Mark Carney"]
     assert res.frame.loc[0, S.TEXT] == 'He said "no",\nthen left'
@@ -132,7 +147,9 @@ def test_quoted_delimiter_quote_and_newline():
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
 def test_line_endings_and_line_numbers(eol):
-    text = eol.join(["speaker;date;topic;text", "A;2025-01-10;t;one", "", "B;2025-01-11;t;", "C;2025-01-12;t;three"]) + eol
+    text = (
+        eol.join(["speaker;date;topic;text", "A;2025-01-10;t;one", "", "B;2025-01-11;t;", "C;2025-01-12;t;three"]) + eol
+    )
     res = read(text)
     assert res.delimiter == ";"
     assert res.frame[S.SOURCE_LINE].tolist() == [2, 5]
@@ -185,7 +202,9 @@ def test_date_formats_keep_precision(raw, dayfirst, iso, precision, note):
 
 
 def test_given_precision_wins_and_bad_precision_falls_back():
-    res = read("speaker,date,date_precision,topic,text\nA,2026-01-29,article,t,x\nB,2026-01-29,fortnight,t,y\nC,2026-01,,t,z\n")
+    res = read(
+        "speaker,date,date_precision,topic,text\nA,2026-01-29,article,t,x\nB,2026-01-29,fortnight,t,y\nC,2026-01,,t,z\n"
+    )
     assert res.frame[S.DATE_PRECISION].tolist() == ["article", "day", "month"]
 
 
@@ -196,8 +215,16 @@ def test_date_column_is_datetime_and_future_warned():
     assert "in the future" in res.problems[0].message
 
 
-@pytest.mark.parametrize(("raw", "fragment"), [("soon", "not a date this reader understands"), ("2026-02-30", "not a real date"),
-                                                ("1492", "implausibly early"), ("3000-01-01", "implausibly late"), ("", "the date is empty")])
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("soon", "not a date this reader understands"),
+        ("2026-02-30", "not a real date"),
+        ("1492", "implausibly early"),
+        ("3000-01-01", "implausibly late"),
+        ("", "the date is empty"),
+    ],
+)
 def test_bad_dates_skip_the_row(raw, fragment):
     res = read(f"speaker,When,topic,text\nA,{raw},t,x\nB,2026-01-01,t,y\n")
     assert len(res.frame) == 1
@@ -209,7 +236,9 @@ def test_bad_dates_skip_the_row(raw, fragment):
 
 
 def test_whitespace_is_trimmed_everywhere():
-    res = read("  speaker ,\tdate , topic,text  ,  Extra \n  Mark Carney  , 2026-01-29 ,  trade\t,  Elbows up  ,  kept  \n")
+    res = read(
+        "  speaker ,\tdate , topic,text  ,  Extra \n  Mark Carney  , 2026-01-29 ,  trade\t,  Elbows up  ,  kept  \n"
+    )
     assert not res.problems
     row = res.frame.iloc[0]
     assert (row[S.SPEAKER], row[S.TOPIC], row[S.TEXT], row["Extra"]) == ("Mark Carney", "trade", "Elbows up", "kept")
@@ -226,7 +255,9 @@ def test_empty_text_and_speaker_are_errors_naming_the_users_column():
 
 
 def test_exact_duplicates_dropped_with_warning():
-    res = read("speaker,date,topic,text\nA,2026-01-01,t,same\nA , 01/01/2026 ,other,same \nA,2026-01-02,t,same\nB,2026-01-01,t,same\n")
+    res = read(
+        "speaker,date,topic,text\nA,2026-01-01,t,same\nA , 01/01/2026 ,other,same \nA,2026-01-02,t,same\nB,2026-01-01,t,same\n"
+    )
     assert res.frame[S.SOURCE_LINE].tolist() == [2, 4, 5]
     assert [(p.line, p.severity) for p in res.problems] == [(3, "warning")]
     assert "exact duplicate of line 2" in res.problems[0].message and "dropped" in res.problems[0].message
@@ -275,15 +306,20 @@ def test_row_limit_message_states_the_limit():
 
 
 def test_column_map_override():
-    res = read("Words,Who,At,Area\nElbows up,Mark Carney,2026-01-29,trade\n",
-               column_map={"Words": "text", "Who": "speaker", "At": "date", "Area": "topic"})
+    res = read(
+        "Words,Who,At,Area\nElbows up,Mark Carney,2026-01-29,trade\n",
+        column_map={"Words": "text", "Who": "speaker", "At": "date", "Area": "topic"},
+    )
     assert res.mapping == {"Words": "text", "Who": "speaker", "At": "date", "Area": "topic"}
     assert not res.problems
     assert res.frame.loc[0, S.TEXT] == "Elbows up"
 
 
 def test_column_map_wins_over_names_and_can_ignore_a_column():
-    res = read("speaker,date,text,topic,comment\nA,2026-01-01,hello,trade,other words\n", column_map={"comment": "text", "topic": ""})
+    res = read(
+        "speaker,date,text,topic,comment\nA,2026-01-01,hello,trade,other words\n",
+        column_map={"comment": "text", "topic": ""},
+    )
     assert res.mapping == {"speaker": "speaker", "date": "date", "comment": "text"}
     row = res.frame.iloc[0]
     assert row[S.TEXT] == "other words"

@@ -29,9 +29,18 @@ def test_spanish_headers_map_to_the_statement_columns(spanish_file):
     res = read_statements(spanish_file)
     assert not res.unreadable
     assert res.mapping == {
-        "Folio": S.ID, "Orador": S.SPEAKER, "Cargo": S.ROLE, "País": S.COUNTRY, "Fecha": S.DATE, "Tema": S.TOPIC,
-        "Declaración": S.TEXT, "Idioma": S.LANGUAGE, "Tipo de cita": S.QUOTE_TYPE, "Fuente": S.SOURCE_TITLE,
-        "Enlace": S.SOURCE_URL, "Contexto": S.CONTEXT,
+        "Folio": S.ID,
+        "Orador": S.SPEAKER,
+        "Cargo": S.ROLE,
+        "País": S.COUNTRY,
+        "Fecha": S.DATE,
+        "Tema": S.TOPIC,
+        "Declaración": S.TEXT,
+        "Idioma": S.LANGUAGE,
+        "Tipo de cita": S.QUOTE_TYPE,
+        "Fuente": S.SOURCE_TITLE,
+        "Enlace": S.SOURCE_URL,
+        "Contexto": S.CONTEXT,
     }
     assert res.delimiter == ";"
 

@@ -83,8 +83,12 @@ def test_fusion_puts_a_literal_match_into_the_top_even_when_its_meaning_ranks_lo
     vectors[9] = -query_vector
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = LexicalIndex(frame[S.TEXT])
-    meaning = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3, mode="meaning")
-    fused = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3, mode="fused")
+    meaning = search(
+        frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3, mode="meaning"
+    )
+    fused = search(
+        frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3, mode="fused"
+    )
     assert "T9" not in set(meaning[S.ID])
     assert fused[S.ID].iloc[0] == "T9"
     assert fused["matched"].iloc[0] == "rubberstamp"
@@ -190,7 +194,9 @@ def test_a_statement_in_another_language_is_not_held_back_for_lacking_the_words(
     hits = search(frame, query=query, vectors=vectors, query_vector=query_vector, index=index, k=3)
     assert hits[S.ID].iloc[0] == "T0"
     # Marked English like the query, its missing words count against it and the word match wins.
-    same = search(frame.assign(**{S.LANGUAGE: "en"}), query=query, vectors=vectors, query_vector=query_vector, index=index, k=3)
+    same = search(
+        frame.assign(**{S.LANGUAGE: "en"}), query=query, vectors=vectors, query_vector=query_vector, index=index, k=3
+    )
     assert same[S.ID].iloc[0] == "T30"
 
 
@@ -200,7 +206,9 @@ def test_a_full_word_match_still_lifts_a_statement_over_the_closest_meaning():
     texts[45] = "a rubberstamp is not in the interest of the United States"
     frame = _frame(texts)
     query_vector, vectors = _spread_vectors(n)
-    hits = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=LexicalIndex(frame[S.TEXT]), k=3)
+    hits = search(
+        frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=LexicalIndex(frame[S.TEXT]), k=3
+    )
     assert hits[S.ID].iloc[0] == "T45"
 
 

@@ -30,7 +30,8 @@ FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
 def arrays(labels, scores, conf=None) -> M.StanceArrays:
     n = len(labels)
     return M.StanceArrays(
-        np.asarray(labels, dtype=np.int8), np.asarray(scores, dtype=np.float32),
+        np.asarray(labels, dtype=np.int8),
+        np.asarray(scores, dtype=np.float32),
         np.asarray(conf if conf is not None else [1.0] * n, dtype=np.float32),
     )
 
@@ -119,7 +120,9 @@ def test_an_unusable_label_file_gets_one_message(raw, says):
 
 def test_a_label_for_text_that_changed_is_kept_for_the_old_text_with_a_warning():
     f = frame([("A", "2020-01-01", "the new wording")])
-    read = T.read_labels(f"id,text_sha256,label\nX0,{T.text_sha256('the old wording')},favor\n".encode(), name="l.csv", frame=f)
+    read = T.read_labels(
+        f"id,text_sha256,label\nX0,{T.text_sha256('the old wording')},favor\n".encode(), name="l.csv", frame=f
+    )
     assert [p.severity for p in read.problems] == ["warning"] and "different text" in read.problems[0].message
     rows, _ = read.labels.rows(T.frame_hashes(f))
     assert len(rows) == 0  # it does not land on the changed statement
@@ -141,8 +144,15 @@ def test_axis_vectors_come_from_the_store_and_only_missing_texts_are_encoded(mak
 
 # ---------------------------------------------------------------------------- speakers, time, flips
 def test_speaker_estimate_is_the_weighted_mean_of_statements_taking_a_side():
-    f = frame([("A", "2020-01-01", "a1"), ("A", "2020-02-01", "a2"), ("A", "2020-03-01", "a3"), ("A", "2020-04-01", "a4"),
-               ("B", "2020-01-01", "b1")])
+    f = frame(
+        [
+            ("A", "2020-01-01", "a1"),
+            ("A", "2020-02-01", "a2"),
+            ("A", "2020-03-01", "a3"),
+            ("A", "2020-04-01", "a4"),
+            ("B", "2020-01-01", "b1"),
+        ]
+    )
     arr = arrays([FAV, FAV, NO, FAV, NO], [0.5, 1.0, 0.9, 0.75, -0.3], [1.0, 1.0, 1.0, 1.0, 1.0])
     est = T.speaker_estimates(f, arr).set_index("speaker")
     assert est.at["A", "estimate"] == pytest.approx(0.75)  # the "none" statement is left out, not counted as 0
@@ -152,10 +162,15 @@ def test_speaker_estimate_is_the_weighted_mean_of_statements_taking_a_side():
 
 
 def test_a_speaker_for_then_against_is_a_full_flop_citing_the_clearest_quote_of_each_period():
-    f = frame([
-        ("A", "2020-01-01", "weakly for"), ("A", "2020-06-01", "strongly for"), ("A", "2023-01-01", "no position"),
-        ("A", "2026-01-01", "strongly against"), ("A", "2026-02-01", "weakly against"),
-    ])
+    f = frame(
+        [
+            ("A", "2020-01-01", "weakly for"),
+            ("A", "2020-06-01", "strongly for"),
+            ("A", "2023-01-01", "no position"),
+            ("A", "2026-01-01", "strongly against"),
+            ("A", "2026-02-01", "weakly against"),
+        ]
+    )
     arr = arrays([FAV, FAV, NO, AG, AG], [0.4, 0.9, 0.0, -0.8, -0.3])
     periods = T.stance_over_time(f, arr, speakers=["A"])
     assert periods["period"].tolist() == ["2020", "2023", "2026"]
@@ -170,7 +185,13 @@ def test_a_speaker_for_then_against_is_a_full_flop_citing_the_clearest_quote_of_
 
 
 def test_ties_between_labelled_quotes_go_to_the_one_most_about_the_target():
-    f = frame([("A", "2020-01-01", "vague praise"), ("A", "2020-02-01", "praise of the deal"), ("A", "2026-01-01", "against it")])
+    f = frame(
+        [
+            ("A", "2020-01-01", "vague praise"),
+            ("A", "2020-02-01", "praise of the deal"),
+            ("A", "2026-01-01", "against it"),
+        ]
+    )
     arr = arrays([FAV, FAV, AG], [1.0, 1.0, -1.0])  # hand labels all score ±1
     periods = T.stance_over_time(f, arr, speakers=["A"], tiebreak=np.array([0.1, 0.7, 0.5]))
     flip = T.flip_o_meter(periods).iloc[0]
@@ -178,8 +199,16 @@ def test_ties_between_labelled_quotes_go_to_the_one_most_about_the_target():
 
 
 def test_half_flip_and_no_flip():
-    f = frame([("A", "2020-01-01", "for"), ("A", "2021-01-01", "mixed+"), ("A", "2021-02-01", "mixed-"),
-               ("B", "2020-01-01", "for"), ("B", "2022-01-01", "for again"), ("C", "2020-01-01", "once")])
+    f = frame(
+        [
+            ("A", "2020-01-01", "for"),
+            ("A", "2021-01-01", "mixed+"),
+            ("A", "2021-02-01", "mixed-"),
+            ("B", "2020-01-01", "for"),
+            ("B", "2022-01-01", "for again"),
+            ("C", "2020-01-01", "once"),
+        ]
+    )
     arr = arrays([FAV, FAV, AG, FAV, FAV, AG], [0.9, 0.5, -0.5, 0.8, 0.7, -0.6])
     flips = T.flip_o_meter(T.stance_over_time(f, arr, speakers=["A", "B", "C"])).set_index("speaker")
     assert flips.at["A", "rating"] == "Half Flip"  # favor (0.9) to mixed (0.0)
@@ -251,21 +280,34 @@ def test_flip_o_meter_rates_trump_on_the_usmca_a_full_flop_citing_2020_and_2026(
     # ("irrelevant", partial, no link) while full sourced quotes from the same month exist.
     after = f.iloc[flip["row_after"]]
     assert after[S.ID] != "S190" and after[S.DATE].year == 2026
-    assert after[S.SOURCE_URL].startswith("https://") and after[S.QUOTE_TYPE] == "direct" and len(after[S.TEXT].split()) >= 6
+    assert (
+        after[S.SOURCE_URL].startswith("https://")
+        and after[S.QUOTE_TYPE] == "direct"
+        and len(after[S.TEXT].split()) >= 6
+    )
 
 
 # ---------------------------------------------------------------------------- CLI
 USMCA_ARGS = [
-    "--target", "the USMCA trade agreement",
-    "--favor", "The USMCA is good for us and should be kept or renewed",
-    "--against", "The USMCA is irrelevant, harmful, or should end",
+    "--target",
+    "the USMCA trade agreement",
+    "--favor",
+    "The USMCA is good for us and should be kept or renewed",
+    "--against",
+    "The USMCA is irrelevant, harmful, or should end",
 ]
 
 
 def cli(*args: str, store: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "stance_explorer", *args, "--store", str(store)], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stance_explorer", *args, "--store", str(store)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc
 
@@ -280,14 +322,26 @@ def store_copy(tmp_path_factory) -> Path:
 
 
 def test_cli_stance_json_has_one_record_per_statement(store_copy):
-    proc = cli("stance", "data/statements.csv", *USMCA_ARGS, "--labels", "data/stance_labels.csv", "--format", "json", store=store_copy)
+    proc = cli(
+        "stance",
+        "data/statements.csv",
+        *USMCA_ARGS,
+        "--labels",
+        "data/stance_labels.csv",
+        "--format",
+        "json",
+        store=store_copy,
+    )
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
     assert len(records) == 199
     assert set(records[0]) == {"id", "speaker", "date", "stance", "score", "confidence"}
     by_id = {r["id"]: r for r in records}
     assert by_id["S040"]["stance"] == "favor" and by_id["S190"]["stance"] == "against"
-    assert all(r["stance"] in {"favor", "against", "none"} and -1 <= r["score"] <= 1 and 0 <= r["confidence"] <= 1 for r in records)
+    assert all(
+        r["stance"] in {"favor", "against", "none"} and -1 <= r["score"] <= 1 and 0 <= r["confidence"] <= 1
+        for r in records
+    )
     assert "taught by 75 labels" in proc.stderr
 
 
@@ -313,8 +367,16 @@ def test_cli_stance_unreadable_label_file_is_one_line_and_exit_2(tmp_path, store
 
 
 def test_a_speaker_on_both_sides_is_unclear_and_both_sides_are_quoted():
-    f = frame([("A", "2020-01-01", "A for"), ("A", "2021-01-01", "A for again"), ("A", "2022-01-01", "A for still"),
-               ("E", "2020-01-01", "E for"), ("E", "2026-01-01", "E against"), ("E", "2026-02-01", "E against, mildly")])
+    f = frame(
+        [
+            ("A", "2020-01-01", "A for"),
+            ("A", "2021-01-01", "A for again"),
+            ("A", "2022-01-01", "A for still"),
+            ("E", "2020-01-01", "E for"),
+            ("E", "2026-01-01", "E against"),
+            ("E", "2026-02-01", "E against, mildly"),
+        ]
+    )
     arr = arrays([FAV, FAV, FAV, FAV, AG, AG], [0.9, 0.8, 0.85, 0.95, -0.9, -0.4])
     p = T.pair_agreement(f, arr, ["A", "E"]).iloc[0]
     assert p["verdict"] == "unclear" and "E is on both sides (1 favor, 2 against)" in p["reason"]
@@ -336,7 +398,9 @@ def test_hover_labels_are_escaped_and_wrapped():
 
 
 def test_labels_find_every_row_with_their_text_through_the_index():
-    f = frame([("A", "2020-01-01", "same words"), ("B", "2021-01-01", "other words"), ("C", "2022-01-01", "same words")])
+    f = frame(
+        [("A", "2020-01-01", "same words"), ("B", "2021-01-01", "other words"), ("C", "2022-01-01", "same words")]
+    )
     labels = T.LabelSet()
     labels.set("X0", T.text_sha256("same words"), AG)
     labels.set("Z", T.text_sha256("not in the data"), FAV)

@@ -38,12 +38,19 @@ def frame(rows) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- intervals
 def test_one_or_two_statements_get_no_interval_and_no_firm_side():
-    f = frame([
-        ("One", "2020-01-01", "I fully support this agreement and will sign it", "", "direct"),
-        ("Two", "2020-01-01", "We back it", "", "direct"), ("Two", "2021-01-01", "We still back it", "", "direct"),
-        ("Many", "2020-01-01", "a", "", "direct"), ("Many", "2021-01-01", "b", "", "direct"), ("Many", "2022-01-01", "c", "", "direct"),
-    ])
-    est = T.speaker_estimates(f, arrays([FAV, FAV, FAV, FAV, FAV, FAV], [1.0, 0.9, 0.8, 0.9, 0.8, 0.7])).set_index("speaker")
+    f = frame(
+        [
+            ("One", "2020-01-01", "I fully support this agreement and will sign it", "", "direct"),
+            ("Two", "2020-01-01", "We back it", "", "direct"),
+            ("Two", "2021-01-01", "We still back it", "", "direct"),
+            ("Many", "2020-01-01", "a", "", "direct"),
+            ("Many", "2021-01-01", "b", "", "direct"),
+            ("Many", "2022-01-01", "c", "", "direct"),
+        ]
+    )
+    est = T.speaker_estimates(f, arrays([FAV, FAV, FAV, FAV, FAV, FAV], [1.0, 0.9, 0.8, 0.9, 0.8, 0.7])).set_index(
+        "speaker"
+    )
     # Today's code gave "One" a zero-width interval (+1.00 to +1.00) and a firm "favor".
     assert np.isnan(est.at["One", "low"]) and np.isnan(est.at["One", "high"])
     assert est.at["One", "side"] == T.TOO_FEW and est.at["One", "verdict"].startswith("1 statement (reads favor)")
@@ -66,11 +73,25 @@ def test_a_model_reading_is_never_called_a_label():
 
 # ---------------------------------------------------------------------------- the cited quote
 def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
-    f = frame([
-        ("T", "2020-01-01", "The USMCA is the best trade deal ever made anywhere", "https://example.org/a", "direct"),
-        ("T", "2026-01-10", "irrelevant", "", "partial"),
-        ("T", "2026-01-13", "There is no real advantage to it, it is irrelevant", "https://example.org/b", "direct"),
-    ])
+    f = frame(
+        [
+            (
+                "T",
+                "2020-01-01",
+                "The USMCA is the best trade deal ever made anywhere",
+                "https://example.org/a",
+                "direct",
+            ),
+            ("T", "2026-01-10", "irrelevant", "", "partial"),
+            (
+                "T",
+                "2026-01-13",
+                "There is no real advantage to it, it is irrelevant",
+                "https://example.org/b",
+                "direct",
+            ),
+        ]
+    )
     # The fragment reads most clearly against; the full sourced quote still is the evidence.
     arr = arrays([FAV, AG, AG], [0.9, -1.0, -0.6])
     periods = T.stance_over_time(f, arr, speakers=["T"])
@@ -130,9 +151,24 @@ def test_own_axis_starts_with_empty_poles_and_one_sided_labels_are_flagged():
 def test_cli_by_speaker_prints_one_honest_record_per_speaker():
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "stance_explorer", "stance", str(REPO_ROOT / "data" / "statements.csv"),
-         "--target", "the USMCA trade agreement", "--by", "speaker", "--format", "json"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "stance_explorer",
+            "stance",
+            str(REPO_ROOT / "data" / "statements.csv"),
+            "--target",
+            "the USMCA trade agreement",
+            "--by",
+            "speaker",
+            "--format",
+            "json",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)

@@ -199,7 +199,11 @@ def test_sigkill_mid_run_then_resume(tmp_path, make_fake_encoder, repo_root):
     env = {**os.environ, "PYTHONPATH": str(repo_root)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(root), str(listing)],
-        cwd=repo_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=repo_root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

@@ -50,7 +50,12 @@ def test_lookup_only_says_what_is_missing_and_never_loads_the_model(make_fake_en
         calls.append(1)
         return enc
 
-    src = VectorSource(ChosenModel.of_vectors(enc.model_id), [_store(enc, TEXTS[:1])], sink=EmbeddingStore(None, enc.model_id), encoder=factory)
+    src = VectorSource(
+        ChosenModel.of_vectors(enc.model_id),
+        [_store(enc, TEXTS[:1])],
+        sink=EmbeddingStore(None, enc.model_id),
+        encoder=factory,
+    )
     got = src.vectors(TEXTS, encode=False)
     assert got.found.tolist() == [True, False, False, False] and calls == []
     src.vectors(TEXTS)
@@ -63,10 +68,16 @@ def test_a_missing_model_is_a_sentence_not_a_traceback(make_fake_encoder):
     def unavailable():
         raise EncoderUnavailable("the package is not installed")
 
-    src = VectorSource(ChosenModel.of_vectors(enc.model_id), sink=EmbeddingStore(None, enc.model_id), encoder=unavailable)
+    src = VectorSource(
+        ChosenModel.of_vectors(enc.model_id), sink=EmbeddingStore(None, enc.model_id), encoder=unavailable
+    )
     with pytest.raises(EncoderUnavailable, match="not installed"):
         src.vectors(TEXTS)
-    wrong = VectorSource(ChosenModel.of_vectors(enc.model_id), sink=EmbeddingStore(None, enc.model_id), encoder=make_fake_encoder(model_id="x"))
+    wrong = VectorSource(
+        ChosenModel.of_vectors(enc.model_id),
+        sink=EmbeddingStore(None, enc.model_id),
+        encoder=make_fake_encoder(model_id="x"),
+    )
     with pytest.raises(EncoderUnavailable, match="model of these statements"):
         wrong.vectors(TEXTS)
 
@@ -94,7 +105,9 @@ def test_axis_vectors_by_pole(make_fake_encoder):
 def test_read_axis_labels_outside_the_scope_still_teach():
     rng = np.random.default_rng(0)
     favor, against = rng.standard_normal(16), rng.standard_normal(16)
-    X = np.vstack([favor + 0.1 * rng.standard_normal((20, 16)), against + 0.1 * rng.standard_normal((20, 16))]).astype(np.float32)
+    X = np.vstack([favor + 0.1 * rng.standard_normal((20, 16)), against + 0.1 * rng.standard_normal((20, 16))]).astype(
+        np.float32
+    )
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     axis_vecs = {"target": X[:1], "favor": X[:1], "against": X[20:21]}
     rows = np.array([0, 1, 20, 21])  # every label is outside the scope below

@@ -21,7 +21,16 @@ from webapp import params as P
 from webapp.text import escape_markdown
 
 K_TEXT, K_FILE, K_DATE, K_TITLE, K_URL = "art_text", "art_file", "art_date", "art_title", "art_url"
-ADD, SPEAKER, TEXT, TOPIC, QTYPE, CONF, READING, SENTENCE = "add", "speaker", "text", "topic", "quote type", "confidence", "reading", "sentence"
+ADD, SPEAKER, TEXT, TOPIC, QTYPE, CONF, READING, SENTENCE = (
+    "add",
+    "speaker",
+    "text",
+    "topic",
+    "quote type",
+    "confidence",
+    "reading",
+    "sentence",
+)
 EDIT_COLUMNS = (ADD, SPEAKER, TEXT, TOPIC, QTYPE, CONF, READING, SENTENCE)
 
 
@@ -78,23 +87,27 @@ def _review_table(quotes) -> pd.DataFrame:
             reading = f"{q.flag}: {q.mention}" if q.mention else q.flag
         else:
             reading = f"from {q.how}" + (f" “{q.mention}”" if q.mention and q.how != "name" else "")
-        rows.append({
-            ADD: q.is_statement and bool(q.speaker),
-            SPEAKER: q.speaker,
-            TEXT: q.text,
-            TOPIC: q.topic or None,
-            QTYPE: q.quote_type,
-            CONF: q.confidence if q.speaker else None,
-            READING: reading,
-            SENTENCE: q.sentence,
-        })
+        rows.append(
+            {
+                ADD: q.is_statement and bool(q.speaker),
+                SPEAKER: q.speaker,
+                TEXT: q.text,
+                TOPIC: q.topic or None,
+                QTYPE: q.quote_type,
+                CONF: q.confidence if q.speaker else None,
+                READING: reading,
+                SENTENCE: q.sentence,
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(EDIT_COLUMNS))
     frame[ADD] = frame[ADD].astype(bool)
     frame[CONF] = pd.to_numeric(frame[CONF], errors="coerce")
     return frame
 
 
-def _records(edited: pd.DataFrame, quotes, *, stem: str, when: date | None, title: str, url: str, known) -> tuple[list[dict], list[str]]:
+def _records(
+    edited: pd.DataFrame, quotes, *, stem: str, when: date | None, title: str, url: str, known
+) -> tuple[list[dict], list[str]]:
     """The ticked rows as statements, and what stops them from being added."""
     from stance_explorer.quotes import detect_language
 
@@ -121,20 +134,22 @@ def _records(edited: pd.DataFrame, quotes, *, stem: str, when: date | None, titl
             context = f"[speaker read from {q.how}, confidence {q.confidence:.2f}] {sentence}"
         elif q is None or q.speaker != speaker:
             context = f"[speaker given by the reviewer] {sentence}".strip()
-        records.append({
-            S.ID: f"{stem}-q{len(records) + 1}",
-            S.SPEAKER: speaker,
-            S.ROLE: role,
-            S.DATE: when.isoformat() if when else "",
-            S.DATE_PRECISION: "article",
-            S.TOPIC: str(row.get(TOPIC) or ""),
-            S.TEXT: text,
-            S.LANGUAGE: (q.language if q is not None else "") or detect_language(text),
-            S.QUOTE_TYPE: str(row.get(QTYPE) or S.QUOTE_DIRECT),
-            S.SOURCE_TITLE: title,
-            S.SOURCE_URL: url,
-            S.CONTEXT: context,
-        })
+        records.append(
+            {
+                S.ID: f"{stem}-q{len(records) + 1}",
+                S.SPEAKER: speaker,
+                S.ROLE: role,
+                S.DATE: when.isoformat() if when else "",
+                S.DATE_PRECISION: "article",
+                S.TOPIC: str(row.get(TOPIC) or ""),
+                S.TEXT: text,
+                S.LANGUAGE: (q.language if q is not None else "") or detect_language(text),
+                S.QUOTE_TYPE: str(row.get(QTYPE) or S.QUOTE_DIRECT),
+                S.SOURCE_TITLE: title,
+                S.SOURCE_URL: url,
+                S.CONTEXT: context,
+            }
+        )
     if records and when is None:
         problems.insert(0, "Give the article's date above: every statement needs one.")
     return records, problems
@@ -153,7 +168,9 @@ def article_section(view) -> None:
             "English and Spanish. Nothing leaves this browser session."
         )
         pasted = st.text_area("Article text", key=K_TEXT, height=160, placeholder="Paste the article here…")
-        file = st.file_uploader("…or upload the article", key=K_FILE, help=".txt, .md, .html (a page saved from the browser)")
+        file = st.file_uploader(
+            "…or upload the article", key=K_FILE, help=".txt, .md, .html (a page saved from the browser)"
+        )
         raw, name = None, None
         if file is not None:
             raw, name = file.getvalue(), file.name
@@ -164,11 +181,21 @@ def article_section(view) -> None:
             digest = hashlib.sha256(raw).hexdigest()[:16]
             article, read_problems = _read(raw, name)
             if article is None:
-                st.error(escape_markdown(f"{name} cannot be used: " + "; ".join(p.message for p in read_problems)), icon=":material/block:")
+                st.error(
+                    escape_markdown(f"{name} cannot be used: " + "; ".join(p.message for p in read_problems)),
+                    icon=":material/block:",
+                )
             else:
                 _prefill(article, digest)
         c1, c2, c3 = st.columns([1, 2, 2])
-        when = c1.date_input("Article date", value=None, key=K_DATE, format="YYYY-MM-DD", min_value=date(1800, 1, 1), max_value=date(2200, 12, 31))
+        when = c1.date_input(
+            "Article date",
+            value=None,
+            key=K_DATE,
+            format="YYYY-MM-DD",
+            min_value=date(1800, 1, 1),
+            max_value=date(2200, 12, 31),
+        )
         title = c2.text_input("Source title", key=K_TITLE)
         url = c3.text_input("Source URL", key=K_URL)
         st.caption(
@@ -177,7 +204,8 @@ def article_section(view) -> None:
         if url and raw is None:
             st.warning(
                 "Nothing to read yet: this machine does not download pages (no network is used). "
-                "Save the page as .html and upload it, or paste the article's text.", icon=":material/cloud_off:"
+                "Save the page as .html and upload it, or paste the article's text.",
+                icon=":material/cloud_off:",
             )
         if url and not re.match(r"^https?://", url.strip(), flags=re.IGNORECASE):
             st.caption("The URL is not an http(s) link; it will be kept as text and not made clickable.")
@@ -220,10 +248,18 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
             ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
             SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
             TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
-            TOPIC: st.column_config.SelectboxColumn("topic", options=topic_options, help="Suggested: the nearest topic in the data"),
-            QTYPE: st.column_config.SelectboxColumn("quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT),
-            CONF: st.column_config.NumberColumn("confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"),
-            READING: st.column_config.TextColumn("reading", disabled=True, help="How the speaker was found, or why a quote was left out"),
+            TOPIC: st.column_config.SelectboxColumn(
+                "topic", options=topic_options, help="Suggested: the nearest topic in the data"
+            ),
+            QTYPE: st.column_config.SelectboxColumn(
+                "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
+            ),
+            CONF: st.column_config.NumberColumn(
+                "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
+            ),
+            READING: st.column_config.TextColumn(
+                "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
+            ),
             SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
         },
     )
@@ -232,7 +268,10 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
     upload_name = f"article: {title or article.name}"
     added = uploads().get(upload_name)
     if added is not None and added.added and added.digest == digest:
-        st.success(f"Added: {len(added.result.frame)} statements from this article are in use on every page.", icon=":material/check_circle:")
+        st.success(
+            f"Added: {len(added.result.frame)} statements from this article are in use on every page.",
+            icon=":material/check_circle:",
+        )
         return
     for msg in problems:
         st.warning(escape_markdown(msg), icon=":material/edit:")

@@ -49,9 +49,25 @@ class CorpusView:
 
 def pages(here: Path) -> list:
     return [
-        st.Page(here / "app_pages/corpus/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),
-        st.Page(here / "app_pages/corpus/compare.py", title="Compare speakers", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(here / "app_pages/corpus/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"),
+        st.Page(
+            here / "app_pages/corpus/explore.py",
+            title="Explore",
+            icon=":material/search:",
+            url_path="explore",
+            default=True,
+        ),
+        st.Page(
+            here / "app_pages/corpus/compare.py",
+            title="Compare speakers",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page(
+            here / "app_pages/corpus/heatmaps.py",
+            title="Similarity heatmaps",
+            icon=":material/grid_on:",
+            url_path="heatmaps",
+        ),
         st.Page(here / "app_pages/corpus/drift.py", title="Drift", icon=":material/timeline:", url_path="tracker"),
     ]
 

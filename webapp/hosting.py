@@ -109,12 +109,16 @@ def _int8_query_encoder() -> OnnxInt8Encoder | None:
         log.warning("Hosted mode: onnxruntime is not installed, so searches use the exact model (torch).")
         return None
     try:
-        subprocess.run([sys.executable, "-c", _BUILD], cwd=ROOT, check=True, capture_output=True, timeout=BUILD_TIMEOUT_S)
+        subprocess.run(
+            [sys.executable, "-c", _BUILD], cwd=ROOT, check=True, capture_output=True, timeout=BUILD_TIMEOUT_S
+        )
         encoder = OnnxInt8Encoder()
         encoder.load()
     except Exception as exc:  # never a traceback for the visitor: fall back to the exact model
         detail = exc.stderr.decode(errors="replace")[-2000:] if isinstance(exc, subprocess.CalledProcessError) else exc
-        log.warning("Hosted mode: the int8 ONNX search model is not available (%s); searches use the exact model.", detail)
+        log.warning(
+            "Hosted mode: the int8 ONNX search model is not available (%s); searches use the exact model.", detail
+        )
         return None
     log.info("Hosted mode: search phrases use %s (%s).", encoder.model_id, encoder.load_action)
     return encoder

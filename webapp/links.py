@@ -82,7 +82,9 @@ def check_options(key: str, options: Iterable[object], label: str, *, multi: boo
         return
     one = len(bad) == 1
     outcome = "left out" if multi else "replaced by the default"
-    _add(f"{label}: {_names(bad)} {'is' if one else 'are'} not among the choices here, so {'it was' if one else 'they were'} {outcome}.")
+    _add(
+        f"{label}: {_names(bad)} {'is' if one else 'are'} not among the choices here, so {'it was' if one else 'they were'} {outcome}."
+    )
 
 
 def report(label: str, value: str, outcome: str) -> None:
@@ -100,7 +102,9 @@ def check_number(key: str, lo: float, hi: float, label: str, default: float) -> 
     except ValueError:
         value = None
     if value is None or not lo <= value <= hi:
-        _add(f"{label}: {_quoted(raw[-1])} is not a number from {lo:g} to {hi:g}, so the default ({default:g}) is shown.")
+        _add(
+            f"{label}: {_quoted(raw[-1])} is not a number from {lo:g} to {hi:g}, so the default ({default:g}) is shown."
+        )
 
 
 def date_extent(lo: dt.date, hi: dt.date, label: str = "Dates") -> tuple[dt.date, dt.date]:
@@ -117,12 +121,16 @@ def date_extent(lo: dt.date, hi: dt.date, label: str = "Dates") -> tuple[dt.date
         try:
             start, end = sorted(dt.date.fromisoformat(v) for v in raw)  # not two dates: ValueError
         except ValueError:
-            _add(f"{label}: {_quoted(' to '.join(raw))} is not a range of two dates (YYYY-MM-DD), so the full range is shown.")
+            _add(
+                f"{label}: {_quoted(' to '.join(raw))} is not a range of two dates (YYYY-MM-DD), so the full range is shown."
+            )
         else:
             if start < lo or end > hi:
                 span = f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d}"
                 outcome = "none of them falls in it" if end < lo or start > hi else "the range is kept as it is"
-                _add(f"{label}: {start:%Y-%m-%d} to {end:%Y-%m-%d} reaches beyond the statements here ({span}); {outcome}.")
+                _add(
+                    f"{label}: {start:%Y-%m-%d} to {end:%Y-%m-%d} reaches beyond the statements here ({span}); {outcome}."
+                )
                 st.session_state[_EXTENT] = (start, end)
     ext = st.session_state.get(_EXTENT)
     return (min(lo, ext[0]), max(hi, ext[1])) if ext else (lo, hi)

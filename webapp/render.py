@@ -47,8 +47,15 @@ def bundled_keys() -> pd.MultiIndex:
 #: is left, and can be widened by dragging its header.
 TABLE_WIDTH = 890
 WIDTHS = {
-    "score": 72, S.DATE: 86, S.SPEAKER: 128, S.TOPIC: 116, S.QUOTE_TYPE: 58, S.SOURCE_URL: 62,
-    S.SOURCE_TITLE: 72, "matched": 96, UPLOAD_COLUMN: 96,
+    "score": 72,
+    S.DATE: 86,
+    S.SPEAKER: 128,
+    S.TOPIC: 116,
+    S.QUOTE_TYPE: 58,
+    S.SOURCE_URL: 62,
+    S.SOURCE_TITLE: 72,
+    "matched": 96,
+    UPLOAD_COLUMN: 96,
 }
 MIN_QUOTE_WIDTH = 200
 
@@ -87,18 +94,26 @@ def statements_table(
         placeholder="–",  # a missing source is a dash, not the word "None"
         **selection,
         column_config={
-            "score": st.column_config.ProgressColumn("Similarity", min_value=0.0, max_value=1.0, format="%.3f", width=w["score"]),
+            "score": st.column_config.ProgressColumn(
+                "Similarity", min_value=0.0, max_value=1.0, format="%.3f", width=w["score"]
+            ),
             S.DATE: st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=w[S.DATE]),
             S.SPEAKER: st.column_config.TextColumn("Speaker", width=w[S.SPEAKER]),
             UPLOAD_COLUMN: st.column_config.TextColumn(
-                "Uploaded", width=w[UPLOAD_COLUMN], help="The file you uploaded this statement from; empty for the bundled data"
+                "Uploaded",
+                width=w[UPLOAD_COLUMN],
+                help="The file you uploaded this statement from; empty for the bundled data",
             ),
             S.TOPIC: st.column_config.TextColumn("Topic", width=w[S.TOPIC]),
             S.TEXT: st.column_config.TextColumn("Quote", width=quote_width),
             "matched": st.column_config.TextColumn(
-                "Words found", width=w["matched"], help="Words of the quote that match the search (a quoted phrase is shown in quotes)"
+                "Words found",
+                width=w["matched"],
+                help="Words of the quote that match the search (a quoted phrase is shown in quotes)",
             ),
-            S.QUOTE_TYPE: st.column_config.TextColumn("Type", width=w[S.QUOTE_TYPE], help="partial: a fragment quoted inside the source's own sentence"),
+            S.QUOTE_TYPE: st.column_config.TextColumn(
+                "Type", width=w[S.QUOTE_TYPE], help="partial: a fragment quoted inside the source's own sentence"
+            ),
             S.SOURCE_URL: st.column_config.LinkColumn("Source", display_text="open ↗", width=w[S.SOURCE_URL]),
             S.SOURCE_TITLE: st.column_config.TextColumn("Source title", width=w[S.SOURCE_TITLE]),
         },
@@ -131,7 +146,10 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
         if S.is_web_link(url):
             title = title or "source"
             # The URL goes inside <...> so markdown cannot be broken out of; the title is escaped.
-            st.caption(f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" + (" · partial quote" if partial else ""))
+            st.caption(
+                f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
+                + (" · partial quote" if partial else "")
+            )
         elif title or partial:
             st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))
 
@@ -197,4 +215,9 @@ def language_caveat(frame: pd.DataFrame, model_id: str, *, one_statement: bool =
             "The English model scores them low against English text whatever they say. The multilingual model "
             "compares Spanish and English by meaning."
         )
-        st.button("Use the multilingual model", icon=":material/translate:", key="use_multilingual", on_click=_use_multilingual)
+        st.button(
+            "Use the multilingual model",
+            icon=":material/translate:",
+            key="use_multilingual",
+            on_click=_use_multilingual,
+        )

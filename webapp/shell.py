@@ -95,7 +95,12 @@ def sidebar() -> View:
         mode = P.DATASET_BUNDLED
     links.check_options(P.MODEL, MODEL_OPTIONS, "Model")
     sb.radio(
-        "Model", MODEL_OPTIONS, captions=MODEL_CAPTIONS, key=P.MODEL, bind="query-params", horizontal=False,
+        "Model",
+        MODEL_OPTIONS,
+        captions=MODEL_CAPTIONS,
+        key=P.MODEL,
+        bind="query-params",
+        horizontal=False,
         help="The sentence-embedding model every similarity is computed with. minilm: all-MiniLM-L6-v2, "
         "English. multilingual: Universal Sentence Encoder multilingual v3, Spanish and English compared by meaning.",
     )
@@ -107,7 +112,11 @@ def sidebar() -> View:
     # No format_func on bound widgets: the URL carries the formatted option text.
     links.check_options(P.SPEAKERS, speakers, "Speakers", multi=True)
     sel_speakers = sb.multiselect(
-        "Speakers", speakers, key=P.SPEAKERS, bind="query-params", placeholder="All speakers",
+        "Speakers",
+        speakers,
+        key=P.SPEAKERS,
+        bind="query-params",
+        placeholder="All speakers",
         help="Most statements: " + ", ".join(f"{s} ({n})" for s, n in by_count.head(5).items()),
     )
     topics = sorted(frame[S.TOPIC].unique())
@@ -128,12 +137,22 @@ def sidebar() -> View:
             s_lo, s_hi = links.date_extent(lo, hi)
             # value= only before the widget has state: passing both logs a Streamlit warning.
             default = {} if P.DATES in st.session_state else {"value": (lo, hi)}
-            start, end = sb.slider("Dates", min_value=s_lo, max_value=s_hi, key=P.DATES, bind="query-params", format="YYYY-MM-DD", **default)
+            start, end = sb.slider(
+                "Dates",
+                min_value=s_lo,
+                max_value=s_hi,
+                key=P.DATES,
+                bind="query-params",
+                format="YYYY-MM-DD",
+                **default,
+            )
     languages = sorted(v for v in frame[S.LANGUAGE].unique() if v)
     sel_lang: list[str] = []
     if len(languages) > 1:  # a filter with one choice is noise
         links.check_options(P.LANGUAGES, languages, "Language", multi=True)
-        sel_lang = sb.multiselect("Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages")
+        sel_lang = sb.multiselect(
+            "Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages"
+        )
 
     mask = filter_mask(frame, speakers=sel_speakers, topics=sel_topics, start=start, end=end, languages=sel_lang)
     view = View(dataset, mask, mode, notice)

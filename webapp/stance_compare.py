@@ -24,12 +24,16 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
     preset = next((p for p in SS.presets() if p.topic == topic), None)
     st.subheader("Do they agree?")
     if preset is None:
-        st.caption(f"There is no stance axis for “{escape_markdown(topic)}” yet: write one on the Stance page to see who is for and who is against.")
+        st.caption(
+            f"There is no stance axis for “{escape_markdown(topic)}” yet: write one on the Stance page to see who is for and who is against."
+        )
         return
     ds = view.dataset
     vecs, msg = SS.axis_vectors(preset.axis, ds, allow_model=False)
     if msg:
-        st.caption(f"The stance axis for this topic needs the model, so it is on the Stance page only. ({escape_markdown(msg)})")
+        st.caption(
+            f"The stance axis for this topic needs the model, so it is on the Stance page only. ({escape_markdown(msg)})"
+        )
         return
     labels = SS.labels_for(preset.axis)
     scope = view.rows[view.frame[S.TOPIC].to_numpy() == topic]
@@ -49,7 +53,11 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
 
     def reading_of(row: int) -> str:
         stance = T.LABELS[int(arrays.label[row])]
-        return f"{stance}, a hand label" if labelled[row] else f"{stance}, the model's reading, confidence {float(arrays.confidence[row]):.2f}"
+        return (
+            f"{stance}, a hand label"
+            if labelled[row]
+            else f"{stance}, the model's reading, confidence {float(arrays.confidence[row]):.2f}"
+        )
 
     for _, p in pairs.iterrows():
         with st.container(border=True):
@@ -59,12 +67,19 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
             )
             a, b = st.columns(2)
             for col, side in ((a, "a"), (b, "b")):
-                name, est, row, other = p[f"speaker_{side}"], p[f"estimate_{side}"], int(p[f"row_{side}"]), int(p[f"other_{side}"])
+                name, est, row, other = (
+                    p[f"speaker_{side}"],
+                    p[f"estimate_{side}"],
+                    int(p[f"row_{side}"]),
+                    int(p[f"other_{side}"]),
+                )
                 with col:
                     if row < 0:
                         st.caption(f"{escape_markdown(name)}: no statement here takes a side on this axis.")
                         continue
-                    st.caption(f"{escape_markdown(name)}: estimate {est:+.2f}. The clearest statement on that side ({reading_of(row)}):")
+                    st.caption(
+                        f"{escape_markdown(name)}: estimate {est:+.2f}. The clearest statement on that side ({reading_of(row)}):"
+                    )
                     quote_card(frame.iloc[row], show_speaker=False)
                     if other >= 0:
                         st.caption(f"…and on the other side ({reading_of(other)}):")

@@ -42,7 +42,9 @@ def labels_for(axis: T.Axis) -> T.LabelSet:
     store = st.session_state.setdefault(_LABELS, {})
     if axis.key not in store:
         preset = T.preset_for(axis, presets())
-        store[axis.key] = shipped_labels(str(preset.labels_path)).copy() if preset and preset.labels_path else T.LabelSet()
+        store[axis.key] = (
+            shipped_labels(str(preset.labels_path)).copy() if preset and preset.labels_path else T.LabelSet()
+        )
     return store[axis.key]
 
 
@@ -58,7 +60,9 @@ def _axis_store(model_id: str) -> EmbeddingStore:
     return stores[model_id]
 
 
-def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) -> tuple[dict[str, np.ndarray] | None, str | None]:
+def axis_vectors(
+    axis: T.Axis, dataset: Dataset, *, allow_model: bool = True
+) -> tuple[dict[str, np.ndarray] | None, str | None]:
     """The axis texts' vectors for the dataset's model: committed or cached first, the model only if needed.
 
     Only stores and encoders of the dataset's own model are used, so an axis is always read by the
@@ -72,7 +76,10 @@ def axis_vectors(axis: T.Axis, dataset: Dataset, *, allow_model: bool = True) ->
     model = current_model()
     chain = vector_source(model, sink=_axis_store(dataset.model_id))
     if chain.model_id != dataset.model_id:
-        return None, f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here."
+        return (
+            None,
+            f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here.",
+        )
     try:
         with st.spinner("Reading the axis with the model…"):
             vecs = chain.axis_vectors(axis, encode=allow_model)
@@ -141,13 +148,24 @@ def reading(
     scope = np.asarray(scope, dtype=np.int64)
     base_key = (dataset.model_id, axis.key, _fingerprint(scope))
     zero = per_frame(
-        "stance_zero_shot", dataset.frame, lambda: T.read_zero_shot(dataset.vectors[scope], vecs, model_id=dataset.model_id),
-        key=base_key, keep=4,
+        "stance_zero_shot",
+        dataset.frame,
+        lambda: T.read_zero_shot(dataset.vectors[scope], vecs, model_id=dataset.model_id),
+        key=base_key,
+        keep=4,
     )
 
     def compute() -> Reading:
-        r = T.read_axis(dataset.vectors, vecs, scope=scope, label_rows=rows, label_codes=codes, taught=taught,
-                        model_id=dataset.model_id, zero=zero)
+        r = T.read_axis(
+            dataset.vectors,
+            vecs,
+            scope=scope,
+            label_rows=rows,
+            label_codes=codes,
+            taught=taught,
+            model_id=dataset.model_id,
+            zero=zero,
+        )
         return Reading(r.arrays, r.zero_shot, r.relevance, rows, codes, r.taught)
 
     key = base_key + (taught, _fingerprint(rows), _fingerprint(codes))
@@ -157,7 +175,9 @@ def reading(
 def cv_accuracy(dataset: Dataset, axis: T.Axis, r: Reading) -> float | None:
     """Cross-validated accuracy of the current labels, cached in the session on the labels themselves."""
     key = (dataset.model_id, axis.key, tuple(r.labelled_rows.tolist()), tuple(r.labelled_codes.tolist()))
-    return per_frame("stance_cv", dataset.frame, lambda: M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes), key=key)
+    return per_frame(
+        "stance_cv", dataset.frame, lambda: M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes), key=key
+    )
 
 
 # ---------------------------------------------------------------------------- the Stance page's callbacks
@@ -252,7 +272,9 @@ def mode_caption(mode: str, r: Reading, shipped_labels: bool) -> str:
     """What the reading is, in words that agree with the mode control."""
     n = len(r.labelled_rows)
     if mode == "taught" and r.taught:
-        return f"Taught by {n:,} labels" + (" (the shipped hand labels for this preset, plus yours)." if shipped_labels else ".")
+        return f"Taught by {n:,} labels" + (
+            " (the shipped hand labels for this preset, plus yours)." if shipped_labels else "."
+        )
     if mode == "taught":
         return "Taught mode, but no label for this axis matches these statements yet, so the reading is zero-shot, from the axis words alone: label statements below to teach it."
     extra = f" Your {n:,} labels are not used in this mode; each is shown beside the model's reading." if n else ""

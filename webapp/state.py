@@ -113,7 +113,9 @@ def vector_source(model: str | None = None, *, sink: EmbeddingStore | None = Non
     """
     model = model or current_model()
     mine = session_store(model)
-    return VectorSource(model, [bundled_store(model), mine], sink=sink or mine, encoder=lambda: _encoder_or_raise(model))
+    return VectorSource(
+        model, [bundled_store(model), mine], sink=sink or mine, encoder=lambda: _encoder_or_raise(model)
+    )
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -82,7 +82,12 @@ def _dialog(view: View, pos: int) -> None:
         speaker = escape_markdown(row[S.SPEAKER])
         c1, c2 = st.columns(2)
         for col, title, hits, none in (
-            (c1, "Others who said something close", others, "No statement by another speaker among those the filters keep."),
+            (
+                c1,
+                "Others who said something close",
+                others,
+                "No statement by another speaker among those the filters keep.",
+            ),
             (c2, f"{speaker}, at other times", same, f"No other statement by {speaker} among those the filters keep."),
         ):
             with col:

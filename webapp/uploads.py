@@ -103,7 +103,13 @@ def sync(files: Iterable, *, dayfirst: bool) -> dict[str, Upload]:
         entry = current.get(f.name)
         if entry is None or entry.digest != digest or entry.dayfirst != dayfirst:
             overrides = dict(entry.column_map) if entry else {}
-            result = read_statements(raw, name=f.name, dayfirst=dayfirst, column_map=overrides or None, **hosting.upload_limits().reader_kwargs())
+            result = read_statements(
+                raw,
+                name=f.name,
+                dayfirst=dayfirst,
+                column_map=overrides or None,
+                **hosting.upload_limits().reader_kwargs(),
+            )
             current[f.name] = Upload(f.name, digest, result, raw, None, overrides, dayfirst)
             invalidate()
     return current
@@ -120,7 +126,11 @@ def remap(upload: Upload, column_map: dict[str, str]) -> None:
     """Read a file again with the reader's own column mapping; its vectors must be made again."""
     upload.column_map = column_map
     upload.result = read_statements(
-        upload.raw, name=upload.name, dayfirst=upload.dayfirst, column_map=column_map, **hosting.upload_limits().reader_kwargs()
+        upload.raw,
+        name=upload.name,
+        dayfirst=upload.dayfirst,
+        column_map=column_map,
+        **hosting.upload_limits().reader_kwargs(),
     )
     upload.vectors = None
     invalidate()
@@ -212,7 +222,9 @@ def dataset_for(mode: str) -> Dataset:
     for u in ups:  # an upload added while another model was chosen has no vectors from this one yet
         v, n = u.vectors_for(model), len(u.result.frame)
         has = np.ones(n, dtype=bool) if v is not None else np.zeros(n, dtype=bool)
-        added.append(Dataset(u.result.frame, v if v is not None else np.zeros((n, dim), np.float32), has, base.model_id))
+        added.append(
+            Dataset(u.result.frame, v if v is not None else np.zeros((n, dim), np.float32), has, base.model_id)
+        )
     ds = merge_datasets(([base] if mode == P.DATASET_MERGED else []) + added)
     st.session_state[_MERGED] = (key, ds)
     return ds

@@ -16,7 +16,9 @@ from webapp.widgets import bound_select
 view = current()
 corpus, sel = view.corpus, view.sel
 st.title("Compare speakers")
-st.caption("How alike the chosen speakers' statements on a topic are, from the corpus's summed vectors: exact means, no statement loaded.")
+st.caption(
+    "How alike the chosen speakers' statements on a topic are, from the corpus's summed vectors: exact means, no statement loaded."
+)
 links.slot()
 
 topics = corpus.counts_by(view.mask, S.TOPIC)
@@ -24,12 +26,19 @@ if topics.empty:
     st.info("No statement matches the filters in the sidebar. Widen them to see results.")
 else:
     c1, c2 = st.columns([1, 2])
-    topic = bound_select(c1, "Topic", topics[S.TOPIC].tolist(), key=P.CMP_TOPIC, fallback=topics[S.TOPIC].iat[0], why="most statements")
+    topic = bound_select(
+        c1, "Topic", topics[S.TOPIC].tolist(), key=P.CMP_TOPIC, fallback=topics[S.TOPIC].iat[0], why="most statements"
+    )
     on_topic = corpus.counts_by(corpus.mask(sel, topics=[topic]), S.SPEAKER)
     names = on_topic[S.SPEAKER].tolist()
     links.check_options(P.CMP_SPEAKERS, names, "Speakers to compare", multi=True)
     picked = c2.multiselect(
-        "Speakers to compare", names, key=P.CMP_SPEAKERS, bind="query-params", max_selections=8, placeholder="The two with the most statements",
+        "Speakers to compare",
+        names,
+        key=P.CMP_SPEAKERS,
+        bind="query-params",
+        max_selections=8,
+        placeholder="The two with the most statements",
         help=f"The {len(names):,} speakers with statements on this topic under the filters.",
     )
     chosen = picked or names[:2]
@@ -39,7 +48,11 @@ else:
         matrix, counts = corpus.pair_similarity_matrix(sel, chosen, topic=topic)
         ticks = [f"{s} ({int(counts[s]):,})" for s in chosen]
         left, right = st.columns([3, 2])
-        left.plotly_chart(F.heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks), width="stretch", key="ccmp_heat")
+        left.plotly_chart(
+            F.heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
+            width="stretch",
+            key="ccmp_heat",
+        )
         right.caption(
             "Each cell is the average similarity of their statements taken two at a time (a speaker's own cell compares "
             "their statements with one another), computed exactly from summed vectors. Similarity is the cosine of "

@@ -28,9 +28,19 @@ if not speakers:
     st.info("No statement matches the filters in the sidebar. Widen them to see results.")
 else:
     c1, c2, c3 = st.columns([2, 2, 1])
-    speaker = bound_select(c1, "Speaker", speakers, key=P.DRIFT_SPEAKER, fallback=speakers[0], why="most statements", link_label="Drift speaker")
+    speaker = bound_select(
+        c1,
+        "Speaker",
+        speakers,
+        key=P.DRIFT_SPEAKER,
+        fallback=speakers[0],
+        why="most statements",
+        link_label="Drift speaker",
+    )
     topic_options = [ALL_TOPICS] + corpus.counts_by(corpus.mask(sel, speakers=[speaker]), S.TOPIC)[S.TOPIC].tolist()
-    topic = bound_select(c2, "Topic", topic_options, key=P.DRIFT_TOPIC, fallback=ALL_TOPICS, why="default", link_label="Drift topic")
+    topic = bound_select(
+        c2, "Topic", topic_options, key=P.DRIFT_TOPIC, fallback=ALL_TOPICS, why="default", link_label="Drift topic"
+    )
     links.check_options(P.DRIFT_WINDOW, WINDOWS, "Period")
     window = c3.selectbox("Period", list(WINDOWS), key=P.DRIFT_WINDOW, bind="query-params")
     t = None if topic == ALL_TOPICS else topic
@@ -41,8 +51,22 @@ else:
         examples = rows_or_message(corpus.window_examples, sel, speaker, topic=t, freq=WINDOWS[window])
         quotes = dict(zip(examples["window"], examples[S.TEXT])) if examples is not None else {}
         shifts["representative"] = shifts["window"].map(quotes).fillna("")
-        st.plotly_chart(F.drift_figure(shifts, speaker=speaker, topic=t, example="Newest full quote"), width="stretch", key="cdrift")
-        table = shifts[["window", "count", "similarity_to_previous", "shift_rank", "representative"]].rename(
-            columns={"window": "Period", "count": "Statements", "similarity_to_previous": "Similarity to previous", "shift_rank": "Shift rank", "representative": "Newest full quote of the period"}
+        st.plotly_chart(
+            F.drift_figure(shifts, speaker=speaker, topic=t, example="Newest full quote"), width="stretch", key="cdrift"
         )
-        st.dataframe(table, hide_index=True, width="stretch", placeholder="–", column_config={"Similarity to previous": st.column_config.NumberColumn(format="%.3f")})
+        table = shifts[["window", "count", "similarity_to_previous", "shift_rank", "representative"]].rename(
+            columns={
+                "window": "Period",
+                "count": "Statements",
+                "similarity_to_previous": "Similarity to previous",
+                "shift_rank": "Shift rank",
+                "representative": "Newest full quote of the period",
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            placeholder="–",
+            column_config={"Similarity to previous": st.column_config.NumberColumn(format="%.3f")},
+        )

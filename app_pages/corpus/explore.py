@@ -35,7 +35,10 @@ problems = corpus.problems
 if len(problems):
     errors = int((problems["severity"] == "error").sum())
     rows_were = "1 row of the source files was" if errors == 1 else f"{errors:,} rows of the source files were"
-    with st.expander(f"{rows_were} left out when this corpus was built ({len(problems):,} problems in all)", icon=":material/warning:"):
+    with st.expander(
+        f"{rows_were} left out when this corpus was built ({len(problems):,} problems in all)",
+        icon=":material/warning:",
+    ):
         st.dataframe(problems, hide_index=True, width="stretch")
 
 if view.count == 0:
@@ -53,7 +56,10 @@ else:
     st.subheader("Statements, newest first")
     c1, c2 = st.columns([4, 1])
     contains = c1.text_input(
-        "Quote contains", key=P.CONTAINS, bind="query-params", placeholder="words the quote contains, e.g. irrelevant",
+        "Quote contains",
+        key=P.CONTAINS,
+        bind="query-params",
+        placeholder="words the quote contains, e.g. irrelevant",
         help="Keeps statements whose text contains these characters (any case). Search by meaning needs the model and is "
         "not offered on a corpus this size; the CLI's `similar` searches it through the index.",
     ).strip()
@@ -61,8 +67,14 @@ else:
     if total is not None:
         pages = max(1, -(-total // PAGE_ROWS))
         links.check_number(P.PAGE, 1, pages, "Page", 1)
-        page = c2.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key=P.PAGE, bind="query-params")
-        rows = rows_or_message(corpus.rows, sel, contains=contains or None, limit=PAGE_ROWS, offset=(int(page) - 1) * PAGE_ROWS)
+        page = c2.number_input(
+            f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key=P.PAGE, bind="query-params"
+        )
+        rows = rows_or_message(
+            corpus.rows, sel, contains=contains or None, limit=PAGE_ROWS, offset=(int(page) - 1) * PAGE_ROWS
+        )
         if rows is not None:
-            st.caption(f"{total:,} statements{' contain “' + escape_markdown(contains) + '”' if contains else ''}; showing {len(rows)} from number {(int(page) - 1) * PAGE_ROWS + 1:,}.")
+            st.caption(
+                f"{total:,} statements{' contain “' + escape_markdown(contains) + '”' if contains else ''}; showing {len(rows)} from number {(int(page) - 1) * PAGE_ROWS + 1:,}."
+            )
             statements_table(rows)

@@ -302,7 +302,9 @@ class UI:
 
     @staticmethod
     def multiselect_values(scope, label: str) -> list[str]:
-        box = scope.locator('[data-testid="stMultiSelect"]').filter(has=scope.page.get_by_role("combobox", name=label, exact=True))
+        box = scope.locator('[data-testid="stMultiSelect"]').filter(
+            has=scope.page.get_by_role("combobox", name=label, exact=True)
+        )
         return box.locator("[data-tag] span[title]").evaluate_all("els => els.map(e => e.getAttribute('title'))")
 
     @staticmethod
@@ -388,7 +390,9 @@ class UI:
 
     @staticmethod
     def remove_tag(scope, label: str, value: str) -> None:
-        box = scope.locator('[data-testid="stMultiSelect"]').filter(has=scope.page.get_by_role("combobox", name=label, exact=True))
+        box = scope.locator('[data-testid="stMultiSelect"]').filter(
+            has=scope.page.get_by_role("combobox", name=label, exact=True)
+        )
         box.get_by_role("button", name=f"Remove {value}", exact=True).click()
 
     @staticmethod
@@ -400,7 +404,9 @@ class UI:
     # ---------------------------------------------------------------- uploads
     def upload(self, page, *paths) -> None:
         # .first: the statement-CSV uploader (the article section below has its own)
-        page.locator('[data-testid="stFileUploader"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(list(map(str, paths)))
+        page.locator(
+            '[data-testid="stFileUploader"] [data-testid="stFileUploaderDropzoneInput"]'
+        ).first.set_input_files(list(map(str, paths)))
 
     # ---------------------------------------------------------------- screenshots
     def full_page_screenshot(self, page, path: Path, max_height: int = 12_000) -> None:

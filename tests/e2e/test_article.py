@@ -28,7 +28,9 @@ def test_html_article_upload_review_and_add(ui, new_page):
     ui.wait_for_app(page)
 
     # Metadata from the HTML fills the fields.
-    expect(box.get_by_label("Source title")).to_have_value("‘Unjustified, unfair and frankly illegal,’ Doug Ford blasts Trump’s tariffs")
+    expect(box.get_by_label("Source title")).to_have_value(
+        "‘Unjustified, unfair and frankly illegal,’ Doug Ford blasts Trump’s tariffs"
+    )
     expect(box.get_by_label("Source URL")).to_have_value(
         "https://bellmediainc-ctvnews-prod.web.arc-cdn.net/toronto/article/this-is-not-a-smart-move-its-selfish-doug-ford-speaks-in-anticipation-of-trumps-reckless-tariffs"
     )
@@ -45,7 +47,9 @@ def test_html_article_upload_review_and_add(ui, new_page):
     button = box.get_by_role("button", name=f"Add {N_QUOTES} statements from this article", exact=True)
     expect(button).to_be_enabled()
     button.click()
-    expect(ui.main(page).get_by_text(f"Added: {N_QUOTES} statements from this article", exact=False)).to_be_visible(timeout=120_000)
+    expect(ui.main(page).get_by_text(f"Added: {N_QUOTES} statements from this article", exact=False)).to_be_visible(
+        timeout=120_000
+    )
     expect(ui.sidebar(page).get_by_role("radio", name="merged")).to_be_checked()
     ui.wait_for_app(page)
 

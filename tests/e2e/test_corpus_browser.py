@@ -27,8 +27,12 @@ TITLES = {
 def app_server(browser, tmp_path_factory):
     """Overrides the suite's server for this module: app.py on a corpus built from the bundled data."""
     folder = tmp_path_factory.mktemp("corpus")
-    build_corpus([BUNDLED_CSV], folder / "bundled", store=EmbeddingStore(STORE_DIR, load_dataset().model_id, read_only=True))
-    with start_app(folder / "streamlit.log", extra_env={"STANCE_EXPLORER_CORPUS": str(folder / "bundled")}, timeout_s=60) as server:
+    build_corpus(
+        [BUNDLED_CSV], folder / "bundled", store=EmbeddingStore(STORE_DIR, load_dataset().model_id, read_only=True)
+    )
+    with start_app(
+        folder / "streamlit.log", extra_env={"STANCE_EXPLORER_CORPUS": str(folder / "bundled")}, timeout_s=60
+    ) as server:
         yield server
 
 
@@ -65,7 +69,11 @@ def test_a_shared_corpus_link_reopens_the_same_view(new_page, app_url, ui):
     assert ui.metric(ui.sidebar(again), "Statements kept by the filters") == kept != "199"
     assert "Andrés Manuel López Obrador: drift on USMCA/trade" in ui.plot_titles(ui.main(again))
     ui.goto(again, f"{app_url}/compare?topic=USMCA%2Ftrade&who=Donald+Trump&who=Claudia+Sheinbaum&who=Mark+Carney")
-    assert ui.multiselect_values(ui.main(again), "Speakers to compare") == ["Donald Trump", "Claudia Sheinbaum", "Mark Carney"]
+    assert ui.multiselect_values(ui.main(again), "Speakers to compare") == [
+        "Donald Trump",
+        "Claudia Sheinbaum",
+        "Mark Carney",
+    ]
     ui.full_page_screenshot(again, ui.SCREENSHOT_DIR / "corpus-compare.png")
     page.watch.assert_clean()
     again.watch.assert_clean()

@@ -24,7 +24,9 @@ FIRST_SEARCH_MS = 300_000
 @pytest.fixture(scope="module")
 def app_server(browser, tmp_path_factory):
     """Overrides the suite's app.py server for this module: the deploy entry point, as Cloud runs it."""
-    with start_app(tmp_path_factory.mktemp("deploy") / "streamlit.log", script="deploy/streamlit_app.py", timeout_s=60) as server:
+    with start_app(
+        tmp_path_factory.mktemp("deploy") / "streamlit.log", script="deploy/streamlit_app.py", timeout_s=60
+    ) as server:
         yield server
 
 

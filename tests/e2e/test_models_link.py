@@ -40,7 +40,11 @@ def test_a_share_link_keeps_the_model(ui, new_page):
     ui.expect_url(page, r"[?&]model=multilingual")
     ui.wait_for_app(page)
     snap = reopen_and_compare(
-        ui, new_page, "explore", page, snapshot,
+        ui,
+        new_page,
+        "explore",
+        page,
+        snapshot,
         ready=lambda s: s["model"] == "multilingual" and any(q == EBRARD_ES for _, q in s["top"]),
     )
     assert snap["model"] == "multilingual"

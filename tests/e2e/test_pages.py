@@ -131,7 +131,14 @@ def test_no_page_loads_anything_from_another_host(ui, new_page):
     once came from a font CDN). Every request of every page stays on the app's own host."""
     page = new_page()
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).scheme in ("http", "https") and not r.url.startswith(ui.base_url) else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlsplit(r.url).scheme in ("http", "https") and not r.url.startswith(ui.base_url)
+            else None
+        ),
+    )
     for name in [*CHECKS, "map"]:
         ui.goto(page, name)
         ui.expect_title(page, name)

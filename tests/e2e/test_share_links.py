@@ -105,8 +105,14 @@ def test_explore_search_and_speaker_filter(ui, new_page):
     expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).not_to_have_text("199 of 199")
     ui.wait_for_app(page)
     snap = reopen_and_compare(
-        ui, new_page, "explore", page, explore_snapshot,
-        ready=lambda s: bool(s["top_results"]) and all(speaker == "Claudia Sheinbaum" for speaker, _ in s["top_results"]),
+        ui,
+        new_page,
+        "explore",
+        page,
+        explore_snapshot,
+        ready=lambda s: (
+            bool(s["top_results"]) and all(speaker == "Claudia Sheinbaum" for speaker, _ in s["top_results"])
+        ),
     )
     assert snap["query"] == QUERY
     assert snap["speakers"] == ["Claudia Sheinbaum"]
@@ -158,7 +164,11 @@ def test_compare_topic_only(ui, new_page):
 # ---------------------------------------------------------------------------- Heatmaps
 def heatmaps_snapshot(ui, page) -> dict:
     main = ui.main(page)
-    checked = [r for r in ("speaker × speaker", "speaker × topic", "statement × statement") if main.get_by_role("radio", name=r, exact=True).is_checked()]
+    checked = [
+        r
+        for r in ("speaker × speaker", "speaker × topic", "statement × statement")
+        if main.get_by_role("radio", name=r, exact=True).is_checked()
+    ]
     cell = main.locator('[data-testid="stDataFrame"]')
     return {
         "mode": checked,
@@ -185,8 +195,14 @@ def test_heatmaps_mode_and_row(ui, new_page):
     ui.expect_url(page, r"[?&]col=security%2Fcartels")
     ui.wait_for_app(page)
     snap = reopen_and_compare(
-        ui, new_page, "heatmaps", page, heatmaps_snapshot,
-        ready=lambda s: bool(s["cell_rows"]) and all(r == ("Claudia Sheinbaum", "security/cartels") for r in s["cell_rows"]),
+        ui,
+        new_page,
+        "heatmaps",
+        page,
+        heatmaps_snapshot,
+        ready=lambda s: (
+            bool(s["cell_rows"]) and all(r == ("Claudia Sheinbaum", "security/cartels") for r in s["cell_rows"])
+        ),
     )
     assert snap["mode"] == ["speaker × topic"]
     assert (snap["row"], snap["col"]) == ("Claudia Sheinbaum", "security/cartels")
@@ -219,7 +235,9 @@ def test_tracker_phrases_and_drift_speaker(ui, new_page):
     area.fill(PHRASES)
     area.press("Control+Enter")  # a text area commits on Ctrl+Enter (or on blur)
     ui.expect_url(page, r"[?&]phrases=tariffs\+are\+a\+tax")
-    expect(main.locator('[data-testid="stPlotlyChart"] .gtitle').first).to_contain_text("tariffs are a tax on consumers")
+    expect(main.locator('[data-testid="stPlotlyChart"] .gtitle').first).to_contain_text(
+        "tariffs are a tax on consumers"
+    )
     ui.wait_for_app(page)
     ui.choose(page, main, "Speaker", "Claudia Sheinbaum")
     ui.expect_url(page, r"[?&]dspk=Claudia\+Sheinbaum")
@@ -235,7 +253,10 @@ def test_tracker_phrases_and_drift_speaker(ui, new_page):
 # ---------------------------------------------------------------------------- Data
 def data_snapshot(ui, page) -> dict:
     toggle = ui.main(page).get_by_role("switch", name="Dates like 03/04/2026 are day first (DD/MM/YYYY)")
-    return {"dayfirst": toggle.is_checked(), "dataset": ui.sidebar(page).get_by_role("radio", name="bundled").is_checked()}
+    return {
+        "dayfirst": toggle.is_checked(),
+        "dataset": ui.sidebar(page).get_by_role("radio", name="bundled").is_checked(),
+    }
 
 
 def test_data_dayfirst(ui, new_page):
@@ -254,7 +275,9 @@ def test_a_link_that_does_not_fit_the_data_says_so(ui, new_page):
     page = new_page()
     ui.goto(page, ui.url("explore", "speakers=Nobody+Atall&speakers=Mark+Carney&dates=2010-01-01&dates=2025-12-31"))
     main, side = ui.main(page), ui.sidebar(page)
-    note = main.locator('[data-testid="stAlertContentInfo"]').filter(has_text="Some settings in this link do not fit the data")
+    note = main.locator('[data-testid="stAlertContentInfo"]').filter(
+        has_text="Some settings in this link do not fit the data"
+    )
     expect(note).to_be_visible()
     expect(note).to_contain_text("Speakers: “Nobody Atall” is not among the choices here, so it was left out.")
     expect(note).to_contain_text("Dates: 2010-01-01 to 2025-12-31 reaches beyond the statements here")
@@ -266,7 +289,9 @@ def test_a_link_that_does_not_fit_the_data_says_so(ui, new_page):
     other = new_page()
     ui.goto(other, page.url)
     assert ui.multiselect_values(ui.sidebar(other), "Speakers") == ["Mark Carney"]
-    assert ui.metric(ui.sidebar(other), "Statements kept by the filters") == ui.metric(side, "Statements kept by the filters")
+    assert ui.metric(ui.sidebar(other), "Statements kept by the filters") == ui.metric(
+        side, "Statements kept by the filters"
+    )
     page.watch.assert_clean()
     other.watch.assert_clean()
 
@@ -423,7 +448,10 @@ def test_every_bound_choice_survives_a_filter_change(ui, new_page, where):
     # The table names every choice box the page has (a new bound widget must join the table).
     assert sorted(combobox_labels(ui.main(page))) == sorted(BOUND_CHOICES[where]), "update BOUND_CHOICES"
     assert sorted(combobox_labels(ui.sidebar(page))) == sorted(SIDEBAR_CHOICES)
-    picked = {label: pick_first(ui, page, ui.sidebar(page) if label in SIDEBAR_CHOICES else ui.main(page), label) for label in labels}
+    picked = {
+        label: pick_first(ui, page, ui.sidebar(page) if label in SIDEBAR_CHOICES else ui.main(page), label)
+        for label in labels
+    }
     widen_dates(ui, page)
     before = choice_values(ui, page, labels)
     for label, value in picked.items():

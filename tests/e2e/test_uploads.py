@@ -16,8 +16,18 @@ pytestmark = pytest.mark.browser
 N_BUNDLED = 199
 UPLOADER = "Testa Uploadova"
 GOOD_ROWS = [
-    (UPLOADER, "2025-03-01", "tariffs", "Tariffs on garden gnomes are a tax on our own gardeners, said Testa Uploadova."),
-    (UPLOADER, "2025-06-15", "USMCA/trade", "The trilateral agreement must be renewed with stricter rules for bicycles."),
+    (
+        UPLOADER,
+        "2025-03-01",
+        "tariffs",
+        "Tariffs on garden gnomes are a tax on our own gardeners, said Testa Uploadova.",
+    ),
+    (
+        UPLOADER,
+        "2025-06-15",
+        "USMCA/trade",
+        "The trilateral agreement must be renewed with stricter rules for bicycles.",
+    ),
     (UPLOADER, "2025-09-30", "migration", "Border policy needs cooperation with our neighbours, not slogans."),
 ]
 
@@ -268,14 +278,18 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     # Explore: the injected speaker's rows in the table, and a search that lands on them.
     ui.open_page(page, "explore")
     ui.choose(page, ui.sidebar(page), "Speakers", INJECTOR, multi=True)
-    expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).to_have_text(f"{len(HOSTILE)} of {N_BUNDLED + len(HOSTILE)}")
+    expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).to_have_text(
+        f"{len(HOSTILE)} of {N_BUNDLED + len(HOSTILE)}"
+    )
     box = ui.main(page).get_by_role("textbox", name="Statements like…")
     box.fill("<script>alert(1)</script>")
     box.press("Enter")
     expect(ui.main(page).get_by_text("best matches for “<script>alert(1)</script>”", exact=False)).to_be_visible()
     ui.wait_for_app(page)
     results = ui.main(page).locator('[data-testid="stDataFrame"]').first
-    shown = {r[4] for r in ui.dataframe_rows_when(results, lambda r: any(x[4] == "<script>alert(1)</script>" for x in r))}
+    shown = {
+        r[4] for r in ui.dataframe_rows_when(results, lambda r: any(x[4] == "<script>alert(1)</script>" for x in r))
+    }
     assert "<script>alert(1)</script>" in shown
     assert_inert(page)
     # The grid's own CSV export writes cells verbatim, so it is switched off; Explore's download
@@ -284,7 +298,9 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     expect(page.get_by_role("button", name="Search", exact=True).first).to_be_visible()  # the grid toolbar is up
     assert page.get_by_role("button", name="Download as CSV").count() == 0
     with page.expect_download() as info:
-        ui.main(page).get_by_role("button", name=f"Download the {len(HOSTILE)} statements the filters keep (CSV)").click()
+        ui.main(page).get_by_role(
+            "button", name=f"Download the {len(HOSTILE)} statements the filters keep (CSV)"
+        ).click()
     rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
     assert len(rows) == len(HOSTILE) and {r["speaker"] for r in rows} == {INJECTOR}
     for f in FORMULAS:
