@@ -9,7 +9,7 @@ PORT ?= 8501
 # Every Python folder of the project, and the entry script.
 LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests deploy
 
-.PHONY: run test lint bench setup clean-cache
+.PHONY: run test test-fast lint bench setup clean-cache
 setup: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-scale.txt
@@ -25,6 +25,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The edit-run loop: no browser, no Ray, no real-model or slow test (about a minute and a half here).
+test-fast: $(STAMP)
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -q --ignore=tests/e2e -m "not browser and not slow and not model" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_PATHS)

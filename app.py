@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from stance_explorer.runtime import prepare_process
-from webapp import corpusview, links, shell
+from webapp import corpusview, links, pages, shell
 
 prepare_process()
 
@@ -21,19 +21,7 @@ st.set_page_config(page_title="Stance Explorer", page_icon="assets/favicon.png",
 #: Page files are found from this file's folder, not the entry script's: deploy/streamlit_app.py runs this file.
 HERE = Path(__file__).resolve().parent
 
-PAGES = [
-    st.Page(HERE / "app_pages/explore.py", title="Explore", icon=":material/search:", url_path="explore", default=True),
-    st.Page(
-        HERE / "app_pages/compare.py", title="Compare by topic", icon=":material/compare_arrows:", url_path="compare"
-    ),
-    st.Page(
-        HERE / "app_pages/heatmaps.py", title="Similarity heatmaps", icon=":material/grid_on:", url_path="heatmaps"
-    ),
-    st.Page(HERE / "app_pages/tracker.py", title="Position tracker", icon=":material/timeline:", url_path="tracker"),
-    st.Page(HERE / "app_pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
-    st.Page(HERE / "app_pages/map.py", title="Map", icon=":material/scatter_plot:", url_path="map"),
-    st.Page(HERE / "app_pages/stance.py", title="Stance", icon=":material/balance:", url_path="stance"),
-]
+PAGES = [st.Page(HERE / p.script, title=p.nav, icon=p.icon, url_path=p.name, default=p.default) for p in pages.PAGES]
 
 # An operator's corpus folder too large for memory replaces the bundled data and its pages.
 CORPUS = corpusview.corpus_dir()

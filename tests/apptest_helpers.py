@@ -36,10 +36,8 @@ HEATMAPS = "heatmaps"
 TRACKER = "tracker"
 DATA = "data"
 
-# Bundled dataset facts the tests rely on (data/statements.csv).
-N_BUNDLED = 199
-N_SPEAKERS = 22
-N_TOPICS = 9
+# Bundled dataset facts the tests rely on, counted in one place.
+from facts import N_BUNDLED, N_SPEAKERS, N_TOPICS  # noqa: E402,F401
 
 
 def new_app() -> AppTest:
@@ -97,7 +95,7 @@ def main_metrics(at: AppTest) -> dict[str, str]:
 
 
 def sidebar_kept(at: AppTest) -> str:
-    """The sidebar's "Statements kept by the filters" value, e.g. "12 of 199"."""
+    """The sidebar's "Statements kept by the filters" value, e.g. "12 of 199" for the bundled data."""
     return at.sidebar.metric[0].value
 
 

@@ -6,6 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
+from facts import N_BUNDLED
 
 from stance_explorer import ann
 from stance_explorer.analysis import nearest, statement_neighbours
@@ -112,10 +113,10 @@ def test_cli_builds_the_index_and_like_uses_it(tmp_path, monkeypatch, capsys):
 
     store = tmp_path / "embeddings"
     shutil.copytree(STORE_DIR, store)
-    monkeypatch.setattr(ann, "THRESHOLD", 100)  # the bundled 199 statements count as "past it"
+    monkeypatch.setattr(ann, "THRESHOLD", 100)  # the bundled statements count as "past it"
     assert cli.main(["index", "--store", str(store)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Indexed 199 statements") and ".faiss" in out
+    assert out.startswith(f"Indexed {N_BUNDLED} statements") and ".faiss" in out
     assert len(list(store.rglob("index-*.faiss"))) == 1
     used = []
     real_search = ann.AnnIndex.search

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from apptest_helpers import APP, REPO_ROOT, assert_ok, new_app, plotly_array, plotly_charts, shown_choice, unescape
+from facts import N_BUNDLED, N_SPEAKERS, N_TOPICS
 
 from stance_explorer import schema as S
 from stance_explorer.corpus import build_corpus
@@ -66,8 +67,13 @@ def table(at, column: str) -> pd.DataFrame:
 def test_explore_counts_and_newest_rows(corpus_app):
     at = corpus_app()
     metrics = {m.label: m.value for m in at.main.metric}
-    assert metrics == {"Statements": "199", "Speakers": "22", "Topics": "9", "Years": "2017–2026"}
-    assert at.sidebar.metric[0].value == "199"
+    assert metrics == {
+        "Statements": str(N_BUNDLED),
+        "Speakers": str(N_SPEAKERS),
+        "Topics": str(N_TOPICS),
+        "Years": "2017–2026",
+    }
+    assert at.sidebar.metric[0].value == str(N_BUNDLED)
     rows = table(at, S.TEXT)
     assert len(rows) == 50 and rows[S.DATE].is_monotonic_decreasing
     frame = pd.read_csv(BUNDLED_CSV, dtype=str, keep_default_na=False)

@@ -54,7 +54,7 @@ def test_every_bundled_statement_is_a_webgl_point_with_an_escaped_hover():
     # Labelled regions: eight by default, each named by words.
     labels = [a["text"] for a in spec["layout"]["annotations"]]
     assert len(labels) == 8 and all(" · " in t for t in labels)
-    assert "map of 199 statements" in notes(at)
+    assert f"map of {N_BUNDLED} statements" in notes(at)
 
 
 def test_a_quote_with_markup_stays_text_in_the_hover():
@@ -164,6 +164,6 @@ def test_the_multilingual_model_has_its_own_stored_map():
     rows = drawn_rows(the_map(at))
     assert sorted(rows.tolist()) == list(range(N_BUNDLED))
     # Read from the store beside that model's vectors, not computed in the session.
-    assert "PaCMAP map of 199 statements" in notes(at) and "computed for this session" not in notes(at)
+    assert f"PaCMAP map of {N_BUNDLED} statements" in notes(at) and "computed for this session" not in notes(at)
     minilm = drawn_rows(the_map(open_page(MAP)))
     assert len(minilm) == N_BUNDLED

@@ -18,15 +18,15 @@ from apptest_helpers import (
     EXPLORE,
     HEATMAPS,
     REPO_ROOT,
-    TRACKER,
     card_heads,
     open_page,
     sidebar_kept,
 )
 
 from stance_explorer.models import MINILM, MULTILINGUAL, model_id
+from webapp.pages import PAGES as APP_PAGES
 
-PAGES = [EXPLORE, COMPARE, HEATMAPS, TRACKER, DATA]
+PAGES = [p.name for p in APP_PAGES]
 
 SPANISH_CSV = (
     "Orador;Cargo;Fecha;Tema;Cita;Idioma;Fuente\n"

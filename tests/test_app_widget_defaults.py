@@ -64,16 +64,6 @@ def test_no_bound_choice_has_a_default_that_follows_the_filters(page, page_param
     assert seen, "the page has bound choice widgets to check"
 
 
-def test_nothing_picked_shows_a_fallback_named_in_the_box():
-    """With nothing picked, Compare shows the topic with most statements under the filters, and says so."""
-    at = open_page(COMPARE, {"dates": ["2024-12-17", "2026-02-13"]})
-    box = at.selectbox(key="topic")
-    assert box.value is None
-    assert box.proto.placeholder == f"{box.options[0]} (most statements)"
-    assert shown_choice(at, "topic") == box.options[0]
-    assert box.options[0] != "USMCA/trade"  # the fallback follows the filters, the default does not
-
-
 def test_a_pick_equal_to_the_fallback_stays_a_pick():
     """The repro of issue 16: under narrowed dates, pick the first topic, then widen the dates.
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from facts import N_BUNDLED
 
 from stance_explorer import schema as S
 
@@ -68,7 +69,7 @@ def store_copy(tmp_path_factory, repo_root) -> Path:
 def test_validate_bundled_data(cli):
     proc = cli("validate", "data/statements.csv")
     assert proc.returncode == 0
-    assert "199 statements kept" in proc.stdout and "0 errors" in proc.stdout
+    assert f"{N_BUNDLED} statements kept" in proc.stdout and "0 errors" in proc.stdout
 
 
 def test_validate_bad_row_names_file_line_and_column(cli, tmp_path):
@@ -101,7 +102,7 @@ def test_validate_unreadable_file_exits_2(cli, tmp_path, name):
 def test_validate_several_files_exits_with_the_worst_status(cli, tmp_path):
     proc = cli("validate", "data/statements.csv", str(tmp_path / "nope.csv"))
     assert proc.returncode == 2
-    assert "199 statements kept" in proc.stdout and "nope.csv: unreadable" in proc.stdout
+    assert f"{N_BUNDLED} statements kept" in proc.stdout and "nope.csv: unreadable" in proc.stdout
 
 
 def test_bad_arguments_are_reported_without_traceback(repo_root):
@@ -114,7 +115,7 @@ def test_embed_bundled_data_is_fully_cached_in_the_committed_store(cli, store_co
     """The committed vectors match data/statements.csv: nothing needs encoding."""
     proc = cli("embed", "data/statements.csv", "--store", str(store_copy), "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert "199 statements: 199 cached, 0 new" in proc.stdout
+    assert f"{N_BUNDLED} statements: {N_BUNDLED} cached, 0 new" in proc.stdout
     assert "warning" not in proc.stderr
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from facts import run_cli
 
 from stance_explorer import schema as S
 from stance_explorer.quotes import OUTPUT_COLUMNS
@@ -17,19 +16,7 @@ from stance_explorer.reader import read_statements
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    """``python -m stance_explorer ARGS`` in a fresh process, as a user or another tool runs it."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "stance_explorer", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-    return proc
+cli = run_cli
 
 
 SEED = REPO_ROOT / "data" / "seed_article.txt"

@@ -13,6 +13,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from facts import N_BUNDLED
 
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
@@ -31,7 +32,7 @@ def bundled_ds():
 def corpus(tmp_path_factory, bundled_ds):
     out = tmp_path_factory.mktemp("corpus") / "bundled"
     rep = build_corpus([BUNDLED_CSV], out, store=EmbeddingStore(STORE_DIR, bundled_ds.model_id, read_only=True))
-    assert (rep.statements, rep.embedded, rep.files) == (199, 199, 1)
+    assert (rep.statements, rep.embedded, rep.files) == (N_BUNDLED, N_BUNDLED, 1)
     c = Corpus(out)
     yield c
     c.close()
@@ -128,7 +129,7 @@ def test_rows_are_read_newest_first_and_filtered_as_text(corpus, bundled_ds):
         > 0
     )
     assert corpus.count_rows(Selection(), contains="'; DROP VIEW statements; --") == 0
-    assert corpus.count(corpus.mask(Selection())) == 199  # the view is still there
+    assert corpus.count(corpus.mask(Selection())) == N_BUNDLED  # the view is still there
     trump = corpus.rows(Selection(), speakers=["Donald Trump"], topics=["USMCA/trade"], limit=100)
     assert set(trump[S.SPEAKER]) == {"Donald Trump"} and len(trump) == int(
         ((frame[S.SPEAKER] == "Donald Trump") & (frame[S.TOPIC] == "USMCA/trade")).sum()
@@ -169,7 +170,7 @@ def test_an_unfinished_build_leaves_the_old_corpus_whole(tmp_path, corpus, state
     frame = statement_frame([("A", "2025-01-01", "hello there")])
     w.add(frame, np.ones((1, corpus.dim), dtype=np.float32) / np.sqrt(corpus.dim))
     w.abort()  # as a killed build would, before close()
-    assert Corpus(out).statements == 199
+    assert Corpus(out).statements == N_BUNDLED
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
@@ -187,8 +188,8 @@ def test_cli_builds_a_corpus_and_says_how_to_open_it(tmp_path, capsys):
     out = tmp_path / "cli"
     assert cli_main(["corpus", str(BUNDLED_CSV), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "199 statements from 1 file(s)" in printed and f"STANCE_EXPLORER_CORPUS={out}" in printed
-    assert Corpus(out).statements == 199
+    assert f"{N_BUNDLED} statements from 1 file(s)" in printed and f"STANCE_EXPLORER_CORPUS={out}" in printed
+    assert Corpus(out).statements == N_BUNDLED
     # Without vectors in the store it refuses with a sentence, not a traceback.
     assert cli_main(["corpus", str(BUNDLED_CSV), "--out", str(tmp_path / "x"), "--store", str(tmp_path / "empty")]) == 2
     assert "run `embed`" in capsys.readouterr().err
@@ -198,10 +199,10 @@ def test_a_rows_file_gone_after_opening_is_a_sentence_not_a_crash(tmp_path, corp
     out = tmp_path / "c"
     shutil.copytree(corpus.root, out)
     c = Corpus(out)
-    assert c.count(c.mask(Selection())) == 199  # the sums still answer
+    assert c.count(c.mask(Selection())) == N_BUNDLED  # the sums still answer
     for part in (out / "rows").glob("*.parquet"):
         part.unlink()
     with pytest.raises(CorpusError, match="could not be read"):
         c.rows(Selection(), limit=5)
     c.close()
-    assert c.count(c.mask(Selection())) == 199  # closing leaves the sums usable
+    assert c.count(c.mask(Selection())) == N_BUNDLED  # closing leaves the sums usable

@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from facts import N_BUNDLED
 
 from stance_explorer import dataset as D
 from stance_explorer import schema as S
@@ -24,9 +25,9 @@ def dataset():
 
 
 def test_bundled_dataset_has_every_vector(dataset):
-    assert len(dataset.frame) == 199
+    assert len(dataset.frame) == N_BUNDLED
     assert dataset.missing == 0 and dataset.has_vector.all()
-    assert dataset.vectors.shape == (199, 384) and dataset.vectors.dtype == np.float32
+    assert dataset.vectors.shape == (N_BUNDLED, 384) and dataset.vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(dataset.vectors, axis=1), 1.0, atol=1e-4)
     assert dataset.problems == [] and dataset.warnings == []
     # Row i's vector belongs to row i: identical embedding texts, identical vectors; others differ.
@@ -53,7 +54,7 @@ def test_loading_the_bundled_dataset_does_not_import_torch(repo_root):
         [sys.executable, "-c", code], cwd=repo_root, env=env, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["0", "199"]
+    assert proc.stdout.split() == ["0", str(N_BUNDLED)]
 
 
 def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled, repo_root):
@@ -75,7 +76,7 @@ def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled, repo_root
 
 def test_no_store_means_no_vectors(bundled):
     d = load_dataset(result=bundled, store_dir=None)
-    assert d.missing == 199 and d.vectors.shape[0] == 199
+    assert d.missing == N_BUNDLED and d.vectors.shape[0] == N_BUNDLED
 
 
 def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder, repo_root):

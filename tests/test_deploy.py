@@ -20,19 +20,14 @@ from packaging.version import Version
 from streamlit.testing.v1 import AppTest
 
 from webapp import hosting, saving
+from webapp.pages import PAGES as APP_PAGES
 
 DEPLOY = REPO_ROOT / "deploy"
 ENTRY = DEPLOY / "streamlit_app.py"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Runtime packages the deploy file adds to the root ones, taken from requirements-dev.txt.
 DEPLOY_EXTRAS = {"onnxruntime", "onnx"}
-TITLES = {
-    "explore": "Who says what, and how has it changed?",
-    "compare": "Compare by topic",
-    "heatmaps": "Similarity heatmaps",
-    "tracker": "Position tracker",
-    "data": "Data",
-}
+TITLES = {p.name: p.heading for p in APP_PAGES}
 
 
 def read_requirements(path: Path) -> tuple[dict[str, Requirement], list[str]]:
@@ -95,13 +90,12 @@ def test_deploy_entry_point_serves_every_page(hosted_env):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == TITLES["explore"]
     page_files = sorted((REPO_ROOT / "app_pages").glob("*.py"))
-    assert len(page_files) >= 5
+    assert {p.stem for p in page_files} == set(TITLES)  # every page script is in the registry, and no other
     for path in page_files:
         at.switch_page(f"../app_pages/{path.name}").run()
         assert not at.exception, (path.name, [e.value for e in at.exception])
         assert at.title, f"{path.name} drew no title through deploy/streamlit_app.py"
-        if path.stem in TITLES:
-            assert at.title[0].value == TITLES[path.stem]
+        assert at.title[0].value == TITLES[path.stem]
     # The hosted About text says what differs from a local run.
     assert any("This hosted demo" in m.value for m in at.sidebar.markdown)
 

@@ -3,14 +3,13 @@ multilingual model finds that MiniLM does not (a Spanish statement for an Englis
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from facts import run_cli
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import load_dataset
@@ -130,17 +129,8 @@ def test_english_and_spanish_on_one_topic_are_as_close_as_english_pairs():
 
 # ---------------------------------------------------------------------------- the CLI
 def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "stance_explorer", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr[-3000:]
-    return proc
+    """The CLI in a fresh process, with Python's import log (to see what it loaded)."""
+    return run_cli(*args, python_args=("-X", "importtime"))
 
 
 def imported(proc: subprocess.CompletedProcess, module: str) -> bool:

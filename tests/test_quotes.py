@@ -26,7 +26,7 @@ from tests.conftest import BUNDLED_CSV_PATH, REPO_ROOT
 
 
 @pytest.fixture(scope="module")
-def bundled() -> pd.DataFrame:
+def bundled_frame() -> pd.DataFrame:
     return read_statements(BUNDLED_CSV_PATH).frame
 
 
@@ -144,12 +144,12 @@ def test_a_role_resolves_to_the_person_with_that_role_in_the_article():
     assert (q.speaker, q.how) == ("Doug Ford", "role")
 
 
-def test_a_feminine_spanish_role_picks_the_woman_president(bundled):
+def test_a_feminine_spanish_role_picks_the_woman_president(bundled_frame):
     text = (
         "Claudia Sheinbaum respondió a Donald Trump este lunes.\n\n"
         "“No habrá guerra arancelaria”, aseguró la mandataria en Palacio Nacional."
     )
-    assert said(text, bundled) == {"No habrá guerra arancelaria": "Claudia Sheinbaum"}
+    assert said(text, bundled_frame) == {"No habrá guerra arancelaria": "Claudia Sheinbaum"}
 
 
 def test_a_surname_becomes_the_full_name_used_earlier():
@@ -158,14 +158,14 @@ def test_a_surname_becomes_the_full_name_used_earlier():
     assert (q.speaker, q.how, q.confidence) == ("Mark Carney", "surname", 0.9)
 
 
-def test_a_surname_alone_becomes_a_known_speaker(bundled):
-    (q,) = quotes_of("“This will drive up costs,” Ford said.", bundled)
+def test_a_surname_alone_becomes_a_known_speaker(bundled_frame):
+    (q,) = quotes_of("“This will drive up costs,” Ford said.", bundled_frame)
     assert (q.speaker, q.how) == ("Doug Ford", "known surname")
     assert q.role == "Premier of Ontario"
 
 
-def test_a_role_matches_a_known_speakers_role_across_languages_with_a_confidence(bundled):
-    (q,) = quotes_of("“Vamos en camino a la revisión”, afirmó el secretario de Economía.", bundled)
+def test_a_role_matches_a_known_speakers_role_across_languages_with_a_confidence(bundled_frame):
+    (q,) = quotes_of("“Vamos en camino a la revisión”, afirmó el secretario de Economía.", bundled_frame)
     assert (q.speaker, q.how) == ("Marcelo Ebrard", "known role")
     assert q.role == "Secretary of Economy of Mexico"
     assert 0 < q.confidence < 0.9  # a guess from a role is shown as less sure than a name
@@ -198,13 +198,13 @@ def test_an_unnamed_source_is_kept_with_an_empty_speaker_and_a_flag():
 
 
 # ------------------------------------------------------------------------------- statements table
-def test_statements_carry_language_quote_type_and_article_date_precision(bundled):
+def test_statements_carry_language_quote_type_and_article_date_precision(bundled_frame):
     res = extract_statements(
         "“No va a haber guerra arancelaria”, aseguró la presidenta Claudia Sheinbaum.",
         date="2025-01-10",
         title="El Siglo",
         url="https://example.org/a",
-        known=bundled,
+        known=bundled_frame,
     )
     row = res.frame.iloc[0]
     assert (row[S.SPEAKER], row[S.LANGUAGE], row[S.QUOTE_TYPE], row[S.DATE_PRECISION]) == (
@@ -215,12 +215,12 @@ def test_statements_carry_language_quote_type_and_article_date_precision(bundled
     )
     assert str(row[S.DATE].date()) == "2025-01-10" and row[S.SOURCE_URL] == "https://example.org/a"
     assert row[S.ROLE] == "President of Mexico"
-    assert row[S.TOPIC] in set(bundled[S.TOPIC])  # suggested from the known topics
+    assert row[S.TOPIC] in set(bundled_frame[S.TOPIC])  # suggested from the known topics
 
 
-def test_statements_go_through_the_csv_validation(bundled):
+def test_statements_go_through_the_csv_validation(bundled_frame):
     res = extract_statements(
-        "“Talks resume Monday,” an official said. “We agree,” Mark Carney said.", date="2026-01-02", known=bundled
+        "“Talks resume Monday,” an official said. “We agree,” Mark Carney said.", date="2026-01-02", known=bundled_frame
     )
     assert list(res.records[0]) == list(OUTPUT_COLUMNS)
     again = read_statements(records_csv(res.records))
@@ -235,10 +235,10 @@ def test_an_article_without_a_date_says_so():
     assert any(p.column == "date" and "date" in p.message for p in res.problems)
 
 
-def test_the_seed_article_yields_the_bundled_seed_statements(bundled):
-    res = extract_statements(REPO_ROOT / "data" / "seed_article.txt", known=bundled)
+def test_the_seed_article_yields_the_bundled_seed_statements(bundled_frame):
+    res = extract_statements(REPO_ROOT / "data" / "seed_article.txt", known=bundled_frame)
     got = [(r[S.SPEAKER], r[S.TEXT]) for r in res.records]
-    seed = bundled[bundled[S.ID].isin(["S187", "S188", "S189", "S190", "S191"])]
+    seed = bundled_frame[bundled_frame[S.ID].isin(["S187", "S188", "S189", "S190", "S191"])]
 
     def norm(s: str) -> str:
         return " ".join(re.findall(r"\w+", s.lower()))
@@ -300,10 +300,10 @@ def test_a_large_saved_web_page_is_read_for_its_article_text():
     assert said(art.text) == {"We agree on the review": "Mark Carney"}
 
 
-def test_the_us_trade_representative_resolves_to_the_named_one_in_the_article(bundled):
+def test_the_us_trade_representative_resolves_to_the_named_one_in_the_article(bundled_frame):
     text = (
         "U.S. Trade Representative Jamieson Greer met Mexico's economy secretary on Wednesday.\n\n"
         "The U.S. trade representative said the pact has “shortcomings” that must be fixed."
     )
-    (q,) = quotes_of(text, bundled)
+    (q,) = quotes_of(text, bundled_frame)
     assert (q.speaker, q.how, q.role) == ("Jamieson Greer", "role", "U.S. Trade Representative")

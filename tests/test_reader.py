@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from facts import N_BUNDLED
 
 from devtools.server import REPO_ROOT
 from stance_explorer import schema as S
@@ -357,7 +358,7 @@ def test_ragged_rows():
 def test_bundled_statements_read_cleanly():
     res = read_statements(BUNDLED)
     assert res.errors == [] and res.warnings == []
-    assert len(res.frame) == 199 == res.rows_read
+    assert len(res.frame) == N_BUNDLED == res.rows_read
     assert res.frame[S.SPEAKER].nunique() == 22
     assert res.encoding == "UTF-8" and res.delimiter == ","
     with BUNDLED.open(encoding="utf-8", newline="") as f:

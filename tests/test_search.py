@@ -12,7 +12,7 @@ from stance_explorer.search import LexicalIndex, highlight_spans, matched_words,
 
 
 @pytest.fixture(scope="module")
-def bundled():
+def bundled_index():
     ds = load_dataset()
     return ds, LexicalIndex(ds.frame[S.TEXT])
 
@@ -30,15 +30,15 @@ def _frame(texts: list[str]) -> pd.DataFrame:
     )
 
 
-def test_a_rare_word_finds_the_statement_that_contains_it(bundled):
-    ds, index = bundled
+def test_a_rare_word_finds_the_statement_that_contains_it(bundled_index):
+    ds, index = bundled_index
     hits = search(ds.frame, query="rubberstamp", index=index, k=10, mode="words")
     assert hits[S.ID].iloc[0] == "S153"
     assert hits["matched"].iloc[0] == "rubberstamp"
 
 
-def test_words_are_stemmed_and_folded(bundled):
-    ds, index = bundled
+def test_words_are_stemmed_and_folded(bundled_index):
+    ds, index = bundled_index
     # "tariff" finds "Tariffs"; "Zocalo" finds "Zócalo".
     hits = search(ds.frame, query="tariff", index=index, k=50, mode="words")
     assert "Tariffs" in set(", ".join(hits["matched"]).split(", "))
@@ -46,13 +46,13 @@ def test_words_are_stemmed_and_folded(bundled):
     assert list(hits[S.ID]) == ["S088"] and hits["matched"].iloc[0] == "Zócalo"
 
 
-def test_stop_words_alone_find_nothing(bundled):
-    ds, index = bundled
+def test_stop_words_alone_find_nothing(bundled_index):
+    ds, index = bundled_index
     assert search(ds.frame, query="it is the", index=index, k=10, mode="words").empty
 
 
-def test_a_quoted_phrase_must_appear_word_for_word(bundled):
-    ds, index = bundled
+def test_a_quoted_phrase_must_appear_word_for_word(bundled_index):
+    ds, index = bundled_index
     hits = search(ds.frame, query='"worst trade deal"', index=index, k=10, mode="words")
     assert set(hits[S.ID]) == {"S018", "S120"}  # not S012 "WORST Trade Deals", nor S048 "worst trade deals"
     assert all("“worst trade deal”" in m for m in hits["matched"])
@@ -99,8 +99,8 @@ def test_rrf_rewards_agreement():
     assert max(fused, key=fused.get) == 2
 
 
-def test_search_respects_the_filters(bundled):
-    ds, index = bundled
+def test_search_respects_the_filters(bundled_index):
+    ds, index = bundled_index
     mask = (ds.frame[S.SPEAKER] == "Donald Trump").to_numpy()
     hits = search(ds.frame, query="NAFTA", index=index, k=20, mask=mask, mode="words")
     assert len(hits) > 0 and set(hits[S.SPEAKER]) == {"Donald Trump"}
@@ -132,11 +132,11 @@ def test_an_empty_dataset_searches_to_nothing():
 
 
 @pytest.mark.model
-def test_the_issue_examples_find_the_literal_quotes(bundled):
+def test_the_issue_examples_find_the_literal_quotes(bundled_index):
     from stance_explorer.embed_text import query_embedding_text
     from stance_explorer.encoder import SentenceTransformerEncoder
 
-    ds, index = bundled
+    ds, index = bundled_index
     encoder = SentenceTransformerEncoder()
 
     def top10(text: str) -> list[str]:

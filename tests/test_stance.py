@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from facts import N_BUNDLED, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer import stance as T
@@ -299,17 +298,7 @@ USMCA_ARGS = [
 
 
 def cli(*args: str, store: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "stance_explorer", *args, "--store", str(store)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
-    return proc
+    return run_cli(*args, "--store", str(store))
 
 
 @pytest.fixture(scope="module")
@@ -334,7 +323,7 @@ def test_cli_stance_json_has_one_record_per_statement(store_copy):
     )
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
-    assert len(records) == 199
+    assert len(records) == N_BUNDLED
     assert set(records[0]) == {"id", "speaker", "date", "stance", "score", "confidence"}
     by_id = {r["id"]: r for r in records}
     assert by_id["S040"]["stance"] == "favor" and by_id["S190"]["stance"] == "against"

@@ -7,13 +7,11 @@ vectors, no model); the CLI's ``--by speaker`` on the bundled data.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 from apptest_helpers import REPO_ROOT, assert_ok, open_page, unescape
+from facts import N_BUNDLED, N_SPEAKERS, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer import stance as T
@@ -149,31 +147,20 @@ def test_own_axis_starts_with_empty_poles_and_one_sided_labels_are_flagged():
 
 # ---------------------------------------------------------------------------- the CLI
 def test_cli_by_speaker_prints_one_honest_record_per_speaker():
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "stance_explorer",
-            "stance",
-            str(REPO_ROOT / "data" / "statements.csv"),
-            "--target",
-            "the USMCA trade agreement",
-            "--by",
-            "speaker",
-            "--format",
-            "json",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = run_cli(
+        "stance",
+        str(REPO_ROOT / "data" / "statements.csv"),
+        "--target",
+        "the USMCA trade agreement",
+        "--by",
+        "speaker",
+        "--format",
+        "json",
     )
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
     assert all(list(r) == ["speaker", "n", "estimate", "low", "high", "verdict"] for r in records)
-    assert len(records) == 22 and sum(r["n"] for r in records) == 199
+    assert len(records) == N_SPEAKERS and sum(r["n"] for r in records) == N_BUNDLED
     few = [r for r in records if r["verdict"].startswith("1 statement")]
     assert few and all(r["low"] is None and r["high"] is None for r in few)
     placed = [r for r in records if r["low"] is not None]

@@ -26,6 +26,7 @@ import pytest
 
 from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, REPO_ROOT, AppServer, is_noise
 from devtools.server import start_app as _start_app
+from webapp.pages import PAGES as APP_PAGES
 
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 60
@@ -37,33 +38,9 @@ SCREENSHOT_DIR = Path(os.environ.get("STANCE_E2E_SCREENSHOT_DIR") or REPO_ROOT /
 
 # Page url paths. The default page (Explore) lives at "/": Streamlit ignores a default page's
 # url_path, so "/explore" only works through Streamlit's "page not found" fallback.
-PAGES = {
-    "explore": "",
-    "compare": "compare",
-    "heatmaps": "heatmaps",
-    "tracker": "tracker",
-    "data": "data",
-    "map": "map",
-    "stance": "stance",
-}
-TITLES = {
-    "explore": "Who says what, and how has it changed?",
-    "compare": "Compare by topic",
-    "heatmaps": "Similarity heatmaps",
-    "tracker": "Position tracker",
-    "data": "Data",
-    "map": "Map",
-    "stance": "Stance",
-}
-NAV_LABELS = {
-    "explore": "Explore",
-    "compare": "Compare by topic",
-    "heatmaps": "Similarity heatmaps",
-    "tracker": "Position tracker",
-    "data": "Data",
-    "map": "Map",
-    "stance": "Stance",
-}
+PAGES = {p.name: p.url for p in APP_PAGES}
+TITLES = {p.name: p.heading for p in APP_PAGES}
+NAV_LABELS = {p.name: p.nav for p in APP_PAGES}
 
 
 def pytest_collection_modifyitems(config, items):

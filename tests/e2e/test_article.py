@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-N_BUNDLED = 199
+from facts import N_BUNDLED  # noqa: E402
+
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "articles" / "html" / "ford-cnn-tariffs.html"
 N_QUOTES = 10  # every quote in it is Doug Ford's (tests/data/articles/labels.json, en-04)
 

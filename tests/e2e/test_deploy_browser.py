@@ -7,16 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from devtools.server import IDLE_JS, start_app
+from webapp.pages import PAGES as APP_PAGES
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "": "Who says what, and how has it changed?",
-    "compare": "Compare by topic",
-    "heatmaps": "Similarity heatmaps",
-    "tracker": "Position tracker",
-    "data": "Data",
-}
+PAGES = {p.url: p.heading for p in APP_PAGES}
 # The first search on a fresh server may build the int8 model (about a minute on 2 busy cores).
 FIRST_SEARCH_MS = 300_000
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from facts import N_BUNDLED
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def test_box_select_lists_statements_and_one_opens(ui, new_page):
     heading = main.get_by_role("heading", name=re.compile(r"^\d[\d,]* selected statements$"))
     expect(heading).to_be_visible()
     n = int(heading.inner_text().split()[0].replace(",", ""))
-    assert 0 < n < 199
+    assert 0 < n < N_BUNDLED
     table = main.locator('[data-testid="stDataFrame"]').filter(has_text="Quote").first
     rows = ui.dataframe_rows(table)
     assert len(rows) == min(n, len(rows)) and rows

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-N_BUNDLED = 199
+from facts import N_BUNDLED  # noqa: E402
+
 UPLOADER = "Testa Uploadova"
 GOOD_ROWS = [
     (
