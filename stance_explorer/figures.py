@@ -782,3 +782,54 @@ def two_axis_figure(
     fig.update_yaxes(range=[-1.1, 1.1], title_text=f"{y_label}: against ← → favor")
     fig.update_layout(showlegend=False)
     return _stance_layout(fig, title, height=480)
+
+
+def claim_time_figure(periods: pd.DataFrame, frame: pd.DataFrame, *, claim: str, title: str | None = None) -> go.Figure:
+    """Per speaker over time: the share of their statements that hold a claim (up) and reject it (down).
+
+    Args:
+        periods: ``stance.claim_over_time``'s table.
+        frame: the statements it was computed on (for the deciding quotes in the hover).
+        claim: the claim, as the axis title names it.
+        title: an optional chart title.
+
+    Returns:
+        A figure with one colour per speaker: solid above zero for "holds", dashed below for "rejects".
+    """
+    fig = go.Figure()
+
+    def quote(row: int) -> str:
+        if row < 0:
+            return ""
+        text = str(frame[S.TEXT].iat[row])
+        return "<br>“" + "<br>".join(html.escape(line, quote=False) for line in _wrap_words(text[:300])) + "”"
+
+    for i, (speaker, g) in enumerate(periods.groupby("speaker", sort=False)):
+        color = PALETTE[i % len(PALETTE)]
+        name = html.escape(str(speaker))
+        for side, sign, dash, rows in (("holds", 1, "solid", "row_holds"), ("rejects", -1, "dot", "row_rejects")):
+            text = [
+                f"<b>{name}</b>, {p}: {side} in {k} of {n} statements{quote(int(r))}"
+                for p, k, n, r in zip(g["period"], g[side], g["n"], g[rows])
+            ]
+            fig.add_trace(
+                go.Scatter(
+                    x=g["start"],
+                    y=sign * g[f"share_{side}"],
+                    mode="lines+markers",
+                    name=f"{name}: {side}",
+                    legendgroup=name,
+                    line=dict(color=color, dash=dash),
+                    marker=dict(size=np.clip(5 + 2 * g["n"].to_numpy(), 6, 16), color=color),
+                    text=text,
+                    hovertemplate="%{text}<extra></extra>",
+                )
+            )
+    fig.update_layout(shapes=[_HLINE])
+    fig.update_yaxes(
+        range=[-1.05, 1.05],
+        tickvals=[-1, -0.5, 0, 0.5, 1],
+        ticktext=["100%", "50%", "0", "50%", "100%"],
+        title_text=f"rejects ↓ · share of statements · ↑ holds “{html.escape(claim)}”",
+    )
+    return _stance_layout(fig, title, height=420)

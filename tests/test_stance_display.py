@@ -10,6 +10,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from apptest_helpers import REPO_ROOT, assert_ok, open_page, unescape
 from facts import N_BUNDLED, N_SPEAKERS, run_cli
 
@@ -165,3 +166,50 @@ def test_cli_by_speaker_prints_one_honest_record_per_speaker():
     assert few and all(r["low"] is None and r["high"] is None for r in few)
     placed = [r for r in records if r["low"] is not None]
     assert placed and all(r["low"] <= r["estimate"] <= r["high"] for r in placed)
+
+
+# ---------------------------------------------------------------------------- claims (the tracker)
+def test_a_claim_line_parses_with_its_opposite():
+    c = T.Claim.parse("tariffs work | tariffs hurt everyone")
+    assert (c.phrase, c.opposite) == ("tariffs work", "tariffs hurt everyone")
+    assert T.Claim.parse("USMCA irrelevant").axis().against  # the default phrases ship their opposite
+    assert T.Claim.parse("  new idea ").axis().target == "new idea"
+
+
+def test_claim_shares_per_period_with_the_fullest_deciding_quote():
+    f = frame(
+        [
+            ("T", "2020-01-01", "The deal is the best ever made for our workers", "https://example.org/a", "direct"),
+            ("T", "2020-02-01", "fine", "", "partial"),
+            (
+                "T",
+                "2026-01-13",
+                "There is no real advantage to it, it is irrelevant",
+                "https://example.org/b",
+                "direct",
+            ),
+            ("T", "2026-01-29", "irrelevant", "", "partial"),
+        ]
+    )
+    arr = arrays([AG, NO, FAV, FAV], [-0.8, 0.0, 0.6, 1.0])
+    got = T.claim_over_time(f, arr, speakers=["T"]).set_index("period")
+    assert got.loc["2020", ["holds", "rejects", "n"]].tolist() == [0, 1, 2] and got.loc["2020", "share_rejects"] == 0.5
+    assert got.loc["2026", "share_holds"] == 1.0 and f[S.ID].iat[got.loc["2026", "row_holds"]] == "X2"
+
+
+@pytest.mark.model
+def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
+    from stance_explorer.dataset import load_dataset
+    from stance_explorer.models import get_encoder
+    from stance_explorer.store import EmbeddingStore
+    from stance_explorer.vectors import ChosenModel, VectorSource
+
+    ds = load_dataset()
+    src = VectorSource(
+        ChosenModel.of_vectors(ds.model_id), sink=EmbeddingStore(None, ds.model_id), encoder=get_encoder()
+    )
+    claim = T.Claim.parse("USMCA irrelevant")
+    r = T.read_axis(ds.vectors, src.axis_vectors(claim.axis()), taught=False, model_id=ds.model_id)
+    ids = ds.frame[S.ID].to_numpy()
+    side = {sid: int(r.arrays.label[np.flatnonzero(ids == sid)[0]]) for sid in ("S040", "S166")}
+    assert side == {"S040": AG, "S166": FAV}  # 2020 praise rejects the claim; 2026 "irrelevant" holds it
