@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from stance_explorer import quote_words as W
 from stance_explorer import schema as S
 from stance_explorer.article import Article, read_article
+from stance_explorer.quotes import words as W
 from stance_explorer.reader import ReadResult, read_statements
 
 # Columns the CLI prints and the review table edits, in this order.
