@@ -1,0 +1,155 @@
+"""Finding quoted spans in an article's text, and the sentence bounds around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stance_explorer.quotes import words as W
+from stance_explorer.quotes.text import LETTER
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "‘": "’", '"': '"', "'": "'", "„": "“"}
+_CLOSERS = {"”", "»", "’", '"', "'"}
+_DOUBLE = frozenset({"“", "”", "«", "»", '"', "„"})
+_SINGLE = frozenset({"‘", "’", "'"})
+
+
+@dataclass
+class Span:
+    open_at: int  # index of the opening mark
+    close_at: int  # index of the closing mark, or the end of the paragraph when never closed
+    closed: bool
+    pieces: list[tuple[int, int]]  # [start, end) of the quoted words, one piece per paragraph
+
+
+def _straight_role(text: str, i: int) -> str:
+    """Whether a straight quote at i opens, closes, or is neither (an apostrophe, an inch mark)."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] == "'" and prev.isalnum() and nxt.isalnum():
+        return ""  # don't, Trump's
+    opens = (prev.isspace() or prev in "([{—–-:,;\n") and not nxt.isspace()
+    closes = not prev.isspace() and (nxt.isspace() or nxt in ".,;:!?)]}—–-…" or i + 1 == len(text))
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "both" if opens and closes else ""
+
+
+def find_quote_spans(text: str) -> list[Span]:
+    """Top-level quoted spans. Inner quotes stay inside their outer quote."""
+    spans: list[Span] = []
+    stack: list[tuple[str, int]] = []  # (opening mark, index)
+    piece_start = 0
+    pieces: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n" and i + 1 < n and text[i + 1] == "\n":
+            if stack:
+                # A paragraph ends inside a quote: it goes on if the next paragraph reopens it.
+                j = i
+                while j < n and text[j] in "\n ":
+                    j += 1
+                mark = stack[0][0]
+                if j < n and text[j] == mark and len(stack) == 1 or (j < n and text[j] in '“«"' and text[j] == mark):
+                    pieces.append((piece_start, i))
+                    stack = [(mark, stack[0][1])]
+                    piece_start = j + 1
+                    i = j + 1
+                    continue
+                pieces.append((piece_start, i))
+                spans.append(Span(stack[0][1], i, False, pieces))
+                stack, pieces = [], []
+            i += 1
+            continue
+        if ch == "‘" and text[i + 1 : i + 2] == "s" and (i + 2 == n or not text[i + 2].isalnum()):
+            i += 1  # "Sheinbaum ‘s": a misplaced apostrophe, not a quote
+            continue
+        if ch in ("“", "«", "‘", "„"):
+            if ch == "‘" or not stack or stack[-1][0] != ch:
+                if not stack:
+                    piece_start, pieces = i + 1, []
+                stack.append((ch, i))
+            i += 1
+            continue
+        if ch in ('"', "'"):
+            role = _straight_role(text, i)
+            if stack and stack[-1][0] == ch and role in ("close", "both"):
+                role = "close"
+            elif role == "both":
+                role = "open"
+            if role == "open" and not (ch == "'" and stack and stack[-1][0] == "'"):
+                if not stack:
+                    piece_start, pieces = i + 1, []
+                stack.append((ch, i))
+                i += 1
+                continue
+            if role != "close":
+                i += 1
+                continue
+        if ch in _CLOSERS:
+            if ch == "’":
+                nxt = text[i + 1] if i + 1 < n else " "
+                if nxt.isalpha():
+                    i += 1
+                    continue  # it’s, Greer’s
+            want = [k for k, (mark, _) in enumerate(stack) if _OPEN_CLOSE.get(mark) == ch]
+            if not want:  # a straight opening closed by a curly mark, or the other way round
+                family = _DOUBLE if ch in _DOUBLE else _SINGLE
+                want = [k for k, (mark, _) in enumerate(stack) if mark in family]
+            if want:
+                k = want[-1]
+                del stack[k:]
+                if not stack:
+                    pieces.append((piece_start, i))
+                    spans.append(Span(pieces[0][0] - 1, i, True, pieces))
+                    pieces = []
+        i += 1
+    if stack:
+        pieces.append((piece_start, n))
+        spans.append(Span(stack[0][1], n, False, pieces))
+    out = []
+    for sp in spans:
+        words = " ".join(text[a:b].strip() for a, b in sp.pieces).strip()
+        if LETTER.search(words):
+            out.append(sp)
+    return out
+
+
+def quoted_words(text: str, sp: Span) -> str:
+    words = " ".join(re.sub(r"\s+", " ", text[a:b]).strip() for a, b in sp.pieces).strip()
+    words = re.sub(r"^[-–—\s]+", "", words)
+    return re.sub(r"[,;:\s]+$", "", words)
+
+
+def sentence_bounds(text: str, spans: list[Span]) -> list[int]:
+    """Sorted offsets where a sentence starts (0 included), never inside a quote."""
+    inside = bytearray(len(text))
+    for sp in spans:
+        for a, b in sp.pieces:
+            inside[a:b] = b"\x01" * (b - a)
+    starts = {0}
+    for m in re.finditer(r"\n+", text):
+        starts.add(m.end())
+    for m in re.finditer(r"[.!?…]+(?=\s+[\"“«‘'¿¡(\-–—•A-ZÁÉÍÓÚÑ0-9])", text):
+        i = m.start()
+        if inside[i]:
+            continue
+        word = re.search(r"([\w.]+)$", text[max(0, i - 12) : i])
+        if word and m.group() == "." and word.group(1).lower().rstrip(".") in W.ABBREVIATIONS:
+            continue
+        if word and m.group() == "." and len(word.group(1)) == 1 and word.group(1).isupper():
+            continue  # an initial: J. Smith
+        nxt = re.match(r"\s+", text[m.end() :])
+        starts.add(m.end() + (nxt.end() if nxt else 0))
+    for sp in spans:
+        if not sp.closed:
+            continue
+        inner = text[sp.pieces[-1][0] : sp.pieces[-1][1]].rstrip()
+        after = text[sp.close_at + 1 : sp.close_at + 4]
+        if inner.endswith((".", "!", "?", "…")) and re.match(r"\s+[\"“«‘A-ZÁÉÍÓÚÑ¿¡]", after):
+            nxt = re.match(r"\s+", text[sp.close_at + 1 :])
+            starts.add(sp.close_at + 1 + (nxt.end() if nxt else 0))
+    return sorted(starts)
