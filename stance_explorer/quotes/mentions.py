@@ -96,14 +96,6 @@ class Mentions:
         self._people: list[tuple[int, str, str, str, bool | None]] | None = None
         self._find()
 
-    def _person_like(self, tokens: list[str]) -> bool:
-        folded = [fold(t) for t in tokens]
-        if any(f in W.NON_NAME_WORDS or f in W.INSTITUTION_WORDS for f in folded):
-            return False
-        if all(t.isupper() and len(t) <= 5 for t in tokens):
-            return False  # acronyms
-        return True
-
     def _find(self) -> None:
         text = self.text
         for m in _CAP_RUN.finditer(text):
