@@ -31,6 +31,26 @@ class _Reading:
     flag: str = ""
 
 
+@dataclass
+class _Place:
+    """Where a quote sits: its marks, its sentence, and the speech verbs around it there."""
+
+    sp: Span
+    partial: bool
+    qs: int  # the opening mark
+    qe: int  # just after the closing mark
+    s_start: int  # the quote's sentence
+    s_end: int
+    lead: int  # how many spaces and punctuation marks follow the quote
+    vs_after: list[re.Match]  # speech verbs after the quote, in its sentence
+    vs_before: list[re.Match]  # speech verbs before it
+
+    @property
+    def after_start(self) -> int:
+        """Where the words after the quote begin."""
+        return self.qe + self.lead
+
+
 class Attributor:
     def __init__(self, text: str, spans: list[Span], mentions: Mentions, title: str = "", url: str = "") -> None:
         self.text = text
@@ -323,7 +343,15 @@ class Attributor:
         return self._speakers[k - 1] if k else ""
 
     def attribute(self, sp: Span, partial: bool) -> _Reading:
-        text = self.text
+        """Who said a quote: the first rule that finds one, from the nearest words outwards.
+
+        Args:
+            sp: The quoted span.
+            partial: Whether the quote is a fragment of a sentence (it then never stands alone).
+
+        Returns:
+            The reading: the speaker, its confidence and how it was found, or a flag saying why there is none.
+        """
         qs, qe = sp.open_at, sp.close_at + 1
         s_start, s_end = self.sentence_of(qs)
         if sp.closed and qe > s_end:
@@ -331,28 +359,49 @@ class Attributor:
         if not sp.closed:
             s_end = max(s_end, qe)
         self.note_subjects(s_start)
-        # Bullet points under "X has said … for three reasons:" take the intro's speaker.
+        r = self._from_bullet_intro(qs)
+        if r is not None:
+            return r
+        lead = re.match(r"^[\s,;:—–\-]*", self.text[qe:s_end]).end()
+        w = _Place(sp, partial, qs, qe, s_start, s_end, lead, self.verbs(qe + lead, s_end), self.verbs(s_start, qs))
+        rules = (
+            self._verb_right_after,  # "…," Greer said / "…", aseguró la presidenta / "…", dijo.
+            self._mention_right_after,  # "…," he complained. / headline style: ‘…,’ Doug Ford blasts …
+            self._verb_before,  # X said … "…" / según X / dijo que … "…"
+            self._intro_before,  # X's message that "…" / X shared a photo with the message: "…"
+            self._verb_further_after,  # "…" was what X said
+            self._standing_alone,  # a quote that goes on from the last speaker
+        )
+        for rule in rules:
+            r = rule(w)
+            if r is not None:
+                return r
+        return _Reading(flag=FLAG_UNATTRIBUTED)
+
+    def _from_bullet_intro(self, qs: int) -> _Reading | None:
+        """Bullet points under "X has said … for three reasons:" take the intro's speaker."""
+        text = self.text
         line_start = text.rfind("\n", 0, qs) + 1
-        if text[line_start:qs].lstrip().startswith(("•", "- ", "* ")):
-            intro_end = text.rfind(":", 0, line_start)
-            if intro_end > 0 and text[line_start - 2 : line_start].strip() == "" and intro_end >= line_start - 3 - 200:
-                i_start, _ = self.sentence_of(intro_end)
-                vs = self.verbs(i_start, intro_end)
-                if vs:
-                    c = self.subject_before_verb(i_start, vs[-1].start()) or self.main_subject(i_start, vs[-1].start())
-                    if c:
-                        r = self.resolve(c, qs)
-                        if r.speaker:
-                            r.confidence = min(r.confidence, 0.7)
-                            return r
-        # 1. Right after the quote: "…," Greer said / "…", aseguró la presidenta / "…", dijo.
-        after = text[qe:s_end]
-        lead = re.match(r"^[\s,;:—–\-]*", after).end()
-        after_start = qe + lead
-        vs_after = self.verbs(after_start, s_end)
-        cands_after = self.cands_in(after_start, s_end)
-        first_word = re.match(r"[\w’'.\-]+", text[after_start:s_end])
-        perfect = re.match(r"(\w+)\s+(\w+)", text[after_start:s_end])
+        if not text[line_start:qs].lstrip().startswith(("•", "- ", "* ")):
+            return None
+        intro_end = text.rfind(":", 0, line_start)
+        if intro_end > 0 and text[line_start - 2 : line_start].strip() == "" and intro_end >= line_start - 3 - 200:
+            i_start, _ = self.sentence_of(intro_end)
+            vs = self.verbs(i_start, intro_end)
+            if vs:
+                c = self.subject_before_verb(i_start, vs[-1].start()) or self.main_subject(i_start, vs[-1].start())
+                if c:
+                    r = self.resolve(c, qs)
+                    if r.speaker:
+                        r.confidence = min(r.confidence, 0.7)
+                        return r
+        return None
+
+    def _verb_right_after(self, w: _Place) -> _Reading | None:
+        """A speech verb right after the quote: its inverted subject, else the implicit one."""
+        tail = self.text[w.after_start : w.s_end]
+        first_word = re.match(r"[\w’'.\-]+", tail)
+        perfect = re.match(r"(\w+)\s+(\w+)", tail)
         is_perfect = bool(
             perfect and perfect.group(1).lower() in W.HABER and W.is_spanish_participle(perfect.group(2).lower())
         )
@@ -363,117 +412,137 @@ class Attributor:
             and (is_perfect or W.is_speech_verb(first_word.group().lower().rstrip(".,")))
             and not _GERUND.match(first_word.group().lower())
         ):
-            c = self.subject_after_verb(after_start + first_word.end(), s_end)
+            c = self.subject_after_verb(w.after_start + first_word.end(), w.s_end)
             if c:
-                return self.resolve(c, qs)
-            return self._implicit(qs, 0.7, "implicit subject")
-        if cands_after and cands_after[0].start == after_start:
-            c = cands_after[0]
-            if c.kind == "unnamed" and c.text.lower().startswith("se le"):
-                return self.resolve(c, qs)
-            v = next(
-                (v for v in vs_after if v.start() >= c.end and self.subject_before_verb(after_start, v.start()) is c),
-                None,
-            )
-            if v is not None:
-                return self.resolve(c, qs)
-            before_txt = text[s_start:qs].strip(" -–—•")
-            comma = "," in after[:lead] or text[
-                max(sp.pieces[-1][0], sp.pieces[-1][1] - 2) : sp.pieces[-1][1]
-            ].rstrip().endswith(",")
-            nxt = re.match(r"\s+([a-záéíóúñ]+)\b", text[c.end : s_end])
-            if (
-                comma
-                and c.kind in ("name", "pronoun")
-                and nxt
-                and not before_txt
-                and nxt.group(1) not in W.PREPOSITIONS | W.DETERMINERS
-            ):
-                # "“…,” he complained." — an attribution whose verb is not in the lists.
-                r = self.resolve(c, qs)
-                if r.speaker:
-                    r.confidence = min(r.confidence, 0.7)
-                    return r
-            colon = after[:lead].strip().startswith((":", "—", "–"))
-            if c.kind in ("name", "role") and (
-                not before_txt or (colon and not vs_after and not self.verbs(s_start, qs))
-            ):
-                r = self.resolve(c, qs)  # headline style: ‘…,’ Doug Ford blasts … / “…”: Ebrard perfila …
-                if r.speaker:
-                    r.confidence, r.how = 0.7, "headline"
+                return self.resolve(c, w.qs)
+            return self._implicit(w.qs, 0.7, "implicit subject")
+        return None
+
+    def _mention_right_after(self, w: _Place) -> _Reading | None:
+        """A mention right after the quote: the subject of a later verb, or of a verb the lists lack, or a headline."""
+        text = self.text
+        cands_after = self.cands_in(w.after_start, w.s_end)
+        if not (cands_after and cands_after[0].start == w.after_start):
+            return None
+        c = cands_after[0]
+        if c.kind == "unnamed" and c.text.lower().startswith("se le"):
+            return self.resolve(c, w.qs)
+        v = next(
+            (v for v in w.vs_after if v.start() >= c.end and self.subject_before_verb(w.after_start, v.start()) is c),
+            None,
+        )
+        if v is not None:
+            return self.resolve(c, w.qs)
+        before_txt = text[w.s_start : w.qs].strip(" -–—•")
+        last = w.sp.pieces[-1]
+        comma = "," in text[w.qe : w.after_start] or text[max(last[0], last[1] - 2) : last[1]].rstrip().endswith(",")
+        nxt = re.match(r"\s+([a-záéíóúñ]+)\b", text[c.end : w.s_end])
+        if (
+            comma
+            and c.kind in ("name", "pronoun")
+            and nxt
+            and not before_txt
+            and nxt.group(1) not in W.PREPOSITIONS | W.DETERMINERS
+        ):
+            # "“…,” he complained." — an attribution whose verb is not in the lists.
+            r = self.resolve(c, w.qs)
+            if r.speaker:
+                r.confidence = min(r.confidence, 0.7)
                 return r
-        # 2. Before the quote, in the same sentence: X said … "…" / según X / dijo que … "…".
-        vs_before = [v for v in self.verbs(s_start, qs)]
-        acc = re.search(r"(according to|según|de acuerdo con)\s+", text[s_start:s_end], flags=re.IGNORECASE)
-        if acc and not vs_before and not vs_after:
+        colon = text[w.qe : w.after_start].strip().startswith((":", "—", "–"))
+        if c.kind in ("name", "role") and (not before_txt or (colon and not w.vs_after and not w.vs_before)):
+            r = self.resolve(c, w.qs)  # headline style: ‘…,’ Doug Ford blasts … / “…”: Ebrard perfila …
+            if r.speaker:
+                r.confidence, r.how = 0.7, "headline"
+            return r
+        return None
+
+    def _verb_before(self, w: _Place) -> _Reading | None:
+        """Before the quote in its sentence: "according to X", else the subject of the last speech verb."""
+        text = self.text
+        acc = re.search(r"(according to|según|de acuerdo con)\s+", text[w.s_start : w.s_end], flags=re.IGNORECASE)
+        if acc and not w.vs_before and not w.vs_after:
             c = next(
                 (
                     c
-                    for c in self.cands_in(s_start + acc.end(), s_end)
-                    if len(text[s_start + acc.end() : c.start].split()) <= 3
+                    for c in self.cands_in(w.s_start + acc.end(), w.s_end)
+                    if len(text[w.s_start + acc.end() : c.start].split()) <= 3
                 ),
                 None,
             )
             if c and c.kind in ("name", "role", "unnamed", "pronoun"):
-                return self.resolve(c, qs)
-        if vs_before:
-            v = vs_before[-1]
-            vw = v.group().lower()
-            c = None
-            if not (
-                _GERUND.match(vw)
-                or re.search(r"(before|after|while|antes de|tras|al)\s*$", text[s_start : v.start()].lower())
-            ):
-                c = self.subject_before_verb(s_start, v.start())
-            lead = text[s_start : v.start()].rstrip()
-            if c is None and (not lead or lead[-1] in ',;:—–"”»“«'):
-                # Inverted only at the head of a clause: "…", said Sheinbaum: / dijo la presidenta:
-                c2 = self.subject_after_verb(v.end(), qs)
-                if c2 is not None and c2.kind in ("name", "role", "unnamed"):
-                    c = c2
-            if c is None and re.search(r"(?:^|\s)(and|y|e|but|pero)$", lead.lower()):
-                # "… and described it as “…”": the subject of the verb before the "and".
-                c = self.subject_of_earlier_verb(s_start, v.start())
-            if c is None:
-                c = self.main_subject(
-                    s_start, v.start(), kinds=("name", "role", "pronoun", "unnamed")
-                ) or self.main_subject(s_start, v.start())
-            if c is not None:
-                return self.resolve(c, qs)
-            return self._implicit(qs, 0.65, "implicit subject")
-        if not vs_before and re.search(
-            r"(?<![\w])(mensaje|message|warning|advertencia)\s+(de\s+)?(que|that)(?![\w])", text[s_start:qs].lower()
+                return self.resolve(c, w.qs)
+        if not w.vs_before:
+            return None
+        c = self._subject_of_verb_before(w.s_start, w.qs, w.vs_before[-1])
+        if c is not None:
+            return self.resolve(c, w.qs)
+        return self._implicit(w.qs, 0.65, "implicit subject")
+
+    def _subject_of_verb_before(self, s_start: int, qs: int, v: re.Match) -> Candidate | None:
+        """The subject of the speech verb ``v`` that comes before a quote (at ``qs``) in its sentence."""
+        text = self.text
+        c = None
+        if not (
+            _GERUND.match(v.group().lower())
+            or re.search(r"(before|after|while|antes de|tras|al)\s*$", text[s_start : v.start()].lower())
         ):
-            c = self.main_subject(s_start, qs, kinds=("name", "role", "pronoun"))
-            if c is not None:
-                r = self.resolve(c, qs)
-                if r.speaker:
-                    r.confidence = min(r.confidence, 0.6)
-                    return r
+            c = self.subject_before_verb(s_start, v.start())
+        lead = text[s_start : v.start()].rstrip()
+        if c is None and (not lead or lead[-1] in ',;:—–"”»“«'):
+            # Inverted only at the head of a clause: "…", said Sheinbaum: / dijo la presidenta:
+            c2 = self.subject_after_verb(v.end(), qs)
+            if c2 is not None and c2.kind in ("name", "role", "unnamed"):
+                c = c2
+        if c is None and re.search(r"(?:^|\s)(and|y|e|but|pero)$", lead.lower()):
+            # "… and described it as “…”": the subject of the verb before the "and".
+            c = self.subject_of_earlier_verb(s_start, v.start())
+        if c is None:
+            c = self.main_subject(
+                s_start, v.start(), kinds=("name", "role", "pronoun", "unnamed")
+            ) or self.main_subject(s_start, v.start())
+        return c
+
+    def _intro_before(self, w: _Place) -> _Reading | None:
+        """No speech verb before the quote, but words that introduce one: "the message that …", a colon."""
+        before = self.text[w.s_start : w.qs]
+        message = re.search(
+            r"(?<![\w])(mensaje|message|warning|advertencia)\s+(de\s+)?(que|that)(?![\w])", before.lower()
+        )
         # "X shared a photo with the message: “…”": a colon introduces the sentence subject's words.
-        if not vs_before and text[s_start:qs].rstrip().endswith(":"):
-            c = self.main_subject(s_start, qs, kinds=("name", "role", "pronoun"))
-            if c is not None and c.kind in ("name", "role", "pronoun"):
-                r = self.resolve(c, qs)
-                if r.speaker:
-                    r.confidence = min(r.confidence, 0.6)
-                    return r
-        # A verb after the quote, further on: "…" was what X said — rare; try it.
-        if vs_after and (not partial or re.search(r"[,;]\s*$", text[qe : vs_after[0].start()])):
-            v = vs_after[0]
-            c = self.subject_after_verb(v.end(), s_end)
-            if c is None or c.kind not in ("name", "role"):
-                c = self.subject_before_verb(after_start, v.start()) or c
-            if c is not None:
-                return self.resolve(c, qs)
-        # 3. A quote standing alone: it goes on from the last speaker, if one spoke just before.
-        long_fragment = partial and len(quoted_words(text, sp).split()) >= 6
-        if long_fragment:
+        colon = before.rstrip().endswith(":")
+        if w.vs_before or not (message or colon):
+            return None
+        c = self.main_subject(w.s_start, w.qs, kinds=("name", "role", "pronoun"))
+        if c is not None:
+            r = self.resolve(c, w.qs)
+            if r.speaker:
+                r.confidence = min(r.confidence, 0.6)
+                return r
+        return None
+
+    def _verb_further_after(self, w: _Place) -> _Reading | None:
+        """A speech verb after the quote, further on: "…" was what X said — rare; try it."""
+        vs_after = w.vs_after
+        if not vs_after or (w.partial and not re.search(r"[,;]\s*$", self.text[w.qe : vs_after[0].start()])):
+            return None
+        v = vs_after[0]
+        c = self.subject_after_verb(v.end(), w.s_end)
+        if c is None or c.kind not in ("name", "role"):
+            c = self.subject_before_verb(w.after_start, v.start()) or c
+        if c is not None:
+            return self.resolve(c, w.qs)
+        return None
+
+    def _standing_alone(self, w: _Place) -> _Reading | None:
+        """A quote standing alone: it goes on from the last speaker, if one spoke just before."""
+        text, qs = self.text, w.qs
+        if w.partial and len(quoted_words(text, w.sp).split()) >= 6:  # a long fragment
             k = bisect.bisect_left(self._speaker_offsets, qs)
-            bi = bisect.bisect_left(self.bounds, s_start)
+            bi = bisect.bisect_left(self.bounds, w.s_start)
             if k and bi > 0 and self._speaker_offsets[k - 1] >= self.bounds[bi - 1]:
                 return _Reading(self._speakers[k - 1], 0.6, "continuation", "")
-        if not partial and not text[s_start:qs].strip(" -–—•") and not re.search(r"\w", text[qe:s_end]):
+        if not w.partial and not text[w.s_start : qs].strip(" -–—•") and not re.search(r"\w", text[w.qe : w.s_end]):
             k = bisect.bisect_left(self._speaker_offsets, qs)
             focus = next((h for h in reversed(self.history) if h[0] < qs), None)
             if self.focus_before(qs):
@@ -483,7 +552,7 @@ class Attributor:
                 return _Reading(self._speakers[k - 1], 0.75, "continuation", "")
             if focus and self._paragraph_distance(focus[0], qs) <= 1:
                 return _Reading(focus[1], 0.6, "continuation", "")  # the person the text was just about
-        return _Reading(flag=FLAG_UNATTRIBUTED)
+        return None
 
     def _paragraph_distance(self, a: int, b: int) -> int:
         return self.text.count("\n\n", a, b)

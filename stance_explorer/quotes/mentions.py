@@ -78,6 +78,48 @@ def _role_in(text_lower: str) -> tuple[str, str] | None:
     return best
 
 
+def _token_kind(i: int, t: str) -> str:
+    """A capitalized word's part in a name: "title", "inst" (institution or non-name), "stop" or "name"."""
+    f = fold(_strip_possessive(t))
+    if f in W.TITLE_WORDS:
+        return "title"
+    if f in W.NON_NAME_WORDS or f in W.INSTITUTION_WORDS:
+        return "inst"
+    if (
+        (i == 0 and (f in W.STOP_CAPS or (len(f) >= 7 and re.match(r"^\w+(ing|ly)$", f))))
+        or (t.isupper() and len(t) >= 3 and "." not in t)
+        or f in W.STOP_CAPS
+    ):
+        return "stop"
+    return "name"
+
+
+def _name_groups(kinds: list[str]) -> list[tuple[int, int]]:
+    """[start, end) of each run of "name" tokens."""
+    groups: list[tuple[int, int]] = []
+    i = 0
+    while i < len(kinds):
+        if kinds[i] == "name":
+            j = i
+            while j < len(kinds) and kinds[j] == "name":
+                j += 1
+            groups.append((i, j))
+            i = j
+        else:
+            i += 1
+    return groups
+
+
+def _role_feminine(phrase: str, ctx: str, det: str) -> bool | None:
+    """Whether a role names a woman: the word itself, or the article before it ("la titular del Ejecutivo")."""
+    fem = (phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None
+    if fem is None and det in ("la", "las"):
+        fem = True  # "la titular del Ejecutivo"
+    elif fem is None and det in ("el", "del", "al") and phrase not in ("president", "premier", "prime minister"):
+        fem = False
+    return fem
+
+
 class Mentions:
     """Candidates in the article text, found once."""
 
@@ -97,77 +139,72 @@ class Mentions:
         self._find()
 
     def _find(self) -> None:
+        """Every candidate, by kind: names first (roles skip their text), then sorted by offset."""
+        low = self.text.lower()
+        for m in _CAP_RUN.finditer(self.text):
+            self._add_cap_run(m)
+        self._find_pronouns(low)
+        self._find_unnamed(low)
+        self._find_roles(low)
+        self._find_institutions(low)
+        self.cands.sort(key=lambda c: (c.start, -c.end))
+
+    def _add_cap_run(self, m: re.Match) -> None:
+        """The names in one run of capitalized words, or the run as an institution when it holds no name."""
+        toks = m.group().split(" ")
+        offs = []
+        pos = m.start()
+        for t in toks:
+            offs.append(pos)
+            pos += len(t) + 1
+        kinds = [_token_kind(i, t) for i, t in enumerate(toks)]
+        groups = _name_groups(kinds)
+        for gi, gj in groups:
+            self._add_name(toks[gi:gj], offs[gi], offs[gj - 1])
+        if not groups and "inst" in kinds:
+            self.cands.append(Candidate(m.start(), m.end(), "institution", m.group()))
+
+    def _add_name(self, toks: list[str], s0: int, last_off: int) -> None:
+        """One name (tokens starting at ``s0``, the last one at ``last_off``): a candidate when it reads as a person."""
         text = self.text
-        for m in _CAP_RUN.finditer(text):
-            toks = m.group().split(" ")
-            offs = []
-            pos = m.start()
-            for t in toks:
-                offs.append(pos)
-                pos += len(t) + 1
-            kinds = []
-            for i, t in enumerate(toks):
-                f = fold(_strip_possessive(t))
-                if f in W.TITLE_WORDS:
-                    kinds.append("title")
-                elif f in W.NON_NAME_WORDS or f in W.INSTITUTION_WORDS:
-                    kinds.append("inst")
-                elif (
-                    (i == 0 and (f in W.STOP_CAPS or (len(f) >= 7 and re.match(r"^\w+(ing|ly)$", f))))
-                    or (t.isupper() and len(t) >= 3 and "." not in t)
-                    or f in W.STOP_CAPS
-                ):
-                    kinds.append("stop")
-                else:
-                    kinds.append("name")
-            groups: list[tuple[int, int]] = []
-            i = 0
-            while i < len(toks):
-                if kinds[i] == "name":
-                    j = i
-                    while j < len(toks) and kinds[j] == "name":
-                        j += 1
-                    groups.append((i, j))
-                    i = j
-                else:
-                    i += 1
-            for gi, gj in groups:
-                name_toks = [_strip_possessive(t) for t in toks[gi:gj]]
-                if all(t.isupper() and len(t) <= 5 for t in name_toks):
-                    continue  # acronyms
-                s0 = offs[gi]
-                end0 = offs[gj - 1] + len(_strip_possessive(toks[gj - 1]))
-                name = " ".join(name_toks)
-                before = text[max(0, s0 - 60) : s0].lower()
-                titles = before[-45:]
-                nxt = re.match(r"\s*((?:\w+\s+){0,2}?)([\w]+)", text[end0 : end0 + 40])
-                prev_word = re.search(r"(\w+)\s*$", text[max(0, s0 - 20) : s0])
-                bare = (
-                    bool(nxt)
-                    and W.is_speech_verb(nxt.group(2).lower())
-                    and all(w.lower() in W.AUX_WORDS for w in nxt.group(1).split())
-                    and not (prev_word and prev_word.group(1).lower() in W.PREPOSITIONS)
-                )
-                if bare and len(name_toks) == 1 and self.resolve_name(name, s0) is None:
-                    self.bare.add(fold(name))
-                if (
-                    self.persons_hint is not None
-                    and len(name_toks) >= 2
-                    and fold(name) not in self.persons_hint
-                    and self.known_by_name(name) is None
-                ):
-                    continue  # a tagger was given and does not call this a person
-                if len(name_toks) >= 2 or self.resolve_name(name, s0) is not None:
-                    self.cands.append(Candidate(s0, end0, "name", name, country=_country_in(titles)))
-                    if len(name_toks) >= 2:
-                        self._add_full_name(s0, name, titles)
-            if not groups and "inst" in kinds:
-                self.cands.append(Candidate(m.start(), m.end(), "institution", m.group()))
-        low = text.lower()
+        name_toks = [_strip_possessive(t) for t in toks]
+        if all(t.isupper() and len(t) <= 5 for t in name_toks):
+            return  # acronyms
+        end0 = last_off + len(_strip_possessive(toks[-1]))
+        name = " ".join(name_toks)
+        before = text[max(0, s0 - 60) : s0].lower()
+        titles = before[-45:]
+        nxt = re.match(r"\s*((?:\w+\s+){0,2}?)([\w]+)", text[end0 : end0 + 40])
+        prev_word = re.search(r"(\w+)\s*$", text[max(0, s0 - 20) : s0])
+        bare = (
+            bool(nxt)
+            and W.is_speech_verb(nxt.group(2).lower())
+            and all(w.lower() in W.AUX_WORDS for w in nxt.group(1).split())
+            and not (prev_word and prev_word.group(1).lower() in W.PREPOSITIONS)
+        )
+        if bare and len(name_toks) == 1 and self.resolve_name(name, s0) is None:
+            self.bare.add(fold(name))
+        if (
+            self.persons_hint is not None
+            and len(name_toks) >= 2
+            and fold(name) not in self.persons_hint
+            and self.known_by_name(name) is None
+        ):
+            return  # a tagger was given and does not call this a person
+        if len(name_toks) >= 2 or self.resolve_name(name, s0) is not None:
+            self.cands.append(Candidate(s0, end0, "name", name, country=_country_in(titles)))
+            if len(name_toks) >= 2:
+                self._add_full_name(s0, name, titles)
+
+    def _find_pronouns(self, low: str) -> None:
         for m in re.finditer(r"(?<![\w])(he|she|who|él|ella|quien)(?![\w])", low):
             w = m.group(1)
             fem = True if w in W.PRONOUNS_FEMALE else False if w in W.PRONOUNS_MALE else None
-            self.cands.append(Candidate(m.start(), m.end(), "pronoun", text[m.start() : m.end()], feminine=fem))
+            self.cands.append(Candidate(m.start(), m.end(), "pronoun", self.text[m.start() : m.end()], feminine=fem))
+
+    def _find_unnamed(self, low: str) -> None:
+        """Unnamed sources: "an official", "two people familiar with…", "los funcionarios", "se le preguntó"."""
+        text = self.text
         heads = "|".join(sorted(W.UNNAMED_HEADS, key=len, reverse=True))
         for m in re.finditer(
             rf"(?<![\w])(a|an|one|some|several|two|three|un|una|unos|unas|algunos|algunas|varios|varias|los|las|the|\d[\d,.]*)\s+(?:[\w.'’\-]+\s+){{0,3}}?({heads})(?![\w])",
@@ -178,14 +215,17 @@ class Mentions:
             self.cands.append(Candidate(m.start(), m.end(), "unnamed", text[m.start() : m.end()]))
         for m in re.finditer(r"(?<![\w])se\s+le\s+(?:cuestionó|preguntó)", low):
             self.cands.append(Candidate(m.start(), m.end(), "unnamed", text[m.start() : m.end()]))
-        phrases = sorted(W.ROLE_WORDS, key=len, reverse=True)
+
+    def _find_roles(self, low: str) -> None:
+        """Role phrases outside the names found, longest first; a role right before a name is its title."""
+        text = self.text
         taken = bytearray(len(text) + 1)  # characters already inside a name or a role
         name_starts = set()
         for c in self.cands:
             if c.kind == "name":
                 taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                 name_starts.add(c.start)
-        for phrase in phrases:
+        for phrase in sorted(W.ROLE_WORDS, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", low):
                 if taken[m.start()] or taken[m.end() - 1]:
                     continue
@@ -193,42 +233,39 @@ class Mentions:
                 rest = text[m.end() : m.end() + 40]
                 if re.match(rf"\s*,?\s*{_NAME_TOKEN}", rest) and any(m.end() + d in name_starts for d in range(4)):
                     continue
-                s = m.start()
-                left = text[max(0, s - 30) : s]
-                lm = re.search(
-                    r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$",
-                    left,
-                )
-                s2 = s - (len(lm.group(0)) if lm else 0)
-                ctx = _role_context(low, s, m.end())
-                e2 = m.end()
-                of = re.match(r"\s+(?:de|del|of|of the)\s+[A-ZÁÉÍÓÚÑ][\w\-]*(?: [A-ZÁÉÍÓÚÑ][\w\-]*)?", rest)
-                if of:  # "la presidenta de México", "the prime minister of Canada"
-                    e2 = m.end() + of.end()
-                taken[m.start() : e2] = b"\x01" * (e2 - m.start())
-                det = re.search(r"(?<![\w])(la|el|los|las|del|al)\s+(?:\w+\s+)?$", low[max(0, s - 20) : s])
-                fem = (phrase in W.FEMININE_ROLES) or (phrase == "gobernante" and "mexicana" in ctx) or None
-                if fem is None and det and det.group(1) in ("la", "las"):
-                    fem = True  # "la titular del Ejecutivo"
-                elif (
-                    fem is None
-                    and det
-                    and det.group(1) in ("el", "del", "al")
-                    and phrase not in ("president", "premier", "prime minister")
-                ):
-                    fem = False
-                self.cands.append(
-                    Candidate(
-                        s2,
-                        e2,
-                        "role",
-                        text[s2:e2],
-                        role_key=W.ROLE_WORDS[phrase],
-                        feminine=fem,
-                        country=_country_in(ctx),
-                    )
-                )
-        unnamed_mask = bytearray(len(text) + 1)
+                cand = self._role_candidate(phrase, m, low, rest)
+                taken[m.start() : cand.end] = b"\x01" * (cand.end - m.start())
+                self.cands.append(cand)
+
+    def _role_candidate(self, phrase: str, m: re.Match, low: str, rest: str) -> Candidate:
+        """A role phrase found at ``m`` with its article or initial before it and its "of <place>" after it."""
+        text = self.text
+        s = m.start()
+        left = text[max(0, s - 30) : s]
+        lm = re.search(
+            r"(?:(?:[Tt]he|[Ll]a|[Ee]l|[Ll]os|[Ll]as|[Ss]u|[Tt]his|[Aa]n?) )?(?:[A-Z][\w.]*[ ]|[Uu]\.[Ss]\. )?$",
+            left,
+        )
+        s2 = s - (len(lm.group(0)) if lm else 0)
+        ctx = _role_context(low, s, m.end())
+        e2 = m.end()
+        of = re.match(r"\s+(?:de|del|of|of the)\s+[A-ZÁÉÍÓÚÑ][\w\-]*(?: [A-ZÁÉÍÓÚÑ][\w\-]*)?", rest)
+        if of:  # "la presidenta de México", "the prime minister of Canada"
+            e2 = m.end() + of.end()
+        det = re.search(r"(?<![\w])(la|el|los|las|del|al)\s+(?:\w+\s+)?$", low[max(0, s - 20) : s])
+        return Candidate(
+            s2,
+            e2,
+            "role",
+            text[s2:e2],
+            role_key=W.ROLE_WORDS[phrase],
+            feminine=_role_feminine(phrase, ctx, det.group(1) if det else ""),
+            country=_country_in(ctx),
+        )
+
+    def _find_institutions(self, low: str) -> None:
+        """Offices and documents that speak ("the ministry", "el comunicado"), outside unnamed sources."""
+        unnamed_mask = bytearray(len(self.text) + 1)
         for c in self.cands:
             if c.kind == "unnamed":
                 unnamed_mask[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -237,8 +274,7 @@ class Mentions:
             low,
         ):
             if not unnamed_mask[m.start()]:
-                self.cands.append(Candidate(m.start(), m.end(), "institution", text[m.start() : m.end()]))
-        self.cands.sort(key=lambda c: (c.start, -c.end))
+                self.cands.append(Candidate(m.start(), m.end(), "institution", self.text[m.start() : m.end()]))
 
     # -- resolution -----------------------------------------------------------------------
 

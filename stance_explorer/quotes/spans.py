@@ -37,6 +37,26 @@ def _straight_role(text: str, i: int) -> str:
     return "both" if opens and closes else ""
 
 
+def _reopened_at(text: str, i: int, mark: str, depth: int) -> int:
+    """Where the paragraph after the break at ``i`` reopens a quote opened with ``mark``, else -1."""
+    n = len(text)
+    j = i
+    while j < n and text[j] in "\n ":
+        j += 1
+    if j < n and text[j] == mark and depth == 1 or (j < n and text[j] in '“«"' and text[j] == mark):
+        return j
+    return -1
+
+
+def _closing_level(stack: list[tuple[str, int]], ch: str) -> int:
+    """The level of the open quotes that a closing mark closes (the innermost that fits), else -1."""
+    want = [k for k, (mark, _) in enumerate(stack) if _OPEN_CLOSE.get(mark) == ch]
+    if not want:  # a straight opening closed by a curly mark, or the other way round
+        family = _DOUBLE if ch in _DOUBLE else _SINGLE
+        want = [k for k, (mark, _) in enumerate(stack) if mark in family]
+    return want[-1] if want else -1
+
+
 def find_quote_spans(text: str) -> list[Span]:
     """Top-level quoted spans. Inner quotes stay inside their outer quote."""
     spans: list[Span] = []
@@ -49,17 +69,13 @@ def find_quote_spans(text: str) -> list[Span]:
         if ch == "\n" and i + 1 < n and text[i + 1] == "\n":
             if stack:
                 # A paragraph ends inside a quote: it goes on if the next paragraph reopens it.
-                j = i
-                while j < n and text[j] in "\n ":
-                    j += 1
                 mark = stack[0][0]
-                if j < n and text[j] == mark and len(stack) == 1 or (j < n and text[j] in '“«"' and text[j] == mark):
-                    pieces.append((piece_start, i))
-                    stack = [(mark, stack[0][1])]
-                    piece_start = j + 1
-                    i = j + 1
-                    continue
+                j = _reopened_at(text, i, mark, len(stack))
                 pieces.append((piece_start, i))
+                if j >= 0:
+                    stack = [(mark, stack[0][1])]
+                    piece_start = i = j + 1
+                    continue
                 spans.append(Span(stack[0][1], i, False, pieces))
                 stack, pieces = [], []
             i += 1
@@ -95,12 +111,8 @@ def find_quote_spans(text: str) -> list[Span]:
                 if nxt.isalpha():
                     i += 1
                     continue  # it’s, Greer’s
-            want = [k for k, (mark, _) in enumerate(stack) if _OPEN_CLOSE.get(mark) == ch]
-            if not want:  # a straight opening closed by a curly mark, or the other way round
-                family = _DOUBLE if ch in _DOUBLE else _SINGLE
-                want = [k for k, (mark, _) in enumerate(stack) if mark in family]
-            if want:
-                k = want[-1]
+            k = _closing_level(stack, ch)
+            if k >= 0:
                 del stack[k:]
                 if not stack:
                     pieces.append((piece_start, i))
@@ -110,12 +122,7 @@ def find_quote_spans(text: str) -> list[Span]:
     if stack:
         pieces.append((piece_start, n))
         spans.append(Span(stack[0][1], n, False, pieces))
-    out = []
-    for sp in spans:
-        words = " ".join(text[a:b].strip() for a, b in sp.pieces).strip()
-        if LETTER.search(words):
-            out.append(sp)
-    return out
+    return [sp for sp in spans if LETTER.search(" ".join(text[a:b].strip() for a, b in sp.pieces))]
 
 
 def quoted_words(text: str, sp: Span) -> str:
