@@ -111,9 +111,16 @@ def extract_quotes(
 ) -> list[Quote]:
     """Every quoted span of the article with its speaker reading (flagged ones included).
 
-    ``person_names`` (optional) are the names a tagger calls persons; without it, capitalized
-    runs that are not titles, places or institutions count as names (the default: measured as good
-    on the labelled articles, see benchmarks/quotes_eval.py --ner).
+    Args:
+        article: The article, as :func:`stance_explorer.article.read_article` gives it.
+        known: Speakers of the data, to resolve surnames and roles; none by default.
+        topics: Suggests each statement's topic; without it topics stay empty.
+        person_names: The names a tagger calls persons. Without it, capitalized runs that are not
+            titles, places or institutions count as names (the default: measured as good on the
+            labelled articles, see benchmarks/quotes_eval.py --ner).
+
+    Returns:
+        The quotes in article order. Those with ``is_statement`` false carry a flag saying why.
     """
     known = known or KnownSpeakers()
     text = article.text
@@ -163,7 +170,18 @@ def extract_quotes(
 def quote_records(
     quotes: Iterable[Quote], article: Article, *, date: str = "", title: str = "", url: str = ""
 ) -> list[dict]:
-    """The statements (speaker or unnamed source) as rows in the app's schema, ready for CSV."""
+    """The statements (speaker or unnamed source) as rows in the app's schema, ready for CSV.
+
+    Args:
+        quotes: Quotes from :func:`extract_quotes`; those that are not statements are skipped.
+        article: The article they came from (its name makes the ids, its date, title and URL the defaults).
+        date: The statements' date, when the article has none or it should be overridden.
+        title: The source title, likewise.
+        url: The source URL, likewise.
+
+    Returns:
+        One dict per statement, keyed by :data:`OUTPUT_COLUMNS`; how a speaker was read goes into the context.
+    """
     stem = re.sub(r"[^\w\-]+", "-", Path(article.name).stem).strip("-") or "article"
     rows = []
     for n, q in enumerate((q for q in quotes if q.is_statement), start=1):
@@ -192,7 +210,14 @@ def quote_records(
 
 
 def records_csv(records: Iterable[dict]) -> bytes:
-    """Rows as a UTF-8 CSV with exactly :data:`OUTPUT_COLUMNS`: the file uploads as it is."""
+    """Rows as a UTF-8 CSV with exactly :data:`OUTPUT_COLUMNS`: the file uploads as it is.
+
+    Args:
+        records: Rows such as :func:`quote_records` gives; other keys are ignored, missing ones left empty.
+
+    Returns:
+        The CSV bytes, header included.
+    """
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(OUTPUT_COLUMNS), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -212,8 +237,20 @@ def extract_statements(
 ) -> QuoteResult:
     """Read an article and return its statements, validated exactly as a CSV upload is.
 
-    ``known`` is a statements table whose speakers (names, roles) help resolve mentions and whose
-    topics are suggested. Never raises on bad input.
+    Never raises on bad input: what went wrong is in the result's problems.
+
+    Args:
+        source: A path, uploaded bytes, pasted text (a ``str`` that is not a path), or an :class:`Article`.
+        name: The name problems and ids use, when ``source`` is text or bytes.
+        date: The statements' date (YYYY-MM-DD), when the article gives none or it should be overridden.
+        title: The source title, likewise.
+        url: The source URL, likewise.
+        known: A statements table whose speakers (names, roles) help resolve mentions and whose
+            topics are suggested.
+
+    Returns:
+        Every quote found, the statement records, the validated statements (None when there are none)
+        and every problem, from reading the article to validating the rows.
     """
     if isinstance(source, Article):
         article, problems = source, []

@@ -15,6 +15,8 @@ from stance_explorer.quotes.text import fold
 
 @dataclass(frozen=True)
 class Person:
+    """A known speaker: the name as the data writes it, the latest role and country, how often they speak."""
+
     name: str
     role: str = ""
     country: str = ""
@@ -33,6 +35,15 @@ class KnownSpeakers:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame | None) -> KnownSpeakers:
+        """The speakers of a statements table, most statements first.
+
+        Args:
+            frame: A statements table (the reader's frame), or None.
+
+        Returns:
+            The known speakers, each with the role and country of their latest statement; none when the
+            table is missing, empty or has no speaker column.
+        """
         if frame is None or frame.empty or S.SPEAKER not in frame:
             return cls()
         f = frame.copy()
@@ -51,6 +62,8 @@ class KnownSpeakers:
 
 @dataclass
 class Candidate:
+    """A mention that may name a quote's speaker: a name, pronoun, role, unnamed source or institution."""
+
     start: int
     end: int
     kind: str  # name, pronoun, role, unnamed, institution

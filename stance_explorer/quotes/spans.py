@@ -16,6 +16,8 @@ _SINGLE = frozenset({"‘", "’", "'"})
 
 @dataclass
 class Span:
+    """One top-level quote: where its marks are and the quoted words, one piece per paragraph."""
+
     open_at: int  # index of the opening mark
     close_at: int  # index of the closing mark, or the end of the paragraph when never closed
     closed: bool
@@ -58,7 +60,17 @@ def _closing_level(stack: list[tuple[str, int]], ch: str) -> int:
 
 
 def find_quote_spans(text: str) -> list[Span]:
-    """Top-level quoted spans. Inner quotes stay inside their outer quote."""
+    """The top-level quoted spans of a text, in order. Inner quotes stay inside their outer quote.
+
+    Curly, straight and angle quotes count; an apostrophe ("don't", "Trump's") does not. A quote
+    left open at a paragraph's end goes on when the next paragraph reopens it, else ends there.
+
+    Args:
+        text: The article text.
+
+    Returns:
+        The spans that quote at least one letter.
+    """
     spans: list[Span] = []
     stack: list[tuple[str, int]] = []  # (opening mark, index)
     piece_start = 0
@@ -126,13 +138,30 @@ def find_quote_spans(text: str) -> list[Span]:
 
 
 def quoted_words(text: str, sp: Span) -> str:
+    """The words a span quotes, on one line, without a leading dash or trailing punctuation.
+
+    Args:
+        text: The article text.
+        sp: A span of that text.
+
+    Returns:
+        The quoted words ("" when the span holds only marks and spaces).
+    """
     words = " ".join(re.sub(r"\s+", " ", text[a:b]).strip() for a, b in sp.pieces).strip()
     words = re.sub(r"^[-–—\s]+", "", words)
     return re.sub(r"[,;:\s]+$", "", words)
 
 
 def sentence_bounds(text: str, spans: list[Span]) -> list[int]:
-    """Sorted offsets where a sentence starts (0 included), never inside a quote."""
+    """Where the sentences of a text start, never inside a quote.
+
+    Args:
+        text: The article text.
+        spans: Its quoted spans (:func:`find_quote_spans`).
+
+    Returns:
+        Sorted offsets of sentence starts, 0 included.
+    """
     inside = bytearray(len(text))
     for sp in spans:
         for a, b in sp.pieces:

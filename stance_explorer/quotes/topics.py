@@ -87,6 +87,14 @@ class TopicSuggester:
         self.prior = {t: 1 + 0.15 * math.log1p(sum(1 for _ in g.itertuples())) for t, g in frame.groupby(S.TOPIC)}
 
     def suggest(self, text: str) -> str:
+        """The known topic that shares the most (idf-weighted) words with a text.
+
+        Args:
+            text: A statement's words (the extractor passes the quote twice and its sentence once).
+
+        Returns:
+            The topic, or "" when the text shares no word with any topic.
+        """
         toks = _topic_tokens(text)
         best, best_score = "", 0.0
         for topic, words in self.topic_words.items():
