@@ -43,7 +43,7 @@ class _Place:
     s_end: int
     lead: int  # how many spaces and punctuation marks follow the quote
     vs_after: list[re.Match]  # speech verbs after the quote, in its sentence
-    vs_before: list[re.Match]  # speech verbs before it
+    vs_before: list[re.Match] | None = None  # speech verbs before it, found when a rule first asks
 
     @property
     def after_start(self) -> int:
@@ -363,7 +363,7 @@ class Attributor:
         if r is not None:
             return r
         lead = re.match(r"^[\s,;:—–\-]*", self.text[qe:s_end]).end()
-        w = _Place(sp, partial, qs, qe, s_start, s_end, lead, self.verbs(qe + lead, s_end), self.verbs(s_start, qs))
+        w = _Place(sp, partial, qs, qe, s_start, s_end, lead, self.verbs(qe + lead, s_end))
         rules = (
             self._verb_right_after,  # "…," Greer said / "…", aseguró la presidenta / "…", dijo.
             self._mention_right_after,  # "…," he complained. / headline style: ‘…,’ Doug Ford blasts …
@@ -377,6 +377,12 @@ class Attributor:
             if r is not None:
                 return r
         return _Reading(flag=FLAG_UNATTRIBUTED)
+
+    def _verbs_before(self, w: _Place) -> list[re.Match]:
+        """The speech verbs before the quote in its sentence (found once, when a rule first needs them)."""
+        if w.vs_before is None:
+            w.vs_before = self.verbs(w.s_start, w.qs)
+        return w.vs_before
 
     def _from_bullet_intro(self, qs: int) -> _Reading | None:
         """Bullet points under "X has said … for three reasons:" take the intro's speaker."""
@@ -450,7 +456,7 @@ class Attributor:
                 r.confidence = min(r.confidence, 0.7)
                 return r
         colon = text[w.qe : w.after_start].strip().startswith((":", "—", "–"))
-        if c.kind in ("name", "role") and (not before_txt or (colon and not w.vs_after and not w.vs_before)):
+        if c.kind in ("name", "role") and (not before_txt or (colon and not w.vs_after and not self._verbs_before(w))):
             r = self.resolve(c, w.qs)  # headline style: ‘…,’ Doug Ford blasts … / “…”: Ebrard perfila …
             if r.speaker:
                 r.confidence, r.how = 0.7, "headline"
@@ -461,7 +467,8 @@ class Attributor:
         """Before the quote in its sentence: "according to X", else the subject of the last speech verb."""
         text = self.text
         acc = re.search(r"(according to|según|de acuerdo con)\s+", text[w.s_start : w.s_end], flags=re.IGNORECASE)
-        if acc and not w.vs_before and not w.vs_after:
+        vs_before = self._verbs_before(w)
+        if acc and not vs_before and not w.vs_after:
             c = next(
                 (
                     c
@@ -472,9 +479,9 @@ class Attributor:
             )
             if c and c.kind in ("name", "role", "unnamed", "pronoun"):
                 return self.resolve(c, w.qs)
-        if not w.vs_before:
+        if not vs_before:
             return None
-        c = self._subject_of_verb_before(w.s_start, w.qs, w.vs_before[-1])
+        c = self._subject_of_verb_before(w.s_start, w.qs, vs_before[-1])
         if c is not None:
             return self.resolve(c, w.qs)
         return self._implicit(w.qs, 0.65, "implicit subject")
@@ -511,7 +518,7 @@ class Attributor:
         )
         # "X shared a photo with the message: “…”": a colon introduces the sentence subject's words.
         colon = before.rstrip().endswith(":")
-        if w.vs_before or not (message or colon):
+        if not (message or colon) or self._verbs_before(w):
             return None
         c = self.main_subject(w.s_start, w.qs, kinds=("name", "role", "pronoun"))
         if c is not None:
