@@ -207,7 +207,7 @@ def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
 
 def query_language(text: str) -> str:
     """ "en" or "es" by the function words of a query (the quote extractor's hints), "" when it has none."""
-    from stance_explorer import quote_words as W
+    from stance_explorer.quotes import words as W
 
     found = [w.lower() for w in re.findall(r"[^\W\d_]+", str(text))]
     en = sum(w in W.ENGLISH_HINTS for w in found)

@@ -6,6 +6,7 @@ Kept apart from the extractor so that the rules read as code and the vocabulary 
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 # Verbs that introduce reported speech (any tense form that news uses). Lower case.
 SPEECH_VERBS_EN = frozenset(
@@ -266,3 +267,41 @@ NON_NAME_WORDS = frozenset(
 
 ENGLISH_HINTS = frozenset("the and of to is that was for with on are it he she said told this have has by from".split())
 SPANISH_HINTS = frozenset("el la los las de que y en del por se con una un es para su lo como más dijo pero al".split())
+
+
+# Abbreviations whose full stop ends no sentence ("Mr.", "U.S.", "Lic."), lower case without the last stop.
+ABBREVIATIONS = frozenset(
+    "u.s mr mrs ms dr sr sra srta sen rep gov gen lt col jr st no inc corp co ee uu jan feb mar apr jun jul aug sep sept oct nov dec "
+    "a.m p.m etc vs e.g i.e lic ing mtro dra".split()
+)
+# A mention right after one of these is a preposition's object ("to Carney", "de la presidenta"), not a subject.
+PREPOSITIONS = frozenset(
+    "with to of from about at by for on in into against between among toward towards over under after before than like "
+    "con de del a al en por para sobre entre ante hacia contra sin tras desde hasta según".split()
+)
+DETERMINERS = frozenset(
+    "the a an his her their its this that these those el la los las su sus un una unos unas este esta ese esa".split()
+)
+# Words skipped between a subject and its speech verb ("Greer last week said", "Sheinbaum también dijo").
+TIME_WORDS = frozenset(
+    "this last next month week year today yesterday earlier later recently previously also however then again once "
+    "monday tuesday wednesday thursday friday saturday sunday on morning evening night publicly privately repeatedly "
+    "este esta mes semana año hoy ayer también luego además recientemente públicamente lunes martes miércoles jueves "
+    "viernes sábado domingo".split()
+)
+# Capitalized words that start no name (a sentence's first word, a conjunction), with and without accents.
+_STOP_CAPS_WORDS = frozenset(
+    "the a an and but or in on at by for of to as if it its this that these those he she they we i you his her their "
+    "our both after before while when where what who which with from under over during since until because though "
+    "el la los las un una y o pero en por para con de del al se su sus este esta ese esa durante según tras ante "
+    "como cuando donde mientras sin sobre entre hasta desde también además aunque ya así no sí nosotros ellos "
+    "ella él yo according following despite asked meanwhile later earlier then however also instead still "
+    "tras luego asimismo sin embargo cuestionado consultado".split()
+)
+
+
+def _without_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+STOP_CAPS = _STOP_CAPS_WORDS | frozenset(_without_accents(w) for w in _STOP_CAPS_WORDS)
