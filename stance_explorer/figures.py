@@ -606,6 +606,31 @@ def quick_statement_label(frame: pd.DataFrame, max_chars: int = 300) -> list[str
     return out
 
 
+def _estimate_trace(est: pd.DataFrame, index: dict[str, int]) -> go.Scatter:
+    """Each placed speaker's estimate as a diamond with its 95% interval."""
+    return go.Scatter(
+        x=est["estimate"],
+        y=est["speaker"].map(index),
+        mode="markers",
+        name="speaker estimate (95% interval)",
+        marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=(est["high"] - est["estimate"]).to_numpy(),
+            arrayminus=(est["estimate"] - est["low"]).to_numpy(),
+            color="black",
+            thickness=2,
+            width=6,
+        ),
+        text=[
+            f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
+            for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])
+        ],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
 def stance_strip_figure(
     readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None
 ) -> go.Figure:
@@ -628,7 +653,7 @@ def stance_strip_figure(
                 continue
             y = sub[S.SPEAKER].map(index).to_numpy(dtype=float) + rng.uniform(-0.18, 0.18, len(sub))
             x = sub["score"].to_numpy() if stance != "none" else NONE_X + rng.uniform(-0.22, 0.22, len(sub))
-            how = np.where(sub["labelled"].to_numpy(), "a label", "the model's reading")
+            how = np.where(sub["labelled"].to_numpy(), "a hand label", "the model's reading")
             text = [
                 f"{h}<br>{st} ({w}), score {sc:+.2f}, confidence {c:.2f}"
                 if st != "none"
@@ -658,29 +683,7 @@ def stance_strip_figure(
     # No diamond without an interval: one or two statements are shown as their dots, not as a position.
     est = estimates.dropna(subset=["estimate", "low", "high"]) if len(estimates) else estimates
     if len(est):
-        traces.append(
-            go.Scatter(
-                x=est["estimate"],
-                y=est["speaker"].map(index),
-                mode="markers",
-                name="speaker estimate (95% interval)",
-                marker=dict(symbol="diamond", size=14, color="black", line=dict(color="white", width=1)),
-                error_x=dict(
-                    type="data",
-                    symmetric=False,
-                    array=(est["high"] - est["estimate"]).to_numpy(),
-                    arrayminus=(est["estimate"] - est["low"]).to_numpy(),
-                    color="black",
-                    thickness=2,
-                    width=6,
-                ),
-                text=[
-                    f"<b>{html.escape(str(s))}</b>: {e:+.2f} (95% interval {lo:+.2f} to {hi:+.2f}), {n} statements"
-                    for s, e, lo, hi, n in zip(est["speaker"], est["estimate"], est["low"], est["high"], est["n"])
-                ],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+        traces.append(_estimate_trace(est, index))
     fig = go.Figure(data=traces)
     fig.update_layout(
         shapes=[  # plain layout shapes: add_vline / add_shape cost tens of ms each

@@ -264,6 +264,39 @@ def _label_columns(first: list[str]) -> tuple[dict[str, int], str | None]:
     return pos, None
 
 
+def _label_row_hash(
+    cells: dict[str, str],
+    n: int,
+    name: str,
+    col_name: dict[str, str],
+    by_id: dict[str, list[int]],
+    hashes_in_data: set[str],
+    frame: pd.DataFrame | None,
+) -> tuple[str | None, list[S.Problem]]:
+    """The text hash a label row names (None: the row is skipped), and the problems of that row."""
+    sid, sha, lab = cells.get("id", ""), cells.get("text_sha256", "").lower(), cells["label"].lower()
+    if lab not in CODE:
+        why = f"'{lab[:40]}' is not a label; use favor, against or none. Row skipped."
+        return None, [S.Problem(name, n, col_name["label"], "error", why)]
+    if sha and not _HEX64.match(sha):
+        why = f"'{sha[:20]}…' is not a sha256 (64 hex digits). Row skipped."
+        return None, [S.Problem(name, n, col_name["text_sha256"], "error", why)]
+    if not sha:
+        hits = by_id.get(sid, [])
+        if len(hits) == 1 and frame is not None:
+            return text_sha256(frame[S.TEXT].iat[hits[0]]), []
+        col = col_name.get("text_sha256") or col_name.get("id")
+        why = "names no statement in this data" if not hits else "names several statements in this data"
+        return None, [S.Problem(name, n, col, "error", f"no text hash, and the id '{sid[:40]}' {why}. Row skipped.")]
+    if frame is not None and sha not in hashes_in_data and sid in by_id:
+        why = (
+            f"the statement '{sid[:40]}' has different text here than when it was labelled; "
+            "the label is kept for the labelled text only."
+        )
+        return sha, [S.Problem(name, n, col_name.get("text_sha256"), "warning", why)]
+    return sha, []
+
+
 def read_labels(source: str | Path | bytes, *, name: str | None = None, frame: pd.DataFrame | None = None) -> LabelRead:
     """Read a labels CSV (``id``, ``text_sha256``, ``label``). Never raises on bad input.
 
@@ -307,50 +340,11 @@ def read_labels(source: str | Path | bytes, *, name: str | None = None, frame: p
         if not any(cell.strip() for cell in row):
             continue
         cells = {c: (_clean_cell(row[i]) if i < len(row) else "") for c, i in pos.items()}
-        sid, sha, lab = cells.get("id", ""), cells.get("text_sha256", "").lower(), cells["label"].lower()
-        if lab not in CODE:
-            problems.append(
-                S.Problem(
-                    name,
-                    n,
-                    col_name["label"],
-                    "error",
-                    f"'{lab[:40]}' is not a label; use favor, against or none. Row skipped.",
-                )
-            )
+        sid, lab = cells.get("id", ""), cells["label"].lower()
+        sha, found = _label_row_hash(cells, n, name, col_name, by_id, hashes_in_data, frame)
+        problems.extend(found)
+        if sha is None:
             continue
-        if sha and not _HEX64.match(sha):
-            problems.append(
-                S.Problem(
-                    name,
-                    n,
-                    col_name["text_sha256"],
-                    "error",
-                    f"'{sha[:20]}…' is not a sha256 (64 hex digits). Row skipped.",
-                )
-            )
-            continue
-        if not sha:
-            hits = by_id.get(sid, [])
-            if len(hits) == 1 and frame is not None:
-                sha = text_sha256(frame[S.TEXT].iat[hits[0]])
-            else:
-                col = col_name.get("text_sha256") or col_name.get("id")
-                why = "names no statement in this data" if not hits else "names several statements in this data"
-                problems.append(
-                    S.Problem(name, n, col, "error", f"no text hash, and the id '{sid[:40]}' {why}. Row skipped.")
-                )
-                continue
-        elif frame is not None and sha not in hashes_in_data and sid in by_id:
-            problems.append(
-                S.Problem(
-                    name,
-                    n,
-                    col_name.get("text_sha256"),
-                    "warning",
-                    f"the statement '{sid[:40]}' has different text here than when it was labelled; the label is kept for the labelled text only.",
-                )
-            )
         if sha in seen:
             problems.append(
                 S.Problem(
