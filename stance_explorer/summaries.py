@@ -26,6 +26,13 @@ def _short(text: object, chars: int = 90) -> str:
     return s if len(s) <= chars else s[: chars - 1].rstrip() + "…"
 
 
+def _quote(row: pd.Series) -> str:
+    """A short quote in curly quotes; a partial quote keeps its ellipses, as the quote cards show it."""
+    if row.get(S.QUOTE_TYPE) == S.QUOTE_PARTIAL:
+        return f"“…{_short(row[S.TEXT])}…”"
+    return f"“{_short(row[S.TEXT])}”"
+
+
 def _pairs(matrix: pd.DataFrame) -> pd.DataFrame:
     """The cells of a symmetric matrix above its diagonal, with values: columns a, b, value."""
     z = matrix.to_numpy(dtype=float)
@@ -74,7 +81,7 @@ def timeline_summary(timeline: pd.DataFrame, *, phrase: str) -> str:
     out = (
         f"Chart of similarity to “{phrase}”, {_n(len(timeline), 'statement')} by {_n(len(means), 'speaker')}: "
         f"the closest statement is by {best[S.SPEAKER]} on {_day(best[S.DATE])} ({best['score']:.2f}), "
-        f"“{_short(best[S.TEXT])}”"
+        f"{_quote(best)}"
     )
     top = ", ".join(f"{s} ({v:.2f})" for s, v in means.head(3).items())
     out += f". Highest average: {top}"

@@ -51,6 +51,8 @@ def test_timeline_names_the_closest_statement_and_speaker_averages():
     assert "the closest statement is by Ana on 2021-03-04 (0.65), “the deal is irrelevant”" in text
     assert "Highest average: Ana (0.43), Ben (0.30), Cy (0.10); lowest Di (0.05)." in text
     assert SM.timeline_summary(_timeline().iloc[:0], phrase="x") == "Chart of similarity to “x”: no statement."
+    partial = _timeline().assign(**{S.QUOTE_TYPE: S.QUOTE_PARTIAL})
+    assert "(0.65), “…the deal is irrelevant…”." in SM.timeline_summary(partial, phrase="x")
 
 
 def test_pair_time_and_drift():
