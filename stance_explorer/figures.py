@@ -643,10 +643,16 @@ def _add_trajectories(
     """A speaker's path takes the colour of their points, so path and statements read together.
 
     Each star's year goes above it, or below, right or left of it, wherever it covers no label
-    already drawn (``taken``, which grows); with no free side it is left out (the star's hover still
-    names the year). Returns how many were left out.
+    already drawn (``taken``, which grows) and no star; with no free side it is left out (the
+    star's hover still names the year). Returns how many were left out.
     """
     hidden = 0
+    # A year would rather not sit under another star either: the stars are obstacles, not labels.
+    r = STAR_SIZE / 2
+    stars = [
+        Box(x - r * scale.ux, x + r * scale.ux, y - r * scale.uy, y + r * scale.uy)
+        for x, y in zip(steps["x"].astype(float), steps["y"].astype(float))
+    ]
     for i, (speaker, g) in enumerate(steps.groupby("speaker", sort=False)):
         color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
         texts, positions = [], []
@@ -655,7 +661,7 @@ def _add_trajectories(
             spot = None
             for pos in TEXT_POSITIONS:
                 box = scale.beside(float(x), float(y), text, YEAR_FONT, pos)
-                if not any(box.overlaps(t) for t in taken):
+                if not any(box.overlaps(t) for t in taken) and not any(box.overlaps(s) for s in stars):
                     spot = pos
                     taken.append(box)
                     break
