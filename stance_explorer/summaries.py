@@ -163,10 +163,19 @@ def stance_strip_summary(estimates: pd.DataFrame, *, target: str) -> str:
     out = f"Chart of stances on “{target}”, {_n(len(estimates), 'speaker')}"
     if placed.empty:
         return out + ": none has enough statements taking a side to be placed."
-    hi, lo = placed.iloc[-1], placed.iloc[0]
-    out += f": most in favor {hi['speaker']} ({hi['estimate']:+.2f}, {hi['verdict']})"
-    if len(placed) > 1:
-        out += f"; most against {lo['speaker']} ({lo['estimate']:+.2f}, {lo['verdict']})"
+    rounded = placed["estimate"].round(2)
+
+    def ends(value: float) -> str:
+        """Every speaker at this end (ties at two decimals named together), with the value and verdict."""
+        at = placed[rounded == round(value, 2)]
+        names = at["speaker"].astype(str).tolist()
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        verdicts = sorted(set(at["verdict"].astype(str)))
+        return f"{who} ({value:+.2f}, {' / '.join(verdicts)})"
+
+    out += f": most in favor {ends(placed['estimate'].iat[-1])}"
+    if rounded.iat[0] != rounded.iat[-1]:
+        out += f"; most against {ends(placed['estimate'].iat[0])}"
     unplaced = len(estimates) - len(placed)
     if unplaced:
         out += f"; {_n(unplaced, 'speaker')} not placed (too few statements taking a side)"

@@ -106,6 +106,12 @@ def test_stance_summaries():
         "Chart of stances on “the USMCA”, 3 speakers: most in favor Ana (+0.45, favor); most against Ben (-0.30, against); "
         "1 speaker not placed (too few statements taking a side)."
     )
+    tied = est.assign(
+        estimate=[1.0, -0.30, 1.0], low=[0.3, -0.5, 0.9], high=[1.0, -0.1, 1.0], verdict=["favor", "against", "favor"]
+    )
+    assert "most in favor Ana and Cy (+1.00, favor); most against Ben (-0.30, against)." in SM.stance_strip_summary(
+        tied, target="x"
+    )
     periods = pd.DataFrame(
         {
             "speaker": ["Ana", "Ana", "Ben"],
