@@ -10,9 +10,10 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer import summaries as SM
 from webapp import links
 from webapp import params as P
-from webapp.render import language_caveat, quote_card
+from webapp.render import chart_summary, language_caveat, quote_card
 from webapp.shell import empty_guard, notice
 from webapp.stance_compare import stance_verdicts
 from webapp.state import current_view
@@ -106,6 +107,7 @@ if not empty_guard(view):
                 key="cmp_heat",
             )
             with right:
+                chart_summary(SM.pair_heatmap_summary(matrix), "cmp_heat")
                 st.caption(
                     "Each cell is the average similarity of their statements taken two at a time (a speaker's own "
                     "cell compares their statements with one another); the table below adds the spread. Similarity is "
@@ -134,6 +136,7 @@ if not empty_guard(view):
                 )
             else:
                 st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="cmp_time")
+                chart_summary(SM.pair_time_summary(over_time), "cmp_time")
                 st.caption(
                     "Each point is the mean similarity of two speakers' statements on the topic in one year in which "
                     "both spoke, taken two at a time; years where either was silent are left out. A rising line means "

@@ -9,11 +9,12 @@ import streamlit as st
 
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from stance_explorer import summaries as SM
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.search import parse_query
 from webapp import links, statement
 from webapp import params as P
-from webapp.render import language_caveat, statements_table
+from webapp.render import chart_summary, language_caveat, statements_table
 from webapp.search import run_search
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
@@ -91,14 +92,13 @@ if not empty_guard(view):
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
-    for col, (column, counts) in zip(
-        st.columns([5, 4, 3]),
-        (
-            (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
-            (S.TOPIC, A.counts_by(frame, S.TOPIC)),
-            ("year", A.counts_by_year(frame)),
-        ),
-    ):
+    tables = (
+        (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
+        (S.TOPIC, A.counts_by(frame, S.TOPIC)),
+        ("year", A.counts_by_year(frame)),
+    )
+    chart_summary(" ".join(SM.counts_summary(counts, column) for column, counts in tables), "counts")
+    for col, (column, counts) in zip(st.columns([5, 4, 3]), tables):
         col.dataframe(
             counts,
             hide_index=True,

@@ -19,10 +19,11 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer import summaries as SM
 from stance_explorer.export import safe_csv_bytes
 from webapp import links
 from webapp import params as P
-from webapp.render import language_caveat, quote_card, statements_table
+from webapp.render import chart_summary, language_caveat, quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
 from webapp.widgets import bound_select
@@ -47,6 +48,7 @@ class Shown:
     caption: str
     statements: pd.DataFrame
     cell: Callable[[str, str], None]
+    summary: str
 
 
 def cell_table(cell: pd.DataFrame) -> None:
@@ -75,7 +77,7 @@ def speaker_by_speaker(frame: pd.DataFrame, vectors: np.ndarray, topic: str | No
     def cell(row: str, col: str) -> None:
         cell_table(used[used[S.SPEAKER].isin([row, col])])
 
-    return Shown(matrix, fig, caption, used, cell)
+    return Shown(matrix, fig, caption, used, cell, SM.pair_heatmap_summary(matrix))
 
 
 def speaker_by_topic(frame: pd.DataFrame, vectors: np.ndarray) -> Shown:
@@ -106,7 +108,7 @@ def speaker_by_topic(frame: pd.DataFrame, vectors: np.ndarray) -> Shown:
         else:
             cell_table(shown)
 
-    return Shown(matrix, fig, caption, frame, cell)
+    return Shown(matrix, fig, caption, frame, cell, SM.speaker_topic_summary(matrix))
 
 
 def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int) -> Shown:
@@ -132,7 +134,8 @@ def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int)
         with b:
             quote_card(sub.iloc[position[col]])
 
-    return Shown(pd.DataFrame(sim, index=labels, columns=labels), fig, caption, sub, cell)
+    shown = pd.DataFrame(sim, index=labels, columns=labels)
+    return Shown(shown, fig, caption, sub, cell, SM.pair_heatmap_summary(shown, what="statements"))
 
 
 view = current_view()
@@ -170,6 +173,7 @@ if not empty_guard(view):
 
     st.caption(shown.caption)
     st.plotly_chart(shown.figure, width="stretch", key="heatmap")
+    chart_summary(shown.summary, "heatmap")
     st.caption(SCALE_NOTE)
     language_caveat(shown.statements, view.dataset.model_id)
 

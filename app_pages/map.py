@@ -8,11 +8,12 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer import summaries as SM
 from stance_explorer.dataset import find_statement, statement_ref
 from stance_explorer.trajectories import trajectories
 from webapp import links, mapview, statement
 from webapp import params as P
-from webapp.render import statements_table
+from webapp.render import chart_summary, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import bundled_dataset, current_model, current_view
 
@@ -142,6 +143,14 @@ if not empty_guard(view):
         selection_mode=("box", "lasso"),
         on_select=lambda: _selection_from_chart(chart_key, drawn, ds.frame, id(ds)),
     )
+    summary = SM.map_summary(region_table, steps, statements=len(drawn))
+    hidden = (fig.layout.meta or {}).get("hidden_labels", 0)
+    if hidden:
+        summary += (
+            f" {hidden} label{'s' if hidden != 1 else ''} left off the map where {'they' if hidden != 1 else 'it'} "
+            "would cover another; every region is listed under “Regions and their words”, every year in the hovers."
+        )
+    chart_summary(summary, "map")
 
     selected = [r for r in _selected(view) if view.mask[r]]
     if selected:

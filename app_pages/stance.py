@@ -16,11 +16,12 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import stance as T
 from stance_explorer import stance_methods as M
+from stance_explorer import summaries as SM
 from stance_explorer.reader import problems_frame
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as SS
-from webapp.render import language_caveat, quote_card
+from webapp.render import chart_summary, language_caveat, quote_card
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
 from webapp.text import escape_markdown
@@ -179,6 +180,7 @@ if not empty_guard(view):
         on_select=partial(statement.pick_point, key, frame_all, scope_pos),
         selection_mode="points",
     )
+    chart_summary(SM.stance_strip_summary(est, target=axis.target), "stance_strip")
     st.caption(
         "Diamonds: each speaker's estimate, the confidence-weighted mean reading of their statements that take a side, "
         "with a 95% bootstrap interval. Click a dot to open the statement."
@@ -212,6 +214,7 @@ if not empty_guard(view):
         st.info("No statements by these speakers here.")
     else:
         st.plotly_chart(F.stance_time_figure(periods), width="stretch", key="stance_time")
+        chart_summary(SM.stance_time_summary(periods), "stance_time")
         st.caption(
             "Each point: a speaker's mean reading in one period, over the statements taking a side (bigger: more of them). Periods where none takes a side are skipped."
         )
@@ -278,6 +281,10 @@ if not empty_guard(view):
                 F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name),
                 width="stretch",
                 key="stance_2d",
+            )
+            chart_summary(
+                SM.two_axis_summary(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name),
+                "stance_2d",
             )
             placed = set(est.dropna(subset=["low"])["speaker"]) & set(est2.dropna(subset=["low"])["speaker"])
             missing = [s for s in chosen if s not in placed]

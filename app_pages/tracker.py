@@ -9,9 +9,10 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer import summaries as SM
 from webapp import links, statement
 from webapp import params as P
-from webapp.render import language_caveat, quote_card, statements_table
+from webapp.render import chart_summary, language_caveat, quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
 from webapp.widgets import bound_select
@@ -48,7 +49,7 @@ if not empty_guard(view):
             f"Charts show the {len(shown)} speakers with the most statements; pick speakers in the sidebar to see others."
         )
     language_caveat(frame[tl_mask], view.dataset.model_id)
-    for phrase in phrases:
+    for i, phrase in enumerate(phrases):
         qvec, msg = encode_phrase(phrase)
         if msg:
             st.warning(msg)
@@ -63,6 +64,7 @@ if not empty_guard(view):
             on_select=partial(statement.pick_point, key, view.dataset.frame, view.rows),
             selection_mode="points",
         )
+        chart_summary(SM.timeline_summary(timeline, phrase=phrase), f"timeline_{i}")
         with st.expander(f"Closest statements to “{phrase}”, year by year"):
             best = A.closest_over_time(timeline, per_window=2)
             key = statement.picker_key(f"best_{phrase}")
@@ -108,6 +110,7 @@ if not empty_guard(view):
         )
     else:
         st.plotly_chart(F.drift_figure(d, speaker=speaker, topic=t), width="stretch", key="drift")
+        chart_summary(SM.drift_summary(d, speaker=speaker), "drift")
         flagged = d[d["flagged"]].sort_values("shift", ascending=False)
         for _, row in flagged.iterrows():
             pos = d.index.get_loc(row.name)

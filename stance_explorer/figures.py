@@ -7,7 +7,9 @@ must always show as text.
 from __future__ import annotations
 
 import html
+import re
 import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -468,25 +470,151 @@ def map_figure(
         speaker_colors = _add_group_points(fig, frame, xy, hover, symbols, color_by, max_groups)
     else:
         _add_scaled_points(fig, frame, xy, hover, symbols, color_by, scores, score_label)
+    ext = [xy[np.isfinite(xy).all(axis=1)]]
+    if steps is not None and len(steps):
+        ext.append(steps[["x", "y"]].to_numpy(dtype=np.float32))
+    scale = LabelScale.of(np.concatenate(ext), height)
+    taken: list[Box] = []
+    hidden = 0
     if regions is not None:
-        for r in regions.itertuples():
+        # The largest regions first: a label that would cover one already drawn moves a little, or is left out.
+        for r in regions.sort_values("statements", ascending=False, kind="stable").itertuples():
+            text = f"<b>{html.escape(r.label)}</b>"
+            spot = _free_spot(
+                [scale.centered(r.x + dx, r.y + dy, text, REGION_FONT, bold=True) for dx, dy in _offsets(scale, text)],
+                taken,
+            )
+            if spot is None:
+                hidden += 1
+                continue
+            taken.append(spot)
             fig.add_annotation(
-                x=r.x,
-                y=r.y,
-                text=f"<b>{html.escape(r.label)}</b>",
+                x=(spot.x0 + spot.x1) / 2,
+                y=(spot.y0 + spot.y1) / 2,
+                text=text,
                 showarrow=False,
                 bgcolor="rgba(255,255,255,0.8)",
                 bordercolor="#888",
                 borderwidth=1,
-                font=dict(size=12, color="#222"),
+                font=dict(size=REGION_FONT, color="#222"),
             )
     if steps is not None and len(steps):
-        _add_trajectories(fig, frame if steps_frame is None else steps_frame, steps, speaker_colors)
+        hidden += _add_trajectories(
+            fig, frame if steps_frame is None else steps_frame, steps, speaker_colors, scale=scale, taken=taken
+        )
+    fig.layout.meta = {"hidden_labels": hidden}
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig = _layout(fig, None, height=height)
     fig.update_layout(dragmode="select", legend=dict(itemsizing="constant"), uirevision="map")
     return fig
+
+
+# ---------------------------------------------------------------------------- map labels apart
+REGION_FONT = 12
+YEAR_FONT = 11
+STAR_SIZE = 13
+#: The plot area label placement assumes, in pixels. The chart stretches to the page; a narrow plot
+#: gives a label more room in data units, so labels placed apart at this size stay apart when wider.
+LABEL_PLOT_WIDTH = 600
+#: Where a star's year may go, in order of preference.
+TEXT_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def text_size_px(text: str, font: int, *, bold: bool = False) -> tuple[float, float]:
+    """Approximate width and height in pixels of one line of label text (HTML tags and escapes read as text).
+
+    Deliberately generous: 0.62 (bold 0.66) of the font size per character, a line 1.4 font sizes
+    high, plus 8 px for the padding and border of a boxed label.
+    """
+    plain = html.unescape(_TAG.sub("", text))
+    return len(plain) * font * (0.66 if bold else 0.62) + 8, font * 1.4 + 8
+
+
+@dataclass(frozen=True)
+class Box:
+    """A label's box in data units."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    def overlaps(self, other: Box) -> bool:
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
+
+@dataclass(frozen=True)
+class LabelScale:
+    """Data units per pixel across and up, for a map drawn over ``xy``'s extent at the assumed size."""
+
+    ux: float
+    uy: float
+
+    @classmethod
+    def of(cls, xy: np.ndarray, height: int, width: int = LABEL_PLOT_WIDTH) -> LabelScale:
+        if len(xy) == 0:
+            return cls(1.0, 1.0)
+        # No autorange padding counted: the real axis spans a little more, so labels are a little smaller.
+        span = np.ptp(np.asarray(xy, dtype=np.float64), axis=0)
+        plot_h = max(height - 20, 100)  # the map's margins: 10 px top and bottom
+        return cls(float(span[0] or 1.0) / width, float(span[1] or 1.0) / plot_h)
+
+    def centered(self, x: float, y: float, text: str, font: int, *, bold: bool = False) -> Box:
+        w, h = text_size_px(text, font, bold=bold)
+        return Box(x - w * self.ux / 2, x + w * self.ux / 2, y - h * self.uy / 2, y + h * self.uy / 2)
+
+    def beside(self, x: float, y: float, text: str, font: int, position: str) -> Box:
+        """The box of a trace's text at ``position`` ("top center", ...) of a star at (x, y)."""
+        w, h = text_size_px(text, font)
+        w, h, gap = w * self.ux, h * self.uy, STAR_SIZE / 2 + 2
+        vertical, horizontal = position.split()
+        if horizontal == "center":
+            x0 = x - w / 2
+        else:
+            x0 = x + gap * self.ux if horizontal == "right" else x - gap * self.ux - w
+        if vertical == "middle":
+            y0 = y - h / 2
+        else:
+            y0 = y + gap * self.uy if vertical == "top" else y - gap * self.uy - h
+        return Box(x0, x0 + w, y0, y0 + h)
+
+
+def _offsets(scale: LabelScale, text: str) -> list[tuple[float, float]]:
+    """Where a region label may go, in data units from its region's middle: there, then a box up or down."""
+    _, h = text_size_px(text, REGION_FONT, bold=True)
+    step = h * scale.uy * 1.05
+    return [(0.0, 0.0), (0.0, step), (0.0, -step), (0.0, 2 * step), (0.0, -2 * step)]
+
+
+def _free_spot(candidates: list[Box], taken: list[Box]) -> Box | None:
+    return next((b for b in candidates if not any(b.overlaps(t) for t in taken)), None)
+
+
+def drawn_label_boxes(fig: go.Figure, height: int | None = None) -> list[Box]:
+    """The boxes of every label a map figure draws (region annotations, year texts), estimated the
+    way :func:`map_figure` places them, from the figure alone: what a test checks for overlaps."""
+    pts = [
+        np.column_stack([np.asarray(t.x, dtype=np.float64), np.asarray(t.y, dtype=np.float64)])
+        for t in fig.data
+        if t.x is not None and len(t.x)
+    ]
+    xy = np.concatenate(pts) if pts else np.zeros((0, 2))
+    scale = LabelScale.of(xy[np.isfinite(xy).all(axis=1)], height or fig.layout.height or 640)
+    boxes = [
+        scale.centered(a.x, a.y, a.text, a.font.size or REGION_FONT, bold=a.text.startswith("<b>"))
+        for a in fig.layout.annotations
+        if a.text
+    ]
+    for t in fig.data:
+        if t.mode and "text" in t.mode and t.text is not None:
+            positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.x)
+            font = (t.textfont.size if t.textfont else None) or 12
+            for x, y, text, pos in zip(t.x, t.y, t.text, positions):
+                if text:
+                    boxes.append(scale.beside(float(x), float(y), text, font, pos))
+    return boxes
 
 
 def _step_hover(frame: pd.DataFrame, step) -> str:
@@ -503,18 +631,53 @@ def _step_hover(frame: pd.DataFrame, step) -> str:
 PATH_COLORS = ["#111111", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"]
 
 
-def _add_trajectories(fig: go.Figure, frame: pd.DataFrame, steps: pd.DataFrame, speaker_colors: dict[str, str]) -> None:
-    """A speaker's path takes the colour of their points, so path and statements read together."""
+def _add_trajectories(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    steps: pd.DataFrame,
+    speaker_colors: dict[str, str],
+    *,
+    scale: LabelScale,
+    taken: list[Box],
+) -> int:
+    """A speaker's path takes the colour of their points, so path and statements read together.
+
+    Each star's year goes above it, or below, right or left of it, wherever it covers no label
+    already drawn (``taken``, which grows) and no star; with no free side it is left out (the
+    star's hover still names the year). Returns how many were left out.
+    """
+    hidden = 0
+    # A year would rather not sit under another star either: the stars are obstacles, not labels.
+    r = STAR_SIZE / 2
+    stars = [
+        Box(x - r * scale.ux, x + r * scale.ux, y - r * scale.uy, y + r * scale.uy)
+        for x, y in zip(steps["x"].astype(float), steps["y"].astype(float))
+    ]
     for i, (speaker, g) in enumerate(steps.groupby("speaker", sort=False)):
         color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
+        texts, positions = [], []
+        for x, y, w in zip(g["x"], g["y"], g["window"]):
+            text = html.escape(str(w))
+            spot = None
+            for pos in TEXT_POSITIONS:
+                box = scale.beside(float(x), float(y), text, YEAR_FONT, pos)
+                if not any(box.overlaps(t) for t in taken) and not any(box.overlaps(s) for s in stars):
+                    spot = pos
+                    taken.append(box)
+                    break
+            if spot is None:
+                hidden += 1
+            texts.append(text if spot else "")
+            positions.append(spot or TEXT_POSITIONS[0])
         fig.add_trace(
             go.Scatter(
                 x=g["x"],
                 y=g["y"],
                 mode="markers+text",
                 name=f"{html.escape(str(speaker))} over time",
-                text=[html.escape(str(w)) for w in g["window"]],
-                textposition="top center",
+                text=texts,
+                textposition=positions,
+                textfont=dict(size=YEAR_FONT),
                 marker=dict(size=13, color=color, symbol="star", line=dict(width=1, color="#222")),
                 hovertext=[_step_hover(frame, s) for s in g.itertuples()],
                 hovertemplate="%{hovertext}<extra></extra>",
@@ -538,6 +701,7 @@ def _add_trajectories(fig: go.Figure, frame: pd.DataFrame, steps: pd.DataFrame, 
                 arrowcolor=color,
                 text="",
             )
+    return hidden
 
 
 # ---------------------------------------------------------------------------- stance

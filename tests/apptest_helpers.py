@@ -158,3 +158,11 @@ def bundled_frame() -> pd.DataFrame:
     from webapp.state import bundled_dataset
 
     return bundled_dataset().frame
+
+
+def chart_summaries(at: AppTest) -> list[str]:
+    """The charts' text summaries on the page (webapp.render.chart_summary), unescaped, lead removed."""
+    from webapp.render import SUMMARY_LEAD
+
+    lead = f"**{SUMMARY_LEAD}** "
+    return [unescape(c.value).removeprefix(lead) for c in at.main.caption if c.value.startswith(lead)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from stance_explorer import citation as C
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
 from stance_explorer.models import MULTILINGUAL, reads_only_english
@@ -180,6 +181,31 @@ def statement_detail(row: pd.Series) -> None:
     quote_card(row, show_speaker=False, header=False)
     if row.get(S.CONTEXT):
         st.caption("Occasion (a note by the collector, not part of the quote): " + escape_markdown(row[S.CONTEXT]))
+
+
+#: What starts every chart summary on the page, so a reader (and a test) knows what the line is.
+SUMMARY_LEAD = "In words:"
+
+
+def chart_summary(text: str, key: str) -> None:
+    """A chart's summary beside it, as visible text a screen reader reads: the top values it shows.
+
+    ``text`` comes from :mod:`stance_explorer.summaries` and may hold user text (speaker names,
+    quotes), so it is escaped. The container's key (class ``st-key-summary_<key>``) lets a browser
+    test find it.
+    """
+    with st.container(key=f"summary_{key}"):
+        st.caption(f"**{SUMMARY_LEAD}** {escape_markdown(text)}")
+
+
+def citation_box(row: pd.Series) -> None:
+    """The statement's citation, ready to copy (each box has a copy button at its top right), in
+    plain text and in Markdown. Shown as code, so nothing in it is read as markup here."""
+    st.markdown("**Cite this statement**")
+    st.caption("Plain text")
+    st.code(C.plain_citation(row), language=None, wrap_lines=True)
+    st.caption("Markdown")
+    st.code(C.markdown_citation(row), language="markdown", wrap_lines=True)
 
 
 def _use_multilingual() -> None:

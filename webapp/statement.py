@@ -16,7 +16,7 @@ from stance_explorer import schema as S
 from stance_explorer.dataset import find_statement, statement_ref
 from webapp import links
 from webapp import params as P
-from webapp.render import language_caveat, quote_card, statement_detail
+from webapp.render import citation_box, language_caveat, quote_card, statement_detail
 from webapp.shell import current_link
 from webapp.state import View
 from webapp.text import escape_markdown
@@ -68,6 +68,7 @@ def _dialog(view: View, pos: int) -> None:
     ds = view.dataset
     row = ds.frame.iloc[pos]
     statement_detail(row)
+    citation_box(row)
     language_caveat(ds.frame.iloc[[pos]], ds.model_id, one_statement=True)
     if not ds.has_vector[pos]:
         st.info("This statement has no vector yet, so nothing close to it can be found. Add it on the Data page.")
