@@ -424,6 +424,33 @@ def _add_scaled_points(
     )
 
 
+def _add_region_labels(fig: go.Figure, regions: pd.DataFrame, scale: LabelScale, taken: list[Box]) -> int:
+    """Each region's label at its middle, largest region first; returns how many were left out."""
+    hidden = 0
+    # The largest regions first: a label that would cover one already drawn moves a little, or is left out.
+    for r in regions.sort_values("statements", ascending=False, kind="stable").itertuples():
+        text = f"<b>{html.escape(r.label)}</b>"
+        spot = _free_spot(
+            [scale.centered(r.x + dx, r.y + dy, text, REGION_FONT, bold=True) for dx, dy in _offsets(scale, text)],
+            taken,
+        )
+        if spot is None:
+            hidden += 1
+            continue
+        taken.append(spot)
+        fig.add_annotation(
+            x=(spot.x0 + spot.x1) / 2,
+            y=(spot.y0 + spot.y1) / 2,
+            text=text,
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.8)",
+            bordercolor="#888",
+            borderwidth=1,
+            font=dict(size=REGION_FONT, color="#222"),
+        )
+    return hidden
+
+
 def map_figure(
     frame: pd.DataFrame,
     xy: np.ndarray,
@@ -475,29 +502,7 @@ def map_figure(
         ext.append(steps[["x", "y"]].to_numpy(dtype=np.float32))
     scale = LabelScale.of(np.concatenate(ext), height)
     taken: list[Box] = []
-    hidden = 0
-    if regions is not None:
-        # The largest regions first: a label that would cover one already drawn moves a little, or is left out.
-        for r in regions.sort_values("statements", ascending=False, kind="stable").itertuples():
-            text = f"<b>{html.escape(r.label)}</b>"
-            spot = _free_spot(
-                [scale.centered(r.x + dx, r.y + dy, text, REGION_FONT, bold=True) for dx, dy in _offsets(scale, text)],
-                taken,
-            )
-            if spot is None:
-                hidden += 1
-                continue
-            taken.append(spot)
-            fig.add_annotation(
-                x=(spot.x0 + spot.x1) / 2,
-                y=(spot.y0 + spot.y1) / 2,
-                text=text,
-                showarrow=False,
-                bgcolor="rgba(255,255,255,0.8)",
-                bordercolor="#888",
-                borderwidth=1,
-                font=dict(size=REGION_FONT, color="#222"),
-            )
+    hidden = _add_region_labels(fig, regions, scale, taken) if regions is not None else 0
     if steps is not None and len(steps):
         hidden += _add_trajectories(
             fig, frame if steps_frame is None else steps_frame, steps, speaker_colors, scale=scale, taken=taken
@@ -795,19 +800,8 @@ def _estimate_trace(est: pd.DataFrame, index: dict[str, int]) -> go.Scatter:
     )
 
 
-def stance_strip_figure(
-    readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None
-) -> go.Figure:
-    """Where each speaker stands: a dot per statement on the axis and the speaker's estimate with its interval.
-
-    ``readings`` has speaker, score, stance, confidence, low, labelled, and ``pos`` (the row index
-    the chart's customdata carries, for opening a statement). Statements read as "none" are drawn
-    in their own shaded column right of the scale (x = NONE_X), never at zero: no position is not
-    the middle of the scale. Low-confidence readings are hollow and faint.
-    """
-    speakers = list(estimates["speaker"]) if len(estimates) else sorted(readings[S.SPEAKER].unique())
-    index = {s: i for i, s in enumerate(speakers)}
-    rng = np.random.default_rng(0)
+def _reading_traces(readings: pd.DataFrame, index: dict[str, int], rng: np.random.Generator) -> list[go.Scatter]:
+    """One dot per statement: favor / against on the scale, none in its own column; low confidence hollow."""
     readings = readings.assign(_hover=quick_statement_label(readings) if len(readings) else [])
     traces = []
     for stance in ("favor", "against", "none"):
@@ -844,6 +838,23 @@ def stance_strip_figure(
                     hovertemplate="%{text}<extra></extra>",
                 )
             )
+    return traces
+
+
+def stance_strip_figure(
+    readings: pd.DataFrame, estimates: pd.DataFrame, *, axis_label: str = "", title: str | None = None
+) -> go.Figure:
+    """Where each speaker stands: a dot per statement on the axis and the speaker's estimate with its interval.
+
+    ``readings`` has speaker, score, stance, confidence, low, labelled, and ``pos`` (the row index
+    the chart's customdata carries, for opening a statement). Statements read as "none" are drawn
+    in their own shaded column right of the scale (x = NONE_X), never at zero: no position is not
+    the middle of the scale. Low-confidence readings are hollow and faint.
+    """
+    speakers = list(estimates["speaker"]) if len(estimates) else sorted(readings[S.SPEAKER].unique())
+    index = {s: i for i, s in enumerate(speakers)}
+    rng = np.random.default_rng(0)
+    traces = _reading_traces(readings, index, rng)
     # No diamond without an interval: one or two statements are shown as their dots, not as a position.
     est = estimates.dropna(subset=["estimate", "low", "high"]) if len(estimates) else estimates
     if len(est):

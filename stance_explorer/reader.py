@@ -440,6 +440,31 @@ def _spanish_dayfirst(records: _Records, columns: _Columns) -> bool:
     return numeric_order(f[pos] for _, f in records.rows if len(f) > pos) != "month-first"
 
 
+def _row_shape(
+    fields: list[str], line: int, records: _Records, width: int, name: str, delimiter: str, problems: list[S.Problem]
+) -> list[str] | None:
+    """The row's fields padded to the header's width, or None when the row must be skipped (a problem says why)."""
+    if line == records.unclosed:
+        why = (
+            f"a quote opened in this row is never closed, so lines {line}-{records.last_line} were read as one "
+            "field; close the quote. Row skipped"
+        )
+        problems.append(S.Problem(name, line, None, "error", why))
+        return None
+    if len(fields) > width and any(f.strip() for f in fields[width:]):
+        why = (
+            f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted "
+            f"{delimiter_name(delimiter)}. Quote that field; row skipped"
+        )
+        problems.append(S.Problem(name, line, None, "error", why))
+        return None
+    if len(fields) < width:
+        why = f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty"
+        problems.append(S.Problem(name, line, None, "warning", why))
+        fields = fields + [""] * (width - len(fields))
+    return fields
+
+
 def _check_rows(
     records: _Records,
     columns: _Columns,
@@ -456,39 +481,9 @@ def _check_rows(
     seen_ids: dict[str, int] = {}
     width = len(columns.header)
     for line, fields in records.rows:
-        if line == records.unclosed:
-            problems.append(
-                S.Problem(
-                    name,
-                    line,
-                    None,
-                    "error",
-                    f"a quote opened in this row is never closed, so lines {line}-{records.last_line} were read as one field; close the quote. Row skipped",
-                )
-            )
+        fields = _row_shape(fields, line, records, width, name, delimiter, problems)
+        if fields is None:
             continue
-        if len(fields) > width and any(f.strip() for f in fields[width:]):
-            problems.append(
-                S.Problem(
-                    name,
-                    line,
-                    None,
-                    "error",
-                    f"the row has {len(fields)} fields but the header has {width}; a field probably holds an unquoted {delimiter_name(delimiter)}. Quote that field; row skipped",
-                )
-            )
-            continue
-        if len(fields) < width:
-            problems.append(
-                S.Problem(
-                    name,
-                    line,
-                    None,
-                    "warning",
-                    f"the row has {len(fields)} fields but the header has {width}; the missing ones are left empty",
-                )
-            )
-            fields = fields + [""] * (width - len(fields))
         rec = _check_record(fields, line, columns, name, dayfirst=dayfirst, today=today, problems=problems)
         if rec is None:
             continue
