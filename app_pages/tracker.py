@@ -1,4 +1,4 @@
-"""Position tracker: how close each statement is to a phrase over time, and each speaker's drift."""
+"""Position tracker: who holds a position and who rejects it, over time; what is about the same thing; each speaker's drift."""
 
 from __future__ import annotations
 
@@ -9,38 +9,68 @@ import streamlit as st
 from stance_explorer import analysis as A
 from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer import stance as T
 from stance_explorer import summaries as SM
 from webapp import links, statement
 from webapp import params as P
+from webapp import stance_state as SS
 from webapp.render import chart_summary, language_caveat, quote_card, statements_table
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view, encode_phrase
+from webapp.text import escape_markdown
 from webapp.widgets import bound_select
 
-DEFAULT_PHRASES = "USMCA irrelevant\nshortcomings"
+DEFAULT_PHRASES = "\n".join(T.DEFAULT_CLAIMS)
 WINDOWS = {"year": "Y", "half-year": "6M", "quarter": "Q"}
 ALL_TOPICS = "all topics"
 MAX_TIMELINE_SPEAKERS = 12
 
+
+def _similarity(view, phrase: str, mask, i: int) -> None:
+    """The secondary view: how close each statement comes to the phrase (about the same thing, not holding it)."""
+    qvec, msg = encode_phrase(phrase)
+    if msg:
+        st.warning(msg)
+        return
+    timeline = A.phrase_timeline(view.frame, view.vectors, qvec, mask=mask)
+    # Clicking a dot opens its statement (customdata carries the timeline row).
+    key = statement.picker_key(f"tl_{phrase}")
+    st.plotly_chart(
+        F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase),
+        width="stretch",
+        key=key,
+        on_select=partial(statement.pick_point, key, view.dataset.frame, view.rows),
+        selection_mode="points",
+    )
+    chart_summary(SM.timeline_summary(timeline, phrase=phrase), f"timeline_{i}")
+    st.markdown(f"**Closest statements to “{escape_markdown(phrase)}”, year by year**")
+    best = A.closest_over_time(timeline, per_window=2)
+    key = statement.picker_key(f"best_{phrase}")
+    pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(best["row"]))
+    statements_table(best, score=True, key=key, on_select=pick)
+
+
 view = current_view()
 st.title("Position tracker")
 st.caption(
-    "Trace a position through time: how close every statement comes to a phrase, and how much each speaker's statements move from one period to the next."
+    "Trace a position through time: who holds it and who rejects it, what is said about the same thing, and how much each speaker's statements move from one period to the next."
 )
 notice(view)
 
 if not empty_guard(view):
     frame, vectors = view.frame, view.vectors
-    st.subheader("Similarity to a phrase over time")
+    st.subheader("Who holds the position, over time")
     text = st.text_area(
-        "Phrases, one per line",
+        "Positions, one per line",
         value=DEFAULT_PHRASES,
         key=P.PHRASES,
         bind="query-params",
         height=80,
-        help="Each phrase gets its own chart. Dots are statements (click one to open it); lines are each speaker's one-year rolling average.",
+        help="Each line is a claim; write “claim | its opposite” to say what rejecting it sounds like. "
+        "Each claim gets its own chart: per speaker and year, the share of their statements that hold it (up) "
+        "and that reject it (down).",
     )
-    phrases = [p.strip() for p in text.splitlines() if p.strip()][:5]
+    claims = [T.Claim.parse(p) for p in text.splitlines() if p.strip()][:5]
     # A chart with hundreds of speakers is unreadable: show the most active ones unless the sidebar picks speakers.
     shown = A.top_speakers(frame, MAX_TIMELINE_SPEAKERS)
     tl_mask = frame[S.SPEAKER].isin(shown).to_numpy()
@@ -49,27 +79,26 @@ if not empty_guard(view):
             f"Charts show the {len(shown)} speakers with the most statements; pick speakers in the sidebar to see others."
         )
     language_caveat(frame[tl_mask], view.dataset.model_id)
-    for i, phrase in enumerate(phrases):
-        qvec, msg = encode_phrase(phrase)
+    st.caption(
+        "Holds / rejects is **the model's reading** of each statement against the claim, not the speaker's "
+        "declared position; statements that do not address it count in neither. Hover a point for the deciding quote."
+    )
+    for i, claim in enumerate(claims):
+        reading, msg = SS.claim_reading(view, claim, tl_mask)
         if msg:
             st.warning(msg)
             break
-        timeline = A.phrase_timeline(frame, vectors, qvec, mask=tl_mask)
-        # Clicking a dot opens its statement (customdata carries the timeline row).
-        key = statement.picker_key(f"tl_{phrase}")
+        scoped = frame[tl_mask].reset_index(drop=True)
+        periods = T.claim_over_time(scoped, reading.arrays, speakers=shown, tiebreak=reading.relevance)
+        st.markdown(f"**“{escape_markdown(claim.wording or claim.phrase)}”**")
         st.plotly_chart(
-            F.timeline_figure(timeline, A.smooth_by_speaker(timeline), phrase=phrase),
+            F.claim_time_figure(periods, scoped, claim=claim.phrase, title=f"Who holds or rejects “{claim.phrase}”"),
             width="stretch",
-            key=key,
-            on_select=partial(statement.pick_point, key, view.dataset.frame, view.rows),
-            selection_mode="points",
+            key=f"claim_{i}",
         )
-        chart_summary(SM.timeline_summary(timeline, phrase=phrase), f"timeline_{i}")
-        with st.expander(f"Closest statements to “{phrase}”, year by year"):
-            best = A.closest_over_time(timeline, per_window=2)
-            key = statement.picker_key(f"best_{phrase}")
-            pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(best["row"]))
-            statements_table(best, score=True, key=key, on_select=pick)
+        chart_summary(SM.claim_summary(periods, claim=claim.phrase), f"claim_{i}")
+        with st.expander(f"About the same thing as “{claim.phrase}” (similarity, not whether they hold it)"):
+            _similarity(view, claim.phrase, tl_mask, i)
 
     st.subheader("Drift: how a speaker's statements move")
     st.caption(

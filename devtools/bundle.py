@@ -1,7 +1,7 @@
 """Maintainers only: write what the repository commits beside the bundled data.
 
     python devtools/bundle.py vectors  [--model minilm|multilingual]   # embeddings/<model>/bundled-*: data/statements.csv
-    python devtools/bundle.py axes     [--model minilm|multilingual]   # embeddings/<model>/bundled-axes-*: the preset axes
+    python devtools/bundle.py axes     [--model minilm|multilingual]   # embeddings/<model>/bundled-axes-*: the preset axes and the tracker's default claims
 
 These used to be hidden flags of the user commands (``embed --bundle``, ``stance --bundle-presets``);
 a user never needs them, so they live here. Only texts the store lacks are encoded.
@@ -36,7 +36,8 @@ def bundle_axes(model: str) -> str:
     encoder = get_encoder(model)
     store = EmbeddingStore(STORE_DIR, encoder.model_id)
     rules = ChosenModel.of_vectors(store.model_id).rules
-    texts = sorted({t for pr in T.load_presets() for t in T.axis_embedding_texts(pr.axis, rules)[0]})
+    axes = [pr.axis for pr in T.load_presets()] + [T.Claim.parse(c).axis() for c in T.DEFAULT_CLAIMS]
+    texts = sorted({t for axis in axes for t in T.axis_embedding_texts(axis, rules)[0]})
     _, report = store.get_or_encode(texts, encoder, prefix=f"{BUNDLED_PREFIX}-axes")
     return f"{report.total} axis texts: {report.cached} stored, {report.new} new, in {store.dir}"
 

@@ -1038,6 +1038,8 @@ CLAIM_WORDING = {
     "shortcomings": "The agreement has shortcomings that must be fixed",
 }
 CLAIM_SIDES = {FAVOR: "holds", AGAINST: "rejects", NONE: "does not address"}
+#: The tracker's default positions (their claim axes' vectors are committed with the bundled data).
+DEFAULT_CLAIMS = ("USMCA irrelevant", "shortcomings")
 
 
 @dataclass(frozen=True)

@@ -214,3 +214,28 @@ def two_axis_summary(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, 
         f"Chart of two axes, {_n(len(both), 'speaker')} placed: furthest toward favor on {x_label} is "
         f"{bx['speaker']} ({bx['estimate_x']:+.2f}); on {y_label}, {by['speaker']} ({by['estimate_y']:+.2f})."
     )
+
+
+def claim_summary(periods: pd.DataFrame, *, claim: str) -> str:
+    """Holds / rejects over time: who holds the claim most, and who rejects it most, in which period.
+
+    Args:
+        periods: ``stance.claim_over_time``'s table.
+        claim: the claim as the chart names it.
+
+    Returns:
+        One sentence, or a sentence saying no statement takes it up.
+    """
+    if periods.empty or (periods["holds"].sum() + periods["rejects"].sum()) == 0:
+        return f"Chart of “{claim}”: no statement reads as holding or rejecting it."
+    parts = []
+    for side in ("holds", "rejects"):
+        g = periods[periods[side] > 0]
+        if g.empty:
+            parts.append(f"no statement {side} it")
+            continue
+        top = g.sort_values([f"share_{side}", side], ascending=False, kind="stable").iloc[0]
+        parts.append(
+            f"{side} it most: {top['speaker']} in {top['period']} ({top[side]} of {_n(int(top['n']), 'statement')})"
+        )
+    return f"Chart of “{claim}”: " + "; ".join(parts) + "."

@@ -122,16 +122,19 @@ def test_compare_summaries_sit_beside_both_charts():
 def test_tracker_summaries_name_the_closest_statement_and_the_largest_shift():
     at = open_page(TRACKER)
     summaries = chart_summaries(at)
-    assert len(summaries) == 3  # two default phrases, and the drift chart
+    assert len(summaries) == 5  # two default claims (holds / rejects and similarity each), and the drift chart
+    assert (
+        summaries[0].startswith("Chart of “USMCA irrelevant”: holds it most: ") and "rejects it most: " in summaries[0]
+    )
     charts = plotly_charts(at)
-    for phrase, summary in zip(("USMCA irrelevant", "shortcomings"), summaries):
+    for phrase, summary in zip(("USMCA irrelevant", "shortcomings"), summaries[1:4:2]):
         spec = next(s for k, s in charts.items() if k.startswith(f"tl_{phrase}"))
         ys = np.concatenate([plotly_array(d["y"]) for d in spec["data"] if d.get("mode") == "markers"])
         assert summary.startswith(f"Chart of similarity to “{phrase}”")
         assert f"({np.nanmax(ys):.2f})" in summary
     drift = plotly_array(charts["drift"]["data"][0]["y"])
-    assert summaries[2].startswith("Bar chart of Donald Trump's drift: the largest shift is from ")
-    assert f"(similarity {np.nanmin(drift):.2f})" in summaries[2]
+    assert summaries[4].startswith("Bar chart of Donald Trump's drift: the largest shift is from ")
+    assert f"(similarity {np.nanmin(drift):.2f})" in summaries[4]
 
 
 def test_map_summary_names_the_largest_regions_and_the_paths():

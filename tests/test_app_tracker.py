@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_helpers import TRACKER, bundled_frame, card_heads, open_page, plotly_charts, shown_choice, texts, unescape
+from apptest_helpers import (
+    TRACKER,
+    bundled_frame,
+    card_heads,
+    open_page,
+    plotly_array,
+    plotly_charts,
+    shown_choice,
+    texts,
+    unescape,
+)
 
 pytestmark = pytest.mark.model  # every phrase is embedded with the real all-MiniLM-L6-v2
 
@@ -31,11 +41,12 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     at = open_page(TRACKER)
     assert at.text_area(key="phrases").value == "USMCA irrelevant\nshortcomings"
     charts = plotly_charts(at)
-    assert set(charts) == {"tl_USMCA irrelevant_0", "tl_shortcomings_0", "drift"}  # _0: see webapp.statement.picker_key
-    assert texts(at.subheader) == ["Similarity to a phrase over time", "Drift: how a speaker's statements move"]
+    # _0: see webapp.statement.picker_key. claim_*: holds / rejects; tl_*: similarity, the secondary view.
+    assert set(charts) == {"claim_0", "claim_1", "tl_USMCA irrelevant_0", "tl_shortcomings_0", "drift"}
+    assert texts(at.subheader) == ["Who holds the position, over time", "Drift: how a speaker's statements move"]
     labels = [e.label for e in at.main.expander]
-    assert "Closest statements to “USMCA irrelevant”, year by year" in labels
-    assert "Closest statements to “shortcomings”, year by year" in labels
+    assert "About the same thing as “USMCA irrelevant” (similarity, not whether they hold it)" in labels
+    assert "About the same thing as “shortcomings” (similarity, not whether they hold it)" in labels
     # Each timeline has one dot per statement of every speaker it shows (the page may limit the
     # chart to the most active speakers, and then says so).
     frame = bundled_frame()
@@ -96,7 +107,9 @@ def test_query_params_set_the_phrases():
     assert at.text_area(key="phrases").value == "tariffs on steel\nfentanyl at the border\n\n"
     charts = plotly_charts(at)
     assert {k for k in charts if k.startswith("tl_")} == {"tl_tariffs on steel_0", "tl_fentanyl at the border_0"}
-    assert "Closest statements to “fentanyl at the border”, year by year" in [e.label for e in at.main.expander]
+    assert {k for k in charts if k.startswith("claim_")} == {"claim_0", "claim_1"}
+    labels = [e.label for e in at.main.expander]
+    assert "About the same thing as “fentanyl at the border” (similarity, not whether they hold it)" in labels
 
 
 def test_changing_the_phrase_in_the_box():
@@ -145,3 +158,17 @@ def test_a_statement_link_opens_it_on_the_tracker_too():
     # The timeline stays, and its points carry the rows a click opens.
     charts = plotly_charts(at)
     assert {"tl_USMCA irrelevant_0", "tl_shortcomings_0"} <= set(charts)
+
+
+def test_the_tracker_reads_who_holds_the_claim_and_puts_trumps_2020_praise_on_the_rejecting_side():
+    """Issue 24: "USMCA irrelevant" is a claim to hold or reject, not a topic to be near."""
+    at = open_page(TRACKER)
+    claim = plotly_charts(at)["claim_0"]
+    trump = {t["name"]: t for t in claim["data"] if t["name"].startswith("Donald Trump")}
+    rejects, holds = trump["Donald Trump: rejects"], trump["Donald Trump: holds"]
+    years = [str(x)[:4] for x in rejects["x"]]
+    share_2020 = plotly_array(rejects["y"])[years.index("2020")]
+    assert share_2020 < 0  # drawn below the line: the share of his 2020 statements rejecting the claim
+    assert "largest, fairest, most balanced" in rejects["text"][years.index("2020")]  # the deciding quote on hover
+    assert plotly_array(holds["y"])[[str(x)[:4] for x in holds["x"]].index("2026")] > 0
+    assert any("the model's reading" in unescape(c.value) for c in at.main.caption)

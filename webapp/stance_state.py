@@ -279,3 +279,16 @@ def mode_caption(mode: str, r: Reading, shipped_labels: bool) -> str:
         return "Taught mode, but no label for this axis matches these statements yet, so the reading is zero-shot, from the axis words alone: label statements below to teach it."
     extra = f" Your {n:,} labels are not used in this mode; each is shown beside the model's reading." if n else ""
     return "Zero-shot: from the axis words alone." + extra
+
+
+def claim_reading(view, claim: T.Claim, mask: np.ndarray) -> tuple[Reading | None, str | None]:
+    """The claim read over the view's statements where ``mask`` (over ``view.frame``) is True.
+
+    Zero-shot: no labels; the same reading, the same caches and the same stores as a stance axis.
+    Returns (reading, None), or (None, message) when the model is needed and not available.
+    """
+    axis = claim.axis()
+    vecs, msg = axis_vectors(axis, view.dataset)
+    if msg:
+        return None, msg
+    return reading(view.dataset, axis, vecs, T.LabelSet(), taught=False, scope=view.rows[mask]), None

@@ -218,7 +218,7 @@ PHRASES = "tariffs are a tax on consumers\nwe will retaliate"
 def tracker_snapshot(ui, page) -> dict:
     main = ui.main(page)
     return {
-        "phrases": main.get_by_role("textbox", name="Phrases, one per line").input_value(),
+        "phrases": main.get_by_role("textbox", name="Positions, one per line").input_value(),
         "speaker": ui.selectbox_value(main, "Speaker"),
         "topic": ui.selectbox_value(main, "Topic"),
         "period": ui.selectbox_value(main, "Period"),
@@ -232,7 +232,7 @@ def test_tracker_phrases_and_drift_speaker(ui, new_page):
     page = new_page()
     ui.goto(page, "tracker")
     main = ui.main(page)
-    area = main.get_by_role("textbox", name="Phrases, one per line")
+    area = main.get_by_role("textbox", name="Positions, one per line")
     area.fill(PHRASES)
     area.press("Control+Enter")  # a text area commits on Ctrl+Enter (or on blur)
     ui.expect_url(page, r"[?&]phrases=tariffs\+are\+a\+tax")
