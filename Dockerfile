@@ -24,7 +24,7 @@ RUN pip install -r deploy/requirements.txt
 COPY . .
 
 # Build the int8 ONNX search model now, so a hosted search never needs torch at run time.
-RUN python -c "from stance_explorer.onnx_encoder import OnnxInt8Encoder; OnnxInt8Encoder().load()" \
+RUN python -c "from stance_explorer.encoders.onnx import OnnxInt8Encoder; OnnxInt8Encoder().load()" \
     && test -f embeddings/onnx/*/model.int8.onnx
 
 RUN useradd --create-home --uid 1000 app

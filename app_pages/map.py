@@ -10,7 +10,7 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
 from stance_explorer.dataset import find_statement, statement_ref
-from stance_explorer.trajectories import trajectories
+from stance_explorer.mapping.trajectories import trajectories
 from webapp import links, mapview, statement
 from webapp import params as P
 from webapp.render import chart_summary, statements_table

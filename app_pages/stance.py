@@ -15,9 +15,9 @@ import streamlit as st
 from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import stance as T
-from stance_explorer import stance_methods as M
 from stance_explorer import summaries as SM
 from stance_explorer.reader import problems_frame
+from stance_explorer.stance import methods as M
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as SS

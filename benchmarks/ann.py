@@ -67,7 +67,7 @@ def timed_queries(search, q: np.ndarray) -> tuple[list[np.ndarray], float]:
 
 
 def bench_ours(x, q, truth, threads: int) -> list[dict]:
-    from stance_explorer import ann
+    from stance_explorer.scale import ann
 
     t = time.perf_counter()
     index = ann.AnnIndex.build(x, threads=threads)

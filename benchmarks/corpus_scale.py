@@ -2,7 +2,7 @@
 
 Target (issue 14): a 10M-statement synthetic corpus opens in <= 5 s with server RSS <= 2 GB.
 
-1. Builds the corpus folder with the library's own writer (stance_explorer/corpus.py), chunk by
+1. Builds the corpus folder with the library's own writer (stance_explorer/scale/corpus.py), chunk by
    chunk: template statements from benchmarks/synthetic.py (nothing here is a real quote) and
    random unit vectors (384-d, as MiniLM's). Prints the build time and the size of each part.
 2. Opens it in a fresh process with the library alone: time to open, RSS, and each query a page
@@ -38,7 +38,7 @@ def build(out: Path, n: int, speakers: int) -> None:
     import numpy as np
 
     from benchmarks.synthetic import CLUSTER_PARTS, TOPICS, generate, speaker_names
-    from stance_explorer.corpus import CorpusWriter
+    from stance_explorer.scale.corpus import CorpusWriter
 
     t = time.perf_counter()
     writer = CorpusWriter(out, "synthetic-clustered-384", 384, sources=[f"benchmarks/synthetic.py, {n:,} statements"])
@@ -90,7 +90,7 @@ def sizes(out: Path) -> None:
 LIBRARY_PROBE = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from stance_explorer.corpus import Corpus, Selection
+from stance_explorer.scale.corpus import Corpus, Selection
 import psutil
 c = Corpus(sys.argv[1])
 out = {"open_s": time.perf_counter() - t0, "rss_open_mb": psutil.Process().memory_info().rss / 2**20}

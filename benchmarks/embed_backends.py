@@ -78,7 +78,7 @@ def cosines(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 def cpu_rows(texts: list[str], args) -> list[Row]:
     from sentence_transformers import SentenceTransformer
 
-    from stance_explorer.encoder import default_model_path
+    from stance_explorer.encoders.base import default_model_path
 
     rows: list[Row] = []
     n = len(texts)
@@ -92,8 +92,8 @@ def cpu_rows(texts: list[str], args) -> list[Row]:
     try:
         import onnxruntime  # noqa: F401
 
-        from stance_explorer.encoder import EncoderUnavailable
-        from stance_explorer.onnx_encoder import OnnxInt8Encoder
+        from stance_explorer.encoders.base import EncoderUnavailable
+        from stance_explorer.encoders.onnx import OnnxInt8Encoder
 
         cache = args.onnx_cache  # None: the encoder's own cache, embeddings/onnx/ (gitignored)
         for label, enc in (
@@ -141,8 +141,8 @@ def gpu_rows(texts: list[str], args) -> list[Row]:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from stance_explorer.encoder import default_model_path
-    from stance_explorer.gpu_encoder import FastGpuEncoder
+    from stance_explorer.encoders.base import default_model_path
+    from stance_explorer.encoders.gpu import FastGpuEncoder
 
     n = len(texts)
     device = args.device

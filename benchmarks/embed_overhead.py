@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args(argv)
 
-    from stance_explorer.encoder import SentenceTransformerEncoder, default_model_id
+    from stance_explorer.encoders.base import SentenceTransformerEncoder, default_model_id
     from stance_explorer.store import EmbeddingStore
 
     texts = synthetic_statements(args.n, seed=1234)

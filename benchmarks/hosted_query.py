@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from stance_explorer import schema as S  # noqa: E402
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, load_dataset  # noqa: E402
-from stance_explorer.embed_text import query_embedding_text  # noqa: E402
-from stance_explorer.encoder import SentenceTransformerEncoder, default_model_id  # noqa: E402
-from stance_explorer.onnx_encoder import OnnxInt8Encoder  # noqa: E402
+from stance_explorer.encoders.base import SentenceTransformerEncoder, default_model_id  # noqa: E402
+from stance_explorer.encoders.onnx import OnnxInt8Encoder  # noqa: E402
+from stance_explorer.encoders.text import query_embedding_text  # noqa: E402
 from stance_explorer.store import EmbeddingStore  # noqa: E402
 
 TOP = 10

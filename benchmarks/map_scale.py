@@ -40,7 +40,7 @@ CHILD = """
 import json, sys, time
 import numpy as np
 sys.path.insert(0, {root!r})
-from stance_explorer.projection import project
+from stance_explorer.mapping.projection import project
 x = np.load({data!r}, mmap_mode="r")
 t, c = time.perf_counter(), time.process_time()
 xy = project(np.asarray(x), {method!r}, seed=None)
@@ -51,9 +51,9 @@ np.save({out!r}, xy)
 
 def compute_map(csv_path: Path, store_dir: Path, method: str, tmp: Path, timeout: float) -> dict:
     """Project the corpus in a fresh process and store the map as the app reads it."""
-    from stance_explorer import projection as PJ
     from stance_explorer.dataset import load_dataset
-    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.encoders.text import embedding_texts
+    from stance_explorer.mapping import projection as PJ
     from stance_explorer.store import text_keys
 
     ds = load_dataset(csv_path, store_dir=store_dir)
@@ -119,10 +119,10 @@ def page_work(n: int) -> dict[str, float]:
     browser): what the page does beyond what the reader and store already cost at that size."""
     from benchmarks.synthetic import clustered_vectors, generate
     from stance_explorer import figures as F
-    from stance_explorer import projection as PJ
     from stance_explorer.analysis import cap_statements
-    from stance_explorer.regions import regions
-    from stance_explorer.trajectories import trajectories
+    from stance_explorer.mapping import projection as PJ
+    from stance_explorer.mapping.regions import regions
+    from stance_explorer.mapping.trajectories import trajectories
 
     frame, _ = generate(n, seed=3)
     vectors = clustered_vectors(frame, seed=3)

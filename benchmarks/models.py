@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 
 from stance_explorer import schema as S  # noqa: E402
 from stance_explorer.dataset import load_dataset  # noqa: E402
-from stance_explorer.models import MODELS, model_id  # noqa: E402
+from stance_explorer.encoders.models import MODELS, model_id  # noqa: E402
 
 # Run in a fresh interpreter: load time, RSS growth and encode speed of one model.
 PROBE = textwrap.dedent(
@@ -53,7 +53,7 @@ PROBE = textwrap.dedent(
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
     from embed_overhead import synthetic_statements
-    from stance_explorer.models import get_encoder
+    from stance_explorer.encoders.models import get_encoder
     texts = synthetic_statements({n}, seed=7)
     before = rss_mb()
     t = time.perf_counter()
@@ -81,8 +81,8 @@ def throughput(n: int, repeats: int, threads: int) -> dict[str, tuple[float, flo
     import torch
     from embed_overhead import synthetic_statements
 
-    from stance_explorer.models import get_encoder
-    from stance_explorer.use_encoder import MultilingualEncoder
+    from stance_explorer.encoders.models import get_encoder
+    from stance_explorer.encoders.use import MultilingualEncoder
 
     torch.set_num_threads(threads)
     texts = synthetic_statements(n, seed=7)

@@ -6,7 +6,7 @@ perfect), the time of the first fit in a fresh process (numba compiles on first 
 second fit in the same process, and the time to import the method's package in a fresh interpreter
 that already has numpy (median of 3). CPU seconds (all threads of the fitting process) are printed
 beside each wall time: on a shared machine they show the work itself, which the wall time hides. Every fit runs in its own subprocess through
-``stance_explorer.projection.project``, the code the app runs.
+``stance_explorer.mapping.projection.project``, the code the app runs.
 
 Data sets:
 * ``bundled``: the 199 committed MiniLM vectors of data/statements.csv.
@@ -42,7 +42,7 @@ CHILD = """
 import json, sys, time
 import numpy as np
 sys.path.insert(0, {root!r})
-from stance_explorer.projection import project
+from stance_explorer.mapping.projection import project
 x = np.load({data!r})
 t, c = time.perf_counter(), time.process_time()
 xy = project(x, {method!r}, seed=None)

@@ -32,10 +32,10 @@ def main() -> None:
     args = ap.parse_args()
 
     from benchmarks.synthetic import generate
-    from stance_explorer import distributed
     from stance_explorer.cli import _encoder
     from stance_explorer.dataset import embed_frame
     from stance_explorer.reader import read_statements
+    from stance_explorer.scale import distributed
     from stance_explorer.store import EmbeddingStore
 
     frame, _ = generate(args.n, seed=7)

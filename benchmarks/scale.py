@@ -115,7 +115,7 @@ def stance_ops(frame, vectors, speakers) -> dict:
     statements of the topic, 10 per class, and each timed rescoring adds one more label.
     """
     from stance_explorer import stance as T
-    from stance_explorer import stance_methods as M
+    from stance_explorer.stance import methods as M
 
     rng = np.random.default_rng(2)
     axis = {

@@ -71,8 +71,8 @@ def rankings(ds, index, query, qv, k: int) -> dict[str, list[str]]:
 def evaluate(name: str, queries: list[dict], k: int, show: bool) -> dict[str, dict[str, list[float]]]:
     """{pair: {mode: [nDCG per query]}} for one model ("all" holds every query)."""
     from stance_explorer.dataset import load_dataset
-    from stance_explorer.embed_text import query_embedding_text
-    from stance_explorer.models import get_encoder, model_id, rules_for
+    from stance_explorer.encoders.models import get_encoder, model_id, rules_for
+    from stance_explorer.encoders.text import query_embedding_text
     from stance_explorer.search import LexicalIndex, parse_query
 
     ds = load_dataset(model_id=model_id(name))

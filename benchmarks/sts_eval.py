@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
-from stance_explorer.models import MODELS, get_encoder  # noqa: E402
+from stance_explorer.encoders.models import MODELS, get_encoder  # noqa: E402
 
 FILES = {"en": "stsb-en-test.csv", "es": "stsb-es-test.csv"}
 

@@ -229,8 +229,8 @@ def write_corpus(
 
     The app reads them with STANCE_EXPLORER_DATA / STANCE_EXPLORER_STORE set to these paths.
     """
-    from stance_explorer.embed_text import embedding_texts
-    from stance_explorer.encoder import default_model_id
+    from stance_explorer.encoders.base import default_model_id
+    from stance_explorer.encoders.text import embedding_texts
     from stance_explorer.store import EmbeddingStore, text_keys
 
     out_dir.mkdir(parents=True, exist_ok=True)

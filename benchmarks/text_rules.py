@@ -1,4 +1,4 @@
-"""Do the two embedding-text rules of stance_explorer/embed_text.py help each model? Prints numbers.
+"""Do the two embedding-text rules of stance_explorer/encoders/text.py help each model? Prints numbers.
 
     python benchmarks/text_rules.py [--model minilm|multilingual ...]
 
@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stance_explorer import schema as S  # noqa: E402
 from stance_explorer.dataset import BUNDLED_CSV  # noqa: E402
-from stance_explorer.embed_text import TRADE_DEAL_ACRONYMS, TextRules, embedding_texts, query_embedding_text  # noqa: E402
-from stance_explorer.models import MODELS, get_encoder  # noqa: E402
+from stance_explorer.encoders.models import MODELS, get_encoder  # noqa: E402
+from stance_explorer.encoders.text import TRADE_DEAL_ACRONYMS, TextRules, embedding_texts, query_embedding_text  # noqa: E402
 from stance_explorer.reader import read_statements  # noqa: E402
 
 

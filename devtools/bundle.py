@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from stance_explorer import stance as T  # noqa: E402
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, embed_frame  # noqa: E402
-from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, get_encoder  # noqa: E402
+from stance_explorer.encoders.models import DEFAULT_MODEL_NAME, MODELS, get_encoder  # noqa: E402
 from stance_explorer.reader import read_statements  # noqa: E402
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore  # noqa: E402
 from stance_explorer.vectors import ChosenModel  # noqa: E402

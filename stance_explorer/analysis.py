@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from stance_explorer import schema as S
-from stance_explorer.encoder import normalize_rows
+from stance_explorer.encoders.base import normalize_rows
 
 #: Most statements a statement x statement view shows; beyond it the view is sampled and says so.
 MAX_STATEMENT_MATRIX = 400
@@ -97,7 +97,7 @@ def nearest(
 ) -> pd.DataFrame:
     """The k statements closest to a query vector, best first, with a ``score`` column.
 
-    ``index`` (a ``stance_explorer.ann.AnnIndex`` over these rows) answers from a graph instead of a
+    ``index`` (a ``stance_explorer.scale.ann.AnnIndex`` over these rows) answers from a graph instead of a
     pass over every vector; its candidates are re-scored exactly.
     """
     if index is not None:

@@ -73,7 +73,7 @@ def cmd_validate(args) -> int:
 
 def _encoder(args):
     """The encoder ``--model`` names (minilm, multilingual or a sentence-transformers path); loads nothing yet."""
-    from stance_explorer.models import get_encoder
+    from stance_explorer.encoders.models import get_encoder
 
     return get_encoder(args.model, backend=getattr(args, "backend", "st"), device=getattr(args, "device", None))
 
@@ -123,7 +123,7 @@ def _embed_on_ray(args) -> int:
     """``embed --engine ray``: validate every shard and embed what the store lacks on a Ray cluster."""
     from functools import partial
 
-    from stance_explorer import distributed
+    from stance_explorer.scale import distributed
 
     if not distributed.available():
         print(f"--engine ray needs Ray: {distributed.INSTALL_HINT}", file=sys.stderr)
@@ -182,8 +182,8 @@ def _read_data(path: Path) -> ReadResult | None:
 def cmd_similar(args) -> int:
     """The Explore page's search: meaning and words fused, a quoted phrase required word for word."""
     from stance_explorer.analysis import filter_mask
-    from stance_explorer.embed_text import query_embedding_text
-    from stance_explorer.models import rules_for
+    from stance_explorer.encoders.models import rules_for
+    from stance_explorer.encoders.text import query_embedding_text
     from stance_explorer.search import LexicalIndex, parse_query, search
 
     res = _read_data(args.data)
@@ -221,8 +221,8 @@ def cmd_similar(args) -> int:
 
 def _search_index(frame, store):
     """The saved ANN index for these statements (``index`` command), when the data is past the threshold."""
-    from stance_explorer import ann
-    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.encoders.text import embedding_texts
+    from stance_explorer.scale import ann
     from stance_explorer.store import text_keys
 
     if store.dir is None or len(frame) < ann.THRESHOLD:
@@ -232,8 +232,8 @@ def _search_index(frame, store):
 
 def cmd_index(args) -> int:
     """Build the approximate nearest-neighbour index that ``similar`` and ``like`` use past the threshold."""
-    from stance_explorer import ann
-    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.encoders.text import embedding_texts
+    from stance_explorer.scale import ann
     from stance_explorer.store import text_keys
 
     if not ann.available():
@@ -260,7 +260,7 @@ def cmd_index(args) -> int:
 
 def cmd_corpus(args) -> int:
     """Build a corpus folder the app opens without holding rows or vectors in memory."""
-    from stance_explorer.corpus import CorpusError, build_corpus
+    from stance_explorer.scale.corpus import CorpusError, build_corpus
     from stance_explorer.store import EmbeddingStore
 
     store = EmbeddingStore(args.store, _encoder(args).model_id, read_only=True)
@@ -334,9 +334,9 @@ def cmd_map(args) -> int:
     """Compute the 2-D map of a statements file and store it beside its vectors (the app reads it)."""
     import time
 
-    from stance_explorer import projection as PJ
-    from stance_explorer.embed_text import embedding_texts
-    from stance_explorer.models import rules_for
+    from stance_explorer.encoders.models import rules_for
+    from stance_explorer.encoders.text import embedding_texts
+    from stance_explorer.mapping import projection as PJ
     from stance_explorer.store import text_keys
 
     res = _read_data(args.data)
@@ -630,7 +630,7 @@ def _add_data_commands(sub) -> None:
     model_opts(p)
     p.set_defaults(func=cmd_corpus)
 
-    from stance_explorer.projection import DEFAULT_METHOD, METHODS
+    from stance_explorer.mapping.projection import DEFAULT_METHOD, METHODS
 
     p = sub.add_parser("map", help="compute the 2-D map of a statements file and store it beside its vectors")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
@@ -717,7 +717,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted; everything embedded so far is saved.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: one readable line, never a traceback
-        from stance_explorer.encoder import EncoderUnavailable
+        from stance_explorer.encoders.base import EncoderUnavailable
 
         kind = "" if isinstance(exc, EncoderUnavailable) else f"{type(exc).__name__}: "
         print(f"error: {kind}{exc}", file=sys.stderr)

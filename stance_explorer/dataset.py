@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from stance_explorer import schema as S
-from stance_explorer.embed_text import embedding_texts
-from stance_explorer.encoder import Encoder, Progress, default_model_id
-from stance_explorer.models import rules_for
+from stance_explorer.encoders.base import Encoder, Progress, default_model_id
+from stance_explorer.encoders.models import rules_for
+from stance_explorer.encoders.text import embedding_texts
 from stance_explorer.reader import ReadResult, empty_frame, read_statements
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore, EmbedReport
 

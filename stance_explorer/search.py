@@ -283,7 +283,7 @@ def search(
     restrict the candidates. ``frame``, ``vectors`` and ``index`` are row-aligned; ``mask`` keeps
     rows (the filters). Returns the statements with ``score`` (cosine, NaN without a vector),
     ``words_score`` (BM25), ``matched`` (the statement's words that match the query's terms, as
-    written) and ``row`` (position in ``frame``). ``ann`` (a ``stance_explorer.ann.AnnIndex`` over
+    written) and ``row`` (position in ``frame``). ``ann`` (a ``stance_explorer.scale.ann.AnnIndex`` over
     these rows, past a few 100k statements) ranks by meaning from its graph instead of every vector.
     """
     from stance_explorer.analysis import similarity_to, top_k

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stance_explorer.encoder import Encoder, Progress
+from stance_explorer.encoders.base import Encoder, Progress
 
 KEY_DTYPE = np.dtype("S32")
 #: Shards written for the bundled dataset; they are committed to git, unlike the cache shards.

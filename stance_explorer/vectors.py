@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stance_explorer.embed_text import TextRules, embedding_texts, query_embedding_text
-from stance_explorer.encoder import Encoder, EncoderUnavailable, Progress
-from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS, name_for, rules_for
-from stance_explorer.models import model_id as _model_id
+from stance_explorer.encoders.base import Encoder, EncoderUnavailable, Progress
+from stance_explorer.encoders.models import DEFAULT_MODEL_NAME, MODELS, name_for, rules_for
+from stance_explorer.encoders.models import model_id as _model_id
+from stance_explorer.encoders.text import TextRules, embedding_texts, query_embedding_text
 from stance_explorer.store import EmbeddingStore
 
 
@@ -50,7 +50,7 @@ class ChosenModel:
         """The model a short name (or a sentence-transformers path) names; None is the default model.
 
         Args:
-            name: a key of ``stance_explorer.models.MODELS`` or a model path.
+            name: a key of ``stance_explorer.encoders.models.MODELS`` or a model path.
 
         Returns:
             The chosen model; no weights are loaded.

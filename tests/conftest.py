@@ -81,7 +81,7 @@ def make_fake_encoder():
 @pytest.fixture(scope="session")
 def real_encoder():
     """The packaged all-MiniLM-L6-v2, loaded once per session. Tests using it are ``@pytest.mark.model``."""
-    from stance_explorer.encoder import SentenceTransformerEncoder
+    from stance_explorer.encoders.base import SentenceTransformerEncoder
 
     enc = SentenceTransformerEncoder()
     enc.load()

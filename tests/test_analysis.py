@@ -455,7 +455,7 @@ def test_other_languages_counts_codes_that_are_not_the_model_s(statement_frame):
 
 
 def test_only_the_english_model_is_flagged_english_only():
-    from stance_explorer.encoder import reads_only_english
+    from stance_explorer.encoders.base import reads_only_english
 
     assert reads_only_english("all-MiniLM-L6-v2@gt-0.1.0")
     assert reads_only_english("all-MiniLM-L6-v2@gt-0.1.0+fp16")

@@ -1,4 +1,4 @@
-"""The approximate nearest-neighbour index (stance_explorer/ann.py) and its use by `similar` and `like`."""
+"""The approximate nearest-neighbour index (stance_explorer/scale/ann.py) and its use by `similar` and `like`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from facts import N_BUNDLED
 
-from stance_explorer import ann
 from stance_explorer.analysis import nearest, statement_neighbours
+from stance_explorer.scale import ann
 
 pytest.importorskip("faiss")
 

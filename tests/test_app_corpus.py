@@ -18,8 +18,8 @@ from apptest_helpers import APP, REPO_ROOT, assert_ok, new_app, plotly_array, pl
 from facts import N_BUNDLED, N_SPEAKERS, N_TOPICS
 
 from stance_explorer import schema as S
-from stance_explorer.corpus import build_corpus
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, load_dataset
+from stance_explorer.scale.corpus import build_corpus
 from stance_explorer.store import EmbeddingStore
 from webapp import params as P
 from webapp.corpusview import CORPUS_ENV
@@ -107,7 +107,7 @@ def test_sidebar_filters_and_a_shared_link_reopen_the_view(corpus_app):
 
 
 def test_compare_matches_the_library_and_shows_quotes(corpus_app, corpus_dir):
-    from stance_explorer.corpus import Corpus, Selection
+    from stance_explorer.scale.corpus import Corpus, Selection
 
     at = corpus_app("corpus/compare")
     topic = shown_choice(at, P.CMP_TOPIC)

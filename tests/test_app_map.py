@@ -158,7 +158,7 @@ def test_uploaded_statements_are_placed_on_the_bundled_map():
 
 def test_the_multilingual_model_has_its_own_stored_map():
     at = open_page(MAP, {"model": "multilingual"})
-    from stance_explorer.models import model_id
+    from stance_explorer.encoders.models import model_id
 
     assert at.session_state["_view"].dataset.model_id == model_id("multilingual")
     rows = drawn_rows(the_map(at))

@@ -23,7 +23,7 @@ from apptest_helpers import (
     sidebar_kept,
 )
 
-from stance_explorer.models import MINILM, MULTILINGUAL, model_id
+from stance_explorer.encoders.models import MINILM, MULTILINGUAL, model_id
 from webapp.pages import PAGES as APP_PAGES
 
 PAGES = [p.name for p in APP_PAGES]

@@ -69,8 +69,8 @@ def test_sessions_share_one_read_only_bundled_dataset():
 
 MAP_LIBS = (
     "webapp.mapview",
-    "stance_explorer.projection",
-    "stance_explorer.regions",
+    "stance_explorer.mapping.projection",
+    "stance_explorer.mapping.regions",
     "umap",
     "numba",
     "pynndescent",
@@ -107,7 +107,7 @@ def test_nothing_of_the_map_loads_before_the_map_page_and_the_stored_map_needs_n
     assert report["exceptions"] == [] and report["charts"] == 1  # the map page really ran
     assert not any(report["before"].values()), report["before"]
     # The bundled map is read from disk: the projection packages stay out even on the Map page.
-    assert report["after"]["webapp.mapview"] and report["after"]["stance_explorer.projection"]
+    assert report["after"]["webapp.mapview"] and report["after"]["stance_explorer.mapping.projection"]
     assert not any(
         report["after"][name] for name in ("umap", "numba", "pynndescent", "pacmap", "openTSNE", "sklearn")
     ), report["after"]

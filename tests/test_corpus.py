@@ -1,4 +1,4 @@
-"""A corpus folder (stance_explorer/corpus.py): every figure from the sums equals the in-memory one.
+"""A corpus folder (stance_explorer/scale/corpus.py): every figure from the sums equals the in-memory one.
 
 The reference is the bundled data with its committed vectors, analysed by stance_explorer.analysis
 as the ordinary pages do; the corpus is built from the same file and answers from its per speaker x
@@ -18,8 +18,8 @@ from facts import N_BUNDLED
 from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer.cli import main as cli_main
-from stance_explorer.corpus import Corpus, CorpusError, CorpusWriter, Selection, build_corpus, months_of
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, load_dataset
+from stance_explorer.scale.corpus import Corpus, CorpusError, CorpusWriter, Selection, build_corpus, months_of
 from stance_explorer.store import EmbeddingStore
 
 

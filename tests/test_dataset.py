@@ -14,7 +14,7 @@ from facts import N_BUNDLED
 from stance_explorer import dataset as D
 from stance_explorer import schema as S
 from stance_explorer.dataset import embed_frame, load_dataset
-from stance_explorer.embed_text import embedding_texts
+from stance_explorer.encoders.text import embedding_texts
 from stance_explorer.reader import read_statements
 from stance_explorer.store import EmbeddingStore
 

@@ -1,4 +1,4 @@
-"""Embedding on Ray (stance_explorer/distributed.py, `embed --engine ray`): the same store, resumable."""
+"""Embedding on Ray (stance_explorer/scale/distributed.py, `embed --engine ray`): the same store, resumable."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from stance_explorer import distributed  # noqa: E402
-from stance_explorer.embed_text import embedding_texts  # noqa: E402
+from stance_explorer.encoders.text import embedding_texts  # noqa: E402
 from stance_explorer.reader import read_statements  # noqa: E402
+from stance_explorer.scale import distributed  # noqa: E402
 from stance_explorer.store import EmbeddingStore  # noqa: E402
 
 pytestmark = pytest.mark.slow

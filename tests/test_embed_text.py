@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from stance_explorer import schema as S
-from stance_explorer.embed_text import (
+from stance_explorer.encoders.text import (
     PARTIAL_MIN_WORDS,
     embedding_texts,
     gloss_acronyms,

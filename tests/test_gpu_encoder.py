@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from stance_explorer.encoder import Encoder, SentenceTransformerEncoder, default_model_id
-from stance_explorer.gpu_encoder import FastGpuEncoder
+from stance_explorer.encoders.base import Encoder, SentenceTransformerEncoder, default_model_id
+from stance_explorer.encoders.gpu import FastGpuEncoder
 
 TEXTS = [
     f"{who} {what}."
@@ -41,7 +41,7 @@ def cpu_encoder() -> FastGpuEncoder:
 
 
 def test_import_does_not_import_torch(repo_root):
-    code = "import sys, stance_explorer.gpu_encoder; assert 'torch' not in sys.modules"
+    code = "import sys, stance_explorer.encoders.gpu; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=repo_root)
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from stance_explorer import figures as F
-from stance_explorer import projection as PJ
-from stance_explorer.regions import regions
-from stance_explorer.trajectories import trajectories
+from stance_explorer.mapping import projection as PJ
+from stance_explorer.mapping.regions import regions
+from stance_explorer.mapping.trajectories import trajectories
 
 PATH_SPEAKERS = [
     "Donald Trump",

@@ -1,5 +1,5 @@
 """The map's library: speaker trajectories on hand-computable vectors, stored maps, placing new
-statements, and region labels (stance_explorer/projection.py, trajectories.py, regions.py)."""
+statements, and region labels (stance_explorer/mapping/projection.py, trajectories.py, regions.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance_explorer import projection as PJ
-from stance_explorer.regions import ctfidf_words, kmeans, regions
+from stance_explorer.mapping import projection as PJ
+from stance_explorer.mapping.regions import ctfidf_words, kmeans, regions
+from stance_explorer.mapping.trajectories import trajectories
 from stance_explorer.store import model_slug, text_keys
-from stance_explorer.trajectories import trajectories
 
 
 def _frame(rows):

@@ -13,9 +13,8 @@ from facts import run_cli
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import load_dataset
-from stance_explorer.embed_text import embedding_texts, query_embedding_text
-from stance_explorer.encoder import Encoder, EncoderUnavailable
-from stance_explorer.models import (
+from stance_explorer.encoders.base import Encoder, EncoderUnavailable
+from stance_explorer.encoders.models import (
     MINILM,
     MODELS,
     MULTILINGUAL,
@@ -25,6 +24,7 @@ from stance_explorer.models import (
     reads_only_english,
     rules_for,
 )
+from stance_explorer.encoders.text import embedding_texts, query_embedding_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EBRARD_ES = "No haremos ningún compromiso que esté en contradicción con nuestras leyes"

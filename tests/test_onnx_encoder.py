@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance_explorer.encoder import Encoder, EncoderUnavailable, SentenceTransformerEncoder, default_model_id
-from stance_explorer.onnx_encoder import META_NAME, ONNX_NAME, OnnxInt8Encoder
+from stance_explorer.encoders.base import Encoder, EncoderUnavailable, SentenceTransformerEncoder, default_model_id
+from stance_explorer.encoders.onnx import META_NAME, ONNX_NAME, OnnxInt8Encoder
 from stance_explorer.store import EmbeddingStore
 
 _SPEAKERS = ["The trade minister", "The president", "The ambassador", "A senior official", "The premier"]
@@ -67,7 +67,7 @@ def vectors(onnx_encoder, fp32_encoder) -> tuple[list[str], np.ndarray, np.ndarr
 # ------------------------------------------------------------------ no model needed
 def test_import_does_not_import_torch_or_onnxruntime(repo_root):
     code = (
-        "import sys, stance_explorer.onnx_encoder; "
+        "import sys, stance_explorer.encoders.onnx; "
         "bad = [m for m in ('torch', 'onnxruntime', 'transformers') if m in sys.modules]; "
         "assert not bad, bad"
     )

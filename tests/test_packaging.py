@@ -94,4 +94,4 @@ def test_the_wheel_carries_every_file_the_library_reads(repo_root, tmp_path):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     }
     assert wanted - inside == set(), f"left out of the wheel: {sorted(wanted - inside)}"
-    assert "stance_explorer/stance_weights/zero_shot.json" in inside
+    assert "stance_explorer/stance/weights/zero_shot.json" in inside

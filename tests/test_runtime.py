@@ -16,8 +16,8 @@ def test_importing_the_library_sets_no_environment_and_keeps_the_umask(repo_root
     code = (
         "import os\n"
         "os.umask(0o027)\n"
-        "import stance_explorer.encoder, stance_explorer.store, stance_explorer.onnx_encoder\n"
-        "import stance_explorer.gpu_encoder, stance_explorer.dataset, stance_explorer.reader\n"
+        "import stance_explorer.encoders.base, stance_explorer.store, stance_explorer.encoders.onnx\n"
+        "import stance_explorer.encoders.gpu, stance_explorer.dataset, stance_explorer.reader\n"
         "print(os.environ.get('HF_HUB_OFFLINE'), oct(os.umask(0)))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
@@ -40,6 +40,6 @@ def test_entry_point_shows_library_messages_on_stderr(capsys, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     runtime.prepare_process()
     runtime.prepare_process()  # twice: still one handler, one line per message
-    logging.getLogger("stance_explorer.encoder").warning("CUDA fell back")
+    logging.getLogger("stance_explorer.encoders.base").warning("CUDA fell back")
     assert capsys.readouterr().err.count("CUDA fell back") == 1
     assert os.environ["HF_HUB_OFFLINE"] == "1"

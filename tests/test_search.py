@@ -133,8 +133,8 @@ def test_an_empty_dataset_searches_to_nothing():
 
 @pytest.mark.model
 def test_the_issue_examples_find_the_literal_quotes(bundled_index):
-    from stance_explorer.embed_text import query_embedding_text
-    from stance_explorer.encoder import SentenceTransformerEncoder
+    from stance_explorer.encoders.base import SentenceTransformerEncoder
+    from stance_explorer.encoders.text import query_embedding_text
 
     ds, index = bundled_index
     encoder = SentenceTransformerEncoder()
@@ -231,8 +231,8 @@ RENDERINGS = {
 
 @pytest.mark.model
 def test_english_renderings_of_spanish_quotes_find_them_in_the_top_3_with_the_multilingual_model():
-    from stance_explorer.embed_text import query_embedding_text
-    from stance_explorer.models import MULTILINGUAL, get_encoder, model_id, rules_for
+    from stance_explorer.encoders.models import MULTILINGUAL, get_encoder, model_id, rules_for
+    from stance_explorer.encoders.text import query_embedding_text
 
     ds = load_dataset(model_id=model_id(MULTILINGUAL))
     index = LexicalIndex(ds.frame[S.TEXT])

@@ -18,8 +18,8 @@ from facts import N_BUNDLED, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer import stance as T
-from stance_explorer import stance_methods as M
 from stance_explorer.dataset import load_dataset
+from stance_explorer.stance import methods as M
 from stance_explorer.store import EmbeddingStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

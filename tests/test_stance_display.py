@@ -16,7 +16,7 @@ from facts import N_BUNDLED, N_SPEAKERS, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer import stance as T
-from stance_explorer import stance_methods as M
+from stance_explorer.stance import methods as M
 
 FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
 
@@ -200,7 +200,7 @@ def test_claim_shares_per_period_with_the_fullest_deciding_quote():
 @pytest.mark.model
 def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
     from stance_explorer.dataset import load_dataset
-    from stance_explorer.models import get_encoder
+    from stance_explorer.encoders.models import get_encoder
     from stance_explorer.store import EmbeddingStore
     from stance_explorer.vectors import ChosenModel, VectorSource
 

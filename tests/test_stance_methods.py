@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stance_explorer import stance_methods as sm
-from stance_explorer.stance_methods import AGAINST, FAVOR, NONE
+from stance_explorer.stance import methods as sm
+from stance_explorer.stance.methods import AGAINST, FAVOR, NONE
 
 
 def unit(*xs: float) -> np.ndarray:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from stance_explorer import stance as T
-from stance_explorer.encoder import EncoderUnavailable
-from stance_explorer.models import MINILM, MULTILINGUAL, model_id
+from stance_explorer.encoders.base import EncoderUnavailable
+from stance_explorer.encoders.models import MINILM, MULTILINGUAL, model_id
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 

@@ -2,7 +2,7 @@
 
 The operator chooses the folder (built by ``python -m stance_explorer corpus``); a visitor cannot.
 No row-level frame is ever loaded: the sidebar and every figure read the per speaker x topic x
-month sums (:mod:`stance_explorer.corpus`), and the statements a page shows are read from Parquet
+month sums (:mod:`stance_explorer.scale.corpus`), and the statements a page shows are read from Parquet
 through DuckDB, only the rows shown. The corpus is opened once per process (``cache_resource``)
 and read-only, so visitors share it without sharing anything of their own.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from stance_explorer.corpus import Corpus, CorpusError, Selection, month_label
+from stance_explorer.scale.corpus import Corpus, CorpusError, Selection, month_label
 from webapp import links
 from webapp import params as P
 

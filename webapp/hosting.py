@@ -9,7 +9,7 @@ entry point (``deploy/streamlit_app.py``) and the ``Dockerfile`` turn it on; ``m
 * uploads are capped per file (size and rows), so each session's statements and vectors stay
   small next to the shared ones: three visitors at the cap add about 3 x 8 MB of vectors;
 * search phrases (Explore's search, the tracker's phrases) are encoded by the int8 ONNX copy of
-  the model (``stance_explorer/onnx_encoder.py``), so a search never imports torch into the
+  the model (``stance_explorer/encoders/onnx.py``), so a search never imports torch into the
   server: about 70 MB instead of about 450 MB. The statements keep their exact vectors; an
   upload still loads the exact model, so uploaded statements get exact vectors too.
   ``STANCE_EXPLORER_QUERY_ENCODER=exact`` turns this off.
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from stance_explorer.onnx_encoder import ID_SUFFIX, OnnxInt8Encoder
+from stance_explorer.encoders.onnx import ID_SUFFIX, OnnxInt8Encoder
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def upload_limits() -> UploadLimits:
 
 # ---------------------------------------------------------------------------- the query encoder
 #: The build's export step runs in a grandchild, so its memory is gone before quantization starts.
-_BUILD = "from stance_explorer.onnx_encoder import OnnxInt8Encoder; OnnxInt8Encoder(export_in_child=True).load()"
+_BUILD = "from stance_explorer.encoders.onnx import OnnxInt8Encoder; OnnxInt8Encoder(export_in_child=True).load()"
 
 
 def int8_queries() -> bool:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from stance_explorer import projection as PJ
 from stance_explorer.dataset import Dataset
-from stance_explorer.regions import regions
+from stance_explorer.mapping import projection as PJ
+from stance_explorer.mapping.regions import regions
 from stance_explorer.store import text_keys
 from stance_explorer.vectors import ChosenModel
 from webapp.state import View, bundled_dataset, bundled_store

@@ -6,7 +6,7 @@ SPEAKERS = "speakers"
 TOPICS = "topics"
 DATES = "dates"
 LANGUAGES = "lang"
-MODEL = "model"  # the embedding model: a name in stance_explorer.models.MODELS
+MODEL = "model"  # the embedding model: a name in stance_explorer.encoders.models.MODELS
 # Explore
 QUERY = "q"
 TOP_K = "k"

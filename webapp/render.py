@@ -8,7 +8,7 @@ import streamlit as st
 from stance_explorer import citation as C
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
-from stance_explorer.models import MULTILINGUAL, reads_only_english
+from stance_explorer.encoders.models import MULTILINGUAL, reads_only_english
 from webapp import params as P
 from webapp.state import bundled_dataset
 from webapp.text import escape_markdown

@@ -8,7 +8,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import filter_mask
-from stance_explorer.models import MODELS
+from stance_explorer.encoders.models import MODELS
 from webapp import hosting, links
 from webapp import params as P
 from webapp.state import View, apply_dataset_request, set_view

@@ -14,9 +14,9 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer import stance as T
-from stance_explorer import stance_methods as M
 from stance_explorer.dataset import Dataset
-from stance_explorer.encoder import EncoderUnavailable
+from stance_explorer.encoders.base import EncoderUnavailable
+from stance_explorer.stance import methods as M
 from stance_explorer.store import EmbeddingStore
 from webapp import params as P
 from webapp.frame_cache import per_frame

@@ -16,9 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, load_dataset
-from stance_explorer.encoder import Encoder, EncoderUnavailable
-from stance_explorer.models import DEFAULT_MODEL_NAME, MODELS
-from stance_explorer.models import get_encoder as make_encoder
+from stance_explorer.encoders.base import Encoder, EncoderUnavailable
+from stance_explorer.encoders.models import DEFAULT_MODEL_NAME, MODELS
+from stance_explorer.encoders.models import get_encoder as make_encoder
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 from webapp import hosting
@@ -31,7 +31,7 @@ STORE_ENV = "STANCE_EXPLORER_STORE"
 
 def current_model() -> str:
     """The model this session compares with (the sidebar's Model choice, ``?model=``): a name in
-    ``stance_explorer.models.MODELS``. Every vector in ``current_view().dataset`` comes from it."""
+    ``stance_explorer.encoders.models.MODELS``. Every vector in ``current_view().dataset`` comes from it."""
     name = st.session_state.get(P.MODEL)
     return name if name in MODELS else DEFAULT_MODEL_NAME
 
@@ -75,7 +75,7 @@ def _loaded_encoder(model: str) -> Encoder:
 
 def get_encoder(model: str = DEFAULT_MODEL_NAME) -> Encoder:
     """A model, loaded on first need (a search, a phrase, an upload) and shared by every session.
-    ``model`` is a name in ``stance_explorer.models.MODELS``; ``current_model()`` is this session's."""
+    ``model`` is a name in ``stance_explorer.encoders.models.MODELS``; ``current_model()`` is this session's."""
     return _loaded_encoder(model)
 
 

@@ -16,8 +16,8 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer.dataset import Dataset, merge_datasets
-from stance_explorer.encoder import EncoderUnavailable
-from stance_explorer.models import DEFAULT_MODEL_NAME
+from stance_explorer.encoders.base import EncoderUnavailable
+from stance_explorer.encoders.models import DEFAULT_MODEL_NAME
 from stance_explorer.reader import ReadResult, read_statements
 from webapp import hosting
 from webapp import params as P

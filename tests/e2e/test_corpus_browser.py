@@ -10,8 +10,8 @@ from facts import N_BUNDLED
 from playwright.sync_api import expect
 
 from devtools.server import start_app
-from stance_explorer.corpus import build_corpus
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, load_dataset
+from stance_explorer.scale.corpus import build_corpus
 from stance_explorer.store import EmbeddingStore
 
 pytestmark = pytest.mark.browser

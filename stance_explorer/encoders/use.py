@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from stance_explorer.encoder import EncoderUnavailable, Progress, normalize_rows
+from stance_explorer.encoders.base import EncoderUnavailable, Progress, normalize_rows
 
 MULTILINGUAL_MODEL = "use-multilingual-v3"
 MULTILINGUAL_DIM = 512

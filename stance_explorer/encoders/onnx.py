@@ -1,6 +1,6 @@
 """A faster CPU encoder: the packaged model exported to ONNX and quantized to int8.
 
-``OnnxInt8Encoder`` implements the :class:`~stance_explorer.encoder.Encoder` protocol with
+``OnnxInt8Encoder`` implements the :class:`~stance_explorer.encoders.base.Encoder` protocol with
 onnxruntime alone at encode time. The first use builds the ``.onnx`` file from the same weights
 the fp32 encoder uses (``torch.onnx.export`` with mean pooling and normalization in the graph ->
 dynamic int8 quantization with per-channel weight scales; onnxruntime fuses the graph when it
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stance_explorer.encoder import (
+from stance_explorer.encoders.base import (
     EncoderUnavailable,
     Progress,
     base_model_id,
@@ -53,7 +53,7 @@ ID_SUFFIX = "+onnx-int8"
 #: Bump when the export/quantization recipe changes, so cached files are rebuilt.
 RECIPE_VERSION = 1
 #: Where built models go unless told otherwise (gitignored: they are rebuilt in seconds).
-DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "embeddings" / "onnx"
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / "embeddings" / "onnx"
 ONNX_NAME = "model.int8.onnx"
 META_NAME = "meta.json"
 #: Architectures the onnxruntime transformer optimizer knows how to fuse.
@@ -473,13 +473,13 @@ class OnnxInt8Encoder:
 
 
 def _export_in_child(model_path: Path, dest: Path) -> None:
-    """``OnnxInt8Encoder._export`` in a child process (``python -m stance_explorer.onnx_encoder export``)."""
+    """``OnnxInt8Encoder._export`` in a child process (``python -m stance_explorer.encoders.onnx export``)."""
     import subprocess
     import sys
 
     proc = subprocess.run(
-        [sys.executable, "-m", "stance_explorer.onnx_encoder", "export", str(model_path), str(dest)],
-        cwd=Path(__file__).resolve().parents[1],
+        [sys.executable, "-m", "stance_explorer.encoders.onnx", "export", str(model_path), str(dest)],
+        cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
     )
@@ -491,5 +491,5 @@ if __name__ == "__main__":  # the child of _export_in_child
     import sys
 
     if len(sys.argv) != 4 or sys.argv[1] != "export":
-        sys.exit("usage: python -m stance_explorer.onnx_encoder export MODEL_FOLDER DEST.onnx")
+        sys.exit("usage: python -m stance_explorer.encoders.onnx export MODEL_FOLDER DEST.onnx")
     OnnxInt8Encoder(sys.argv[2])._export(Path(sys.argv[2]), Path(sys.argv[3]))

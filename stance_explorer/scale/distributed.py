@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer import schema as S
-from stance_explorer.encoder import Encoder
+from stance_explorer.encoders.base import Encoder
 from stance_explorer.runtime import SCALE_INSTALL_HINT, importable
 from stance_explorer.store import CACHE_PREFIX, EmbeddingStore, text_keys, write_shard
 
@@ -85,7 +85,7 @@ def read_shard_frame(path: str, dayfirst: bool = False):
 
 def read_shard(path: str, dayfirst: bool = False) -> ShardResult:
     """Validate one input file (:func:`read_shard_frame`) and keep the texts to embed."""
-    from stance_explorer.embed_text import embedding_texts
+    from stance_explorer.encoders.text import embedding_texts
 
     frame, problems, unreadable = read_shard_frame(path, dayfirst)
     return ShardResult(Path(path).name, embedding_texts(frame), problems, unreadable)

@@ -1,6 +1,6 @@
 """A throughput-oriented encoder for CUDA: fp16, big length-sorted batches, tokenization overlapped.
 
-``FastGpuEncoder`` implements the :class:`~stance_explorer.encoder.Encoder` protocol. Where plain
+``FastGpuEncoder`` implements the :class:`~stance_explorer.encoders.base.Encoder` protocol. Where plain
 ``SentenceTransformer.encode`` tokenizes, runs and copies back one small batch at a time (the GPU
 waits for the CPU at every step), this encoder:
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stance_explorer.encoder import (
+from stance_explorer.encoders.base import (
     EncoderUnavailable,
     Progress,
     base_model_id,

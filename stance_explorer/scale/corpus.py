@@ -346,7 +346,7 @@ def build_corpus(
     vectors the store holds for them (``embed`` them first; a statement without one is counted but
     left out of the similarity figures)."""
     from stance_explorer.dataset import vectors_from_store
-    from stance_explorer.distributed import read_shard_frame
+    from stance_explorer.scale.distributed import read_shard_frame
 
     if store.dim is None:
         raise CorpusError(

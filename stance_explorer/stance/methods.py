@@ -88,7 +88,7 @@ def _axis(axis_vectors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, 
 
 # ---------------------------------------------------------------------------- zero-shot
 #: Per-model settings fitted offline on TweetEval stance train+val (benchmarks/stance_eval.py --fit).
-WEIGHTS_DIR = Path(__file__).resolve().parent / "stance_weights"
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 #: Zero-shot confidence = a + b * strength, for a side and for "none" (see zero_shot).
 ZS_SIDE_CONF = (0.38, 0.19)
 ZS_NONE_CONF = (0.58, 0.16)

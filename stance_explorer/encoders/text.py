@@ -29,7 +29,7 @@ PARTIAL_MIN_WORDS = 6
 @dataclass(frozen=True)
 class TextRules:
     """Which of the two rules a model gets (each model keeps or drops each rule by measurement,
-    see stance_explorer/models.py and benchmarks/text_rules.py). Both on by default."""
+    see stance_explorer/encoders/models.py and benchmarks/text_rules.py). Both on by default."""
 
     gloss: bool = True
     partial_context: bool = True

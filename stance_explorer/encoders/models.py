@@ -1,6 +1,6 @@
 """The embedding models the app and the CLI offer, by short name: the one place to get an encoder.
 
-    from stance_explorer.models import MODELS, get_encoder, model_id, rules_for
+    from stance_explorer.encoders.models import MODELS, get_encoder, model_id, rules_for
     enc = get_encoder("multilingual")      # or "minilm" (the default), or a sentence-transformers path
     enc.model_id                            # the id the store keys its vectors by
     rules_for(dataset.model_id)             # which embed_text rules that model's vectors were made with
@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stance_explorer.embed_text import ALL_RULES, TextRules
-from stance_explorer.encoder import DEFAULT_MODEL, Encoder, EncoderUnavailable, default_model_id
-from stance_explorer.use_encoder import MULTILINGUAL_MODEL, multilingual_model_id
+from stance_explorer.encoders.base import DEFAULT_MODEL, Encoder, EncoderUnavailable, default_model_id
+from stance_explorer.encoders.text import ALL_RULES, TextRules
+from stance_explorer.encoders.use import MULTILINGUAL_MODEL, multilingual_model_id
 
 MINILM = "minilm"
 MULTILINGUAL = "multilingual"
@@ -106,18 +106,18 @@ def get_encoder(name: str | None = None, *, backend: str = "st", device: str | N
                 f"--backend {backend} works only with sentence-transformers models; the multilingual model "
                 "is already a fast numpy encoder."
             )
-        from stance_explorer.use_encoder import MultilingualEncoder
+        from stance_explorer.encoders.use import MultilingualEncoder
 
         return MultilingualEncoder()
     path = None if name == MINILM else name
     if backend == "onnx":
-        from stance_explorer.onnx_encoder import OnnxInt8Encoder
+        from stance_explorer.encoders.onnx import OnnxInt8Encoder
 
         return OnnxInt8Encoder(path)
     if backend == "gpu":
-        from stance_explorer.gpu_encoder import FastGpuEncoder
+        from stance_explorer.encoders.gpu import FastGpuEncoder
 
         return FastGpuEncoder(path, device=device or "cuda")
-    from stance_explorer.encoder import SentenceTransformerEncoder
+    from stance_explorer.encoders.base import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(path, device=device)

@@ -1,0 +1,138 @@
+"""Axes: a question in words (target, favor and against poles), the shipped presets, and the axis texts' vectors."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance_explorer.encoders.text import query_embedding_text
+from stance_explorer.stance import methods as M
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXES_CSV = REPO_ROOT / "data" / "stance_axes.csv"
+
+LABELS = M.LABELS  # ("none", "against", "favor"), codes 0, 1, 2
+NONE, AGAINST, FAVOR = 0, 1, 2
+CODE = {name: i for i, name in enumerate(LABELS)}
+#: Below this confidence a reading is shown as tentative (lighter, hollow markers, a "low" flag).
+LOW_CONFIDENCE = 0.5
+#: A speaker's (or a period's) mean score past this is a side; within it, "mixed".
+SIDE_THRESHOLD = 0.25
+
+
+# ---------------------------------------------------------------------------- the axis
+@dataclass(frozen=True)
+class Axis:
+    """A stance question in words. ``favor``/``against`` empty: derived from the target."""
+
+    target: str
+    favor: str = ""
+    against: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("target", "favor", "against"):
+            object.__setattr__(self, name, " ".join(str(getattr(self, name) or "").split()))
+        if not self.target:
+            raise ValueError("An axis needs a target: say what the statements take a position on.")
+
+    def texts(self) -> dict[str, list[str]]:
+        """The texts to encode, keyed "target", "favor", "against" (derived poles included)."""
+        return M.axis_texts(self.target, self.favor or None, self.against or None)
+
+    @property
+    def key(self) -> str:
+        """A short id of the axis wording: labels and cached scores belong to one axis."""
+        raw = "\x1f".join((self.target, self.favor, self.against)).encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A shipped axis for one of the bundled topics, with its hand labels when there are some."""
+
+    name: str
+    topic: str
+    axis: Axis
+    labels_path: Path | None = None
+
+
+def load_presets(path: str | Path = AXES_CSV) -> list[Preset]:
+    """The preset axes (``data/stance_axes.csv``); an unreadable file gives no presets, never an error."""
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError):
+        return []
+    out = []
+    for _, row in frame.iterrows():
+        try:
+            axis = Axis(row.get("target", ""), row.get("favor", ""), row.get("against", ""))
+        except ValueError:
+            continue
+        labels = (row.get("labels") or "").strip()
+        out.append(
+            Preset(
+                row.get("name", "") or axis.target, row.get("topic", ""), axis, path.parent / labels if labels else None
+            )
+        )
+    return out
+
+
+def preset_for(axis: Axis, presets: Sequence[Preset]) -> Preset | None:
+    return next((p for p in presets if p.axis == axis), None)
+
+
+# ---------------------------------------------------------------------------- vectors and scores
+def axis_embedding_texts(axis: Axis, rules=None) -> tuple[list[str], list[tuple[str, int, int]]]:
+    """Every text the axis needs embedded (with the model's text rules, like search phrases), and each key's slice.
+
+    ``rules``: the encoder's text rules (None: the default ones), so an axis is embedded the way the
+    statements it is compared with were.
+    """
+    texts, spans = [], []
+    for key, items in axis.texts().items():
+        spans.append((key, len(texts), len(texts) + len(items)))
+        texts.extend(query_embedding_text(t) if rules is None else query_embedding_text(t, rules) for t in items)
+    return texts, spans
+
+
+def axis_vectors(
+    axis: Axis,
+    lookup: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
+    encode: Callable[[list[str]], np.ndarray] | None,
+    *,
+    rules=None,
+) -> dict[str, np.ndarray] | None:
+    """The axis texts' vectors: from ``lookup`` (stores; returns vectors, found) and ``encode`` for the rest.
+
+    Returns None when some text is in no store and there is no ``encode`` (no model here).
+    """
+    texts, spans = axis_embedding_texts(axis, rules)
+    vecs, found = lookup(texts)
+    vecs = np.array(vecs, dtype=np.float32, copy=True)
+    if not found.all():
+        if encode is None:
+            return None
+        need = np.flatnonzero(~found)
+        new = np.asarray(encode([texts[i] for i in need]), dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape[1] != new.shape[1]:  # an empty store has no dimension yet
+            vecs = np.zeros((len(texts), new.shape[1]), dtype=np.float32)
+            if found.any():
+                vecs[found] = lookup([t for t, f in zip(texts, found) if f])[0]
+        vecs[need] = new
+    return {key: vecs[a:b] for key, a, b in spans}
+
+
+def store_axis_vectors(axis: Axis, store, encoder=None, *, rules=None) -> dict[str, np.ndarray] | None:
+    """Axis vectors from one embedding store, encoding (and caching in the store) what it lacks."""
+
+    def encode(texts: list[str]) -> np.ndarray:
+        vecs, _ = store.get_or_encode(texts, encoder)
+        return vecs
+
+    return axis_vectors(axis, store.get, encode if encoder is not None else None, rules=rules)
