@@ -216,16 +216,17 @@ def article_section(view) -> None:
 
 def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
     from stance_explorer.quotes import extract_quotes, records_csv
+    from webapp.frame_cache import per_frame
 
     frame = view.dataset.frame
     known, topics = _helpers_for(frame)
-    cache = st.session_state.get("_art_quotes")
-    if not cache or cache[0] != digest or cache[1] is not frame:
+
+    def extract():
         article.title = article.title or title
         article.url = article.url or url
-        cache = (digest, frame, extract_quotes(article, known, topics))
-        st.session_state["_art_quotes"] = cache
-    quotes = cache[2]
+        return extract_quotes(article, known, topics)
+
+    quotes = per_frame("article_quotes", frame, extract, key=digest)
     kept = sum(q.is_statement for q in quotes)
     st.markdown(
         f"**{len(quotes)} quoted passage{'s' if len(quotes) != 1 else ''} found: {kept} attributed "

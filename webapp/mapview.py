@@ -20,11 +20,10 @@ from stance_explorer.mapping import projection as PJ
 from stance_explorer.mapping.regions import regions
 from stance_explorer.store import text_keys
 from stance_explorer.vectors import ChosenModel
+from webapp.frame_cache import per_frame
 from webapp.state import View, bundled_dataset, bundled_store
 
 BUNDLED_MAP = "bundled"
-_SESSION_KEY = "_map_layout"
-_REGIONS_KEY = "_map_regions"
 
 
 def map_root() -> str | None:
@@ -81,15 +80,12 @@ def layout_for(view: View) -> PJ.Layout:
     ds = view.dataset
     if ds is bundled_dataset(_model_name(ds.model_id)):
         return bundled_layout(ds.model_id)
-    key = (id(ds), ds.model_id, len(ds.frame))
-    cached = st.session_state.get(_SESSION_KEY)
-    if cached and cached[0] == key:
-        return cached[1]
-    base = bundled_map(ds.model_id)
-    with st.spinner(f"Placing {int(ds.has_vector.sum()):,} statements on the map…"):
-        result = _dataset_layout(ds, base)
-    st.session_state[_SESSION_KEY] = (key, result)
-    return result
+
+    def place() -> PJ.Layout:
+        with st.spinner(f"Placing {int(ds.has_vector.sum()):,} statements on the map…"):
+            return _dataset_layout(ds, bundled_map(ds.model_id))
+
+    return per_frame("map_layout", ds.frame, place, key=(ds.model_id, int(ds.has_vector.sum())))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -104,13 +100,7 @@ def regions_for(view: View, frame, xy: np.ndarray, k: int, drawn: np.ndarray):
     ds = view.dataset
     if ds is bundled_dataset(_model_name(ds.model_id)):
         return _bundled_regions(ds.model_id, k, digest, frame, xy)
-    key = (id(ds), k, digest)
-    held = st.session_state.get(_REGIONS_KEY)
-    if held and held[0] == key:
-        return held[1]
-    table = regions(frame, xy, k)[1]
-    st.session_state[_REGIONS_KEY] = (key, table)
-    return table
+    return per_frame("map_regions", ds.frame, lambda: regions(frame, xy, k)[1], key=(ds.model_id, k, digest))
 
 
 def placer(view: View, lay: PJ.Layout) -> Callable[[np.ndarray], np.ndarray]:
