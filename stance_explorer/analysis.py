@@ -34,7 +34,19 @@ def filter_mask(
     end: date | pd.Timestamp | None = None,
     languages: list[str] | None = None,
 ) -> np.ndarray:
-    """Boolean mask of the rows the filters keep. An empty or None list means "no filter"."""
+    """Boolean mask of the rows the filters keep. An empty or None list means "no filter".
+
+    Args:
+        frame: The statements table.
+        speakers: Speakers to keep.
+        topics: Topics to keep.
+        start: First day kept; None keeps every earlier date.
+        end: Last day kept (the whole day); None keeps every later date.
+        languages: Language codes to keep.
+
+    Returns:
+        A boolean array, one entry per row of ``frame``.
+    """
     mask = np.ones(len(frame), dtype=bool)
     if speakers:
         mask &= frame[S.SPEAKER].isin(speakers).to_numpy()
@@ -53,14 +65,31 @@ def filter_mask(
 
 # ---------------------------------------------------------------------------- similarity basics
 def cosine_matrix(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
-    """Cosine similarity of unit vectors: rows of ``a`` against rows of ``b`` (or ``a``)."""
+    """Cosine similarity of unit vectors: rows of ``a`` against rows of ``b`` (or ``a``).
+
+    Args:
+        a: (n, d) unit vectors.
+        b: (m, d) unit vectors; None compares ``a`` with itself.
+
+    Returns:
+        An (n, m) float32 array of cosines.
+    """
     a = np.asarray(a, dtype=np.float32)
     b = a if b is None else np.asarray(b, dtype=np.float32)
     return a @ b.T
 
 
 def similarity_to(vectors: np.ndarray, query: np.ndarray, *, chunk: int = 262_144) -> np.ndarray:
-    """Cosine of every vector to one query vector. Works chunk-wise on memory-mapped float16 too."""
+    """Cosine of every vector to one query vector. Works chunk-wise on memory-mapped float16 too.
+
+    Args:
+        vectors: (n, d) unit vectors, float32 or float16, in memory or memory-mapped.
+        query: One unit vector of length d.
+        chunk: Rows converted to float32 at a time.
+
+    Returns:
+        A float32 array of n cosines, row-aligned with ``vectors``.
+    """
     query = np.asarray(query, dtype=np.float32).ravel()
     n = len(vectors)
     out = np.empty(n, dtype=np.float32)
@@ -71,7 +100,16 @@ def similarity_to(vectors: np.ndarray, query: np.ndarray, *, chunk: int = 262_14
 
 
 def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
-    """Indices of the k highest scores (restricted to ``mask``), best first. O(n), not O(n log n)."""
+    """Indices of the k highest scores (restricted to ``mask``), best first. O(n), not O(n log n).
+
+    Args:
+        scores: One score per row.
+        k: How many to return; fewer when fewer rows are eligible.
+        mask: Boolean per row; None means every row is eligible.
+
+    Returns:
+        An int64 array of row indices into ``scores``, best first.
+    """
     if mask is not None:
         candidates = np.nonzero(mask)[0]
         sub = scores[candidates]
@@ -99,6 +137,17 @@ def nearest(
 
     ``index`` (a ``stance_explorer.scale.ann.AnnIndex`` over these rows) answers from a graph instead of a
     pass over every vector; its candidates are re-scored exactly.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        query: The query's unit vector.
+        k: How many statements to return.
+        mask: Boolean per row limiting the candidates; None for all rows.
+        index: An optional ANN index over the same rows.
+
+    Returns:
+        The chosen rows of ``frame`` with ``score`` first and ``row`` (their position in ``frame``) last.
     """
     if index is not None:
         return _rows_with_scores(frame, *index.search(vectors, query, k, mask))
@@ -127,6 +176,17 @@ def statement_neighbours(
     so nothing is encoded. The statement itself, and exact repeats of its text, are left out;
     ``mask`` limits the candidates (the rows the filters keep), not the statement itself.
     ``index`` (an ``ann.AnnIndex`` over these rows) replaces the pass over every vector.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        row: Position of the statement in ``frame``.
+        k: How many statements each list holds at most.
+        mask: Boolean per row limiting the candidates; None for all rows.
+        index: An optional ANN index over the same rows.
+
+    Returns:
+        Two frames like :func:`nearest`'s: other speakers' statements, then the same speaker's.
     """
     speakers = frame[S.SPEAKER].to_numpy()
     others = speakers != speakers[row]
@@ -146,7 +206,16 @@ def statement_neighbours(
 
 # ---------------------------------------------------------------------------- grouping
 def group_sums(codes: np.ndarray, n_groups: int, vectors: np.ndarray) -> np.ndarray:
-    """Sum of vectors per group code, as one sparse x dense product: O(n), no copy of the vectors."""
+    """Sum of vectors per group code, as one sparse x dense product: O(n), no copy of the vectors.
+
+    Args:
+        codes: Group code (0 to n_groups - 1) per row of ``vectors``.
+        n_groups: Number of groups; groups with no row get a zero sum.
+        vectors: (n, d) vectors.
+
+    Returns:
+        An (n_groups, d) float64 array of sums.
+    """
     from scipy import sparse
 
     n = len(codes)
@@ -155,7 +224,15 @@ def group_sums(codes: np.ndarray, n_groups: int, vectors: np.ndarray) -> np.ndar
 
 
 def group_centroids(labels: pd.Series | np.ndarray, vectors: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Normalized mean vector per label, in O(n). Returns (labels, centroids, counts)."""
+    """Normalized mean vector per label, in O(n). Returns (labels, centroids, counts).
+
+    Args:
+        labels: One group label per row of ``vectors``.
+        vectors: (n, d) unit vectors.
+
+    Returns:
+        (sorted labels as strings, (g, d) unit centroids, int counts), aligned with each other.
+    """
     codes, uniques = pd.factorize(np.asarray(labels), sort=True)
     if len(codes) == 0:
         dim = vectors.shape[1] if np.ndim(vectors) == 2 else 0
@@ -168,7 +245,16 @@ def group_centroids(labels: pd.Series | np.ndarray, vectors: np.ndarray) -> tupl
 def speaker_centroids(
     frame: pd.DataFrame, vectors: np.ndarray, *, topic: str | None = None
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Each speaker's centroid (optionally within one topic): (speakers, centroids, counts)."""
+    """Each speaker's centroid (optionally within one topic): (speakers, centroids, counts).
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        topic: Only statements on this topic; None for all.
+
+    Returns:
+        (speakers sorted, (s, d) unit centroids, statement counts), aligned with each other.
+    """
     mask = np.ones(len(frame), dtype=bool) if topic is None else (frame[S.TOPIC] == topic).to_numpy()
     return group_centroids(frame[S.SPEAKER].to_numpy()[mask], vectors[mask])
 
@@ -176,7 +262,17 @@ def speaker_centroids(
 def speaker_similarity(
     frame: pd.DataFrame, vectors: np.ndarray, *, topic: str | None = None, speakers: list[str] | None = None
 ) -> pd.DataFrame:
-    """Speaker x speaker cosine of centroids. Speakers with no statement (on the topic) get NaN."""
+    """Speaker x speaker cosine of centroids. Speakers with no statement (on the topic) get NaN.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        topic: Only statements on this topic; None for all.
+        speakers: Rows and columns, in this order; None gives every speaker, sorted.
+
+    Returns:
+        A square DataFrame of cosines indexed by speaker on both axes.
+    """
     names, cents, _ = speaker_centroids(frame, vectors, topic=topic)
     sim = pd.DataFrame(cosine_matrix(cents), index=names, columns=names, dtype=float)
     if speakers:
@@ -191,6 +287,13 @@ def speaker_topic_matrix(frame: pd.DataFrame, vectors: np.ndarray) -> tuple[pd.D
     *other* speakers' statements on that topic: high means the speaker talks about the topic the
     way others do. Returns (similarity, counts); NaN where the speaker has no statement on the
     topic or nobody else does. One pass over the vectors, whatever the number of speakers.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+
+    Returns:
+        (similarity, counts): two speaker x topic DataFrames, speakers and topics sorted.
     """
     spk_codes, speakers = pd.factorize(frame[S.SPEAKER].to_numpy(), sort=True)
     top_codes, topics = pd.factorize(frame[S.TOPIC].to_numpy(), sort=True)
@@ -209,7 +312,15 @@ def speaker_topic_matrix(frame: pd.DataFrame, vectors: np.ndarray) -> tuple[pd.D
 
 def topic_closeness(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """From summed vectors per (speaker, topic), shape (s, t, d), and their counts (s, t): the cosine
-    of each speaker's centroid on a topic to everyone else's there (see :func:`speaker_topic_matrix`)."""
+    of each speaker's centroid on a topic to everyone else's there (see :func:`speaker_topic_matrix`).
+
+    Args:
+        sums: (s, t, d) summed vectors per speaker and topic.
+        counts: (s, t) statement counts.
+
+    Returns:
+        An (s, t) array of cosines, NaN where the speaker or everyone else has no statement.
+    """
     rest = sums.sum(axis=0, keepdims=True) - sums  # everyone else on the topic
     own_n = np.linalg.norm(sums, axis=2)
     rest_n = np.linalg.norm(rest, axis=2)
@@ -232,7 +343,17 @@ class Capped:
 def cap_statements(
     n: int, max_n: int = MAX_STATEMENT_MATRIX, *, seed: int = 0, priority: np.ndarray | None = None
 ) -> Capped:
-    """Pick at most ``max_n`` of ``n`` rows: all of them, or the highest ``priority``, else a seeded sample."""
+    """Pick at most ``max_n`` of ``n`` rows: all of them, or the highest ``priority``, else a seeded sample.
+
+    Args:
+        n: Number of candidate rows.
+        max_n: Most rows to keep.
+        seed: Seed of the random sample.
+        priority: One score per row; the highest are kept instead of a sample.
+
+    Returns:
+        A :class:`Capped` with the kept positions (sorted), ``n``, and a notice when some were left out.
+    """
     if n <= max_n:
         return Capped(np.arange(n), n, None)
     if priority is not None:
@@ -245,7 +366,14 @@ def cap_statements(
 
 
 def cluster_order(matrix: np.ndarray) -> np.ndarray:
-    """Row order that puts similar rows together (average-linkage clustering on 1 - cosine)."""
+    """Row order that puts similar rows together (average-linkage clustering on 1 - cosine).
+
+    Args:
+        matrix: A square similarity matrix (NaN allowed).
+
+    Returns:
+        A permutation of the row indices; the identity below three rows.
+    """
     m = np.asarray(matrix, dtype=np.float64)
     n = len(m)
     if n < 3:
@@ -260,7 +388,15 @@ def cluster_order(matrix: np.ndarray) -> np.ndarray:
 
 
 def statement_similarity(vectors: np.ndarray, *, order: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Statement x statement cosine (call on capped rows only) and a clustering order."""
+    """Statement x statement cosine (call on capped rows only) and a clustering order.
+
+    Args:
+        vectors: (n, d) unit vectors, n kept small (see :func:`cap_statements`).
+        order: Whether to cluster; False returns the rows' own order.
+
+    Returns:
+        (the (n, n) cosine matrix, a row order).
+    """
     sim = cosine_matrix(vectors)
     return sim, (cluster_order(sim) if order else np.arange(len(sim)))
 
@@ -278,6 +414,17 @@ def extreme_pairs(
 
     Returns (closest, farthest, notice). Each row has score, row_a, row_b. Speakers with more than
     ``MAX_PAIR_STATEMENTS`` statements are sampled, and the notice says so.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        speakers: The speakers whose statements are paired.
+        topic: Only statements on this topic; None for all.
+        k: Pairs in each list.
+        seed: Seed of the sampling.
+
+    Returns:
+        (closest, farthest, notice); row_a and row_b are positions in ``frame``, notice None unless sampled.
     """
     mask = frame[S.SPEAKER].isin(speakers).to_numpy(copy=True)
     if topic is not None:
@@ -356,6 +503,16 @@ def pair_similarity_stats(
     A speaker's own row compares their statements with one another. The mean and the count are exact
     (from summed vectors, as in :func:`pair_similarity_matrix`); the spread, lowest and highest come
     from at most ``MAX_SPREAD_STATEMENTS`` statements per speaker, a seeded sample beyond that.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        speakers: The speakers compared, in order.
+        topic: Only statements on this topic; None for all.
+        seed: Seed of the sampling.
+
+    Returns:
+        One row per pair (speaker_a, speaker_b, mean, sd, low, high, pairs); NaN with no pair.
     """
     cols = ["speaker_a", "speaker_b", "mean", "sd", "low", "high", "pairs"]
     mask = np.isin(frame[S.SPEAKER].to_numpy(), speakers)
@@ -391,7 +548,15 @@ def pair_similarity_stats(
 
 
 def stats_matrix(stats: pd.DataFrame, speakers: list[str]) -> pd.DataFrame:
-    """The means of :func:`pair_similarity_stats` as a symmetric speaker x speaker matrix."""
+    """The means of :func:`pair_similarity_stats` as a symmetric speaker x speaker matrix.
+
+    Args:
+        stats: :func:`pair_similarity_stats`' table.
+        speakers: Rows and columns, in this order.
+
+    Returns:
+        A square DataFrame, NaN where ``stats`` has no row.
+    """
     m = pd.DataFrame(np.nan, index=speakers, columns=speakers, dtype=float)
     for a, b, mean in zip(stats["speaker_a"], stats["speaker_b"], stats["mean"]):
         m.loc[a, b] = m.loc[b, a] = mean
@@ -406,6 +571,15 @@ def pair_similarity_matrix(
     For unit vectors the mean of every cross pair is the dot product of the two speakers' summed
     vectors over the product of their counts; on the diagonal, a speaker's distinct pairs. NaN where
     a speaker has no statement (on the topic), or a single one on the diagonal.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        topic: Only statements on this topic; None for all.
+        speakers: Rows and columns, in this order; None gives every speaker, sorted.
+
+    Returns:
+        A square DataFrame of mean cosines indexed by speaker on both axes.
     """
     mask = np.ones(len(frame), dtype=bool) if topic is None else (frame[S.TOPIC] == topic).to_numpy()
     codes, names = pd.factorize(frame[S.SPEAKER].to_numpy()[mask], sort=True)
@@ -421,7 +595,15 @@ def pair_similarity_matrix(
 
 def pair_means(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Group x group mean cosine of their unit vectors taken two at a time, from each group's summed
-    vectors and count alone; on the diagonal a group's distinct pairs (NaN with fewer than two)."""
+    vectors and count alone; on the diagonal a group's distinct pairs (NaN with fewer than two).
+
+    Args:
+        sums: (g, d) summed unit vectors per group.
+        counts: Statement count per group.
+
+    Returns:
+        A (g, g) array of mean cosines.
+    """
     counts = np.asarray(counts, dtype=np.float64)
     dots = sums @ sums.T
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -435,7 +617,18 @@ def pair_means(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def phrase_timeline(
     frame: pd.DataFrame, vectors: np.ndarray, query: np.ndarray, *, mask: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Every (kept) statement's cosine to a phrase, with speaker, date, topic and text, by date."""
+    """Every (kept) statement's cosine to a phrase, with speaker, date, topic and text, by date.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        query: The phrase's unit vector.
+        mask: Boolean per row of the statements kept; None keeps all.
+
+    Returns:
+        The kept rows' id, speaker, date, topic, text, quote type and source columns, plus ``score``
+        and ``row`` (position in ``frame``), by date and best score first within a date.
+    """
     scores = similarity_to(vectors, query)
     rows = np.arange(len(frame)) if mask is None else np.nonzero(mask)[0]
     # Sort positions with numpy first: sorting a wide DataFrame of 100k rows is several times slower.
@@ -454,6 +647,13 @@ def smooth_by_speaker(timeline: pd.DataFrame, *, window_months: int = 12) -> pd.
 
     Scores are binned by (speaker, month) and rolled with cumulative sums, so the cost is
     O(n + speakers x months) however many statements there are.
+
+    Args:
+        timeline: :func:`phrase_timeline`'s table (speaker, date, score).
+        window_months: Length of the trailing window, in months.
+
+    Returns:
+        Columns speaker, date (first of the month) and smoothed.
     """
     cols = [S.SPEAKER, S.DATE, "smoothed"]
     if timeline.empty:
@@ -481,7 +681,15 @@ def smooth_by_speaker(timeline: pd.DataFrame, *, window_months: int = 12) -> pd.
 
 
 def top_speakers(frame: pd.DataFrame, n: int) -> list[str]:
-    """The n speakers with the most statements (ties broken by name)."""
+    """The n speakers with the most statements (ties broken by name).
+
+    Args:
+        frame: The statements table.
+        n: How many speakers.
+
+    Returns:
+        Up to n speaker names, most statements first.
+    """
     counts = frame[S.SPEAKER].value_counts()
     return sorted(counts.index, key=lambda s: (-counts[s], s))[:n]
 
@@ -494,6 +702,16 @@ def window_labels(dates: pd.Series, freq: str = "Y") -> tuple[np.ndarray, list[s
     """Window of each date: (code per row, label per window code, start per window code).
 
     Computed on integer months with numpy, which is much faster than ``to_period`` on 100k rows.
+
+    Args:
+        dates: Datetime per row.
+        freq: "Y", "6M", "Q" or "M"; windows align with calendar years.
+
+    Returns:
+        (window code per row, label per window, start per window), windows in date order.
+
+    Raises:
+        ValueError: When ``freq`` is not one of WINDOW_FREQS.
     """
     if freq not in WINDOW_FREQS:
         raise ValueError(f"freq must be one of {WINDOW_FREQS}")
@@ -515,7 +733,16 @@ def window_labels(dates: pd.Series, freq: str = "Y") -> tuple[np.ndarray, list[s
 
 
 def closest_over_time(timeline: pd.DataFrame, *, freq: str = "Y", per_window: int = 1) -> pd.DataFrame:
-    """The statements closest to the phrase in each time window (year by default), oldest first."""
+    """The statements closest to the phrase in each time window (year by default), oldest first.
+
+    Args:
+        timeline: :func:`phrase_timeline`'s table.
+        freq: Window size, as :func:`window_labels` takes it.
+        per_window: Statements kept per window.
+
+    Returns:
+        The kept rows of ``timeline`` with a ``window`` label column.
+    """
     if timeline.empty:
         return timeline.assign(window=pd.Series(dtype=str))
     codes, labels, _ = window_labels(timeline[S.DATE], freq)
@@ -545,6 +772,18 @@ def drift(
     compares a window with the previous non-empty one. ``shift`` is 1 - cosine between the two
     centroids, and the ``flag`` largest shifts are marked. ``representative`` is the window's
     statement closest to its centroid, so the chart can show what was said before and after.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        speaker: The speaker followed.
+        topic: Only statements on this topic; None for all.
+        freq: Window size, as :func:`window_labels` takes it.
+        flag: How many of the largest shifts are flagged.
+
+    Returns:
+        One row per non-empty window: window, start, count, similarity_to_previous, shift,
+        shift_rank, flagged, representative and representative_row (its position in ``frame``).
     """
     mask = (frame[S.SPEAKER] == speaker).to_numpy(copy=True)
     if topic is not None:
@@ -588,6 +827,16 @@ def window_shifts(
 
     ``shift`` is 1 - cosine between a window's centroid and the previous window's; the ``flag``
     largest shifts are flagged, whatever their size (the rule is a rank, shown with it).
+
+    Args:
+        labels: Label per window.
+        starts: Start per window.
+        sums: (w, d) summed vectors per window.
+        counts: Statements per window; empty windows are dropped.
+        flag: How many of the largest shifts are flagged.
+
+    Returns:
+        Columns window, start, count, similarity_to_previous, shift, shift_rank, flagged.
     """
     keep = np.asarray(counts) > 0
     cents = normalize_rows(np.asarray(sums, dtype=np.float64)[keep])
@@ -633,6 +882,16 @@ def pair_similarity_over_time(
     ``topic`` if given), the mean similarity of their statements in that window taken two at a time
     (the same measure as :func:`pair_similarity_matrix`). Windows where one of them is silent are
     left out rather than guessed. O(n): one sparse sum over the kept rows.
+
+    Args:
+        frame: The statements, row-aligned with ``vectors``.
+        vectors: (n, d) unit vectors of the statements.
+        speakers: The speakers compared, in order.
+        topic: Only statements on this topic; None for all.
+        freq: Window size, as :func:`window_labels` takes it.
+
+    Returns:
+        Columns window, start, speaker_a, speaker_b, similarity, count_a, count_b.
     """
     cols = ["window", "start", "speaker_a", "speaker_b", "similarity", "count_a", "count_b"]
     spk = frame[S.SPEAKER].to_numpy()
@@ -657,7 +916,18 @@ def pairs_over_windows(
     speakers: list[str], labels: list[str], starts: list[pd.Timestamp], sums: np.ndarray, counts: np.ndarray
 ) -> pd.DataFrame:
     """The rows of :func:`pair_similarity_over_time` from summed vectors and counts per (speaker,
-    window), group ``speaker_index * len(labels) + window``: windows where either is silent are left out."""
+    window), group ``speaker_index * len(labels) + window``: windows where either is silent are left out.
+
+    Args:
+        speakers: The speakers, in group order.
+        labels: Label per window.
+        starts: Start per window.
+        sums: Summed unit vectors per group.
+        counts: Statements per group.
+
+    Returns:
+        The table :func:`pair_similarity_over_time` returns.
+    """
     cols = ["window", "start", "speaker_a", "speaker_b", "similarity", "count_a", "count_b"]
     n_w = len(labels)
     out = []
@@ -685,6 +955,13 @@ def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:
 
     An English-only model scores a statement in another language low against English text
     whatever it says, so pages use this to say when a comparison mixes languages.
+
+    Args:
+        frame: The statements table.
+        language: The language code the model reads.
+
+    Returns:
+        Counts indexed by lower-case language code, most first.
     """
     codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower()
     codes = codes[(codes != "") & (codes != language)]
@@ -692,20 +969,43 @@ def other_languages(frame: pd.DataFrame, language: str = "en") -> pd.Series:
 
 
 def newest_first(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Rows by date, newest first (stable), at most ``limit`` of them; argsort on int64 dates is fast."""
+    """Rows by date, newest first (stable), at most ``limit`` of them; argsort on int64 dates is fast.
+
+    Args:
+        frame: The statements table.
+        limit: Most rows returned; None (or 0) for all.
+
+    Returns:
+        The rows of ``frame`` reordered, original index kept.
+    """
     order = np.argsort(-frame[S.DATE].to_numpy().astype("datetime64[ns]").astype(np.int64), kind="stable")
     return frame.iloc[order[:limit] if limit else order]
 
 
 def counts_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Statement counts per value of a column, most first."""
+    """Statement counts per value of a column, most first.
+
+    Args:
+        frame: The statements table.
+        column: The column counted.
+
+    Returns:
+        Columns ``column`` and ``statements``.
+    """
     c = frame[column].value_counts().rename_axis(column).reset_index(name="statements")
     return c
 
 
 def counts_by_year(frame: pd.DataFrame) -> pd.DataFrame:
     """Statements per calendar year, newest first, with every year between the first and the last:
-    a year with no statement shows 0 instead of disappearing from the table."""
+    a year with no statement shows 0 instead of disappearing from the table.
+
+    Args:
+        frame: The statements table.
+
+    Returns:
+        Columns year (a string) and statements.
+    """
     if frame.empty:
         return pd.DataFrame({"year": pd.Series(dtype=str), "statements": pd.Series(dtype=int)})
     years = frame[S.DATE].dt.year.to_numpy()
@@ -721,6 +1021,12 @@ def statement_labels(frame: pd.DataFrame) -> list[str]:
     Plain text (escaping is the figure's job), so a Row/Column box, the CSV and a link carry the id
     as written, "&" included. Ids are unique per file but not across merged files, and may be
     empty: the position then keeps labels distinct.
+
+    Args:
+        frame: The statements table (id, speaker, date).
+
+    Returns:
+        One label per row, in the frame's order.
     """
     ids = [sid if sid else f"#{i + 1}" for i, sid in enumerate(frame[S.ID].astype(str).tolist())]
     dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
@@ -732,7 +1038,17 @@ def statement_labels(frame: pd.DataFrame) -> list[str]:
 
 def count_labels(frame: pd.DataFrame, column: str, names: list[str], language: str = "en") -> list[str]:
     """Axis text for a matrix: each name with its number of statements, and how many of them are not
-    in ``language`` ("Marcelo Ebrard (5, 3 not in en)"), since an English model scores those low."""
+    in ``language`` ("Marcelo Ebrard (5, 3 not in en)"), since an English model scores those low.
+
+    Args:
+        frame: The statements table.
+        column: The column the names are values of (speaker or topic).
+        names: The names, in axis order.
+        language: The language code the model reads.
+
+    Returns:
+        One label per name.
+    """
     counts = frame[column].value_counts()
     codes = frame[S.LANGUAGE].astype(str).str.strip().str.lower()
     other = frame.loc[(codes != "") & (codes != language), column].value_counts()

@@ -42,7 +42,15 @@ def _text(value: object) -> str:
 
 def citation_date(value: object, precision: object = "day") -> str:
     """A date as precise as it is known: "29 January 2026" (day), "January 2026" (month), "2026"
-    (year), "29 January 2026 (date of the article)" (article). "" when there is no date."""
+    (year), "29 January 2026 (date of the article)" (article). "" when there is no date.
+
+    Args:
+        value: A date or timestamp; None or NaT for none.
+        precision: "day", "month", "year" or "article"; empty means "day".
+
+    Returns:
+        The date in English.
+    """
     if value is None or pd.isna(value):
         return ""
     d = pd.Timestamp(value)
@@ -57,7 +65,14 @@ def citation_date(value: object, precision: object = "day") -> str:
 
 
 def outlet(url: object) -> str:
-    """The site a web link points to, without "www.": "fortune.com"; "" when it is not a web link."""
+    """The site a web link points to, without "www.": "fortune.com"; "" when it is not a web link.
+
+    Args:
+        url: The source link; anything else gives "".
+
+    Returns:
+        The host name.
+    """
     url = _text(url)
     if not S.is_web_link(url):
         return ""
@@ -69,14 +84,28 @@ def outlet(url: object) -> str:
 
 
 def quoted(row: Mapping) -> str:
-    """The quote in curly quotes, with ellipses inside them when it is partial: “…fragment…”."""
+    """The quote in curly quotes, with ellipses inside them when it is partial: “…fragment…”.
+
+    Args:
+        row: A statement, keyed by statements column.
+
+    Returns:
+        The quote text in curly quotes.
+    """
     partial = _text(row.get(S.QUOTE_TYPE)) == S.QUOTE_PARTIAL
     text = _text(row.get(S.TEXT))
     return ("“…" if partial else "“") + text + ("…”" if partial else "”")
 
 
 def escape_md(text: str) -> str:
-    """Backslash-escape what Markdown reads as markup (emphasis, links, HTML, code, tables, maths)."""
+    """Backslash-escape what Markdown reads as markup (emphasis, links, HTML, code, tables, maths).
+
+    Args:
+        text: Plain text.
+
+    Returns:
+        The text, safe to put in Markdown.
+    """
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -90,6 +119,12 @@ def plain_citation(row: Mapping) -> str:
 
     Donald Trump (President of the United States), 27 April 2017: “You know I was really ready…”
     Source: President Trump Says…, fortune.com, https://fortune.com/…
+
+    Args:
+        row: A statement, keyed by statements column.
+
+    Returns:
+        The citation; a leading formula character is neutralized with "'".
     """
     role = _text(row.get(S.ROLE))
     head = _text(row.get(S.SPEAKER)) + (f" ({role})" if role else "")
@@ -107,6 +142,12 @@ def markdown_citation(row: Mapping) -> str:
     """One line of Markdown: the speaker in bold, the source title as a link to the source, e.g.
 
     **Donald Trump** (President of the United States), 27 April 2017: “You know…” — [President Trump Says…](<https://fortune.com/…>), fortune.com
+
+    Args:
+        row: A statement, keyed by statements column.
+
+    Returns:
+        The citation, every field Markdown-escaped.
     """
     role = escape_md(_text(row.get(S.ROLE)))
     head = f"**{escape_md(_text(row.get(S.SPEAKER)))}**" + (f" ({role})" if role else "")
@@ -124,7 +165,18 @@ def markdown_citation(row: Mapping) -> str:
 
 
 def citation(row: Mapping, style: str = PLAIN) -> str:
-    """The citation of one statement in ``style`` ("plain" or "markdown")."""
+    """The citation of one statement in ``style`` ("plain" or "markdown").
+
+    Args:
+        row: A statement, keyed by statements column.
+        style: PLAIN or MARKDOWN.
+
+    Returns:
+        The citation as one line.
+
+    Raises:
+        ValueError: For any other style.
+    """
     if style == PLAIN:
         return plain_citation(row)
     if style == MARKDOWN:

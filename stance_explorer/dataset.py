@@ -41,7 +41,15 @@ class Dataset:
 
     @classmethod
     def without_vectors(cls, frame: pd.DataFrame, model_id: str = "") -> Dataset:
-        """Statements that have no vectors yet (every ``has_vector`` False)."""
+        """Statements that have no vectors yet (every ``has_vector`` False).
+
+        Args:
+            frame: The statements table.
+            model_id: The model whose vectors are still to come.
+
+        Returns:
+            A :class:`Dataset` with (n, 0) vectors.
+        """
         n = len(frame)
         return cls(frame, np.zeros((n, 0), dtype=np.float32), np.zeros(n, dtype=bool), model_id)
 
@@ -51,6 +59,12 @@ def merge_datasets(parts: Sequence[Dataset]) -> Dataset:
 
     Parts must share a model id and vector width (the first non-empty part's are used).
     Text columns' gaps (a column one part lacks) become "". Problems and warnings are concatenated.
+
+    Args:
+        parts: The datasets; None and empty parts are skipped.
+
+    Returns:
+        One :class:`Dataset` with a fresh 0..n-1 index; an empty one when every part is empty.
     """
     filled = [p for p in parts if p is not None and len(p.frame)]
     if not filled:
@@ -74,7 +88,15 @@ def merge_datasets(parts: Sequence[Dataset]) -> Dataset:
 
 
 def vectors_from_store(frame: pd.DataFrame, store: EmbeddingStore) -> tuple[np.ndarray, np.ndarray]:
-    """(vectors, found) for every row of the frame, from the store only (no encoding)."""
+    """(vectors, found) for every row of the frame, from the store only (no encoding).
+
+    Args:
+        frame: The statements table.
+        store: An open store for the model.
+
+    Returns:
+        (n, dim) float32 vectors (zero where missing; (n, 0) for an empty store) and the found mask.
+    """
     vectors, found = store.get(embedding_texts(frame, rules_for(store.model_id)))
     if store.dim is None:
         vectors = np.zeros((len(frame), 0), dtype=np.float32)
@@ -94,6 +116,17 @@ def load_dataset(
 
     Pass ``store`` to reuse an open store (the app shares one per process); otherwise one is
     opened from ``store_dir`` for ``model_id``.
+
+    Args:
+        path: The statements CSV; the bundled data by default.
+        store_dir: The store root folder; None keeps vectors in memory only.
+        model_id: The encoder's id; None uses the default model.
+        read_only: Open the store without writing to it.
+        result: An already-read file, instead of reading ``path``.
+        store: An open store, instead of opening one.
+
+    Returns:
+        A :class:`Dataset` with the file's problems and the store's warnings.
     """
     result = result or read_statements(path)
     store = store or EmbeddingStore(store_dir, model_id or default_model_id(), read_only=read_only)
@@ -111,7 +144,19 @@ def embed_frame(
     batch_size: int = 64,
     bundle: bool = False,
 ) -> tuple[np.ndarray, EmbedReport]:
-    """Vectors for every row, encoding only texts the store lacks. ``bundle`` marks shards for git."""
+    """Vectors for every row, encoding only texts the store lacks. ``bundle`` marks shards for git.
+
+    Args:
+        frame: The statements table.
+        store: The store, for the encoder's model.
+        encoder: The encoder.
+        progress: Called as ``progress(done, total)`` with counts of new texts.
+        batch_size: The encoder's batch size.
+        bundle: Name new shards with BUNDLED_PREFIX.
+
+    Returns:
+        (float32 vectors row-aligned with ``frame``, an :class:`EmbedReport`).
+    """
     kw = {"prefix": BUNDLED_PREFIX} if bundle else {}
     texts = embedding_texts(frame, rules_for(store.model_id))
     return store.get_or_encode(texts, encoder, progress=progress, batch_size=batch_size, **kw)
@@ -122,13 +167,28 @@ def statement_ref(frame: pd.DataFrame, pos: int) -> str:
 
     Ids come from the files and need not be unique (an upload may reuse the bundled S001), and a
     link must never open a different statement from the one picked.
+
+    Args:
+        frame: The statements table.
+        pos: A row position in ``frame``.
+
+    Returns:
+        The id, or ``#<pos + 1>``.
     """
     sid = str(frame[S.ID].iat[pos])
     return sid if sid and int((frame[S.ID] == sid).sum()) == 1 else f"#{pos + 1}"
 
 
 def find_statement(frame: pd.DataFrame, ref: str) -> int | None:
-    """The row a ``statement_ref`` names, or None when this frame has no such statement."""
+    """The row a ``statement_ref`` names, or None when this frame has no such statement.
+
+    Args:
+        frame: The statements table.
+        ref: An id or ``#<row number>``.
+
+    Returns:
+        The row position, or None.
+    """
     hits = np.flatnonzero(frame[S.ID].to_numpy() == ref)
     if len(hits) == 1:
         return int(hits[0])

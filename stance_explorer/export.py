@@ -11,14 +11,28 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralize_cell(value: object) -> object:
-    """Prefix a formula-looking string with an apostrophe so spreadsheets show it as text."""
+    """Prefix a formula-looking string with an apostrophe so spreadsheets show it as text.
+
+    Args:
+        value: A cell; only strings change.
+
+    Returns:
+        The value, with "'" in front when it starts with one of FORMULA_PREFIXES.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
 def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads accents right) with every text cell neutralized."""
+    """UTF-8 CSV (with BOM, so Excel reads accents right) with every text cell neutralized.
+
+    Args:
+        frame: The table to export.
+
+    Returns:
+        The CSV bytes, dates as YYYY-MM-DD, no index.
+    """
     out = frame.copy()
     if S.DATE in out and pd.api.types.is_datetime64_any_dtype(out[S.DATE]):
         out[S.DATE] = out[S.DATE].dt.strftime("%Y-%m-%d")
@@ -30,5 +44,12 @@ def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def statements_for_export(frame: pd.DataFrame) -> pd.DataFrame:
-    """The statements table as a user would want it back: schema columns and pass-through columns."""
+    """The statements table as a user would want it back: schema columns and pass-through columns.
+
+    Args:
+        frame: A statements table.
+
+    Returns:
+        The table without the trace columns.
+    """
     return frame.drop(columns=[c for c in S.TRACE_COLUMNS if c in frame.columns])

@@ -75,7 +75,16 @@ SIMILARITY_COLORBAR = dict(
 
 
 def hover_text(text: str, width: int = 70, max_chars: int = 420) -> str:
-    """A quote made safe and readable for a hover label: escaped, shortened, wrapped with <br>."""
+    """A quote made safe and readable for a hover label: escaped, shortened, wrapped with <br>.
+
+    Args:
+        text: The quote; anything else is converted with ``str``.
+        width: Characters per line before a ``<br>`` break.
+        max_chars: Longest text kept; longer text is cut and ends in "…".
+
+    Returns:
+        The HTML-escaped text, lines joined with ``<br>``.
+    """
     text = str(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
@@ -87,7 +96,14 @@ def hover_text(text: str, width: int = 70, max_chars: int = 420) -> str:
 
 
 def statement_label(frame: pd.DataFrame) -> list[str]:
-    """'Speaker, 2026-01-13: quote' per row, escaped, for hovers."""
+    """'Speaker, 2026-01-13: quote' per row, escaped, for hovers.
+
+    Args:
+        frame: Statements with speaker, date (datetime) and text columns.
+
+    Returns:
+        One hover label per row, in the frame's order.
+    """
     dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
     return [
         f"<b>{html.escape(str(s))}</b>, {d}<br>{hover_text(t)}"
@@ -122,6 +138,9 @@ def heatmap_figure(
         hover: same shape, strings (escaped HTML) that replace the default hover.
         row_ticks, col_ticks: the axis text to show instead of the labels, e.g. "Name (5)".
         show_values: print values in the cells while they are big enough to read.
+
+    Returns:
+        A plotly go.Figure holding one heatmap, its rows in the matrix's order from the top.
     """
     z = matrix.to_numpy(dtype=float)
     x = [html.escape(str(c)) for c in matrix.columns]
@@ -159,7 +178,17 @@ def heatmap_figure(
 def statement_heatmap_figure(
     frame: pd.DataFrame, sim: np.ndarray, *, labels: list[str], title: str | None = None
 ) -> go.Figure:
-    """Statement x statement heatmap; ``labels`` (``analysis.statement_labels``) name the axes, hovers show both statements."""
+    """Statement x statement heatmap; ``labels`` (``analysis.statement_labels``) name the axes, hovers show both statements.
+
+    Args:
+        frame: The statements, row-aligned with ``sim``'s rows and columns.
+        sim: (n, n) statement-by-statement cosine similarities.
+        labels: One axis label per statement, in the frame's order.
+        title: Optional chart title.
+
+    Returns:
+        A plotly go.Figure: the heatmap without values in the cells, its height growing with n.
+    """
     hover_labels = np.array(statement_label(frame), dtype=object)
     hover = np.char.add(np.char.add(hover_labels[:, None].astype(str), "<br>—<br>"), hover_labels[None, :].astype(str))
     matrix = pd.DataFrame(sim, index=labels, columns=labels)
@@ -179,6 +208,16 @@ def timeline_figure(
     """Each statement's similarity to a phrase over time, one colour per speaker, with a smoothed line.
 
     ``timeline`` is ``analysis.phrase_timeline``'s output; each point carries its ``row`` in customdata.
+
+    Args:
+        timeline: ``analysis.phrase_timeline``'s table (speaker, date, score and frame row per statement).
+        smoothed: ``analysis.smooth_by_speaker``'s table (speaker, date, smoothed); None draws no lines.
+        phrase: The phrase, for the title; empty gives no title.
+        max_points_per_speaker: Most points per speaker; the best-scoring ones are kept.
+        gap_months: A silence longer than this many months breaks a speaker's line.
+
+    Returns:
+        A plotly go.Figure with one marker trace (and one line) per speaker.
     """
     fig = go.Figure()
     for i, (speaker, g) in enumerate(timeline.groupby(S.SPEAKER, sort=True)):
@@ -223,7 +262,15 @@ def timeline_figure(
 
 def break_at_gaps(line: pd.DataFrame, gap_months: int) -> pd.DataFrame:
     """A speaker's smoothed line with an empty point wherever they were silent for more than
-    ``gap_months``: plotly then breaks the line instead of drawing it across years with no statement."""
+    ``gap_months``: plotly then breaks the line instead of drawing it across years with no statement.
+
+    Args:
+        line: One speaker's rows of the smoothed table (date and smoothed columns).
+        gap_months: Longest silence, in months, that the line still crosses.
+
+    Returns:
+        The rows sorted by date, with a NaN row a day after each longer gap.
+    """
     line = line.sort_values(S.DATE)
     months = line[S.DATE].to_numpy().astype("datetime64[M]").astype(np.int64)
     gaps = np.nonzero(np.diff(months) > gap_months)[0]
@@ -235,7 +282,16 @@ def break_at_gaps(line: pd.DataFrame, gap_months: int) -> pd.DataFrame:
 
 
 def pair_similarity_figure(pairs: pd.DataFrame, *, topic: str | None = None) -> go.Figure:
-    """One line per pair of speakers: their similarity in each window where both spoke."""
+    """One line per pair of speakers: their similarity in each window where both spoke.
+
+    Args:
+        pairs: ``analysis.pair_similarity_over_time``'s table (speaker_a, speaker_b, window, start,
+            similarity, count_a, count_b).
+        topic: The topic the pairs were compared on, for the title; None for all topics.
+
+    Returns:
+        A plotly go.Figure with one line per pair, the y axis a cosine from -0.1 to 1.
+    """
     fig = go.Figure()
     for i, ((a, b), g) in enumerate(pairs.groupby(["speaker_a", "speaker_b"], sort=False)):
         name = f"{html.escape(str(a))} · {html.escape(str(b))}"
@@ -267,7 +323,18 @@ def drift_figure(
     drift_frame: pd.DataFrame, *, speaker: str = "", topic: str | None = None, example: str = "Most typical"
 ) -> go.Figure:
     """Similarity between consecutive windows of one speaker; flagged shifts in red. ``example`` names
-    what the ``representative`` column holds, in the hover."""
+    what the ``representative`` column holds, in the hover.
+
+    Args:
+        drift_frame: ``analysis.drift``'s table (window, similarity_to_previous, flagged, count,
+            representative and optionally shift_rank); windows with no previous one are skipped.
+        speaker: The speaker, for the title.
+        topic: The topic, for the title; None for all topics.
+        example: What the representative column holds, as the hover names it.
+
+    Returns:
+        A plotly go.Figure: one bar per window, flagged shifts red and ranked.
+    """
     d = drift_frame.dropna(subset=["similarity_to_previous"])
     colors = np.where(d["flagged"].astype(bool), "#d62728", "#1f77b4")
     rank = d["shift_rank"] if "shift_rank" in d else pd.Series([pd.NA] * len(d), index=d.index)
@@ -479,7 +546,12 @@ def map_figure(
         steps: ``trajectories.trajectories``' table; each speaker's windows joined by arrows, the hover of
             a step naming the quotes that moved the speaker most (texts from ``steps_frame``, the frame
             the paths were computed on; default ``frame``).
+        max_groups: how many speakers or topics get a colour of their own.
         hover_chars: longest quote shown in a hover.
+        height: the figure's height in pixels (labels are placed for it).
+
+    Returns:
+        A plotly go.Figure in select mode; ``layout.meta["hidden_labels"]`` counts labels left out.
 
     Example:
         >>> fig = map_figure(frame, xy, color_by="year")
@@ -532,6 +604,14 @@ def text_size_px(text: str, font: int, *, bold: bool = False) -> tuple[float, fl
 
     Deliberately generous: 0.62 (bold 0.66) of the font size per character, a line 1.4 font sizes
     high, plus 8 px for the padding and border of a boxed label.
+
+    Args:
+        text: One line of label text, possibly with HTML tags and escapes.
+        font: The font size in pixels.
+        bold: Whether the text is bold (slightly wider).
+
+    Returns:
+        (width, height) in pixels, padding included.
     """
     plain = html.unescape(_TAG.sub("", text))
     return len(plain) * font * (0.66 if bold else 0.62) + 8, font * 1.4 + 8
@@ -599,7 +679,15 @@ def _free_spot(candidates: list[Box], taken: list[Box]) -> Box | None:
 
 def drawn_label_boxes(fig: go.Figure, height: int | None = None) -> list[Box]:
     """The boxes of every label a map figure draws (region annotations, year texts), estimated the
-    way :func:`map_figure` places them, from the figure alone: what a test checks for overlaps."""
+    way :func:`map_figure` places them, from the figure alone: what a test checks for overlaps.
+
+    Args:
+        fig: A figure from :func:`map_figure`.
+        height: The height the labels were placed for; None takes the figure's (or 640).
+
+    Returns:
+        One :class:`Box` in data units per drawn region label and year text.
+    """
     pts = [
         np.column_stack([np.asarray(t.x, dtype=np.float64), np.asarray(t.y, dtype=np.float64)])
         for t in fig.data
@@ -764,7 +852,15 @@ def _wrap_words(text: str, width: int = 70) -> list[str]:
 
 
 def quick_statement_label(frame: pd.DataFrame, max_chars: int = 300) -> list[str]:
-    """Like :func:`statement_label` ('Speaker, date: quote', escaped) with a faster wrap, for many points."""
+    """Like :func:`statement_label` ('Speaker, date: quote', escaped) with a faster wrap, for many points.
+
+    Args:
+        frame: Statements with speaker, date (datetime) and text columns.
+        max_chars: Longest quote kept; longer ones are cut and end in "…".
+
+    Returns:
+        One hover label per row, in the frame's order.
+    """
     dates = frame[S.DATE].dt.strftime("%Y-%m-%d").tolist()
     out = []
     for s, d, t in zip(frame[S.SPEAKER].tolist(), dates, frame[S.TEXT].tolist()):
@@ -850,6 +946,16 @@ def stance_strip_figure(
     the chart's customdata carries, for opening a statement). Statements read as "none" are drawn
     in their own shaded column right of the scale (x = NONE_X), never at zero: no position is not
     the middle of the scale. Low-confidence readings are hollow and faint.
+
+    Args:
+        readings: One row per statement, with the columns above.
+        estimates: ``stance.speaker_estimates``' table (speaker, estimate, low, high, n); its order
+            is the speakers' order down the chart; empty lists the readings' speakers sorted.
+        axis_label: The x axis title; empty gives "against ← model's reading → favor".
+        title: Optional chart title.
+
+    Returns:
+        A plotly go.Figure, one row per speaker, clicks selecting statements.
     """
     speakers = list(estimates["speaker"]) if len(estimates) else sorted(readings[S.SPEAKER].unique())
     index = {s: i for i, s in enumerate(speakers)}
@@ -892,7 +998,15 @@ def stance_strip_figure(
 
 
 def stance_time_figure(periods: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Each speaker's mean stance period by period. Periods where no statement takes a side are gaps."""
+    """Each speaker's mean stance period by period. Periods where no statement takes a side are gaps.
+
+    Args:
+        periods: ``stance.stance_over_time``'s table (speaker, period, start, mean, side, n, n_side).
+        title: Optional chart title.
+
+    Returns:
+        A plotly go.Figure with one line per speaker on a -1 to 1 scale.
+    """
     fig = go.Figure()
     for i, (speaker, g) in enumerate(periods.groupby("speaker", sort=False)):
         g = g.sort_values("start")
@@ -923,7 +1037,18 @@ def stance_time_figure(periods: pd.DataFrame, *, title: str | None = None) -> go
 def two_axis_figure(
     est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y_label: str, title: str | None = None
 ) -> go.Figure:
-    """Speakers on two axes at once: axis 1 across, axis 2 up, each with its 95% interval."""
+    """Speakers on two axes at once: axis 1 across, axis 2 up, each with its 95% interval.
+
+    Args:
+        est_x: ``stance.speaker_estimates``' table for the across axis.
+        est_y: The same for the up axis; only speakers with an interval on both are drawn.
+        x_label: Axis 1's name.
+        y_label: Axis 2's name.
+        title: Optional chart title.
+
+    Returns:
+        A plotly go.Figure with one labelled point per speaker, both axes from -1 to 1.
+    """
     both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(
         subset=["estimate_x", "estimate_y", "low_x", "low_y"]
     )

@@ -26,7 +26,14 @@ _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def delimiter_name(delimiter: str) -> str:
-    """A delimiter as a reader says it: comma, semicolon, tab (anything else quoted)."""
+    """A delimiter as a reader says it: comma, semicolon, tab (anything else quoted).
+
+    Args:
+        delimiter: One character.
+
+    Returns:
+        Its name, such as "comma".
+    """
     return _DELIM_NAMES.get(delimiter, repr(delimiter))
 
 
@@ -70,7 +77,11 @@ class ReadResult:
 
 
 def empty_frame() -> pd.DataFrame:
-    """A statements table with no rows and every known column, correctly typed."""
+    """A statements table with no rows and every known column, correctly typed.
+
+    Returns:
+        An empty DataFrame with the known columns, a datetime date and an int64 source line.
+    """
     frame = pd.DataFrame({c: pd.Series(dtype=object) for c in S.KNOWN_COLUMNS})
     frame[S.DATE] = pd.Series(dtype="datetime64[ns]")
     frame[S.SOURCE_FILE] = pd.Series(dtype=object)
@@ -79,6 +90,14 @@ def empty_frame() -> pd.DataFrame:
 
 
 def normalize_header(name: str) -> str:
+    """A header as the column mapping compares it: lower case, without spaces, _ - . or a BOM.
+
+    Args:
+        name: A header as written.
+
+    Returns:
+        The normalized header.
+    """
     return re.sub(r"[\s_\-.]+", "", name.strip().lstrip("\ufeff").lower())
 
 
@@ -87,6 +106,13 @@ def map_columns(headers: list[str], overrides: Mapping[str, str] | None = None) 
 
     ``overrides`` maps a user header to a statements column (or to "" to ignore it) and wins over
     the aliases. Returns ``{position: column}`` and notes about headers that were passed over.
+
+    Args:
+        headers: The file's headers, in order.
+        overrides: User header to statements column, or to "" to ignore it.
+
+    Returns:
+        ({header position: statements column}, notes).
     """
     overrides = dict(overrides or {})
     alias_of = {alias: col for col, aliases in S.ALIASES.items() for alias in aliases}
@@ -589,7 +615,15 @@ def _check_record(
 
 
 def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
-    """Build a statements table from row dicts, filling absent known columns."""
+    """Build a statements table from row dicts, filling absent known columns.
+
+    Args:
+        records: One dict per row, keyed by statements column.
+        name: The file name, whose stem makes the ids of rows without one.
+
+    Returns:
+        A statements table: known columns, then extra ones, then the trace columns.
+    """
     frame = pd.DataFrame.from_records(list(records))
     base = empty_frame()
     if frame.empty:
@@ -613,5 +647,12 @@ def to_frame(records: Iterable[dict], name: str = "") -> pd.DataFrame:
 
 
 def problems_frame(problems: Iterable[S.Problem]) -> pd.DataFrame:
-    """Problems as a table (file, line, column, severity, message) for display or download."""
+    """Problems as a table (file, line, column, severity, message) for display or download.
+
+    Args:
+        problems: The problems.
+
+    Returns:
+        One row per problem, with PROBLEM_COLUMNS.
+    """
     return pd.DataFrame([p.to_dict() for p in problems], columns=list(S.PROBLEM_COLUMNS))

@@ -107,7 +107,14 @@ def _term(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The searchable words of a text: folded, without stop words, stemmed."""
+    """The searchable words of a text: folded, without stop words, stemmed.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The stemmed words, in order, repeats kept.
+    """
     return [t for t in map(_term, _WORD.findall(_fold(text))) if t]
 
 
@@ -126,7 +133,14 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
-    """Split a query into stemmed terms and the phrases in double quotes ("…" or “…”)."""
+    """Split a query into stemmed terms and the phrases in double quotes ("…" or “…”).
+
+    Args:
+        text: The query as typed.
+
+    Returns:
+        A :class:`Query` with the text, its unique stemmed terms in order, and its quoted phrases.
+    """
     phrases = tuple(p.strip() for p in _PHRASE.findall(text) if p.strip())
     terms = tuple(dict.fromkeys(words(text)))  # unique, in order
     return Query(text=text, terms=terms, phrases=phrases)
@@ -139,7 +153,15 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
 
 
 def phrase_mask(texts: pd.Series | list[str], phrases: tuple[str, ...] | list[str]) -> np.ndarray:
-    """True where a text contains every phrase (case, accents and spacing aside)."""
+    """True where a text contains every phrase (case, accents and spacing aside).
+
+    Args:
+        texts: The statement texts.
+        phrases: The phrases required; one with no word is ignored.
+
+    Returns:
+        A boolean array, one entry per text; all True without phrases.
+    """
     texts = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
     mask = np.ones(len(texts), dtype=bool)
     if not phrases:
@@ -171,14 +193,28 @@ class LexicalIndex:
         self.vocabulary = set(vocab) - {"\x00"} if self.size else set()
 
     def scores(self, terms: tuple[str, ...] | list[str]) -> np.ndarray:
-        """BM25 score of every statement for these (stemmed) terms; 0 where none appears."""
+        """BM25 score of every statement for these (stemmed) terms; 0 where none appears.
+
+        Args:
+            terms: Stemmed terms, as :func:`words` gives them.
+
+        Returns:
+            A float32 array, one score per indexed statement.
+        """
         known = [t for t in terms if t in self.vocabulary]
         if not known or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
     def containing_all(self, terms: tuple[str, ...] | list[str]) -> np.ndarray:
-        """True where a statement has every one of these (stemmed) terms: candidates for a phrase."""
+        """True where a statement has every one of these (stemmed) terms: candidates for a phrase.
+
+        Args:
+            terms: Stemmed terms, as :func:`words` gives them.
+
+        Returns:
+            A boolean array, one entry per indexed statement.
+        """
         mask = np.ones(self.size, dtype=bool)
         for t in terms:
             mask &= self.scores([t]) > 0
@@ -196,7 +232,15 @@ def _ranks(scores: np.ndarray, candidates: np.ndarray, depth: int) -> dict[int, 
 
 
 def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
-    """Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the rows it ranks (k: RRF_K)."""
+    """Reciprocal rank fusion: each ranking adds 1 / (k + rank) to the rows it ranks (k: RRF_K).
+
+    Args:
+        *rankings: Each maps a row to its rank (1 = best).
+        k: The RRF constant; None uses RRF_K.
+
+    Returns:
+        The fused score of every row any ranking holds.
+    """
     k = RRF_K if k is None else k
     fused: dict[int, float] = {}
     for ranking in rankings:
@@ -206,7 +250,14 @@ def rrf(*rankings: dict[int, int], k: int | None = None) -> dict[int, float]:
 
 
 def query_language(text: str) -> str:
-    """ "en" or "es" by the function words of a query (the quote extractor's hints), "" when it has none."""
+    """ "en" or "es" by the function words of a query (the quote extractor's hints), "" when it has none.
+
+    Args:
+        text: The query.
+
+    Returns:
+        "en", "es" or "" (undecided).
+    """
     from stance_explorer.quotes import words as W
 
     found = [w.lower() for w in re.findall(r"[^\W\d_]+", str(text))]
@@ -221,7 +272,16 @@ def word_coverage(index: LexicalIndex, terms: tuple[str, ...] | list[str], rows:
     """Share of the query's word weight (idf) that each of ``rows`` holds: 1 when it has every term.
 
     A term found in no statement still counts in the total, at the highest idf, so a statement that
-    shares only the common words of a long query ("give", "anything") has a small coverage."""
+    shares only the common words of a long query ("give", "anything") has a small coverage.
+
+    Args:
+        index: The lexical index of the statements.
+        terms: The query's stemmed terms.
+        rows: Positions of the statements to score.
+
+    Returns:
+        A float64 array from 0 to 1, aligned with ``rows``.
+    """
     rows = np.asarray(rows, dtype=np.int64)
     total, held = 0.0, np.zeros(len(rows), dtype=np.float64)
     for t in dict.fromkeys(terms):
@@ -247,6 +307,16 @@ def fuse(
     or two gets little, so weak word matches cannot bury a strong meaning match. Where the word
     ranking cannot judge a row (``blind``: another language than the query's) its word share is at
     least ``BLIND_SHARE`` of its meaning share: missing words are not evidence against it.
+
+    Args:
+        meaning: Row to rank by meaning (1 = best).
+        words_rank: Row to rank by words (1 = best).
+        coverage: Row to :func:`word_coverage`.
+        blind: Boolean per statement row: True where the word ranking cannot judge it.
+        k: The RRF constant; None uses RRF_K.
+
+    Returns:
+        The fused score of every row either ranking holds.
     """
     k = RRF_K if k is None else k
     fused: dict[int, float] = {}
@@ -285,6 +355,9 @@ def search(
     ``words_score`` (BM25), ``matched`` (the statement's words that match the query's terms, as
     written) and ``row`` (position in ``frame``). ``ann`` (a ``stance_explorer.scale.ann.AnnIndex`` over
     these rows, past a few 100k statements) ranks by meaning from its graph instead of every vector.
+
+    Returns:
+        At most k rows of ``frame`` with score, words_score, matched and row columns, best first.
     """
     from stance_explorer.analysis import similarity_to, top_k
 
@@ -350,7 +423,15 @@ def _words_blind(frame: pd.DataFrame, query_text: str) -> np.ndarray:
 
 
 def matched_words(text: str, query: str | Query) -> list[str]:
-    """The words of ``text``, as written, that match the query's terms or its quoted phrases."""
+    """The words of ``text``, as written, that match the query's terms or its quoted phrases.
+
+    Args:
+        text: The statement.
+        query: The query, as text or parsed.
+
+    Returns:
+        The matching words as written, then quoted phrases found, each once, in order.
+    """
     q = parse_query(query) if isinstance(query, str) else query
     wanted = set(q.terms)
     seen: dict[str, None] = {}
@@ -369,7 +450,15 @@ def matched_words(text: str, query: str | Query) -> list[str]:
 
 
 def highlight_spans(text: str, query: str | Query) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, matched) runs, in order, covering it exactly: for highlighting."""
+    """``text`` cut into (piece, matched) runs, in order, covering it exactly: for highlighting.
+
+    Args:
+        text: The statement.
+        query: The query, as text or parsed.
+
+    Returns:
+        A list of (piece, matched) whose pieces join back into ``text``.
+    """
     q = parse_query(query) if isinstance(query, str) else query
     text = str(text)
     hits = np.zeros(len(text), dtype=bool)

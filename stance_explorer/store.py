@@ -41,16 +41,38 @@ CHUNK = 512
 
 
 def text_key(text: str) -> bytes:
-    """The 32-byte sha256 digest of the exact text embedded."""
+    """The 32-byte sha256 digest of the exact text embedded.
+
+    Args:
+        text: The text exactly as it is embedded.
+
+    Returns:
+        32 bytes.
+    """
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
 def text_keys(texts: Sequence[str]) -> np.ndarray:
+    """The :func:`text_key` of every text, as one array.
+
+    Args:
+        texts: The texts exactly as they are embedded.
+
+    Returns:
+        An array of KEY_DTYPE, one key per text.
+    """
     return np.array([text_key(t) for t in texts], dtype=KEY_DTYPE)
 
 
 def model_slug(model_id: str) -> str:
-    """A folder name for a model id: readable, and unique thanks to a short hash."""
+    """A folder name for a model id: readable, and unique thanks to a short hash.
+
+    Args:
+        model_id: An encoder id, such as a Hugging Face name or a path.
+
+    Returns:
+        The model's last path part (made safe, at most 60 characters), "-", and 10 hex digits.
+    """
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id.rsplit("/", 1)[-1])[:60]
     return f"{readable}-{hashlib.sha256(model_id.encode()).hexdigest()[:10]}"
 
@@ -91,6 +113,16 @@ def write_shard(
 
     For parallel writers (the Ray workers): nothing is loaded and nothing is compacted, and each
     shard gets a unique name, so writers never touch each other's files. Returns the marker path.
+
+    Args:
+        root: The store root folder.
+        model_id: The encoder's id.
+        keys: One :func:`text_key` per vector.
+        vectors: (n, d) vectors, written as float32.
+        prefix: The shard name's prefix (CACHE_PREFIX, or BUNDLED_PREFIX for shards kept in git).
+
+    Returns:
+        The path of the shard's JSON marker.
     """
     folder = Path(root) / model_slug(model_id)
     stem = _shard_stem(prefix)
@@ -247,7 +279,14 @@ class EmbeddingStore:
         return int(len(self._sorted_keys))
 
     def locate(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each key, (part index, row) or (-1, -1) when the store does not have it."""
+        """For each key, (part index, row) or (-1, -1) when the store does not have it.
+
+        Args:
+            keys: Keys from :func:`text_keys`.
+
+        Returns:
+            (part index, row) arrays aligned with ``keys``, -1 where missing.
+        """
         if self._dirty:
             self._reindex()
         keys = np.asarray(keys, dtype=KEY_DTYPE)
@@ -264,10 +303,26 @@ class EmbeddingStore:
         return part, row
 
     def contains(self, texts: Sequence[str]) -> np.ndarray:
+        """Whether the store has a vector for each text.
+
+        Args:
+            texts: The texts exactly as they are embedded.
+
+        Returns:
+            A boolean array aligned with ``texts``.
+        """
         return self.locate(text_keys(texts))[0] >= 0
 
     def gather(self, part: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """Vectors at the located positions, as a float32 array in memory."""
+        """Vectors at the located positions, as a float32 array in memory.
+
+        Args:
+            part: Part index per row, as :meth:`locate` gives it.
+            row: Row within the part; ignored where ``part`` is -1.
+
+        Returns:
+            An (n, dim) float32 array, zero where ``part`` is -1.
+        """
         dim = self.dim or 0
         out = np.zeros((len(part), dim), dtype=np.float32)
         for p in np.unique(part[part >= 0]):
@@ -276,13 +331,32 @@ class EmbeddingStore:
         return out
 
     def get(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(vectors, found mask) for the texts; rows not found are zero."""
+        """(vectors, found mask) for the texts; rows not found are zero.
+
+        Args:
+            texts: The texts exactly as they are embedded.
+
+        Returns:
+            An (n, dim) float32 array and a boolean array, both aligned with ``texts``.
+        """
         part, row = self.locate(text_keys(texts))
         return self.gather(part, row), part >= 0
 
     # ---------------------------------------------------------------- writing
     def add(self, keys: np.ndarray, vectors: np.ndarray, *, prefix: str = CACHE_PREFIX) -> bool:
-        """Add vectors; returns True when they were persisted to disk, False when kept in memory."""
+        """Add vectors; returns True when they were persisted to disk, False when kept in memory.
+
+        Args:
+            keys: One :func:`text_key` per vector.
+            vectors: (n, dim) vectors; the first ones added set ``dim``.
+            prefix: The shard name's prefix.
+
+        Returns:
+            Whether the vectors were written to disk.
+
+        Raises:
+            ValueError: When the vectors' shape does not match the keys and the store's ``dim``.
+        """
         keys = np.asarray(keys, dtype=KEY_DTYPE)
         vectors = np.asarray(vectors, dtype=self.dtype)
         if len(keys) == 0:
@@ -350,6 +424,19 @@ class EmbeddingStore:
 
         New vectors are written in chunks of ``CHUNK`` texts, so a run that is killed keeps what it
         finished. Duplicate texts are encoded once.
+
+        Args:
+            texts: The texts exactly as they are embedded.
+            encoder: An encoder with the store's model id.
+            batch_size: The encoder's batch size.
+            progress: Called as ``progress(done, total)`` with counts of new texts.
+            prefix: The new shards' name prefix.
+
+        Returns:
+            (float32 vectors aligned with ``texts``, an :class:`EmbedReport`).
+
+        Raises:
+            ValueError: When the encoder's model id is not the store's.
         """
         if encoder.model_id != self.model_id:
             raise ValueError(f"encoder {encoder.model_id!r} does not match store {self.model_id!r}")

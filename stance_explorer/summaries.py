@@ -44,7 +44,15 @@ def _pairs(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def pair_heatmap_summary(matrix: pd.DataFrame, *, what: str = "speakers") -> str:
-    """A symmetric similarity matrix (speaker × speaker, statement × statement): closest and most distant pair."""
+    """A symmetric similarity matrix (speaker × speaker, statement × statement): closest and most distant pair.
+
+    Args:
+        matrix: A square similarity matrix, its index and columns the names.
+        what: What the rows are, plural ("speakers", "statements").
+
+    Returns:
+        One sentence for screen readers.
+    """
     pairs = _pairs(matrix)
     if pairs.empty:
         if len(matrix) == 1 and np.isfinite(matrix.iat[0, 0]):
@@ -59,7 +67,14 @@ def pair_heatmap_summary(matrix: pd.DataFrame, *, what: str = "speakers") -> str
 
 
 def speaker_topic_summary(matrix: pd.DataFrame) -> str:
-    """Speaker × topic: the cells closest to and farthest from everyone else on their topic."""
+    """Speaker × topic: the cells closest to and farthest from everyone else on their topic.
+
+    Args:
+        matrix: ``analysis.speaker_topic_matrix``'s similarity table.
+
+    Returns:
+        One sentence.
+    """
     cells = matrix.stack().dropna()
     if cells.empty:
         return "Heatmap: no speaker has statements on a topic others spoke on."
@@ -73,7 +88,15 @@ def speaker_topic_summary(matrix: pd.DataFrame) -> str:
 
 
 def timeline_summary(timeline: pd.DataFrame, *, phrase: str) -> str:
-    """Similarity to a phrase over time: the closest statement, and the speakers closest on average."""
+    """Similarity to a phrase over time: the closest statement, and the speakers closest on average.
+
+    Args:
+        timeline: ``analysis.phrase_timeline``'s table.
+        phrase: The phrase, as the chart names it.
+
+    Returns:
+        A few sentences.
+    """
     if timeline.empty:
         return f"Chart of similarity to “{phrase}”: no statement."
     best = timeline.loc[timeline["score"].idxmax()]
@@ -91,7 +114,14 @@ def timeline_summary(timeline: pd.DataFrame, *, phrase: str) -> str:
 
 
 def pair_time_summary(over_time: pd.DataFrame) -> str:
-    """How alike pairs sounded, year by year: the closest and the farthest year of any pair."""
+    """How alike pairs sounded, year by year: the closest and the farthest year of any pair.
+
+    Args:
+        over_time: ``analysis.pair_similarity_over_time``'s table.
+
+    Returns:
+        One sentence.
+    """
     if over_time.empty:
         return "Line chart: no year in which two of these speakers both spoke."
     order = over_time.sort_values("similarity", kind="stable")
@@ -103,7 +133,15 @@ def pair_time_summary(over_time: pd.DataFrame) -> str:
 
 
 def drift_summary(drift_frame: pd.DataFrame, *, speaker: str) -> str:
-    """A speaker's drift: the largest and the smallest shift between consecutive periods."""
+    """A speaker's drift: the largest and the smallest shift between consecutive periods.
+
+    Args:
+        drift_frame: ``analysis.drift``'s table.
+        speaker: The speaker, as the chart names them.
+
+    Returns:
+        One or two sentences.
+    """
     d = drift_frame.reset_index(drop=True)
     steps = [
         (str(d["window"].iat[i - 1]), str(d["window"].iat[i]), float(d["similarity_to_previous"].iat[i]))
@@ -122,7 +160,16 @@ def drift_summary(drift_frame: pd.DataFrame, *, speaker: str) -> str:
 
 
 def counts_summary(counts: pd.DataFrame, column: str, *, top: int = 3) -> str:
-    """A statements-per-value table drawn with bars: the values with most statements."""
+    """A statements-per-value table drawn with bars: the values with most statements.
+
+    Args:
+        counts: A table with ``column`` and ``statements`` columns.
+        column: The column counted.
+        top: How many values to name.
+
+    Returns:
+        One sentence.
+    """
     if counts.empty:
         return f"No statements by {column}."
     ranked = counts.sort_values("statements", ascending=False, kind="stable")
@@ -131,7 +178,17 @@ def counts_summary(counts: pd.DataFrame, column: str, *, top: int = 3) -> str:
 
 
 def map_summary(regions: pd.DataFrame | None, steps: pd.DataFrame | None, *, statements: int, top: int = 3) -> str:
-    """The map: how many statements, its largest labelled regions, and each path's largest move."""
+    """The map: how many statements, its largest labelled regions, and each path's largest move.
+
+    Args:
+        regions: ``regions.regions``' table, or None without regions.
+        steps: ``trajectories.trajectories``' table, or None without paths.
+        statements: Number of statements on the map.
+        top: How many regions to name.
+
+    Returns:
+        A few sentences.
+    """
     out = f"Map of {_n(statements, 'statement')}"
     if regions is not None and len(regions):
         big = regions.sort_values("statements", ascending=False, kind="stable").head(top)
@@ -155,7 +212,15 @@ def map_summary(regions: pd.DataFrame | None, steps: pd.DataFrame | None, *, sta
 
 
 def stance_strip_summary(estimates: pd.DataFrame, *, target: str) -> str:
-    """Where each speaker stands: the most favourable and the most opposed estimate, and who has none."""
+    """Where each speaker stands: the most favourable and the most opposed estimate, and who has none.
+
+    Args:
+        estimates: ``stance.speaker_estimates``' table.
+        target: The stance axis, as the chart names it.
+
+    Returns:
+        A few sentences.
+    """
     if estimates.empty:
         return f"Chart of stances on “{target}”: no speaker."
     # As the chart: a speaker is placed (a diamond) only with an interval.
@@ -183,7 +248,14 @@ def stance_strip_summary(estimates: pd.DataFrame, *, target: str) -> str:
 
 
 def stance_time_summary(periods: pd.DataFrame) -> str:
-    """Stance over time: per speaker, the first and the last period that takes a side."""
+    """Stance over time: per speaker, the first and the last period that takes a side.
+
+    Args:
+        periods: ``stance.stance_over_time``'s table.
+
+    Returns:
+        One sentence.
+    """
     sided = periods[periods["side"] != "none"].sort_values("start", kind="stable")
     if sided.empty:
         return "Line chart: no period in which a statement takes a side."
@@ -202,7 +274,17 @@ def stance_time_summary(periods: pd.DataFrame) -> str:
 
 
 def two_axis_summary(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, y_label: str) -> str:
-    """Speakers on two axes: who is furthest toward favor on each."""
+    """Speakers on two axes: who is furthest toward favor on each.
+
+    Args:
+        est_x: ``stance.speaker_estimates``' table for the across axis.
+        est_y: The same for the up axis.
+        x_label: Axis 1's name.
+        y_label: Axis 2's name.
+
+    Returns:
+        One sentence.
+    """
     both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(
         subset=["estimate_x", "estimate_y", "low_x", "low_y"]
     )

@@ -38,7 +38,14 @@ MAPS_DIR = "maps"
 
 
 def pca_axes(vectors: np.ndarray) -> np.ndarray:
-    """(3, dim): the mean, then the two principal axes, from the covariance (cheap at 1M rows)."""
+    """(3, dim): the mean, then the two principal axes, from the covariance (cheap at 1M rows).
+
+    Args:
+        vectors: (n, dim) vectors.
+
+    Returns:
+        A (3, dim) float32 array.
+    """
     x = np.asarray(vectors, dtype=np.float32)
     mean = x.mean(axis=0, dtype=np.float64)
     # float32 product (half the time of float64 at 1M rows), accumulated into a float64 covariance
@@ -51,7 +58,15 @@ def pca_axes(vectors: np.ndarray) -> np.ndarray:
 
 
 def pca_transform(vectors: np.ndarray, axes: np.ndarray) -> np.ndarray:
-    """Coordinates of ``vectors`` on the axes ``pca_axes`` returned."""
+    """Coordinates of ``vectors`` on the axes ``pca_axes`` returned.
+
+    Args:
+        vectors: (n, dim) vectors.
+        axes: :func:`pca_axes`' array.
+
+    Returns:
+        (n, 2) float32 coordinates.
+    """
     return ((np.asarray(vectors, dtype=np.float32) - axes[0]) @ axes[1:].T).astype(np.float32)
 
 
@@ -60,6 +75,18 @@ def project(vectors: np.ndarray, method: str = DEFAULT_METHOD, *, seed: int | No
 
     ``seed`` makes a run repeatable; for UMAP a seed also makes it single-threaded, so pass None for
     speed. Fewer than ``MIN_NONLINEAR`` rows always get PCA.
+
+    Args:
+        vectors: (n, dim) unit vectors.
+        method: One of METHODS.
+        seed: Random seed; None for a faster, unrepeatable run.
+        n_jobs: Threads for the nonlinear methods; -1 uses every core.
+
+    Returns:
+        (n, 2) float32 coordinates, row-aligned with ``vectors``.
+
+    Raises:
+        ValueError: For an unknown method, or one whose package is not installed.
     """
     x = np.ascontiguousarray(vectors, dtype=np.float32)
     n = len(x)
@@ -113,6 +140,16 @@ def place(
 ) -> np.ndarray:
     """Map positions for statements the map lacks: the mean position of their ``k`` nearest mapped
     statements (cosine), weighted by similarity. Cost O(new × mapped), no refitting.
+
+    Args:
+        new_vectors: (m, dim) unit vectors of the statements to place.
+        ref_vectors: (r, dim) unit vectors of mapped statements.
+        ref_xy: (r, 2) their map positions.
+        k: Neighbours averaged.
+        chunk: New rows compared at a time.
+
+    Returns:
+        (m, 2) float32 positions; zeros when either side is empty.
     """
     new = np.asarray(new_vectors, dtype=np.float32)
     ref = np.asarray(ref_vectors, dtype=np.float32)
@@ -153,7 +190,15 @@ class StoredMap:
 
 
 def map_dir(store_root: str | Path, model_id: str) -> Path:
-    """Where a model's maps live: beside its vectors."""
+    """Where a model's maps live: beside its vectors.
+
+    Args:
+        store_root: The embedding store's root folder.
+        model_id: The encoder's id.
+
+    Returns:
+        The maps folder (not created).
+    """
     return Path(store_root) / model_slug(model_id) / MAPS_DIR
 
 
@@ -175,7 +220,24 @@ def save_map(
     trustworthiness: float | None = None,
 ) -> Path:
     """Write a map as .npy files plus a JSON marker, each to a temporary name and renamed; the marker
-    goes last, so a killed run leaves the previous map or none, never half of one. Returns the marker."""
+    goes last, so a killed run leaves the previous map or none, never half of one. Returns the marker.
+
+    Args:
+        store_root: The embedding store's root folder.
+        model_id: The encoder's id.
+        name: The map's name (made safe for a file name).
+        keys: One text key per mapped statement.
+        xy: (n, 2) positions, row-aligned with ``keys``.
+        method: The projection method used.
+        pca: :func:`pca_axes`' array, stored so new statements can be projected.
+        trustworthiness: The map's measured trustworthiness, when known.
+
+    Returns:
+        The JSON marker's path.
+
+    Raises:
+        ValueError: When ``xy`` is not (len(keys), 2).
+    """
     folder = map_dir(store_root, model_id)
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / _safe_name(name)
@@ -205,7 +267,16 @@ def save_map(
 
 
 def load_map(store_root: str | Path, model_id: str, name: str) -> StoredMap | None:
-    """The stored map, or None when there is none or it does not match its marker (then it is recomputed)."""
+    """The stored map, or None when there is none or it does not match its marker (then it is recomputed).
+
+    Args:
+        store_root: The embedding store's root folder.
+        model_id: The encoder's id.
+        name: The map's name.
+
+    Returns:
+        A :class:`StoredMap`, or None.
+    """
     stem = map_dir(store_root, model_id) / _safe_name(name)
     try:
         meta = json.loads(stem.with_suffix(".json").read_text("utf-8"))
@@ -255,6 +326,16 @@ def layout(
     """Positions for rows with these keys and vectors: read from ``stored`` where it has them, the rest
     placed on it (PCA's axes, else nearest mapped neighbours). With no stored map, or when most rows
     are new, the map is computed for these rows with ``method`` (seeded, so repeatable).
+
+    Args:
+        keys: Text keys of the rows.
+        vectors: (n, dim) unit vectors, row-aligned with ``keys``.
+        stored: The stored map, or None.
+        method: The projection method when the map is computed.
+        max_placed_share: Most share of rows that may be placed before the map is recomputed.
+
+    Returns:
+        A :class:`Layout` row-aligned with ``keys``.
     """
     n = len(keys)
     if stored is not None and n:

@@ -43,7 +43,17 @@ STOP_WORDS = frozenset(
 
 
 def kmeans(xy: np.ndarray, k: int, *, seed: int = 0, iters: int = 50) -> np.ndarray:
-    """Cluster label per row of ``xy`` (k-means++ start, Lloyd's steps), repeatable with ``seed``."""
+    """Cluster label per row of ``xy`` (k-means++ start, Lloyd's steps), repeatable with ``seed``.
+
+    Args:
+        xy: (n, 2) map positions.
+        k: Number of clusters, clamped to 1..n.
+        seed: Random seed.
+        iters: Most Lloyd steps.
+
+    Returns:
+        An int64 cluster label per row.
+    """
     x = np.asarray(xy, dtype=np.float64)
     n = len(x)
     k = max(1, min(k, n))
@@ -73,7 +83,14 @@ def kmeans(xy: np.ndarray, k: int, *, seed: int = 0, iters: int = 50) -> np.ndar
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of three letters or more, without function words."""
+    """Lower-case words of three letters or more, without function words.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The words, in order, repeats kept.
+    """
     found = [w.removesuffix("'s") for w in _WORD.findall(str(text).lower().replace("’", "'"))]
     return [w for w in found if len(w) >= 3 and w not in STOP_WORDS]
 
@@ -83,6 +100,14 @@ def ctfidf_words(texts: list[str], labels: np.ndarray, *, top: int = 3) -> dict[
 
     A word counts once per statement, and in a cluster of four statements or more it must occur in
     two of them: one long quote repeating a word, or one odd word, does not name a region.
+
+    Args:
+        texts: The statement texts.
+        labels: Cluster label per text.
+        top: Words per cluster.
+
+    Returns:
+        Cluster label to its words; empty without texts.
     """
     per_cluster: dict[int, Counter] = {}
     sizes: Counter = Counter()
@@ -114,6 +139,16 @@ def regions(
     Returns (region per row, one row per region): ``region``, ``x``/``y`` (the median position of its
     statements, where the label goes), ``statements``, ``words`` (best first) and ``label`` (the words
     joined), ``speakers`` (the three with the most statements there).
+
+    Args:
+        frame: The statements, row-aligned with ``xy``.
+        xy: (n, 2) map positions.
+        k: Number of regions.
+        seed: Random seed of the clustering and the text sample.
+        top: Words per label.
+
+    Returns:
+        (region label per row, the regions table above).
     """
     labels = kmeans(xy, k, seed=seed)
     sample = np.arange(len(frame))

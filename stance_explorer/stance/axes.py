@@ -62,7 +62,14 @@ class Preset:
 
 
 def load_presets(path: str | Path = AXES_CSV) -> list[Preset]:
-    """The preset axes (``data/stance_axes.csv``); an unreadable file gives no presets, never an error."""
+    """The preset axes (``data/stance_axes.csv``); an unreadable file gives no presets, never an error.
+
+    Args:
+        path: The presets CSV (target, favor, against, ...).
+
+    Returns:
+        The presets whose rows make a valid axis, in file order.
+    """
     path = Path(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -84,6 +91,15 @@ def load_presets(path: str | Path = AXES_CSV) -> list[Preset]:
 
 
 def preset_for(axis: Axis, presets: Sequence[Preset]) -> Preset | None:
+    """The preset with this axis wording, if any.
+
+    Args:
+        axis: The axis.
+        presets: The presets, as :func:`load_presets` gives them.
+
+    Returns:
+        The first preset with exactly this axis, or None.
+    """
     return next((p for p in presets if p.axis == axis), None)
 
 
@@ -93,6 +109,13 @@ def axis_embedding_texts(axis: Axis, rules=None) -> tuple[list[str], list[tuple[
 
     ``rules``: the encoder's text rules (None: the default ones), so an axis is embedded the way the
     statements it is compared with were.
+
+    Args:
+        axis: The axis.
+        rules: The encoder's text rules; None for the default ones.
+
+    Returns:
+        (the texts, (key, start, end) per key of ``axis.texts()`` naming its slice of them).
     """
     texts, spans = [], []
     for key, items in axis.texts().items():
@@ -111,6 +134,15 @@ def axis_vectors(
     """The axis texts' vectors: from ``lookup`` (stores; returns vectors, found) and ``encode`` for the rest.
 
     Returns None when some text is in no store and there is no ``encode`` (no model here).
+
+    Args:
+        axis: The axis.
+        lookup: Takes texts, returns (vectors, found mask), e.g. ``EmbeddingStore.get``.
+        encode: Takes texts, returns their vectors; None when no model can run.
+        rules: The encoder's text rules; None for the default ones.
+
+    Returns:
+        Unit vectors keyed "target", "favor" and "against" (one row per text), or None.
     """
     texts, spans = axis_embedding_texts(axis, rules)
     vecs, found = lookup(texts)
@@ -129,7 +161,17 @@ def axis_vectors(
 
 
 def store_axis_vectors(axis: Axis, store, encoder=None, *, rules=None) -> dict[str, np.ndarray] | None:
-    """Axis vectors from one embedding store, encoding (and caching in the store) what it lacks."""
+    """Axis vectors from one embedding store, encoding (and caching in the store) what it lacks.
+
+    Args:
+        axis: The axis.
+        store: An open :class:`EmbeddingStore`.
+        encoder: The store's encoder; None reads the store only.
+        rules: The encoder's text rules; None for the default ones.
+
+    Returns:
+        As :func:`axis_vectors`.
+    """
 
     def encode(texts: list[str]) -> np.ndarray:
         vecs, _ = store.get_or_encode(texts, encoder)

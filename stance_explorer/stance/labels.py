@@ -23,16 +23,38 @@ LABEL_COLUMNS = ("id", "text_sha256", "label")
 
 
 def text_sha256(text: str) -> str:
-    """The sha256 (hex) of a quote's UTF-8 text: a label names the exact words it was given for."""
+    """The sha256 (hex) of a quote's UTF-8 text: a label names the exact words it was given for.
+
+    Args:
+        text: The quote; anything else is converted with ``str``.
+
+    Returns:
+        64 hex digits.
+    """
     return hashlib.sha256(str(text).encode("utf-8")).hexdigest()
 
 
 def frame_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """The :func:`text_sha256` of every statement's text.
+
+    Args:
+        frame: A statements table.
+
+    Returns:
+        An object array of :func:`text_sha256`, one per row.
+    """
     return np.array([text_sha256(t) for t in frame[S.TEXT].astype(str).tolist()], dtype=object)
 
 
 def row_index(hashes: np.ndarray) -> dict[str, list[int]]:
-    """sha256 -> the rows with that text (several when a text repeats), built once per dataset."""
+    """sha256 -> the rows with that text (several when a text repeats), built once per dataset.
+
+    Args:
+        hashes: One sha256 per row, as :func:`frame_hashes` gives them.
+
+    Returns:
+        Each hash to its row positions, in order.
+    """
     index: dict[str, list[int]] = {}
     for i, h in enumerate(hashes.tolist()):
         index.setdefault(h, []).append(i)
@@ -215,6 +237,14 @@ def read_labels(source: str | Path | bytes, *, name: str | None = None, frame: p
     kept. With ``frame``, a label whose id is in the data but whose text hash is not gets a warning
     (the quote changed since it was labelled) and is kept for the labelled text only; a row with an
     id but no hash takes the hash of that statement's text, when the id names exactly one.
+
+    Args:
+        source: A path, or the file's bytes (an upload).
+        name: The file name problems use; defaults to the path's name.
+        frame: The statements the labels are for; None skips the checks against them.
+
+    Returns:
+        A :class:`LabelRead`: the labels kept and the problems.
     """
     if isinstance(source, (str, Path)):
         name = name or Path(source).name
@@ -272,13 +302,27 @@ def read_labels(source: str | Path | bytes, *, name: str | None = None, frame: p
 
 
 def labels_csv_rows(labels: LabelSet) -> pd.DataFrame:
-    """The labels as the table a label file holds (id, text_sha256, label), in id order."""
+    """The labels as the table a label file holds (id, text_sha256, label), in id order.
+
+    Args:
+        labels: The labels.
+
+    Returns:
+        Columns id, text_sha256 and label (favor, against or none).
+    """
     records = [(sid, sha, LABELS[code]) for sha, (sid, code) in labels.labels.items()]
     return pd.DataFrame(sorted(records), columns=list(LABEL_COLUMNS))
 
 
 def write_labels(labels: LabelSet) -> bytes:
-    """A label file that :func:`read_labels` reads back; cells are formula-safe."""
+    """A label file that :func:`read_labels` reads back; cells are formula-safe.
+
+    Args:
+        labels: The labels.
+
+    Returns:
+        The UTF-8 CSV bytes (with BOM).
+    """
     from stance_explorer.export import safe_csv_bytes
 
     return safe_csv_bytes(labels_csv_rows(labels))

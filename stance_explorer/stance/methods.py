@@ -61,6 +61,17 @@ def axis_texts(target: str, favor: str | None = None, against: str | None = None
 
     A pole the user wrote is used as written; a missing pole is derived from the target with a few
     template sentences, whose vectors are averaged.
+
+    Args:
+        target: What the statements take a position on; whitespace is collapsed.
+        favor: The favor pole's wording; None or blank derives it.
+        against: The against pole's wording; None or blank derives it.
+
+    Returns:
+        The texts keyed "target", "favor" and "against".
+
+    Raises:
+        ValueError: When the target is blank.
     """
     t = " ".join(str(target).split())
     if not t:
@@ -97,7 +108,14 @@ FALLBACK_NONE_SHARE = 0.2
 
 
 def model_key(model_id: str | None) -> str | None:
-    """The model's name without path, weights-package version or backend suffix: 'all-MiniLM-L6-v2'."""
+    """The model's name without path, weights-package version or backend suffix: 'all-MiniLM-L6-v2'.
+
+    Args:
+        model_id: An encoder id, or None.
+
+    Returns:
+        The key, or None for an empty id.
+    """
     if not model_id:
         return None
     return re.split(r"[@+]", str(model_id).rsplit("/", 1)[-1], maxsplit=1)[0] or None
@@ -105,7 +123,14 @@ def model_key(model_id: str | None) -> str | None:
 
 @lru_cache(maxsize=8)
 def model_settings(model_id: str | None) -> dict[str, float] | None:
-    """Shipped zero-shot settings for a model (JSON, no pickle), or None when there are none."""
+    """Shipped zero-shot settings for a model (JSON, no pickle), or None when there are none.
+
+    Args:
+        model_id: The encoder's id, or None.
+
+    Returns:
+        The settings (``relevance_min`` at least), or None.
+    """
     key = model_key(model_id)
     path = WEIGHTS_DIR / "zero_shot.json"
     if key is None or not path.is_file():
@@ -144,7 +169,15 @@ def _pole_cosines(
 
 
 def polarity(X: np.ndarray, axis_vectors: dict[str, np.ndarray]) -> np.ndarray:
-    """Signed position between the poles (see :func:`_pole_cosines`)."""
+    """Signed position between the poles (see :func:`_pole_cosines`).
+
+    Args:
+        X: (n, d) unit vectors.
+        axis_vectors: Unit vectors keyed "target", "favor" and "against".
+
+    Returns:
+        One signed position per row, favor > 0.
+    """
     return _pole_cosines(np.asarray(X, dtype=np.float32), axis_vectors, _axis(axis_vectors)[0])[0]
 
 
@@ -163,6 +196,18 @@ def zero_shot(
     ``stance_weights/zero_shot.json``; for a model without settings, the least relevant
     FALLBACK_NONE_SHARE of ``X`` is "none". Confidence is calibrated to how often zero-shot readings
     were right on TweetEval train+val: 0.38-0.57 for a side, 0.58-0.74 for "none".
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        axis_vectors: Unit vectors keyed "target", "favor" and "against".
+        model_id: The encoder that made ``X``, to find its settings.
+        relevance_min: The "none" threshold; None uses the model's settings or the fallback.
+
+    Returns:
+        :class:`StanceArrays` row-aligned with ``X``.
+
+    Raises:
+        ValueError: When ``X`` is not 2-D.
     """
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 2:
@@ -253,6 +298,14 @@ def fit_ridge(X: np.ndarray, y: np.ndarray, *, ridge: float = TAUGHT_RIDGE) -> R
     """Closed-form, class-balanced ridge on the labelled vectors (a (d+1) x (d+1) solve: about a millisecond).
 
     A label code nobody used gets a bias that rules it out.
+
+    Args:
+        X: (m, d) vectors of the labelled statements.
+        y: Their label codes (0 none, 1 against, 2 favor).
+        ridge: The ridge penalty.
+
+    Returns:
+        A :class:`RidgeHead` with float32 weights.
     """
     y = np.asarray(y, dtype=np.int64)
     Xa = _design(X)
@@ -290,6 +343,16 @@ def taught(
 
     A class-balanced ridge classifier on the vectors (closed form, so a new label rescores 100k statements in a
     few tens of milliseconds). Labelled rows keep the label the user gave them, with confidence 1.
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        labelled: Row positions of the labelled statements, or a boolean mask over ``X``.
+        y: Their label codes, aligned with ``labelled``.
+        axis_vectors: Unit vectors keyed "target", "favor" and "against".
+        model_id: The encoder that made ``X``, for the zero-shot fallback.
+
+    Returns:
+        :class:`StanceArrays` row-aligned with ``X``.
     """
     X = np.asarray(X, dtype=np.float32)
     rows = _rows(labelled, len(X))
@@ -317,6 +380,14 @@ def cv_accuracy(X: np.ndarray, labelled: np.ndarray, y: np.ndarray) -> float | N
     Needs at least MIN_CV_LABELS labels and two classes. Exact leave-one-out of the ridge head in
     closed form (each label predicted by the model fitted on all the others, the class weights
     kept as they are with all labels), in one solve.
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        labelled: Row positions of the labelled statements, or a boolean mask over ``X``.
+        y: Their label codes, aligned with ``labelled``.
+
+    Returns:
+        The share of labels predicted right, or None.
     """
     X = np.asarray(X, dtype=np.float32)
     rows = _rows(labelled, len(X))
@@ -346,6 +417,16 @@ def suggest(
 
     Uncertainty sampling: the statements the current model is least sure of, skipping near-copies
     of one already picked so that the k suggestions teach different things.
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        labelled: Row positions of the labelled statements, or a boolean mask over ``X``.
+        y: Their label codes, aligned with ``labelled``.
+        axis_vectors: Unit vectors keyed "target", "favor" and "against".
+        k: Most suggestions.
+
+    Returns:
+        An int64 array of row positions in ``X``, least certain first.
     """
     X = np.asarray(X, dtype=np.float32)
     rows = _rows(labelled, len(X))

@@ -25,6 +25,16 @@ def score(
     """Zero-shot without labels; taught with them (labelled rows keep their label).
 
     ``model_id``: the encoder that made the vectors; the method may have settings for it.
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        axis_vecs: Unit vectors keyed "target", "favor" and "against".
+        rows: Row positions of the labelled statements; None or empty for zero-shot.
+        codes: Their label codes, aligned with ``rows``.
+        model_id: The encoder that made ``X``.
+
+    Returns:
+        :class:`StanceArrays` row-aligned with ``X``.
     """
     if rows is None or len(rows) == 0:
         return M.zero_shot(X, dict(axis_vecs), model_id=model_id)
@@ -51,7 +61,16 @@ class AxisReading:
 def read_zero_shot(
     X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], *, model_id: str | None = None
 ) -> tuple[M.StanceArrays, np.ndarray]:
-    """The zero-shot reading of rows ``X`` and their relevance to the target (what :func:`read_axis` starts from)."""
+    """The zero-shot reading of rows ``X`` and their relevance to the target (what :func:`read_axis` starts from).
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        axis_vecs: Unit vectors keyed "target", "favor" and "against".
+        model_id: The encoder that made ``X``.
+
+    Returns:
+        (the zero-shot :class:`StanceArrays`, float64 relevance per row).
+    """
     return M.zero_shot(X, dict(axis_vecs), model_id=model_id), relevance(X, axis_vecs)
 
 
@@ -129,7 +148,14 @@ def readings(
 
 def describe_reading(row: Mapping) -> str:
     """How a statement's stance is told: a hand label is called a label; the model's is "the model's
-    reading", with its confidence, and a differing hand label is shown beside it."""
+    reading", with its confidence, and a differing hand label is shown beside it.
+
+    Args:
+        row: A reading with stance, labelled, confidence and optionally hand_label.
+
+    Returns:
+        A short phrase such as "favor (a hand label)".
+    """
     if row.get("labelled"):
         return f"{row['stance']} (a hand label)"
     text = f"{row['stance']} (the model's reading, confidence {float(row['confidence']):.2f})"
@@ -140,7 +166,14 @@ def describe_reading(row: Mapping) -> str:
 
 
 def teaching_gap(codes: Sequence[int]) -> str | None:
-    """What the labels cannot teach yet: None when both favor and against are labelled."""
+    """What the labels cannot teach yet: None when both favor and against are labelled.
+
+    Args:
+        codes: The label codes given so far.
+
+    Returns:
+        A sentence saying which label is missing, or None (also with no labels at all).
+    """
     present = set(int(c) for c in codes)
     if FAVOR in present and AGAINST in present:
         return None
@@ -156,7 +189,15 @@ def teaching_gap(codes: Sequence[int]) -> str | None:
 
 
 def relevance(X: np.ndarray, axis_vecs: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Cosine of each statement to the axis target (the mean of the target texts' vectors)."""
+    """Cosine of each statement to the axis target (the mean of the target texts' vectors).
+
+    Args:
+        X: (n, d) unit vectors of the statements.
+        axis_vecs: Vectors keyed "target" (one row per target text).
+
+    Returns:
+        A float64 cosine per row.
+    """
     t = np.asarray(axis_vecs["target"], dtype=np.float32).reshape(-1, np.shape(X)[1]).mean(axis=0)
     n = float(np.linalg.norm(t))
     return (np.asarray(X, dtype=np.float32) @ (t / n if n else t)).astype(np.float64)
@@ -168,6 +209,13 @@ def clarity(arrays: M.StanceArrays, tiebreak: np.ndarray | None = None) -> np.nd
     Hand-labelled statements all score exactly ±1, so ``tiebreak`` (the statement's relevance to
     the target, :func:`relevance`) decides which of them is the clearest example of its side: the
     one most plainly about the target.
+
+    Args:
+        arrays: The readings.
+        tiebreak: One value per row, clipped to [-1, 1] and weighted 0.001; None for no tiebreak.
+
+    Returns:
+        A float64 array, one per row.
     """
     c = np.where(arrays.label == NONE, 0.0, np.abs(arrays.score.astype(np.float64)))
     if tiebreak is not None:
@@ -185,6 +233,12 @@ def citability(frame: pd.DataFrame) -> np.ndarray:
 
     A partial quote ("irrelevant", "very well.") stays as it was reported, but the evidence shown
     for a side or a flip is the fullest sourced statement that supports it (see :func:`evidence_rank`).
+
+    Args:
+        frame: The statements (text, and source_url and quote_type when present).
+
+    Returns:
+        An array of 0, 1 or 2 per row.
     """
     n = len(frame)
     url = frame[S.SOURCE_URL] if S.SOURCE_URL in frame else pd.Series([""] * n, index=frame.index)
@@ -203,5 +257,13 @@ def evidence_rank(frame: pd.DataFrame, arrays: M.StanceArrays, tiebreak: np.ndar
     """Which statement to cite for its side: full sourced quotes first, then the clearest reading.
 
     Compare only statements on the same side: citability outranks clarity (which lies in [0, 1]).
+
+    Args:
+        frame: The statements, row-aligned with ``arrays``.
+        arrays: Their readings.
+        tiebreak: As :func:`clarity` takes it.
+
+    Returns:
+        A float64 rank per row; higher is better evidence.
     """
     return 2.0 * citability(frame) + clarity(arrays, tiebreak)

@@ -17,7 +17,14 @@ from stance_explorer.stance.reading import evidence_rank
 
 # ---------------------------------------------------------------------------- speakers
 def side_of(mean: float | None) -> str:
-    """favor / against past ±SIDE_THRESHOLD, mixed between, none when there is no stance at all."""
+    """favor / against past ±SIDE_THRESHOLD, mixed between, none when there is no stance at all.
+
+    Args:
+        mean: A mean score in [-1, 1]; None or NaN for no stance.
+
+    Returns:
+        "favor", "against", "mixed" or "none".
+    """
     if mean is None or not np.isfinite(mean):
         return "none"
     return "favor" if mean >= SIDE_THRESHOLD else "against" if mean <= -SIDE_THRESHOLD else "mixed"
@@ -168,6 +175,17 @@ def stance_over_time(
     Per period: statements, those taking a side, their confidence-weighted mean score and its side,
     and the row of the clearest favor and clearest against statement (-1 when none; see
     :func:`clarity` for ``tiebreak``), plus ``row_top``, the clearest statement on the period's own side (the quote to show for it).
+
+    Args:
+        frame: The statements, row-aligned with ``arrays``.
+        arrays: Their readings.
+        speakers: The speakers, in the order of the output.
+        freq: Window size, as ``analysis.window_labels`` takes it.
+        tiebreak: As :func:`clarity` takes it.
+
+    Returns:
+        Columns speaker, period, start, n, n_side, mean, side, row_favor, row_against, row_top (rows
+        of ``frame``).
     """
     spk = frame[S.SPEAKER].to_numpy()
     s = evidence_rank(frame, arrays, tiebreak)
@@ -220,6 +238,12 @@ def turning_points(periods: pd.DataFrame) -> pd.DataFrame:
 
     Columns: speaker, from_period, to_period, from_side, to_side, row_before, row_after (the quotes
     that show the turn: the clearest statement of each period on its own side).
+
+    Args:
+        periods: :func:`stance_over_time`'s table.
+
+    Returns:
+        The table above, one row per turn.
     """
     cols = ["speaker", "from_period", "to_period", "from_side", "to_side", "row_before", "row_after"]
     out = []
@@ -272,6 +296,12 @@ def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
     * **No Flip**: neither; also when fewer than two periods take a side (too little to judge).
 
     The evidence is the clearest quote of each of the two periods on its own side.
+
+    Args:
+        periods: :func:`stance_over_time`'s table.
+
+    Returns:
+        One row per speaker with FLIP_COLUMNS (rating, the two periods, sides, means, rows, explanation).
     """
     out = []
     for name, g in periods.groupby("speaker", sort=False):
@@ -363,6 +393,9 @@ def pair_agreement(
     pair is "unclear". Same side: agree; opposite sides: disagree. The deciding quotes are each
     speaker's clearest statement on their side (for "unclear", on whatever side they lean), and for
     a speaker with no clear side, ``other_*``: their clearest statement on the other side (-1: none).
+
+    Returns:
+        One row per pair (in ``speakers`` order) with PAIR_COLUMNS; rows are positions in ``frame``.
     """
     est = speaker_estimates(frame, arrays, speakers=speakers, n_boot=n_boot, seed=seed).set_index("speaker")
     s = evidence_rank(frame, arrays, tiebreak)
