@@ -11,26 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from facts import N_BUNDLED
+from facts import N_BUNDLED, run_cli
 
 from stance_explorer import schema as S
 
 RESULT = re.compile(r"^(-?\d+\.\d{3})  (.+?)  (\d{4}-\d{2}-\d{2})  “(.*)”( \(partial quote\))?$")
-
-
-def run_module(repo_root: Path, *args: str) -> subprocess.CompletedProcess:
-    """``python -m stance_explorer ARGS`` in a fresh process, as a user runs it."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(repo_root)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "stance_explorer", *args],
-        cwd=repo_root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-    return proc
 
 
 @pytest.fixture
@@ -106,7 +91,7 @@ def test_validate_several_files_exits_with_the_worst_status(cli, tmp_path):
 
 
 def test_bad_arguments_are_reported_without_traceback(repo_root):
-    proc = run_module(repo_root, "similar")
+    proc = run_cli("similar")
     assert proc.returncode == 2 and "usage:" in proc.stderr
 
 

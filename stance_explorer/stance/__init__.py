@@ -87,11 +87,13 @@ from stance_explorer.stance.speakers import (
     pair_agreement,
     side_of,
     speaker_estimates,
+    speaker_periods,
     stance_over_time,
     turning_points,
 )
 
 __all__ = [
+    "speaker_periods",
     "AGAINST",
     "AXES_CSV",
     "Axis",

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stance_explorer import schema as S
-from stance_explorer.analysis import window_labels
 from stance_explorer.stance import methods as M
 from stance_explorer.stance.axes import AGAINST, FAVOR, NONE, Axis
 from stance_explorer.stance.reading import evidence_rank
+from stance_explorer.stance.speakers import speaker_periods
 
 # ---------------------------------------------------------------------------- claims (the tracker)
 #: Wording of the opposite of the tracker's default phrases (what rejecting the claim sounds like).
@@ -92,29 +91,22 @@ def claim_over_time(
         One row per speaker and period with CLAIM_COLUMNS; ``row_holds`` / ``row_rejects`` are the
         deciding quotes (the fullest sourced, clearest statement on each side; -1 when none).
     """
-    spk = frame[S.SPEAKER].to_numpy()
     rank = evidence_rank(frame, arrays, tiebreak)
     out = []
-    for name in speakers:
-        rows = np.flatnonzero(spk == name)
-        if len(rows) == 0:
-            continue
-        codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
-        for w, (lab, start) in enumerate(zip(labels, starts)):
-            r = rows[codes == w]
-            fav, ag = r[arrays.label[r] == FAVOR], r[arrays.label[r] == AGAINST]
-            out.append(
-                {
-                    "speaker": name,
-                    "period": lab,
-                    "start": start,
-                    "n": len(r),
-                    "holds": len(fav),
-                    "rejects": len(ag),
-                    "share_holds": len(fav) / len(r),
-                    "share_rejects": len(ag) / len(r),
-                    "row_holds": int(fav[np.argmax(rank[fav])]) if len(fav) else -1,
-                    "row_rejects": int(ag[np.argmax(rank[ag])]) if len(ag) else -1,
-                }
-            )
+    for name, lab, start, r in speaker_periods(frame, speakers, freq):
+        fav, ag = r[arrays.label[r] == FAVOR], r[arrays.label[r] == AGAINST]
+        out.append(
+            {
+                "speaker": name,
+                "period": lab,
+                "start": start,
+                "n": len(r),
+                "holds": len(fav),
+                "rejects": len(ag),
+                "share_holds": len(fav) / len(r),
+                "share_rejects": len(ag) / len(r),
+                "row_holds": int(fav[np.argmax(rank[fav])]) if len(fav) else -1,
+                "row_rejects": int(ag[np.argmax(rank[ag])]) if len(ag) else -1,
+            }
+        )
     return pd.DataFrame(out, columns=CLAIM_COLUMNS)

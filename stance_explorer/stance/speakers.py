@@ -162,6 +162,27 @@ def speaker_estimates(
 PERIOD_COLUMNS = ["speaker", "period", "start", "n", "n_side", "mean", "side", "row_favor", "row_against", "row_top"]
 
 
+def speaker_periods(frame: pd.DataFrame, speakers: Sequence[str], freq: str):
+    """Each speaker's statements period by period, in ``speakers`` order.
+
+    Args:
+        frame: the statements.
+        speakers: whose statements; a speaker with none is skipped.
+        freq: the window, as ``analysis.window_labels`` takes it ("Y", "6M").
+
+    Returns:
+        An iterator of (speaker, period label, period start, rows of ``frame``).
+    """
+    spk = frame[S.SPEAKER].to_numpy()
+    for name in speakers:
+        rows = np.flatnonzero(spk == name)
+        if len(rows) == 0:
+            continue
+        codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
+        for w, (lab, start) in enumerate(zip(labels, starts)):
+            yield name, lab, start, rows[codes == w]
+
+
 def stance_over_time(
     frame: pd.DataFrame,
     arrays: M.StanceArrays,
@@ -187,49 +208,40 @@ def stance_over_time(
         Columns speaker, period, start, n, n_side, mean, side, row_favor, row_against, row_top (rows
         of ``frame``).
     """
-    spk = frame[S.SPEAKER].to_numpy()
     s = evidence_rank(frame, arrays, tiebreak)
     conf = arrays.confidence.astype(np.float64)
     out = []
-    for name in speakers:
-        rows = np.flatnonzero(spk == name)
-        if len(rows) == 0:
-            continue
-        codes, labels, starts = window_labels(frame[S.DATE].iloc[rows], freq)
-        for w, (lab, start) in enumerate(zip(labels, starts)):
-            r = rows[codes == w]
-            side_r = r[arrays.label[r] != NONE]
-            mean = (
-                float(np.average(arrays.score[side_r], weights=np.maximum(conf[side_r], 1e-3)))
-                if len(side_r)
-                else np.nan
-            )
-            fav = r[arrays.label[r] == FAVOR]
-            ag = r[arrays.label[r] == AGAINST]
-            row_f = int(fav[np.argmax(s[fav])]) if len(fav) else -1
-            row_a = int(ag[np.argmax(s[ag])]) if len(ag) else -1
-            side = side_of(mean if len(side_r) else None)
-            top = (
-                row_f
-                if side == "favor"
-                else row_a
-                if side == "against"
-                else (row_f if len(fav) >= len(ag) and row_f >= 0 else row_a)
-            )
-            out.append(
-                {
-                    "speaker": name,
-                    "period": lab,
-                    "start": start,
-                    "n": len(r),
-                    "n_side": len(side_r),
-                    "mean": mean,
-                    "side": side,
-                    "row_favor": row_f,
-                    "row_against": row_a,
-                    "row_top": top,
-                }
-            )
+    for name, lab, start, r in speaker_periods(frame, speakers, freq):
+        side_r = r[arrays.label[r] != NONE]
+        mean = (
+            float(np.average(arrays.score[side_r], weights=np.maximum(conf[side_r], 1e-3))) if len(side_r) else np.nan
+        )
+        fav = r[arrays.label[r] == FAVOR]
+        ag = r[arrays.label[r] == AGAINST]
+        row_f = int(fav[np.argmax(s[fav])]) if len(fav) else -1
+        row_a = int(ag[np.argmax(s[ag])]) if len(ag) else -1
+        side = side_of(mean if len(side_r) else None)
+        top = (
+            row_f
+            if side == "favor"
+            else row_a
+            if side == "against"
+            else (row_f if len(fav) >= len(ag) and row_f >= 0 else row_a)
+        )
+        out.append(
+            {
+                "speaker": name,
+                "period": lab,
+                "start": start,
+                "n": len(r),
+                "n_side": len(side_r),
+                "mean": mean,
+                "side": side,
+                "row_favor": row_f,
+                "row_against": row_a,
+                "row_top": top,
+            }
+        )
     return pd.DataFrame(out, columns=PERIOD_COLUMNS)
 
 
