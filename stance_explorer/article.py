@@ -55,7 +55,14 @@ def _size_text(n: int) -> str:
 
 
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Args:
+        raw: The file's bytes.
+
+    Returns:
+        The decoded text; undecodable bytes become U+FFFD in the fallbacks.
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -67,6 +74,14 @@ def decode_text(raw: bytes) -> str:
 
 
 def looks_like_html(text: str) -> bool:
+    """Whether text looks like an HTML page (its first 2,000 characters hold HTML markup).
+
+    Args:
+        text: The decoded text.
+
+    Returns:
+        True when it starts as an HTML/XML document or has a common HTML tag near the start.
+    """
     head = text[:2000].lstrip().lower()
     return head.startswith(("<!doctype html", "<html", "<?xml")) or bool(
         re.search(r"<(p|div|article|body|head|meta)[\s>]", head)
@@ -74,7 +89,14 @@ def looks_like_html(text: str) -> bool:
 
 
 def normalize_text(text: str) -> str:
-    """Paragraphs separated by one blank line; spaces tidied; quotes and words untouched."""
+    """Paragraphs separated by one blank line; spaces tidied; quotes and words untouched.
+
+    Args:
+        text: The article text.
+
+    Returns:
+        The tidied text, stripped at both ends.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
     text = re.sub(r"[ \t]+", " ", text)
     lines = [ln.strip() for ln in text.split("\n")]
@@ -84,7 +106,14 @@ def normalize_text(text: str) -> str:
 
 
 def markdown_to_text(md: str) -> str:
-    """Drop Markdown markup that is not article text (headings' #, emphasis, links' targets, images)."""
+    """Drop Markdown markup that is not article text (headings' #, emphasis, links' targets, images).
+
+    Args:
+        md: The Markdown source.
+
+    Returns:
+        The text with that markup removed (paragraph breaks kept).
+    """
     md = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)
     md = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", md)
     md = re.sub(r"^\s{0,3}#{1,6}\s*", "", md, flags=re.MULTILINE)
@@ -96,7 +125,15 @@ def markdown_to_text(md: str) -> str:
 
 
 def html_to_article(html: str, name: str) -> tuple[Article | None, list[S.Problem]]:
-    """Main text and metadata of an HTML page, with trafilatura (no network)."""
+    """Main text and metadata of an HTML page, with trafilatura (no network).
+
+    Args:
+        html: The page's HTML.
+        name: The file name, used in problems and as the article's name.
+
+    Returns:
+        (the article with title, URL and date where the page gives them, or None; the problems).
+    """
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - the app pins trafilatura
@@ -153,6 +190,14 @@ def read_article(
     """Read an article from a path, uploaded bytes, or pasted text (a ``str`` that is not a path).
 
     Returns the article (``None`` when it cannot be used) and the problems, each naming the file.
+
+    Args:
+        source: A path, the uploaded bytes, or the pasted text.
+        name: The name problems use; None for the file name, "pasted text" or "article".
+        max_bytes: The size limit for one article's text.
+
+    Returns:
+        (the Article or None, the list of problems).
     """
     if isinstance(source, Path):
         name = name or source.name

@@ -75,6 +75,16 @@ def parse_date(raw: str, *, dayfirst: bool = False) -> ParsedDate:
     ``January 2026``) and a bare year. A numeric date whose day and month could be swapped
     (``03/04/2026``) is read month-first, or day-first with ``dayfirst=True``, and says so in
     ``note``. Raises :class:`DateError` otherwise.
+
+    Args:
+        raw: The date as written.
+        dayfirst: Read an ambiguous numeric date day-first instead of month-first.
+
+    Returns:
+        The ParsedDate: the date, its precision ("day", "month" or "year") and any note.
+
+    Raises:
+        DateError: The text is empty, not a date this reader understands, or not a real date.
     """
     s = raw.strip()
     if not s:
@@ -131,7 +141,14 @@ def parse_date(raw: str, *, dayfirst: bool = False) -> ParsedDate:
 def numeric_order(values) -> str | None:
     """How a column writes numeric dates, from its unambiguous ones: "day-first" when some date has
     a first number over 12 (29/01/2026) and none a second (01/29/2026), "month-first" for the
-    opposite, None when nothing tells (or both appear)."""
+    opposite, None when nothing tells (or both appear).
+
+    Args:
+        values: The column's date values (any objects; read as strings).
+
+    Returns:
+        "day-first", "month-first" or None.
+    """
     first = second = False
     for v in values:
         if m := _NUMERIC.match(str(v).strip()):

@@ -34,7 +34,11 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """Show the library's messages (a CUDA fallback, an ONNX build) on stderr as plain lines."""
+    """Show the library's messages (a CUDA fallback, an ONNX build) on stderr as plain lines.
+
+    Args:
+        level: The logging level of the ``stance_explorer`` logger.
+    """
     logger = logging.getLogger("stance_explorer")
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         logger.addHandler(_StderrHandler())
@@ -52,7 +56,14 @@ SCALE_INSTALL_HINT = "pip install -r requirements-scale.txt"
 
 
 def importable(*modules: str) -> bool:
-    """True when every module can be imported (optional packages: say how to install, never crash)."""
+    """True when every module can be imported (optional packages: say how to install, never crash).
+
+    Args:
+        *modules: The module names.
+
+    Returns:
+        True when all import, False at the first ImportError.
+    """
     import importlib
 
     try:

@@ -122,6 +122,11 @@ class Problem:
     message: str
 
     def to_dict(self) -> dict[str, object]:
+        """The problem as a plain dict.
+
+        Returns:
+            The fields (file, line, column, severity, message) keyed by name.
+        """
         return asdict(self)
 
     def __str__(self) -> str:
@@ -141,5 +146,12 @@ WEB_LINK = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def is_web_link(url: str) -> bool:
-    """Whether a source URL is an http(s) link (the only kind shown as a link)."""
+    """Whether a source URL is an http(s) link (the only kind shown as a link).
+
+    Args:
+        url: The source URL.
+
+    Returns:
+        True when it starts with http:// or https:// (any case).
+    """
     return bool(WEB_LINK.match(url))
