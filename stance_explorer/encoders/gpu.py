@@ -89,6 +89,11 @@ class FastGpuEncoder:
 
     @property
     def model_id(self) -> str:
+        """The store id of these vectors: the given ``model_id``, else the base id (+fp16 in half precision).
+
+        Returns:
+            The model id.
+        """
         if self._model_id:
             return self._model_id
         base = base_model_id(self._model_arg)
@@ -96,12 +101,24 @@ class FastGpuEncoder:
 
     @property
     def store_chunk(self) -> int:
-        """Texts per store write: large, so the store does not cut the GPU pipeline every 512 texts."""
+        """Texts per store write: large, so the store does not cut the GPU pipeline every 512 texts.
+
+        Returns:
+            ``gpu_chunk``.
+        """
         return self.gpu_chunk
 
     # ---------------------------------------------------------------- loading
     def load(self):
-        """Load model and tokenizer (otherwise done on first use); returns the torch model."""
+        """Load model and tokenizer (otherwise done on first use); returns the torch model.
+
+        Returns:
+            The torch model, in eval mode on its device.
+
+        Raises:
+            EncoderUnavailable: torch or transformers is missing, the folder has no tokenizer.json, or the
+                model cannot be loaded.
+        """
         if self._model is not None:
             return self._model
         try:
@@ -173,6 +190,16 @@ class FastGpuEncoder:
 
     # ---------------------------------------------------------------- encoding
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
+        """Encode texts, longest first, in chunks of ``gpu_chunk`` with one host copy per chunk.
+
+        Args:
+            texts: The texts to encode.
+            batch_size: Texts per forward pass; on CUDA at least ``gpu_batch_size``.
+            progress: Called as ``progress(done, total)`` as batches finish.
+
+        Returns:
+            A ``(len(texts), dim)`` float32 array of unit vectors, in the order of ``texts``.
+        """
         import torch
 
         self.load()

@@ -62,6 +62,17 @@ MODELS: dict[str, ModelSpec] = {
 
 
 def spec(name: str) -> ModelSpec:
+    """The registry entry of a short model name.
+
+    Args:
+        name: A name in ``MODELS``.
+
+    Returns:
+        Its ``ModelSpec``.
+
+    Raises:
+        ValueError: The name is not in the registry.
+    """
     try:
         return MODELS[name]
     except KeyError:
@@ -69,13 +80,27 @@ def spec(name: str) -> ModelSpec:
 
 
 def model_id(name: str | None = None) -> str:
-    """The store id of a model name (or of a sentence-transformers path: the path itself)."""
+    """The store id of a model name (or of a sentence-transformers path: the path itself).
+
+    Args:
+        name: A short name or a path; None for the default model.
+
+    Returns:
+        The store id.
+    """
     name = name or DEFAULT_MODEL_NAME
     return MODELS[name].model_id() if name in MODELS else name
 
 
 def name_for(model_id: str) -> str | None:
-    """The short name whose vectors carry this id (any backend of MiniLM is "minilm"), or None."""
+    """The short name whose vectors carry this id (any backend of MiniLM is "minilm"), or None.
+
+    Args:
+        model_id: The vectors' model id.
+
+    Returns:
+        "minilm", the multilingual name, or None.
+    """
     if model_id.startswith(MULTILINGUAL_MODEL):
         return MULTILINGUAL
     if model_id.split("/")[-1].startswith(DEFAULT_MODEL):
@@ -84,12 +109,27 @@ def name_for(model_id: str) -> str | None:
 
 
 def rules_for(model_id: str) -> TextRules:
-    """The embed_text rules for vectors with this id (models outside the registry get both rules)."""
+    """The embed_text rules for vectors with this id (models outside the registry get both rules).
+
+    Args:
+        model_id: The vectors' model id.
+
+    Returns:
+        The model's ``TextRules``.
+    """
     name = name_for(model_id)
     return MODELS[name].rules if name else ALL_RULES
 
 
 def reads_only_english(model_id: str) -> bool:
+    """Whether vectors with this model id come from a registry model that reads only English.
+
+    Args:
+        model_id: The vectors' model id.
+
+    Returns:
+        True for an English-only registry model; False for others and for models outside it.
+    """
     name = name_for(model_id)
     return bool(name and MODELS[name].english_only)
 
@@ -98,6 +138,17 @@ def get_encoder(name: str | None = None, *, backend: str = "st", device: str | N
     """An encoder for a model name or a sentence-transformers path; nothing is loaded yet.
 
     ``backend`` (``st``, ``onnx``, ``gpu``) applies to sentence-transformers models only.
+
+    Args:
+        name: A short name or a sentence-transformers path; None for the default model.
+        backend: "st", "onnx" or "gpu".
+        device: The torch device for "st" and "gpu" (None: CPU for "st", CUDA for "gpu").
+
+    Returns:
+        The encoder, not loaded yet.
+
+    Raises:
+        EncoderUnavailable: A backend other than "st" for the multilingual model.
     """
     name = name or DEFAULT_MODEL_NAME
     if name == MULTILINGUAL:

@@ -65,6 +65,9 @@ def available_cores() -> int:
 
     ``OMP_NUM_THREADS``, when set, caps it: a Ray worker granted one CPU sets it to 1, so that two
     workers on two cores do not run four threads.
+
+    Returns:
+        The number of cores, at least 1.
     """
     cap = os.environ.get("OMP_NUM_THREADS", "")
     if cap.isdigit() and int(cap) > 0:
@@ -170,12 +173,21 @@ class OnnxInt8Encoder:
     # ---------------------------------------------------------------- identity
     @property
     def file_id(self) -> str:
-        """Identifies the built .onnx file (the same file serves both run modes)."""
+        """Identifies the built .onnx file (the same file serves both run modes).
+
+        Returns:
+            The base model id with the int8 suffix and the quantization and fusion markers.
+        """
         base = base_model_id(self._model_arg)
         return base + ID_SUFFIX + ("" if self.per_channel else "-pt") + ("-fused" if self.fuse else "")
 
     @property
     def model_id(self) -> str:
+        """The store id of these vectors: the file id, marked when runs are batched.
+
+        Returns:
+            :attr:`file_id`, with "-batched" in batched mode.
+        """
         return self.file_id + ("-batched" if self.batched else "")
 
     def _model_path(self) -> Path:
@@ -205,7 +217,15 @@ class OnnxInt8Encoder:
 
     # ---------------------------------------------------------------- loading
     def load(self):
-        """Load (building first if needed) the onnxruntime session and tokenizer; return the session."""
+        """Load (building first if needed) the onnxruntime session and tokenizer; return the session.
+
+        Returns:
+            The ``onnxruntime.InferenceSession``.
+
+        Raises:
+            EncoderUnavailable: onnxruntime is missing, the model folder is unusable, or the built model
+                will not load.
+        """
         if self._session is not None:
             return self._session
         try:
@@ -413,6 +433,16 @@ class OnnxInt8Encoder:
 
     # ---------------------------------------------------------------- encoding
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
+        """Encode texts with the int8 ONNX model (built or loaded on first use).
+
+        Args:
+            texts: The texts to encode.
+            batch_size: Texts per onnxruntime run (batched mode) or per work block (per-text mode).
+            progress: Called as ``progress(done, total)`` as blocks finish.
+
+        Returns:
+            A ``(len(texts), dim)`` float32 array of unit vectors, in the order of ``texts``.
+        """
         self.load()
         texts = list(texts)
         total = len(texts)

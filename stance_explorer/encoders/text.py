@@ -47,12 +47,29 @@ _ACRONYM = re.compile(
 
 
 def gloss_acronyms(text: str) -> str:
-    """Follow each trade-deal acronym with "trade deal" unless the text already says so."""
+    """Follow each trade-deal acronym with "trade deal" unless the text already says so.
+
+    Args:
+        text: The text.
+
+    Returns:
+        The text with the glosses added.
+    """
     return _ACRONYM.sub(lambda m: f"{m.group(1)} trade deal", text)
 
 
 def statement_embedding_text(text: str, quote_type: str = "", context: str = "", rules: TextRules = ALL_RULES) -> str:
-    """The exact text embedded for one statement."""
+    """The exact text embedded for one statement.
+
+    Args:
+        text: The statement's text.
+        quote_type: Its quote type; a short partial quote gets its context appended.
+        context: The surrounding words, used for short partial quotes.
+        rules: Which text rules apply (context for partial quotes, acronym gloss).
+
+    Returns:
+        The text to embed.
+    """
     text = text.strip()
     if (
         rules.partial_context
@@ -65,13 +82,29 @@ def statement_embedding_text(text: str, quote_type: str = "", context: str = "",
 
 
 def query_embedding_text(phrase: str, rules: TextRules = ALL_RULES) -> str:
-    """The exact text embedded for a search phrase."""
+    """The exact text embedded for a search phrase.
+
+    Args:
+        phrase: The phrase.
+        rules: Which text rules apply (only the gloss applies to phrases).
+
+    Returns:
+        The stripped phrase, glossed when the rules say so.
+    """
     phrase = phrase.strip()
     return gloss_acronyms(phrase) if rules.gloss else phrase
 
 
 def embedding_texts(frame: pd.DataFrame, rules: TextRules = ALL_RULES) -> list[str]:
-    """Embedding text of every row of a statements frame, in row order."""
+    """Embedding text of every row of a statements frame, in row order.
+
+    Args:
+        frame: A statements frame (text; quote type and context when present).
+        rules: The text rules of the model.
+
+    Returns:
+        One text to embed per row.
+    """
     texts = frame[S.TEXT].astype(str).tolist()
     kinds = frame[S.QUOTE_TYPE].fillna("").astype(str).tolist() if S.QUOTE_TYPE in frame else [""] * len(texts)
     contexts = frame[S.CONTEXT].fillna("").astype(str).tolist() if S.CONTEXT in frame else [""] * len(texts)

