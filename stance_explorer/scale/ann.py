@@ -39,15 +39,36 @@ INSTALL_HINT = SCALE_INSTALL_HINT
 
 
 def available() -> bool:
+    """Whether faiss can be imported here.
+
+    Returns:
+        True when it imports.
+    """
     return importable("faiss")
 
 
 def fingerprint(keys: np.ndarray) -> str:
-    """A short hash of the dataset's text keys, in row order: the index fits only that dataset."""
+    """A short hash of the dataset's text keys, in row order: the index fits only that dataset.
+
+    Args:
+        keys: The dataset's text keys, in row order.
+
+    Returns:
+        16 hex characters.
+    """
     return hashlib.sha256(np.ascontiguousarray(keys).tobytes()).hexdigest()[:16]
 
 
 def index_path(store_dir: Path, keys: np.ndarray) -> Path:
+    """Where the index for this dataset is saved in a store folder.
+
+    Args:
+        store_dir: The store folder.
+        keys: The dataset's text keys, in row order.
+
+    Returns:
+        ``store_dir/index-<fingerprint>.faiss``.
+    """
     return Path(store_dir) / f"index-{fingerprint(keys)}.faiss"
 
 
@@ -60,6 +81,15 @@ class AnnIndex:
 
     @classmethod
     def build(cls, vectors: np.ndarray, *, threads: int = 0) -> AnnIndex:
+        """Build an 8-bit HNSW index over the rows of ``vectors``.
+
+        Args:
+            vectors: Unit vectors, one row per statement.
+            threads: faiss threads; 0 leaves faiss's setting.
+
+        Returns:
+            The index, its ids the row positions.
+        """
         import faiss
 
         if threads:
@@ -75,7 +105,11 @@ class AnnIndex:
         return cls(index, len(vectors))
 
     def save(self, path: Path) -> None:
-        """Write the index atomically (a temporary name, then a rename)."""
+        """Write the index atomically (a temporary name, then a rename).
+
+        Args:
+            path: The file to write.
+        """
         import faiss
 
         path = Path(path)
@@ -85,6 +119,17 @@ class AnnIndex:
 
     @classmethod
     def load(cls, path: Path) -> AnnIndex:
+        """Read a saved HNSW index.
+
+        Args:
+            path: The index file.
+
+        Returns:
+            The index, ready to search.
+
+        Raises:
+            ValueError: The file is not a faiss index, or not an HNSW one.
+        """
         import faiss
 
         try:
@@ -104,6 +149,15 @@ class AnnIndex:
         Candidates from the graph are re-scored exactly against ``vectors``. With a filter, the graph is
         asked for more candidates (in proportion to what the filter drops); a filter that keeps few
         rows, or candidates that run short, fall back to exact search over the kept rows.
+
+        Args:
+            vectors: The dataset's vectors, one row per indexed row.
+            query: The query's unit vector.
+            k: How many rows to return.
+            mask: Which rows may be returned; None for all.
+
+        Returns:
+            (row positions, their cosines), best first.
         """
         query = np.asarray(query, dtype=np.float32).ravel()
         kept = None if mask is None else np.flatnonzero(mask)
@@ -134,7 +188,15 @@ def _exact(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | No
 
 
 def open_index(store_dir: Path, keys: np.ndarray) -> AnnIndex | None:
-    """The saved index for this dataset, or None (none built, faiss missing, or unreadable)."""
+    """The saved index for this dataset, or None (none built, faiss missing, or unreadable).
+
+    Args:
+        store_dir: The store folder.
+        keys: The dataset's text keys, in row order.
+
+    Returns:
+        The loaded index, or None.
+    """
     if len(keys) < THRESHOLD or not available():
         return None
     path = index_path(store_dir, keys)

@@ -88,11 +88,26 @@ class CorpusError(Exception):
 
 
 def months_of(dates: pd.Series | np.ndarray) -> np.ndarray:
-    """Months since 1970-01 (the encoding :func:`analysis.window_labels` uses)."""
+    """Months since 1970-01 (the encoding :func:`analysis.window_labels` uses).
+
+    Args:
+        dates: Dates, as a Series or an array.
+
+    Returns:
+        An int64 array of month numbers.
+    """
     return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
 
 
 def month_label(month: int) -> str:
+    """A month number written as ``YYYY-MM``.
+
+    Args:
+        month: Months since 1970-01.
+
+    Returns:
+        The label, e.g. "2026-01".
+    """
     return str(np.datetime64(int(month), "M"))
 
 
@@ -157,7 +172,16 @@ class CorpusWriter:
         self._sums = sums
 
     def add(self, frame: pd.DataFrame, vectors: np.ndarray, has_vector: np.ndarray | None = None) -> None:
-        """One chunk of validated statements (the reader's frame) and their unit vectors, row-aligned."""
+        """One chunk of validated statements (the reader's frame) and their unit vectors, row-aligned.
+
+        Args:
+            frame: The statements, as the reader gives them.
+            vectors: One unit vector per row, shape (len(frame), dim).
+            has_vector: Which rows have a real vector; None for all.
+
+        Raises:
+            ValueError: The vectors' shape is wrong, or there are too many topics or dates out of range.
+        """
         n = len(frame)
         if n == 0:
             return
@@ -212,6 +236,14 @@ class CorpusWriter:
         self._part += 1
 
     def close(self, problems: Sequence[S.Problem] = ()) -> BuildReport:
+        """Write the group tables, sums and metadata, then swap the finished folder in.
+
+        Args:
+            problems: The problems the reader found, saved with the corpus.
+
+        Returns:
+            The build report.
+        """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -331,6 +363,7 @@ class CorpusWriter:
         shutil.rmtree(old, ignore_errors=True)
 
     def abort(self) -> None:
+        """Remove the unfinished folder; the old corpus, if any, is left as it was."""
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -344,7 +377,21 @@ def build_corpus(
 ) -> BuildReport:
     """Build a corpus from statement files (CSV or Parquet), each validated by the reader, with the
     vectors the store holds for them (``embed`` them first; a statement without one is counted but
-    left out of the similarity figures)."""
+    left out of the similarity figures).
+
+    Args:
+        files: The statement files.
+        out: The corpus folder to build (replaced when the build finishes).
+        store: The embedding store holding the statements' vectors.
+        dayfirst: Read ambiguous numeric dates day-first.
+        progress: Called with one line per file.
+
+    Returns:
+        The ``BuildReport``.
+
+    Raises:
+        CorpusError: The store holds no vector for its model.
+    """
     from stance_explorer.dataset import vectors_from_store
     from stance_explorer.scale.distributed import read_shard_frame
 
@@ -392,7 +439,19 @@ class SumsFile:
         self.row_bytes = 4 * shape[1]
 
     def sum_by(self, idx: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
-        """Sum of rows ``idx`` (ascending) per code (``codes[i]`` for row ``idx[i]``): an (n, dim) float64 matrix."""
+        """Sum of rows ``idx`` (ascending) per code (``codes[i]`` for row ``idx[i]``): an (n, dim) float64 matrix.
+
+        Args:
+            idx: The row numbers, ascending.
+            codes: The code of each row, in ``[0, n)``.
+            n: The number of codes.
+
+        Returns:
+            The (n, dim) float64 sums.
+
+        Raises:
+            CorpusError: The file is shorter than its header says.
+        """
         out = np.zeros((n, self.shape[1]), dtype=np.float64)
         if not len(idx):
             return out
@@ -512,22 +571,46 @@ class Corpus:
     # ------------------------------------------------------------ basics
     @property
     def statements(self) -> int:
+        """The number of statements in the corpus.
+
+        Returns:
+            The build's statement count.
+        """
         return int(self.meta["statements"])
 
     @property
     def months(self) -> tuple[int, int]:
+        """The first and last month with statements.
+
+        Returns:
+            (first, last) as months since 1970-01; (0, 0) for an empty corpus.
+        """
         m = self.groups.month
         return (int(m.min()), int(m.max())) if len(m) else (0, 0)
 
     def speaker_names(self) -> list[str]:
+        """The corpus's speakers.
+
+        Returns:
+            Their names, sorted.
+        """
         return sorted(str(s) for s in self.speakers)
 
     def topic_names(self) -> list[str]:
+        """The corpus's topics.
+
+        Returns:
+            Their names, sorted.
+        """
         return sorted(str(t) for t in self.topics)
 
     @functools.cached_property
     def problems(self) -> pd.DataFrame:
-        """The rows the build left out or warned about (file, line, column, severity, message); read once."""
+        """The rows the build left out or warned about (file, line, column, severity, message); read once.
+
+        Returns:
+            The problems frame; empty when the build saved none.
+        """
         path = self.root / PROBLEMS
         return pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame()
 
@@ -548,7 +631,17 @@ class Corpus:
         level: _Level | None = None,
     ) -> np.ndarray:
         """Groups (of ``level``, the monthly table by default) the selection keeps; ``speakers`` /
-        ``topics`` narrow it further, within the selection."""
+        ``topics`` narrow it further, within the selection.
+
+        Args:
+            sel: The sidebar's selection.
+            speakers: Only these speakers; None for all.
+            topics: Only these topics; None for all.
+            level: The group table; None for the monthly one.
+
+        Returns:
+            A boolean array, one entry per group of that table.
+        """
         lv = level or self.groups
         m = np.ones(len(lv.count), dtype=bool)
         for names, table, col in (
@@ -567,10 +660,26 @@ class Corpus:
         return m
 
     def count(self, mask: np.ndarray) -> int:
+        """The statements in the monthly groups a mask keeps.
+
+        Args:
+            mask: A mask over the monthly groups (:meth:`mask`).
+
+        Returns:
+            The number of statements.
+        """
         return int(self.groups.count[mask].sum())
 
     def counts_by(self, mask: np.ndarray, by: str) -> pd.DataFrame:
-        """Statements per speaker, topic or year over a monthly mask, most first (years: newest first, empty years shown)."""
+        """Statements per speaker, topic or year over a monthly mask, most first (years: newest first, empty years shown).
+
+        Args:
+            mask: A mask over the monthly groups.
+            by: "speaker", "topic" or "year".
+
+        Returns:
+            A frame of ``by`` and "statements".
+        """
         g = self.groups
         c = g.count[mask]
         if by == "year":
@@ -607,7 +716,16 @@ class Corpus:
         self, sel: Selection, speakers: list[str], *, topic: str | None = None
     ) -> tuple[pd.DataFrame, pd.Series]:
         """Speaker x speaker mean similarity of their statements taken two at a time (exact), and the
-        number of embedded statements behind each speaker."""
+        number of embedded statements behind each speaker.
+
+        Args:
+            sel: The sidebar's selection.
+            speakers: The speakers, in the order of the matrix.
+            topic: Only this topic; None for all.
+
+        Returns:
+            (the speaker x speaker frame, the embedded statements per speaker).
+        """
         lv = self._level(sel)
         mask = self.mask(sel, speakers=speakers, topics=None if topic is None else [topic], level=lv)
         pos = self._positions(speakers, self._speaker_code, len(self.speakers), len(speakers))
@@ -620,6 +738,17 @@ class Corpus:
     def pairs_over_time(
         self, sel: Selection, speakers: list[str], *, topic: str | None = None, freq: str = "Y"
     ) -> pd.DataFrame:
+        """Pair similarity of the speakers per period (:func:`analysis.pairs_over_windows`).
+
+        Args:
+            sel: The sidebar's selection.
+            speakers: The speakers to pair.
+            topic: Only this topic; None for all.
+            freq: The period: "Y", "6M", "Q" or "M".
+
+        Returns:
+            The table :func:`analysis.pair_similarity_over_time` returns.
+        """
         g = self.groups
         mask = self.mask(sel, speakers=speakers, topics=None if topic is None else [topic])
         idx = np.nonzero(mask)[0]
@@ -634,7 +763,15 @@ class Corpus:
 
     def topic_closeness(self, sel: Selection, speakers: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Each speaker's closeness to everyone else on each topic (:func:`analysis.speaker_topic_matrix`),
-        for the given speakers; "everyone else" is every speaker the selection keeps."""
+        for the given speakers; "everyone else" is every speaker the selection keeps.
+
+        Args:
+            sel: The sidebar's selection.
+            speakers: The speakers (rows).
+
+        Returns:
+            (speaker x topic closeness, speaker x topic embedded counts), topics as columns.
+        """
         lv = self._level(sel)
         topics = [t for t in self.topic_names() if not sel.topics or t in set(sel.topics)]
         n_s, n_t = len(speakers), len(topics)
@@ -670,7 +807,18 @@ class Corpus:
     def drift(
         self, sel: Selection, speaker: str, *, topic: str | None = None, freq: str = "Y", flag: int = 2
     ) -> pd.DataFrame:
-        """A speaker's shift between consecutive periods (:func:`analysis.window_shifts`)."""
+        """A speaker's shift between consecutive periods (:func:`analysis.window_shifts`).
+
+        Args:
+            sel: The sidebar's selection.
+            speaker: The speaker.
+            topic: Only this topic; None for all.
+            freq: The period: "Y", "6M", "Q" or "M".
+            flag: How many of the largest shifts are flagged.
+
+        Returns:
+            The table :func:`analysis.window_shifts` returns.
+        """
         g = self.groups
         mask = self.mask(sel, speakers=[speaker], topics=None if topic is None else [topic]) & (g.embedded > 0)
         idx = np.nonzero(mask)[0]
@@ -745,7 +893,23 @@ class Corpus:
         limit: int = 50,
         offset: int = 0,
     ) -> pd.DataFrame:
-        """The newest statements the selection (narrowed by the arguments) keeps; only these are read."""
+        """The newest statements the selection (narrowed by the arguments) keeps; only these are read.
+
+        Args:
+            sel: The sidebar's selection.
+            speakers: Only these speakers; None for all.
+            topics: Only these topics; None for all.
+            months: (first, last) months, in place of the selection's.
+            contains: Only texts containing this (any case).
+            limit: The most rows to return.
+            offset: Rows to skip, newest first.
+
+        Returns:
+            The row columns, newest first, with dates as datetimes.
+
+        Raises:
+            CorpusError: DuckDB is missing or the query fails.
+        """
         where, params = self._where(sel, speakers, topics, contains, months)
         cols = ", ".join(ROW_COLUMNS + [ROW])
         sql = f"SELECT {cols} FROM statements{where} ORDER BY {S.DATE} DESC, {ROW} LIMIT ? OFFSET ?"
@@ -754,14 +918,38 @@ class Corpus:
         return frame
 
     def count_rows(self, sel: Selection, *, contains: str | None = None) -> int:
-        """Statements the selection keeps whose text contains ``contains`` (the aggregates answer without it)."""
+        """Statements the selection keeps whose text contains ``contains`` (the aggregates answer without it).
+
+        Args:
+            sel: The sidebar's selection.
+            contains: Only texts containing this (any case); None or empty counts from the groups.
+
+        Returns:
+            The number of statements.
+
+        Raises:
+            CorpusError: DuckDB is missing or the query fails.
+        """
         if not contains:
             return self.count(self.mask(sel))
         where, params = self._where(sel, None, None, contains, None)
         return int(self._query(f"SELECT count(*) AS n FROM statements{where}", params)["n"].iat[0])
 
     def window_examples(self, sel: Selection, speaker: str, *, topic: str | None, freq: str = "Y") -> pd.DataFrame:
-        """The newest full quote (else the newest statement) of each period, for the drift table."""
+        """The newest full quote (else the newest statement) of each period, for the drift table.
+
+        Args:
+            sel: The sidebar's selection.
+            speaker: The speaker.
+            topic: Only this topic; None for all.
+            freq: The period: "Y", "6M", "Q" or "M".
+
+        Returns:
+            Text, date, month and "window" label, one row per period with a statement.
+
+        Raises:
+            CorpusError: DuckDB is missing or the query fails.
+        """
         step = {"Y": 12, "6M": 6, "Q": 3, "M": 1}[freq]
         where, params = self._where(sel, [speaker], None if topic is None else [topic], None, None)
         sql = (

@@ -36,6 +36,11 @@ INSTALL_HINT = SCALE_INSTALL_HINT
 
 
 def available() -> bool:
+    """Whether Ray and Ray Data can be imported here.
+
+    Returns:
+        True when both import.
+    """
     return importable("ray", "ray.data")
 
 
@@ -62,7 +67,15 @@ class RayReport:
 
 def read_shard_frame(path: str, dayfirst: bool = False):
     """(frame, problems, unreadable) for one input file, validated by the project's reader; Parquet
-    goes through it as CSV text, so its problems read the same (a row's "line" is its number + 1)."""
+    goes through it as CSV text, so its problems read the same (a row's "line" is its number + 1).
+
+    Args:
+        path: A CSV or Parquet file of statements.
+        dayfirst: Read ambiguous numeric dates day-first.
+
+    Returns:
+        (the validated frame, its problems, True when the file could not be used at all).
+    """
     import pandas as pd
 
     from stance_explorer.reader import empty_frame, read_statements
@@ -84,7 +97,15 @@ def read_shard_frame(path: str, dayfirst: bool = False):
 
 
 def read_shard(path: str, dayfirst: bool = False) -> ShardResult:
-    """Validate one input file (:func:`read_shard_frame`) and keep the texts to embed."""
+    """Validate one input file (:func:`read_shard_frame`) and keep the texts to embed.
+
+    Args:
+        path: A CSV or Parquet file of statements.
+        dayfirst: Read ambiguous numeric dates day-first.
+
+    Returns:
+        A ``ShardResult`` with the file's name, embedding texts, problems and unreadable flag.
+    """
     from stance_explorer.encoders.text import embedding_texts
 
     frame, problems, unreadable = read_shard_frame(path, dayfirst)
@@ -129,7 +150,15 @@ class _Embedder:
 
 
 def todo_texts(results: Sequence[ShardResult], store: EmbeddingStore) -> tuple[list[str], int, int]:
-    """(texts the store lacks, one of each, longest first; statements in all; statements cached)."""
+    """(texts the store lacks, one of each, longest first; statements in all; statements cached).
+
+    Args:
+        results: The read shards.
+        store: The store to check against.
+
+    Returns:
+        (the texts to embed, the statements in all, the statements already cached).
+    """
     texts = [t for r in results for t in r.texts]
     if not texts:
         return [], 0, 0
@@ -155,7 +184,26 @@ def embed_on_ray(
     dayfirst: bool = False,
     actor_options: dict | None = None,
 ) -> RayReport:
-    """Validate ``files`` and embed what the store at ``store_root`` lacks, on Ray; see the module doc."""
+    """Validate ``files`` and embed what the store at ``store_root`` lacks, on Ray; see the module doc.
+
+    Args:
+        files: The input files (CSV or Parquet).
+        store_root: The embedding store's folder; workers write shards there.
+        model_id: The store id; each worker's encoder must have it.
+        encoder_factory: Makes one encoder per worker.
+        workers: Embedding actors (and CPUs for a local Ray).
+        batch_size: Texts per Ray batch (one store shard each).
+        encode_batch: Texts per encoder call.
+        address: A Ray cluster to join; None starts a local one.
+        dayfirst: Read ambiguous numeric dates day-first.
+        actor_options: Extra ``map_batches`` options (e.g. ``num_gpus``).
+
+    Returns:
+        A ``RayReport``: files, statements, cached, new, shards, problems and unreadable files.
+
+    Raises:
+        RuntimeError: The workers embedded a different number of texts than were sent.
+    """
     import ray
     import ray.data
 
