@@ -555,7 +555,11 @@ def cmd_stance(args) -> int:
 
 
 def model_opts(p: argparse.ArgumentParser) -> None:
-    """--model, --backend, --device and --store, shared by every command that reads vectors."""
+    """--model, --backend, --device and --store, shared by every command that reads vectors.
+
+    Args:
+        p: The subcommand's parser; the options are added to it.
+    """
     p.add_argument(
         "--model",
         default=None,
@@ -575,6 +579,11 @@ def model_opts(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, each set to run its ``cmd_*`` handler.
+
+    Returns:
+        The parser.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m stance_explorer", description="Validate, embed and search statement CSVs."
     )
@@ -709,6 +718,14 @@ def _add_reading_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line: parse ``argv``, run the subcommand, turn any error into one line on stderr.
+
+    Args:
+        argv: The arguments after the program name; None for ``sys.argv[1:]``.
+
+    Returns:
+        The exit status: the command's own, 130 when interrupted, 2 after an unexpected error.
+    """
     prepare_process()
     args = build_parser().parse_args(argv)
     try:

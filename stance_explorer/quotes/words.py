@@ -90,7 +90,14 @@ SPANISH_PARTICIPLE_IRREGULAR = frozenset(
 
 @functools.lru_cache(maxsize=65536)
 def is_spanish_participle(word: str) -> bool:
-    """ "indicado", "asegurado": a speech verb when "ha/había" comes before it (checked by the caller)."""
+    """ "indicado", "asegurado": a speech verb when "ha/había" comes before it (checked by the caller).
+
+    Args:
+        word: A lower-cased word.
+
+    Returns:
+        True for an irregular speech participle or a speech stem ending in -ado/-ido.
+    """
     if word in SPANISH_PARTICIPLE_IRREGULAR:
         return True
     return any(word.startswith(stem) and word[len(stem) :] in ("ado", "ido") for stem in SPANISH_STEMS)
@@ -98,7 +105,14 @@ def is_spanish_participle(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def is_speech_verb(word: str) -> bool:
-    """Whether a (lower-cased) word reports speech, in English or Spanish."""
+    """Whether a (lower-cased) word reports speech, in English or Spanish.
+
+    Args:
+        word: A lower-cased word.
+
+    Returns:
+        True for an English or Spanish speech verb form.
+    """
     if word in SPEECH_VERBS or word in SPANISH_IRREGULAR:
         return True
     for stem in SPANISH_STEMS:
