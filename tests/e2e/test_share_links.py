@@ -309,7 +309,8 @@ def statement_snapshot(ui, page) -> dict:
         "lines": [
             t.strip() for t in dialog.locator('[data-testid="stMarkdownContainer"]').all_inner_texts() if t.strip()
         ],
-        "link": dialog.locator('[data-testid="stCode"]').inner_text().strip(),
+        # The link is the dialog's last code box (the citation's two boxes come before it).
+        "link": dialog.locator('[data-testid="stCode"]').last.inner_text().strip(),
     }
 
 
@@ -351,8 +352,10 @@ def test_explore_a_picked_statement_opens_and_its_link_reopens_it(ui, new_page):
 
 def test_tracker_a_clicked_point_opens_its_statement(ui, new_page):
     page = new_page()
-    ui.goto(page, ui.url("tracker", "speakers=Jamieson+Greer"))
-    chart = ui.main(page).locator('[data-testid="stPlotlyChart"]').first
+    ui.goto(page, ui.url("tracker", "speakers=Jamieson+Greer&phrases=shortcomings"))
+    # The similarity chart ("about the same thing") sits in an expander under the holds / rejects chart.
+    ui.main(page).get_by_text("About the same thing as “shortcomings”").click()
+    chart = ui.main(page).locator('[data-testid="stExpander"] [data-testid="stPlotlyChart"]').first
     points = chart.locator(".scatterlayer .trace .points path")
     expect(points.first).to_be_visible(timeout=30_000)
     assert points.count() == 12  # Greer's twelve statements
