@@ -238,7 +238,7 @@ if not empty_guard(view):
 
         st.subheader("Flip-O-Meter")
         st.caption(
-            "In the manner of PolitiFact's: **Full Flop** when a speaker is on one side in one period and on the other side later; **Half Flip** for a partial move (a side to mixed, or back); **No Flip** otherwise. The evidence is the clearest quote of each period."
+            "In the manner of PolitiFact's: **Full Flop** when a speaker is on one side in one period and on the other side later; **Half Flip** for a partial move (a side to mixed, or back); **No Flip** otherwise. The evidence is the fullest sourced quote of each period on its side (a fragment without a link only when nothing fuller supports it), then the clearest."
         )
         flips = T.flip_o_meter(periods)
         for _, f in flips[flips["rating"] != T.FLIP_RATINGS[0]].iterrows():
