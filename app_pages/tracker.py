@@ -81,7 +81,8 @@ if not empty_guard(view):
     language_caveat(frame[tl_mask], view.dataset.model_id)
     st.caption(
         "Holds / rejects is **the model's reading** of each statement against the claim, not the speaker's "
-        "declared position; statements that do not address it count in neither. Hover a point for the deciding quote."
+        "declared position; statements that do not address it count in neither. It is read zero-shot from the "
+        "claim's words, which often goes wrong (see the docs' Stance page): hover a point and check the deciding quote."
     )
     for i, claim in enumerate(claims):
         reading, msg = SS.claim_reading(view, claim, tl_mask)
