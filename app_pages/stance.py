@@ -144,10 +144,9 @@ if not empty_guard(view):
     labels = SS.labels_for(axis)
     reading = SS.reading(ds, axis, vecs, labels, taught=mode == "taught", scope=scope_pos)
     arrays, relevance = reading.arrays, reading.relevance
-    labelled = np.zeros(len(frame_all), dtype=bool)
-    labelled[reading.labelled_rows] = True
-    hand = np.full(len(frame_all), -1, dtype=np.int64)
+    hand = np.full(len(frame_all), -1, dtype=np.int64)  # each statement's hand label code, -1 for none
     hand[reading.labelled_rows] = reading.labelled_codes
+    labelled = hand >= 0
     # A stance is "a label" only where the taught reading shows the label itself; in zero-shot mode
     # every stance is the model's reading, with the hand label (if any) beside it.
     rd = T.readings(
@@ -323,7 +322,7 @@ if not empty_guard(view):
     in_scope_lab = labelled[scope_pos]
     st.markdown("**Suggested next**: the statements whose labels would help most (the model is least sure of them).")
     sub_rows = np.flatnonzero(in_scope_lab)
-    sub_codes = np.array([labels.code_of(h) for h in scope_hashes[sub_rows]], dtype=np.int64)
+    sub_codes = hand[scope_pos][sub_rows]
     X_scope = ds.vectors[scope_pos]
     suggestions = M.suggest(X_scope, sub_rows, sub_codes, vecs, k=5)
     gen = SS.generation()

@@ -141,7 +141,8 @@ def reading(
     Cached in the session on (frame, axis, scope, labels); the zero-shot half, which does not
     depend on the labels, is cached apart so a new label does not read the axis again.
     """
-    rows, codes = labels.rows_in(dataset_index(dataset))
+    # No labels (a zero-shot claim, a fresh axis): no need to hash every statement to find none.
+    rows, codes = labels.rows_in(dataset_index(dataset)) if len(labels) else (np.zeros(0, np.int64),) * 2
     if len(rows):
         ok = dataset.has_vector[rows]
         rows, codes = rows[ok], codes[ok]

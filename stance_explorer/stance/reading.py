@@ -241,14 +241,11 @@ def citability(frame: pd.DataFrame) -> np.ndarray:
         An array of 0, 1 or 2 per row.
     """
     n = len(frame)
-    url = frame[S.SOURCE_URL] if S.SOURCE_URL in frame else pd.Series([""] * n, index=frame.index)
-    sourced = url.fillna("").astype(str).str.strip().str.len().to_numpy() > 0
-    words = frame[S.TEXT].fillna("").astype(str).str.split().str.len().to_numpy() if n else np.zeros(0)
-    partial = (
-        (frame[S.QUOTE_TYPE].fillna("").astype(str).to_numpy() == S.QUOTE_PARTIAL)
-        if S.QUOTE_TYPE in frame
-        else np.zeros(n, bool)
-    )
+    urls = frame[S.SOURCE_URL].tolist() if S.SOURCE_URL in frame else [""] * n
+    sourced = np.fromiter((isinstance(u, str) and bool(u.strip()) for u in urls), dtype=bool, count=n)
+    # A plain split per text: pandas' .str.split().str.len() took 0.4 s at 100k statements, this 0.1 s.
+    words = np.fromiter((len(t.split()) if isinstance(t, str) else 0 for t in frame[S.TEXT].tolist()), np.int64, n)
+    partial = (frame[S.QUOTE_TYPE].to_numpy() == S.QUOTE_PARTIAL) if S.QUOTE_TYPE in frame else np.zeros(n, bool)
     full = (words >= MIN_EVIDENCE_WORDS) & ~partial
     return sourced.astype(np.float64) + full.astype(np.float64)
 
@@ -264,6 +261,9 @@ def evidence_rank(frame: pd.DataFrame, arrays: M.StanceArrays, tiebreak: np.ndar
         tiebreak: As :func:`clarity` takes it.
 
     Returns:
-        A float64 rank per row; higher is better evidence.
+        A float64 rank per row; higher is better evidence (for a "none" reading, its clarity only).
     """
-    return 2.0 * citability(frame) + clarity(arrays, tiebreak)
+    rank = clarity(arrays, tiebreak)
+    sided = np.flatnonzero(arrays.label != NONE)  # only statements on a side are ever cited for one
+    rank[sided] += 2.0 * citability(frame.iloc[sided])
+    return rank
