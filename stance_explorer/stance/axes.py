@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,57 +124,26 @@ def axis_embedding_texts(axis: Axis, rules=None) -> tuple[list[str], list[tuple[
     return texts, spans
 
 
-def axis_vectors(
-    axis: Axis,
-    lookup: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
-    encode: Callable[[list[str]], np.ndarray] | None,
-    *,
-    rules=None,
-) -> dict[str, np.ndarray] | None:
-    """The axis texts' vectors: from ``lookup`` (stores; returns vectors, found) and ``encode`` for the rest.
-
-    Returns None when some text is in no store and there is no ``encode`` (no model here).
-
-    Args:
-        axis: The axis.
-        lookup: Takes texts, returns (vectors, found mask), e.g. ``EmbeddingStore.get``.
-        encode: Takes texts, returns their vectors; None when no model can run.
-        rules: The encoder's text rules; None for the default ones.
-
-    Returns:
-        Unit vectors keyed "target", "favor" and "against" (one row per text), or None.
-    """
-    texts, spans = axis_embedding_texts(axis, rules)
-    vecs, found = lookup(texts)
-    vecs = np.array(vecs, dtype=np.float32, copy=True)
-    if not found.all():
-        if encode is None:
-            return None
-        need = np.flatnonzero(~found)
-        new = np.asarray(encode([texts[i] for i in need]), dtype=np.float32)
-        if vecs.ndim != 2 or vecs.shape[1] != new.shape[1]:  # an empty store has no dimension yet
-            vecs = np.zeros((len(texts), new.shape[1]), dtype=np.float32)
-            if found.any():
-                vecs[found] = lookup([t for t, f in zip(texts, found) if f])[0]
-        vecs[need] = new
-    return {key: vecs[a:b] for key, a, b in spans}
-
-
 def store_axis_vectors(axis: Axis, store, encoder=None, *, rules=None) -> dict[str, np.ndarray] | None:
     """Axis vectors from one embedding store, encoding (and caching in the store) what it lacks.
+
+    A shorthand for ``VectorSource(model, sink=store, encoder=encoder).axis_vectors(axis)``.
 
     Args:
         axis: The axis.
         store: An open :class:`EmbeddingStore`.
         encoder: The store's encoder; None reads the store only.
-        rules: The encoder's text rules; None for the default ones.
+        rules: The encoder's text rules; None for those of the store's model.
 
     Returns:
-        As :func:`axis_vectors`.
+        Unit vectors keyed "target", "favor" and "against" (one row per text), or None when some
+        text is not stored and there is no encoder.
     """
+    from dataclasses import replace
 
-    def encode(texts: list[str]) -> np.ndarray:
-        vecs, _ = store.get_or_encode(texts, encoder)
-        return vecs
+    from stance_explorer.vectors import ChosenModel, VectorSource
 
-    return axis_vectors(axis, store.get, encode if encoder is not None else None, rules=rules)
+    model = ChosenModel.of_vectors(store.model_id)
+    if rules is not None:
+        model = replace(model, rules=rules)
+    return VectorSource(model, sink=store, encoder=encoder).axis_vectors(axis, encode=encoder is not None)
