@@ -408,6 +408,7 @@ def pick_first(ui, page, scope, label: str) -> str:
     """Open the box labelled ``label`` and pick the option it lists first; return that option."""
     from playwright.sync_api import expect
 
+    ui.wait_for_app(page)  # a rerun still under way after the last pick redraws the list while it is open
     box = ui.combobox(scope, label)
     box.click()
     if not page.get_by_role("listbox").count():
