@@ -182,3 +182,7 @@ IDLE_JS = """
   return now - window.__idleSince >= settle ? window.__idleSince : false;
 }
 """.replace("__BUSY__", " || ".join(f"!!q('{s}')" for s in BUSY_SELECTORS))
+
+#: Run before each wait on IDLE_JS: forgets when the page last became idle, so a wait that starts
+#: right after a click or a key cannot return the idle time of the run before it.
+IDLE_RESET_JS = "window.__idleSince = null"

@@ -84,7 +84,7 @@ def explore_snapshot(ui, page) -> dict:
     results = main.locator('[data-testid="stDataFrame"]').first
     rows = ui.dataframe_rows(results, max_rows=3)
     return {
-        "query": main.get_by_role("textbox", name="Statements like…").input_value(),
+        "query": ui.search_box(page).input_value(),
         "speakers": ui.multiselect_values(side, "Speakers"),
         "statements": ui.metric(main, "Statements"),
         "kept": ui.metric(side, "Statements kept by the filters"),
@@ -96,11 +96,11 @@ def explore_snapshot(ui, page) -> dict:
 def test_explore_search_and_speaker_filter(ui, new_page):
     page = new_page()
     ui.goto(page, "explore")
-    box = ui.main(page).get_by_role("textbox", name="Statements like…")
+    box = ui.search_box(page)
     box.fill(QUERY)
     box.press("Enter")
     ui.expect_url(page, r"[?&]q=the\+trade\+deal\+is\+irrelevant")
-    expect(ui.main(page).get_by_text(f"best matches for “{QUERY}”", exact=False)).to_be_visible()
+    expect(ui.search_results(page, QUERY)).to_be_visible()
     ui.choose(page, ui.sidebar(page), "Speakers", "Claudia Sheinbaum", multi=True)
     ui.expect_url(page, r"[?&]speakers=Claudia\+Sheinbaum")
     expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).not_to_have_text(f"{N_BUNDLED} of {N_BUNDLED}")
