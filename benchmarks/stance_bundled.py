@@ -9,11 +9,13 @@ in data/README.md) and the committed vectors; no model is loaded. Prints, on tho
 * Trump on the USMCA: the sides of his 2020 "largest, fairest, most balanced" (S040) and 2026
   "irrelevant" (S190) quotes, and his Flip-O-Meter rating, zero-shot and taught by the shipped labels.
 
-Usage: python benchmarks/stance_bundled.py
+Usage: python benchmarks/stance_bundled.py [--smoke]
+(the 75 labels are its whole input, so --smoke runs the same: it already takes seconds)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -38,6 +40,9 @@ def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--smoke", action="store_true", help="the same run (the bundled labels are already tiny)")
+    ap.parse_args()
     ds = load_dataset()
     preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
     vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))

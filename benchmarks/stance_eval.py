@@ -2,6 +2,11 @@
 
 Usage:
     python benchmarks/stance_eval.py FOLDER [--model minilm|use] [--cache DIR] [--draws 5] [--fit]
+    python benchmarks/stance_eval.py --smoke   # no FOLDER: a tiny stand-in built from data/ (seconds)
+
+--smoke checks that the script still runs, without TweetEval: it lays the 75 hand-labelled bundled
+statements (data/stance_labels.csv) out as five TweetEval-shaped targets in a temporary folder and
+runs one few-shot draw. Its figures mean nothing (USMCA statements scored against the TweetEval targets).
 
 FOLDER holds one folder per target (abortion, atheism, climate, feminist, hillary) with
 {train,val,test}_text.txt and {train,val,test}_labels.txt; get it from the GitHub repository
@@ -193,12 +198,47 @@ def bundled_zero_shot(model_id: str) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", type=Path, help="TweetEval datasets/stance folder")
+    ap.add_argument("folder", type=Path, nargs="?", help="TweetEval datasets/stance folder")
     ap.add_argument("--model", choices=("minilm", "use"), default="minilm")
     ap.add_argument("--cache", type=Path, default=None, help="keep vectors here between runs (not in the repo)")
     ap.add_argument("--draws", type=int, default=5)
     ap.add_argument("--fit", action="store_true", help="write the relevance cut-off to stance_weights/zero_shot.json")
+    ap.add_argument("--smoke", action="store_true", help="no FOLDER: a tiny stand-in from data/, to check that it runs")
     args = ap.parse_args(argv)
+    if args.smoke:
+        if args.fit:
+            ap.error("--fit fits the app's cut-off: never from the --smoke stand-in")
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            args.folder, args.draws, args.smoke = smoke_folder(Path(tmp)), 1, False
+            return run(args)
+    if args.folder is None:
+        ap.error(f"FOLDER is required (TweetEval's datasets/stance/, from {SOURCE}), or --smoke")
+    return run(args)
+
+
+def smoke_folder(out: Path) -> Path:
+    """The bundled hand-labelled statements as five TweetEval-shaped targets (train/val/test), for --smoke."""
+    import csv
+
+    codes = {"none": M.NONE, "against": M.AGAINST, "favor": M.FAVOR}
+    with open(ROOT / "data" / "statements.csv", encoding="utf-8", newline="") as f:
+        text = {r["id"]: r["text"] for r in csv.DictReader(f)}
+    with open(ROOT / "data" / "stance_labels.csv", encoding="utf-8", newline="") as f:
+        rows = [(" ".join(text[r["id"]].split()), codes[r["label"]]) for r in csv.DictReader(f)]
+    for i, target in enumerate(TARGETS):
+        mine = rows[i :: len(TARGETS)]
+        parts = {"train": mine[:-6], "val": mine[-6:-3], "test": mine[-3:]}
+        (out / target).mkdir(parents=True)
+        for split, part in parts.items():
+            (out / target / f"{split}_text.txt").write_text("".join(t + "\n" for t, _ in part), "utf-8")
+            (out / target / f"{split}_labels.txt").write_text("".join(f"{y}\n" for _, y in part), "utf-8")
+    return out
+
+
+def run(args) -> int:
+    """The evaluation on ``args.folder``."""
 
     missing = [t for t in TARGETS if not (args.folder / t / "test_labels.txt").is_file()]
     if missing:
