@@ -2,10 +2,10 @@
 
 Usage:
     python benchmarks/stance_eval.py FOLDER [--model minilm|use] [--cache DIR] [--draws 5] [--fit]
-    python benchmarks/stance_eval.py --smoke   # no FOLDER: a tiny stand-in built from data/ (seconds)
+    python benchmarks/stance_eval.py --smoke   # no FOLDER: a tiny stand-in from the bundled labels (seconds)
 
 --smoke checks that the script still runs, without TweetEval: it lays the 75 hand-labelled bundled
-statements (data/stance_labels.csv) out as five TweetEval-shaped targets in a temporary folder and
+statements (the USMCA preset's shipped labels) out as five TweetEval-shaped targets in a temporary folder and
 runs one few-shot draw. Its figures mean nothing (USMCA statements scored against the TweetEval targets).
 
 FOLDER holds one folder per target (abortion, atheism, climate, feminist, hillary) with
@@ -203,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="keep vectors here between runs (not in the repo)")
     ap.add_argument("--draws", type=int, default=5)
     ap.add_argument("--fit", action="store_true", help="write the relevance cut-off to stance_weights/zero_shot.json")
-    ap.add_argument("--smoke", action="store_true", help="no FOLDER: a tiny stand-in from data/, to check that it runs")
+    ap.add_argument(
+        "--smoke", action="store_true", help="no FOLDER: a tiny stand-in from the bundled labels, to check that it runs"
+    )
     args = ap.parse_args(argv)
     if args.smoke:
         if args.fit:
@@ -222,10 +224,15 @@ def smoke_folder(out: Path) -> Path:
     """The bundled hand-labelled statements as five TweetEval-shaped targets (train/val/test), for --smoke."""
     import csv
 
+    from stance_explorer.dataset import BUNDLED_CSV
+    from stance_explorer.stance import load_presets
+
+    # Through the library, which knows where its bundled files are.
+    labels = next(p.labels_path for p in load_presets() if p.topic == "USMCA/trade")
     codes = {"none": M.NONE, "against": M.AGAINST, "favor": M.FAVOR}
-    with open(ROOT / "data" / "statements.csv", encoding="utf-8", newline="") as f:
+    with open(BUNDLED_CSV, encoding="utf-8", newline="") as f:
         text = {r["id"]: r["text"] for r in csv.DictReader(f)}
-    with open(ROOT / "data" / "stance_labels.csv", encoding="utf-8", newline="") as f:
+    with open(labels, encoding="utf-8", newline="") as f:
         rows = [(" ".join(text[r["id"]].split()), codes[r["label"]]) for r in csv.DictReader(f)]
     for i, target in enumerate(TARGETS):
         mine = rows[i :: len(TARGETS)]
