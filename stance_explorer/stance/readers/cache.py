@@ -98,17 +98,17 @@ class ReadingCache:
         return out, found
 
     def _lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows of width 5, found) for the keys: this cache first, then the shared one."""
         part, row = self.store.locate(keys)
         found = part >= 0
-        vecs = self.store.gather(part, row).reshape(len(keys), -1)
+        vecs = np.zeros((len(keys), _WIDTH), np.float32)
+        if found.any():
+            vecs[found] = self.store.gather(part[found], row[found])
         if self.shared is not None and not found.all():
             more, hit = self.shared._lookup(keys)
-            if vecs.shape[1] != _WIDTH:
-                vecs = np.zeros((len(keys), _WIDTH), np.float32)
-                vecs[found] = self.store.gather(*self.store.locate(keys[found]))
             take = hit & ~found
             vecs[take] = more[take]
-            found |= hit
+            found = found | hit
         return vecs, found
 
     def put(self, claim: Axis, texts: Sequence[str], got: ReaderOutput) -> None:
