@@ -122,8 +122,8 @@ def stance_ops(frame, vectors, speakers) -> dict:
     The axis vectors are random unit vectors (the corpus's vectors are random too); labels are 30
     statements of the topic, 10 per class, and each timed rescoring adds one more label.
     """
-    from stance_explorer import stance as T
-    from stance_explorer.stance import methods as M
+    from stance_explorer.stance import flip_o_meter, frame_hashes, speaker_estimates, stance_over_time
+    from stance_explorer.stance.methods import StanceArrays, cv_accuracy, suggest, taught, zero_shot
 
     rng = np.random.default_rng(2)
     axis = {
@@ -137,26 +137,26 @@ def stance_ops(frame, vectors, speakers) -> dict:
     codes = np.arange(31) % 3
     X = vectors[on_topic]
     local = np.searchsorted(on_topic, rows)
-    arrays = M.taught(vectors, rows[:30], codes[:30], axis)
+    arrays = taught(vectors, rows[:30], codes[:30], axis)
     sub = frame.iloc[on_topic].reset_index(drop=True)
-    sub_arrays = M.StanceArrays(*(a[on_topic] for a in arrays))
+    sub_arrays = StanceArrays(*(a[on_topic] for a in arrays))
     state = {"k": 0}
 
     def new_label():  # one more label, then every statement of the dataset is rescored
         state["k"] = 30 + (state["k"] + 1) % 2
-        M.taught(vectors, rows[: state["k"]], codes[: state["k"]], axis)
+        taught(vectors, rows[: state["k"]], codes[: state["k"]], axis)
 
     return {
         "stance: rescore all after a new label (taught, 30 labels)": new_label,
-        "stance: zero-shot, every statement": lambda: M.zero_shot(vectors, axis),
-        "stance: CV accuracy of 30 labels": lambda: M.cv_accuracy(vectors, rows[:30], codes[:30]),
-        "stance: 5 suggestions (topic)": lambda: M.suggest(X, local[:30], codes[:30], axis, k=5),
+        "stance: zero-shot, every statement": lambda: zero_shot(vectors, axis),
+        "stance: CV accuracy of 30 labels": lambda: cv_accuracy(vectors, rows[:30], codes[:30]),
+        "stance: 5 suggestions (topic)": lambda: suggest(X, local[:30], codes[:30], axis, k=5),
         "stance: speaker estimates + periods + flips (5 speakers, topic)": lambda: (
-            T.flip_o_meter(T.stance_over_time(sub, sub_arrays, speakers=speakers))
-            if T.speaker_estimates(sub, sub_arrays, speakers=speakers) is not None
+            flip_o_meter(stance_over_time(sub, sub_arrays, speakers=speakers))
+            if speaker_estimates(sub, sub_arrays, speakers=speakers) is not None
             else None
         ),
-        "stance: text hashes for labels (every statement)": lambda: T.frame_hashes(frame),
+        "stance: text hashes for labels (every statement)": lambda: frame_hashes(frame),
     }
 
 

@@ -12,13 +12,7 @@ from pathlib import Path
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, merge_datasets
-from stance_explorer.reader import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_ROWS,
-    ReadResult,
-    delimiter_name,
-    read_statements,
-)
+from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, delimiter_name, read_statements
 from stance_explorer.runtime import prepare_process
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -429,7 +423,7 @@ SPEAKER_FIELDS = ["speaker", "n", "estimate", "low", "high", "verdict"]
 
 def _statement_records(frame, arrays) -> list[dict]:
     """One record per statement; one without an id of its own gets its row position (0-based, in the order printed)."""
-    from stance_explorer import stance as T
+    from stance_explorer.stance import LABELS
 
     ids = frame[S.ID].astype(str).tolist()
     stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()
@@ -444,7 +438,7 @@ def _statement_records(frame, arrays) -> list[dict]:
                 "id": sid,
                 "speaker": frame[S.SPEAKER].iat[i],
                 "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
-                "stance": T.LABELS[int(arrays.label[i])],
+                "stance": LABELS[int(arrays.label[i])],
                 "score": round(float(arrays.score[i]), 4),
                 "confidence": round(float(arrays.confidence[i]), 4),
             }
@@ -456,9 +450,9 @@ def _speaker_records(frame, arrays) -> list[dict]:
     """One record per speaker, with the page's honesty rules: no interval and no side from one or two statements."""
     import math
 
-    from stance_explorer import stance as T
+    from stance_explorer.stance import speaker_estimates
 
-    est = T.speaker_estimates(frame, arrays)
+    est = speaker_estimates(frame, arrays)
 
     def num(x) -> float | None:
         return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
@@ -497,12 +491,12 @@ def _print_records(records: list[dict], fields: list[str], fmt: str) -> None:
 def cmd_stance(args) -> int:
     """One stance record per statement on an axis (zero-shot, or taught by --labels)."""
 
-    from stance_explorer import stance as T
+    from stance_explorer.stance import Axis, frame_hashes, read_axis, read_labels
     from stance_explorer.store import EmbeddingStore
     from stance_explorer.vectors import ChosenModel, VectorSource
 
     try:
-        axis = T.Axis(args.target, args.favor or "", args.against or "")
+        axis = Axis(args.target, args.favor or "", args.against or "")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -515,7 +509,7 @@ def cmd_stance(args) -> int:
     frame = merge_datasets([Dataset.without_vectors(r.frame) for r in results]).frame
     labels = None
     if args.labels is not None:
-        read = T.read_labels(args.labels, frame=frame)
+        read = read_labels(args.labels, frame=frame)
         if read.unreadable:
             print(read.problems[0], file=sys.stderr)  # one line naming the file and the problem
             return EXIT_UNREADABLE
@@ -535,10 +529,10 @@ def cmd_stance(args) -> int:
     axis_vecs = source.axis_vectors(axis)
     rows = codes = None
     if labels is not None:
-        rows, codes = labels.rows(T.frame_hashes(frame))
+        rows, codes = labels.rows(frame_hashes(frame))
         if len(rows) == 0:
             print("note: none of the labels matches a statement in these files; scoring zero-shot.", file=sys.stderr)
-    arrays = T.read_axis(got.vectors, axis_vecs, label_rows=rows, label_codes=codes, model_id=store.model_id).arrays
+    arrays = read_axis(got.vectors, axis_vecs, label_rows=rows, label_codes=codes, model_id=store.model_id).arrays
     if args.by == "speaker":
         fields, records = SPEAKER_FIELDS, _speaker_records(frame, arrays)
     else:

@@ -15,16 +15,31 @@ from apptest_helpers import REPO_ROOT, assert_ok, open_page, unescape
 from facts import N_BUNDLED, N_SPEAKERS, run_cli
 
 from stance_explorer import schema as S
-from stance_explorer import stance as T
-from stance_explorer.stance import methods as M
+from stance_explorer.stance import (
+    AGAINST,
+    FAVOR,
+    NONE,
+    TOO_FEW,
+    Claim,
+    claim_over_time,
+    describe_reading,
+    flip_o_meter,
+    pair_agreement,
+    read_axis,
+    readings,
+    speaker_estimates,
+    stance_over_time,
+    teaching_gap,
+)
+from stance_explorer.stance.methods import StanceArrays
 
-FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
+FAV, AG, NO = FAVOR, AGAINST, NONE
 
 
-def arrays(labels, scores, conf=None) -> M.StanceArrays:
+def arrays(labels, scores, conf=None) -> StanceArrays:
     n = len(labels)
     conf = conf if conf is not None else [0.8] * n
-    return M.StanceArrays(np.asarray(labels, np.int8), np.asarray(scores, np.float32), np.asarray(conf, np.float32))
+    return StanceArrays(np.asarray(labels, np.int8), np.asarray(scores, np.float32), np.asarray(conf, np.float32))
 
 
 def frame(rows) -> pd.DataFrame:
@@ -47,27 +62,27 @@ def test_one_or_two_statements_get_no_interval_and_no_firm_side():
             ("Many", "2022-01-01", "c", "", "direct"),
         ]
     )
-    est = T.speaker_estimates(f, arrays([FAV, FAV, FAV, FAV, FAV, FAV], [1.0, 0.9, 0.8, 0.9, 0.8, 0.7])).set_index(
+    est = speaker_estimates(f, arrays([FAV, FAV, FAV, FAV, FAV, FAV], [1.0, 0.9, 0.8, 0.9, 0.8, 0.7])).set_index(
         "speaker"
     )
     # Today's code gave "One" a zero-width interval (+1.00 to +1.00) and a firm "favor".
     assert np.isnan(est.at["One", "low"]) and np.isnan(est.at["One", "high"])
-    assert est.at["One", "side"] == T.TOO_FEW and est.at["One", "verdict"].startswith("1 statement (reads favor)")
-    assert est.at["Two", "side"] == T.TOO_FEW and est.at["Two", "verdict"].startswith("2 statements (both read favor)")
+    assert est.at["One", "side"] == TOO_FEW and est.at["One", "verdict"].startswith("1 statement (reads favor)")
+    assert est.at["Two", "side"] == TOO_FEW and est.at["Two", "verdict"].startswith("2 statements (both read favor)")
     assert est.at["Many", "side"] == "favor" and est.at["Many", "low"] < est.at["Many", "high"]
     # Two speakers with a statement each are never "agree": too little to place either.
-    pairs = T.pair_agreement(f, arrays([FAV] * 6, [1.0, 0.9, 0.8, 0.9, 0.8, 0.7]), ["One", "Two"])
+    pairs = pair_agreement(f, arrays([FAV] * 6, [1.0, 0.9, 0.8, 0.9, 0.8, 0.7]), ["One", "Two"])
     assert pairs.iloc[0]["verdict"] == "unclear"
 
 
 # ---------------------------------------------------------------------------- labels and readings
 def test_a_model_reading_is_never_called_a_label():
     f = frame([("A", "2017-01-01", "Some words about the deal here", "", "direct")])
-    zero = T.readings(f, arrays([FAV], [0.3], [0.46]), None, hand=np.array([NO]))
-    told = T.describe_reading(zero.iloc[0])
+    zero = readings(f, arrays([FAV], [0.3], [0.46]), None, hand=np.array([NO]))
+    told = describe_reading(zero.iloc[0])
     assert "a hand label)" not in told and "the model's reading, confidence 0.46" in told and "hand label: none" in told
-    taught = T.readings(f, arrays([NO], [0.0], [1.0]), np.array([0]), hand=np.array([NO]))
-    assert T.describe_reading(taught.iloc[0]) == "none (a hand label)"
+    taught = readings(f, arrays([NO], [0.0], [1.0]), np.array([0]), hand=np.array([NO]))
+    assert describe_reading(taught.iloc[0]) == "none (a hand label)"
 
 
 # ---------------------------------------------------------------------------- the cited quote
@@ -93,19 +108,19 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
     )
     # The fragment reads most clearly against; the full sourced quote still is the evidence.
     arr = arrays([FAV, AG, AG], [0.9, -1.0, -0.6])
-    periods = T.stance_over_time(f, arr, speakers=["T"])
-    flip = T.flip_o_meter(periods).iloc[0]
+    periods = stance_over_time(f, arr, speakers=["T"])
+    flip = flip_o_meter(periods).iloc[0]
     assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X2"
     # With only the fragment on that side, it is shown (a partial quote stays partial, never dropped).
-    only = T.stance_over_time(f.iloc[:2], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
+    only = stance_over_time(f.iloc[:2], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
     assert f[S.ID].iat[int(only["row_top"].iloc[-1])] == "X1"
 
 
 # ---------------------------------------------------------------------------- teaching
 def test_teaching_with_one_side_says_the_axis_cannot_tell_favor_from_against():
-    assert "cannot yet tell favor from against" in T.teaching_gap([FAV, FAV, NO])
-    assert "no favor one" in T.teaching_gap([AG])
-    assert T.teaching_gap([FAV, AG]) is None and T.teaching_gap([]) is None
+    assert "cannot yet tell favor from against" in teaching_gap([FAV, FAV, NO])
+    assert "no favor one" in teaching_gap([AG])
+    assert teaching_gap([FAV, AG]) is None and teaching_gap([]) is None
 
 
 # ---------------------------------------------------------------------------- the page
@@ -170,10 +185,10 @@ def test_cli_by_speaker_prints_one_honest_record_per_speaker():
 
 # ---------------------------------------------------------------------------- claims (the tracker)
 def test_a_claim_line_parses_with_its_opposite():
-    c = T.Claim.parse("tariffs work | tariffs hurt everyone")
+    c = Claim.parse("tariffs work | tariffs hurt everyone")
     assert (c.phrase, c.opposite) == ("tariffs work", "tariffs hurt everyone")
-    assert T.Claim.parse("USMCA irrelevant").axis().against  # the default phrases ship their opposite
-    assert T.Claim.parse("  new idea ").axis().target == "new idea"
+    assert Claim.parse("USMCA irrelevant").axis().against  # the default phrases ship their opposite
+    assert Claim.parse("  new idea ").axis().target == "new idea"
 
 
 def test_claim_shares_per_period_with_the_fullest_deciding_quote():
@@ -192,7 +207,7 @@ def test_claim_shares_per_period_with_the_fullest_deciding_quote():
         ]
     )
     arr = arrays([AG, NO, FAV, FAV], [-0.8, 0.0, 0.6, 1.0])
-    got = T.claim_over_time(f, arr, speakers=["T"]).set_index("period")
+    got = claim_over_time(f, arr, speakers=["T"]).set_index("period")
     assert got.loc["2020", ["holds", "rejects", "n"]].tolist() == [0, 1, 2] and got.loc["2020", "share_rejects"] == 0.5
     assert got.loc["2026", "share_holds"] == 1.0 and f[S.ID].iat[got.loc["2026", "row_holds"]] == "X2"
 
@@ -208,8 +223,8 @@ def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
     src = VectorSource(
         ChosenModel.of_vectors(ds.model_id), sink=EmbeddingStore(None, ds.model_id), encoder=get_encoder()
     )
-    claim = T.Claim.parse("USMCA irrelevant")
-    r = T.read_axis(ds.vectors, src.axis_vectors(claim.axis()), taught=False, model_id=ds.model_id)
+    claim = Claim.parse("USMCA irrelevant")
+    r = read_axis(ds.vectors, src.axis_vectors(claim.axis()), taught=False, model_id=ds.model_id)
     ids = ds.frame[S.ID].to_numpy()
     side = {sid: int(r.arrays.label[np.flatnonzero(ids == sid)[0]]) for sid in ("S040", "S166")}
     assert side == {"S040": AG, "S166": FAV}  # 2020 praise rejects the claim; 2026 "irrelevant" holds it

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stance_explorer import stance as T
 from stance_explorer.encoders.base import EncoderUnavailable
 from stance_explorer.encoders.models import MINILM, MULTILINGUAL, model_id
+from stance_explorer.stance import AGAINST, FAVOR, Axis, read_axis
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 
@@ -96,7 +96,7 @@ def test_chosen_model_knows_each_models_id_and_text_rules():
 def test_axis_vectors_by_pole(make_fake_encoder):
     enc = make_fake_encoder()
     src = VectorSource(ChosenModel.of_vectors(enc.model_id), sink=EmbeddingStore(None, enc.model_id), encoder=enc)
-    axis = T.Axis("the USMCA", "The USMCA is good", "The USMCA is bad")
+    axis = Axis("the USMCA", "The USMCA is good", "The USMCA is bad")
     assert src.axis_vectors(axis, encode=True).keys() == axis.texts().keys()
     empty = VectorSource(ChosenModel.of_vectors(enc.model_id), encoder=enc)
     assert empty.axis_vectors(axis, encode=False) is None  # not stored, and told not to encode
@@ -111,10 +111,10 @@ def test_read_axis_labels_outside_the_scope_still_teach():
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     axis_vecs = {"target": X[:1], "favor": X[:1], "against": X[20:21]}
     rows = np.array([0, 1, 20, 21])  # every label is outside the scope below
-    codes = np.array([T.FAVOR, T.FAVOR, T.AGAINST, T.AGAINST])
+    codes = np.array([FAVOR, FAVOR, AGAINST, AGAINST])
     scope = np.r_[5:15, 25:35]
-    r = T.read_axis(X, axis_vecs, scope=scope, label_rows=rows, label_codes=codes)
+    r = read_axis(X, axis_vecs, scope=scope, label_rows=rows, label_codes=codes)
     assert r.taught and len(r.arrays.label) == len(scope)
-    assert (r.arrays.label[:10] == T.FAVOR).all() and (r.arrays.label[10:] == T.AGAINST).all()
-    zero = T.read_axis(X, axis_vecs, scope=scope, label_rows=rows, label_codes=codes, taught=False)
+    assert (r.arrays.label[:10] == FAVOR).all() and (r.arrays.label[10:] == AGAINST).all()
+    zero = read_axis(X, axis_vecs, scope=scope, label_rows=rows, label_codes=codes, taught=False)
     assert not zero.taught and np.array_equal(zero.arrays.label, r.zero_shot.label)

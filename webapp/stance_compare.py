@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer import schema as S
-from stance_explorer import stance as T
+from stance_explorer.stance import LABELS, pair_agreement
 from webapp import stance_state as SS
 from webapp.render import quote_card
 from webapp.state import View
@@ -40,7 +40,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
     r = SS.reading(ds, preset.axis, vecs, labels, taught=True, scope=scope)
     frame = ds.frame.iloc[scope].reset_index(drop=True)
     arrays = r.arrays
-    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance)
+    pairs = pair_agreement(frame, arrays, speakers, tiebreak=r.relevance)
     how = f"taught by {len(r.labelled_rows):,} hand labels" if r.taught else "zero-shot, from the axis words alone"
     st.caption(
         f"On the axis “{escape_markdown(preset.axis.target)}” ({how}). Each speaker's side is the model's reading of their "
@@ -52,7 +52,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
     labelled = labelled[scope]
 
     def reading_of(row: int) -> str:
-        stance = T.LABELS[int(arrays.label[row])]
+        stance = LABELS[int(arrays.label[row])]
         return (
             f"{stance}, a hand label"
             if labelled[row]

@@ -13,10 +13,24 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from stance_explorer import stance as T
 from stance_explorer.dataset import Dataset
 from stance_explorer.encoders.base import EncoderUnavailable
-from stance_explorer.stance import methods as M
+from stance_explorer.stance import (
+    CODE,
+    Axis,
+    Claim,
+    LabelSet,
+    Preset,
+    frame_hashes,
+    load_presets,
+    preset_for,
+    read_axis,
+    read_labels,
+    read_zero_shot,
+    row_index,
+)
+from stance_explorer.stance.methods import StanceArrays
+from stance_explorer.stance.methods import cv_accuracy as cross_validated_accuracy
 from stance_explorer.store import EmbeddingStore
 from webapp import params as P
 from webapp.frame_cache import per_frame
@@ -27,28 +41,28 @@ _VECS = "_stance_axis_vectors"  # {(model id, axis key): vectors}
 
 
 @st.cache_resource(show_spinner=False)
-def presets() -> list[T.Preset]:
-    return T.load_presets()
+def presets() -> list[Preset]:
+    return load_presets()
 
 
 @st.cache_resource(show_spinner=False)
-def shipped_labels(path: str) -> T.LabelSet:
+def shipped_labels(path: str) -> LabelSet:
     """A preset's hand labels (read once per process; copied before a session changes them)."""
-    return T.read_labels(path).labels
+    return read_labels(path).labels
 
 
-def labels_for(axis: T.Axis) -> T.LabelSet:
+def labels_for(axis: Axis) -> LabelSet:
     """This session's labels for an axis; a preset axis starts from its shipped hand labels."""
     store = st.session_state.setdefault(_LABELS, {})
     if axis.key not in store:
-        preset = T.preset_for(axis, presets())
+        preset = preset_for(axis, presets())
         store[axis.key] = (
-            shipped_labels(str(preset.labels_path)).copy() if preset and preset.labels_path else T.LabelSet()
+            shipped_labels(str(preset.labels_path)).copy() if preset and preset.labels_path else LabelSet()
         )
     return store[axis.key]
 
 
-def replace_labels(axis: T.Axis, labels: T.LabelSet) -> None:
+def replace_labels(axis: Axis, labels: LabelSet) -> None:
     st.session_state.setdefault(_LABELS, {})[axis.key] = labels
 
 
@@ -61,7 +75,7 @@ def _axis_store(model_id: str) -> EmbeddingStore:
 
 
 def axis_vectors(
-    axis: T.Axis, dataset: Dataset, *, allow_model: bool = True
+    axis: Axis, dataset: Dataset, *, allow_model: bool = True
 ) -> tuple[dict[str, np.ndarray] | None, str | None]:
     """The axis texts' vectors for the dataset's model: committed or cached first, the model only if needed.
 
@@ -93,36 +107,36 @@ def axis_vectors(
 
 @st.cache_resource(show_spinner=False)
 def _bundled_hashes(model: str) -> np.ndarray:
-    hashes = T.frame_hashes(bundled_dataset(model).frame)
+    hashes = frame_hashes(bundled_dataset(model).frame)
     hashes.setflags(write=False)
     return hashes
 
 
 @st.cache_resource(show_spinner=False)
 def _bundled_index(model: str) -> dict[str, list[int]]:
-    return T.row_index(_bundled_hashes(model))
+    return row_index(_bundled_hashes(model))
 
 
 def dataset_index(dataset: Dataset) -> dict[str, list[int]]:
     """sha256 -> rows of the dataset, so mapping labels to rows costs as many lookups as there are labels."""
     if dataset is bundled_dataset(current_model()):
         return _bundled_index(current_model())
-    return per_frame("stance_index", dataset.frame, lambda: T.row_index(dataset_hashes(dataset)))
+    return per_frame("stance_index", dataset.frame, lambda: row_index(dataset_hashes(dataset)))
 
 
 def dataset_hashes(dataset: Dataset) -> np.ndarray:
     """sha256 of every statement's text: once per process for the bundled data, once per dataset otherwise."""
     if dataset is bundled_dataset(current_model()):
         return _bundled_hashes(current_model())
-    return per_frame("stance_hashes", dataset.frame, lambda: T.frame_hashes(dataset.frame))
+    return per_frame("stance_hashes", dataset.frame, lambda: frame_hashes(dataset.frame))
 
 
 @dataclass
 class Reading:
     """The model's reading of the statements in scope (row-aligned with ``scope``) on one axis."""
 
-    arrays: M.StanceArrays
-    zero_shot: M.StanceArrays
+    arrays: StanceArrays
+    zero_shot: StanceArrays
     relevance: np.ndarray
     labelled_rows: np.ndarray  # dataset rows with a label (in scope or not), and their codes
     labelled_codes: np.ndarray
@@ -134,7 +148,7 @@ def _fingerprint(rows: np.ndarray) -> tuple[int, str]:
 
 
 def reading(
-    dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels: T.LabelSet, *, taught: bool, scope: np.ndarray
+    dataset: Dataset, axis: Axis, vecs: dict[str, np.ndarray], labels: LabelSet, *, taught: bool, scope: np.ndarray
 ) -> Reading:
     """Stance of the statements at dataset rows ``scope`` (sorted, all with vectors), by ``stance.read_axis``.
 
@@ -151,13 +165,13 @@ def reading(
     zero = per_frame(
         "stance_zero_shot",
         dataset.frame,
-        lambda: T.read_zero_shot(dataset.vectors[scope], vecs, model_id=dataset.model_id),
+        lambda: read_zero_shot(dataset.vectors[scope], vecs, model_id=dataset.model_id),
         key=base_key,
         keep=4,
     )
 
     def compute() -> Reading:
-        r = T.read_axis(
+        r = read_axis(
             dataset.vectors,
             vecs,
             scope=scope,
@@ -173,11 +187,14 @@ def reading(
     return per_frame("stance_readings", dataset.frame, compute, key=key, keep=4)
 
 
-def cv_accuracy(dataset: Dataset, axis: T.Axis, r: Reading) -> float | None:
+def cv_accuracy(dataset: Dataset, axis: Axis, r: Reading) -> float | None:
     """Cross-validated accuracy of the current labels, cached in the session on the labels themselves."""
     key = (dataset.model_id, axis.key, tuple(r.labelled_rows.tolist()), tuple(r.labelled_codes.tolist()))
     return per_frame(
-        "stance_cv", dataset.frame, lambda: M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes), key=key
+        "stance_cv",
+        dataset.frame,
+        lambda: cross_validated_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes),
+        key=key,
     )
 
 
@@ -197,14 +214,14 @@ def bump() -> None:
     st.session_state[_GEN] = generation() + 1
 
 
-def show_matching_preset(default: T.Axis, presets: list[T.Preset], own: str) -> None:
+def show_matching_preset(default: Axis, presets: list[Preset], own: str) -> None:
     """Make the preset picker show the preset the axis fields (or the link) now match, else ``own``."""
     current = tuple(
         st.session_state.get(k, st.query_params.get(k, getattr(default, a)))
         for k, a in ((P.ST_TARGET, "target"), (P.ST_FAVOR, "favor"), (P.ST_AGAINST, "against"))
     )
     try:
-        matching = T.preset_for(T.Axis(*current), presets)
+        matching = preset_for(Axis(*current), presets)
     except ValueError:
         matching = None
     st.session_state[PRESET_KEY] = matching.name if matching else own
@@ -217,7 +234,7 @@ def axis_field(label: str, key: str, default: str, **kw) -> str:
     return st.text_input(label, key=key, bind="query-params", **extra, **kw)
 
 
-def apply_preset(presets: list[T.Preset], topics: list[str]) -> None:
+def apply_preset(presets: list[Preset], topics: list[str]) -> None:
     """Callback of the preset picker: fill the three axis fields (and the topic) from the preset."""
     chosen = next((p for p in presets if p.name == st.session_state[PRESET_KEY]), None)
     if chosen is None:  # "(your own axis)": the poles start empty, as their labels promise
@@ -231,26 +248,26 @@ def apply_preset(presets: list[T.Preset], topics: list[str]) -> None:
         st.session_state[P.ST_TOPIC] = chosen.topic
 
 
-def set_label(axis: T.Axis, sid: str, sha: str, key: str) -> None:
+def set_label(axis: Axis, sid: str, sha: str, key: str) -> None:
     """Callback of a suggestion's favor/against/none buttons."""
     value = st.session_state.get(key)
-    labels_for(axis).set(sid, sha, T.CODE[value] if value else None)
+    labels_for(axis).set(sid, sha, CODE[value] if value else None)
     bump()
 
 
-def table_edited(axis: T.Axis, key: str, ids: list[str], hashes: list[str]) -> None:
+def table_edited(axis: Axis, key: str, ids: list[str], hashes: list[str]) -> None:
     """Callback of the statements table: apply the labels picked in the "Your label" column."""
     labels = labels_for(axis)
     for i, change in st.session_state[key].get("edited_rows", {}).items():
         if "your label" in change and int(i) < len(ids):
             value = change["your label"]
-            labels.set(ids[int(i)], hashes[int(i)], T.CODE.get(value) if value else None)
+            labels.set(ids[int(i)], hashes[int(i)], CODE.get(value) if value else None)
     bump()
 
 
-def upload_labels(axis: T.Axis, name: str, raw: bytes, frame) -> None:
+def upload_labels(axis: Axis, name: str, raw: bytes, frame) -> None:
     """Read an uploaded labels CSV into this axis's labels (good rows kept) and remember what to report."""
-    read = T.read_labels(raw, name=name, frame=frame)
+    read = read_labels(raw, name=name, frame=frame)
     if not read.unreadable:
         merged = labels_for(axis).copy()
         merged.update(read.labels)
@@ -259,8 +276,8 @@ def upload_labels(axis: T.Axis, name: str, raw: bytes, frame) -> None:
     bump()
 
 
-def clear_labels(axis: T.Axis) -> None:
-    replace_labels(axis, T.LabelSet())
+def clear_labels(axis: Axis) -> None:
+    replace_labels(axis, LabelSet())
     bump()
 
 
@@ -282,7 +299,7 @@ def mode_caption(mode: str, r: Reading, shipped_labels: bool) -> str:
     return "Zero-shot: from the axis words alone." + extra
 
 
-def claim_reading(view, claim: T.Claim, mask: np.ndarray) -> tuple[Reading | None, str | None]:
+def claim_reading(view, claim: Claim, mask: np.ndarray) -> tuple[Reading | None, str | None]:
     """The claim read over the view's statements where ``mask`` (over ``view.frame``) is True.
 
     Zero-shot: no labels; the same reading, the same caches and the same stores as a stance axis.
@@ -292,4 +309,4 @@ def claim_reading(view, claim: T.Claim, mask: np.ndarray) -> tuple[Reading | Non
     vecs, msg = axis_vectors(axis, view.dataset)
     if msg:
         return None, msg
-    return reading(view.dataset, axis, vecs, T.LabelSet(), taught=False, scope=view.rows[mask]), None
+    return reading(view.dataset, axis, vecs, LabelSet(), taught=False, scope=view.rows[mask]), None
