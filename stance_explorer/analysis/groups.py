@@ -7,7 +7,7 @@ import pandas as pd
 
 from stance_explorer import schema as S
 from stance_explorer.analysis.similarity import cosine_matrix
-from stance_explorer.encoders.base import normalize_rows
+from stance_explorer.numeric import normalize_rows
 
 
 def group_sums(codes: np.ndarray, n_groups: int, vectors: np.ndarray) -> np.ndarray:

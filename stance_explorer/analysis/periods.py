@@ -9,7 +9,7 @@ from stance_explorer import schema as S
 from stance_explorer.analysis.groups import group_sums
 from stance_explorer.analysis.similarity import similarity_to
 from stance_explorer.analysis.tables import full_quotes
-from stance_explorer.encoders.base import normalize_rows
+from stance_explorer.numeric import normalize_rows
 
 
 def phrase_timeline(

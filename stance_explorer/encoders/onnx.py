@@ -43,8 +43,9 @@ from stance_explorer.encoders.base import (
     default_model_path,
     load_local_tokenizer,
     max_seq_length,
-    normalize_rows,
 )
+from stance_explorer.files import model_slug
+from stance_explorer.numeric import normalize_rows
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +200,6 @@ class OnnxInt8Encoder:
         return path
 
     def _cache_folder(self) -> Path:
-        from stance_explorer.store import model_slug  # the store's slug keeps folder names consistent
-
         slug = model_slug(self.file_id)
         root = self._cache_arg or DEFAULT_CACHE_DIR
         folder = root / slug
