@@ -28,6 +28,7 @@ from stance_explorer.stance import (  # noqa: E402
     AGAINST,
     FAVOR,
     LABELS,
+    axis_vectors,
     flip_o_meter,
     frame_hashes,
     load_presets,
@@ -35,9 +36,9 @@ from stance_explorer.stance import (  # noqa: E402
     relevance,
     score,
     stance_over_time,
-    store_axis_vectors,
 )
 from stance_explorer.store import EmbeddingStore  # noqa: E402
+from stance_explorer.vectors import ChosenModel, VectorSource  # noqa: E402
 
 
 def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
@@ -52,7 +53,11 @@ def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
 def main() -> None:
     ds = load_dataset()
     preset = next(p for p in load_presets() if p.topic == "USMCA/trade")
-    vecs = store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))
+    vecs = axis_vectors(
+        VectorSource(ChosenModel.of_vectors(ds.model_id), [EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)]),
+        preset.axis,
+        encode=False,
+    )
     if vecs is None:
         sys.exit("The preset axis vectors are not in embeddings/: run `python devtools/bundle.py axes`.")
     keep = (ds.frame[S.TOPIC] == "USMCA/trade").to_numpy()

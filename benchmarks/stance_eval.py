@@ -174,8 +174,10 @@ def bundled_zero_shot(model_id: str) -> str | None:
     try:
         from stance_explorer import schema as S
         from stance_explorer.dataset import STORE_DIR, load_dataset
-        from stance_explorer.stance import frame_hashes, load_presets, read_labels, store_axis_vectors
+        from stance_explorer.stance import axis_vectors as stance_axis_vectors
+        from stance_explorer.stance import frame_hashes, load_presets, read_labels
         from stance_explorer.store import EmbeddingStore
+        from stance_explorer.vectors import ChosenModel, VectorSource
     except ImportError as exc:
         return f"bundled hand labels: not measured ({exc})"
     ds = load_dataset()
@@ -183,7 +185,11 @@ def bundled_zero_shot(model_id: str) -> str | None:
     for preset in load_presets():
         if preset.labels_path is None or not Path(preset.labels_path).is_file():
             continue
-        vecs = store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))
+        vecs = stance_axis_vectors(
+            VectorSource(ChosenModel.of_vectors(ds.model_id), [EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)]),
+            preset.axis,
+            encode=False,
+        )
         if vecs is None:
             lines.append(f"bundled hand labels, {preset.topic}: axis vectors not in embeddings/")
             continue
