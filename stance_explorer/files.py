@@ -10,6 +10,11 @@ import re
 import uuid
 from pathlib import Path
 
+#: The checkout the library runs from (the folder above the package), where the bundled data/ and
+#: embeddings/ live: the one place the repository's root is computed. An installed package has no
+#: checkout around it; pass paths explicitly then (the CLI's --data and --store).
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 
 def model_slug(model_id: str) -> str:
     """A folder name for a model id: readable, and unique thanks to a short hash.

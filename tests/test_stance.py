@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from facts import N_BUNDLED, run_cli
+from facts import N_BUNDLED, REPO_ROOT, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import load_dataset
@@ -45,7 +45,6 @@ from stance_explorer.stance.methods import StanceArrays
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 FAV, AG, NO = FAVOR, AGAINST, NONE
 
 
@@ -324,15 +323,6 @@ USMCA_ARGS = [
 
 def cli(*args: str, store: Path) -> subprocess.CompletedProcess:
     return run_cli(*args, "--store", str(store))
-
-
-@pytest.fixture(scope="module")
-def store_copy(tmp_path_factory) -> Path:
-    import shutil
-
-    dest = tmp_path_factory.mktemp("store") / "embeddings"
-    shutil.copytree(REPO_ROOT / "embeddings", dest)
-    return dest
 
 
 def test_cli_stance_json_has_one_record_per_statement(store_copy):
