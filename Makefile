@@ -26,13 +26,15 @@ run: $(STAMP)
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-# The edit-run loop: no browser, no Ray, no real-model or slow test (about a minute and a half here).
+# The edit-run loop: no browser, no Ray, no real-model or slow test (its time is stated in docs/tests.md only).
 test-fast: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q --ignore=tests/e2e -m "not browser and not slow and not model" $(PYTEST_ARGS)
 
+# lint-imports checks the layers of docs/architecture.md (contracts in pyproject.toml).
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) benchmarks/run_all.py
