@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -154,3 +155,18 @@ def test_spacy_is_imported_only_when_quotes_are_extracted_and_loaded_once():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == [False, False, True, True]
+
+
+@pytest.mark.model
+def test_a_very_long_article_is_parsed_only_up_to_the_limit_and_the_rest_keeps_the_rules(known, monkeypatch):
+    monkeypatch.setattr(X, "MAX_PARSED", 5_000)  # the limit, made small for the test (200,000 in the app)
+    para = "In Washington, US Trade Representative Jamieson Greer was less upbeat. " * 10
+    paras = [para.strip()] * 20  # 14,000 characters
+    text = "\n\n".join(paras + ["“We will not give up,” said Jane Roe."])
+    parse = X.Parse(text, X.parser_for("en"))
+    starts = [m.start() for m in re.finditer(r"In Washington", text)][::10]
+    got = [parse.clause_subject(a, a + 80) for a in starts]
+    assert got[0] is not None and got[-1] is None  # parsed in order until the limit, then not
+    assert sum(g is not None for g in got) == 5_000 // len(para)
+    quotes = extract_quotes(Article(text=text, date="2026-01-28"), known)
+    assert [(q.text, q.speaker) for q in quotes] == [("We will not give up", "Jane Roe")]
