@@ -170,3 +170,17 @@ def test_a_very_long_article_is_parsed_only_up_to_the_limit_and_the_rest_keeps_t
     assert sum(g is not None for g in got) == 5_000 // len(para)
     quotes = extract_quotes(Article(text=text, date="2026-01-28"), known)
     assert [(q.text, q.speaker) for q in quotes] == [("We will not give up", "Jane Roe")]
+
+
+def test_the_data_page_says_when_a_pipeline_is_missing_and_still_reads_the_quotes(monkeypatch):
+    from apptest_helpers import DATA, open_page
+
+    monkeypatch.setitem(X.PIPELINES, "en", "no_such_spacy_pipeline")
+    at = open_page(DATA)
+    at.text_area(key="art_text").input("“Our steel workers will not pay for this,” said Jane Roe of the union.").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = [ed.value for ed in at.data_editor]
+    assert list(table["speaker"]) == ["Jane Roe"]
+    said = " ".join(c.value for c in at.caption)
+    assert "no\\_such\\_spacy\\_pipeline" in said or "no_such_spacy_pipeline" in said
+    assert "word rules" in said and "pip install" in said
