@@ -391,8 +391,9 @@ class Attributor:
 
     def _note_parsed(self, s: int, e: int, vs: list[re.Match]) -> bool:
         """Record a sentence's grammatical subject as its speaker (a speech verb) or focus; False when
-        the parse gives no person, to leave the sentence to the word rules."""
-        if vs and re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE):
+        the parse gives no person, to leave the sentence to the word rules. "According to Carney, Trump
+        had …" stays with the rule for it: the speaker is Carney, not the subject."""
+        if not vs and re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE):
             return False
         c = self.clause_subject(s, e)
         if not c or c.kind not in ("name", "role", "pronoun"):
