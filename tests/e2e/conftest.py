@@ -38,7 +38,7 @@ SCREENSHOT_DIR = Path(os.environ.get("STANCE_E2E_SCREENSHOT_DIR") or REPO_ROOT /
 
 # Page url paths. The default page (Explore) lives at "/": Streamlit ignores a default page's
 # url_path, so "/explore" only works through Streamlit's "page not found" fallback.
-# Locators and page words come from devtools/ui.py, which the browser benchmarks share.
+# Locators and page words come from devtools/locators.py, which the browser benchmarks share.
 PAGES = locators.PATHS
 TITLES = locators.TITLES
 NAV_LABELS = locators.NAV_LABELS
@@ -215,7 +215,7 @@ class UI:
     """Helpers over Streamlit's DOM (Streamlit 1.67: react-aria comboboxes, glide data grids).
 
     Where the app's own elements are (titles, navigation, the search box and its results) comes
-    from devtools/ui.py, shared with the browser benchmarks.
+    from devtools/locators.py, shared with the browser benchmarks.
     """
 
     PAGES = PAGES
