@@ -12,6 +12,7 @@ from stance_explorer import schema as S
 from stance_explorer import summaries as SM
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.search import parse_query
+from stance_explorer.wording import counted, the_best_matches, these_results
 from webapp import links, statement
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, statements_table
@@ -75,7 +76,7 @@ if not empty_guard(view):
             )
         else:
             st.caption(
-                f"The {len(hits)} best matches for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
+                f"{the_best_matches(len(hits))} for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
                 "the words themselves. Similarity is the cosine of sentence embeddings, not agreement; "
                 "“Words found” lists the words of the quote that match the search."
             )
@@ -85,7 +86,7 @@ if not empty_guard(view):
             download(
                 hits.drop(columns=["row", "words_score"]),
                 "search_results.csv",
-                f"Download these {len(hits)} results (CSV)",
+                f"Download {these_results(len(hits))} (CSV)",
             )
             language_caveat(view.frame, view.dataset.model_id)
 
@@ -124,6 +125,6 @@ if not empty_guard(view):
     key = statement.picker_key("all_statements")
     pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(shown))
     statements_table(shown, height=520, key=key, on_select=pick)
-    download(frame, "statements.csv", f"Download the {len(frame):,} statements the filters keep (CSV)")
+    download(frame, "statements.csv", f"Download the {counted(len(frame), 'statement')} the filters keep (CSV)")
 
 statement.show_linked(view)

@@ -21,6 +21,7 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
 from stance_explorer.export import safe_csv_bytes
+from stance_explorer.wording import counted
 from webapp import links
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, quote_card, statements_table
@@ -123,7 +124,7 @@ def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int)
     position = {label: i for i, label in enumerate(labels)}
     fig = F.statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
     caption = (
-        f"{len(sub)} statements, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
+        f"{counted(len(sub), 'statement')}, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
         "groups of statements that say similar things. Hover a cell to read both quotes."
     )
 

@@ -11,6 +11,7 @@ from stance_explorer import schema as S
 from stance_explorer import summaries as SM
 from stance_explorer.dataset import find_statement, statement_ref
 from stance_explorer.mapping.trajectories import trajectories
+from stance_explorer.wording import counted, plural
 from webapp import links, mapview, statement
 from webapp import params as P
 from webapp.render import chart_summary, statements_table
@@ -123,7 +124,7 @@ if not empty_guard(view):
         hover_chars=F.ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420,
     )
     method = METHOD_NAMES.get(lay.method, lay.method)
-    notes = [f"{method} map of {len(drawn):,} statements"]
+    notes = [f"{method} map of {counted(len(drawn), 'statement')}"]
     if capped.notice:
         notes.append(capped.notice)
     if placed is not None:
@@ -155,7 +156,7 @@ if not empty_guard(view):
     selected = [r for r in _selected(view) if view.mask[r]]
     if selected:
         sel = ds.frame.iloc[selected]
-        st.subheader(f"{len(selected):,} selected statements")
+        st.subheader(f"{len(selected):,} selected {plural(len(selected), 'statement')}")
         st.caption(
             "Tick a row to open the statement with the ones closest to it."
             + (f" Showing the first {MAX_SELECTION_ROWS:,} by date." if len(sel) > MAX_SELECTION_ROWS else "")

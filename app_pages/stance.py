@@ -18,6 +18,7 @@ from stance_explorer import stance as T
 from stance_explorer import summaries as SM
 from stance_explorer.reader import problems_frame
 from stance_explorer.stance import methods as M
+from stance_explorer.wording import counted
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as SS
@@ -155,7 +156,7 @@ if not empty_guard(view):
     rd["pos"] = np.arange(len(rd))
 
     st.caption(
-        f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {len(scope_pos):,} statements read."
+        f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {counted(len(scope_pos), 'statement')} read."
     )
     st.info(HONESTY, icon=":material/psychology:")
     language_caveat(scope_frame[scope_frame[S.SPEAKER].isin(chosen)], ds.model_id)
@@ -408,7 +409,7 @@ if not empty_guard(view):
         if unreadable:
             st.error(f"{escape_markdown(name)} could not be used: {escape_markdown(problems[0].message)}")
         else:
-            st.success(f"{escape_markdown(name)}: {n:,} labels added.")
+            st.success(f"{escape_markdown(name)}: {counted(n, 'label')} added.")
         if problems and not unreadable:
             st.warning(f"{len(problems)} row(s) of {escape_markdown(name)} need attention (errors were skipped):")
             st.dataframe(problems_frame(problems), hide_index=True, width="stretch")

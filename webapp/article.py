@@ -17,6 +17,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.reader import problems_frame, read_statements
+from stance_explorer.wording import counted
 from webapp import params as P
 from webapp.text import escape_markdown
 
@@ -270,7 +271,7 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
     added = uploads().get(upload_name)
     if added is not None and added.added and added.digest == digest:
         st.success(
-            f"Added: {len(added.result.frame)} statements from this article are in use on every page.",
+            f"Added: {counted(len(added.result.frame), 'statement')} from this article are in use on every page.",
             icon=":material/check_circle:",
         )
         return
@@ -289,7 +290,7 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
             return
         from webapp.uploads import announce
 
-        announce(f"Added {len(result.frame)} statements from the article ({new} newly embedded).")
+        announce(f"Added {counted(len(result.frame), 'statement')} from the article ({new} newly embedded).")
         if view.mode == P.DATASET_BUNDLED:
             request_dataset(P.DATASET_MERGED)
         st.rerun()
