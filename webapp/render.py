@@ -56,6 +56,8 @@ WIDTHS = {
     S.SOURCE_URL: 62,
     S.SOURCE_TITLE: 72,
     "matched": 96,
+    "rank": 40,
+    "matched_by": 104,
     UPLOAD_COLUMN: 96,
 }
 MIN_QUOTE_WIDTH = 200
@@ -66,7 +68,8 @@ def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
 
     Search results add the words that matched; in a view with uploads, uploaded rows name their file.
     """
-    cols = (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT]
+    ranked = [c for c in ("rank", "matched_by") if score and c in frame]  # search results: their order, explained
+    cols = ranked + (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT]
     cols += ["matched"] if "matched" in frame else []
     cols += [S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
     out = frame[[c for c in cols if c in frame]].copy()
@@ -95,6 +98,16 @@ def statements_table(
         placeholder="–",  # a missing source is a dash, not the word "None"
         **selection,
         column_config={
+            "rank": st.column_config.NumberColumn(
+                "Rank", format="%d", width=w["rank"], help="The order of the results: meaning and words, fused"
+            ),
+            "matched_by": st.column_config.TextColumn(
+                "Matched by",
+                width=w["matched_by"],
+                help="What placed the result here: its meaning (close to the search), its words (it holds the "
+                "searched words), or both; “phrase” when it contains the quoted phrase. Similarity alone "
+                "does not set the order.",
+            ),
             "score": st.column_config.ProgressColumn(
                 "Similarity", min_value=0.0, max_value=1.0, format="%.3f", width=w["score"]
             ),
