@@ -149,7 +149,7 @@ if not empty_guard(view):
     if hidden:
         summary += (
             f" {hidden} label{'s' if hidden != 1 else ''} left off the map where {'they' if hidden != 1 else 'it'} "
-            "would cover another; every region is listed under “Regions and their words”, every year in the hovers."
+            "would cover another label or a star of a path; every region is listed under “Regions and their words”, every year in the hovers."
         )
     chart_summary(summary, "map")
 

@@ -491,15 +491,21 @@ def _add_scaled_points(
     )
 
 
-def _add_region_labels(fig: go.Figure, regions: pd.DataFrame, scale: LabelScale, taken: list[Box]) -> int:
-    """Each region's label at its middle, largest region first; returns how many were left out."""
+def _add_region_labels(
+    fig: go.Figure, regions: pd.DataFrame, scale: LabelScale, taken: list[Box], stars: list[Box] = ()
+) -> int:
+    """Each region's label at its middle, largest region first; returns how many were left out.
+
+    A label covers no label already drawn (``taken``, which grows: the years of speakers' paths come
+    first) and no star of a path (``stars``): it moves a little, or is left out.
+    """
     hidden = 0
     # The largest regions first: a label that would cover one already drawn moves a little, or is left out.
     for r in regions.sort_values("statements", ascending=False, kind="stable").itertuples():
         text = f"<b>{html.escape(r.label)}</b>"
         spot = _free_spot(
             [scale.centered(r.x + dx, r.y + dy, text, REGION_FONT, bold=True) for dx, dy in _offsets(scale, text)],
-            taken,
+            [*taken, *stars],
         )
         if spot is None:
             hidden += 1
@@ -574,11 +580,17 @@ def map_figure(
         ext.append(steps[["x", "y"]].to_numpy(dtype=np.float32))
     scale = LabelScale.of(np.concatenate(ext), height)
     taken: list[Box] = []
-    hidden = _add_region_labels(fig, regions, scale, taken) if regions is not None else 0
+    hidden = 0
+    stars: list[Box] = []
     if steps is not None and len(steps):
+        # The paths a reader asked for first: their years are placed, then the region labels around
+        # those years and the stars, so no region label hides a step of a path.
+        stars = star_boxes(steps, scale)
         hidden += _add_trajectories(
             fig, frame if steps_frame is None else steps_frame, steps, speaker_colors, scale=scale, taken=taken
         )
+    if regions is not None:
+        hidden += _add_region_labels(fig, regions, scale, taken, stars)
     fig.layout.meta = {"hidden_labels": hidden}
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
@@ -667,10 +679,12 @@ class LabelScale:
 
 
 def _offsets(scale: LabelScale, text: str) -> list[tuple[float, float]]:
-    """Where a region label may go, in data units from its region's middle: there, then a box up or down."""
-    _, h = text_size_px(text, REGION_FONT, bold=True)
-    step = h * scale.uy * 1.05
-    return [(0.0, 0.0), (0.0, step), (0.0, -step), (0.0, 2 * step), (0.0, -2 * step)]
+    """Where a region label may go, in data units from its region's middle: there, then a box up or
+    down, then half its width to either side."""
+    w, h = text_size_px(text, REGION_FONT, bold=True)
+    step, side = h * scale.uy * 1.05, w * scale.ux * 0.55
+    vertical = [(0.0, 0.0), (0.0, step), (0.0, -step), (0.0, 2 * step), (0.0, -2 * step)]
+    return vertical + [(dx, dy) for dx in (side, -side) for dy in (0.0, step, -step)]
 
 
 def _free_spot(candidates: list[Box], taken: list[Box]) -> Box | None:
@@ -710,6 +724,23 @@ def drawn_label_boxes(fig: go.Figure, height: int | None = None) -> list[Box]:
     return boxes
 
 
+def star_boxes(steps: pd.DataFrame, scale: LabelScale) -> list[Box]:
+    """The box each star of a speaker's path covers, in data units (the stars are obstacles to labels).
+
+    Args:
+        steps: ``trajectories.trajectories``' table (``x``, ``y`` per step).
+        scale: Data units per pixel of the map.
+
+    Returns:
+        One :class:`Box` per step.
+    """
+    r = STAR_SIZE / 2
+    return [
+        Box(x - r * scale.ux, x + r * scale.ux, y - r * scale.uy, y + r * scale.uy)
+        for x, y in zip(steps["x"].astype(float), steps["y"].astype(float))
+    ]
+
+
 def _step_hover(frame: pd.DataFrame, step) -> str:
     head = f"<b>{html.escape(str(step.speaker))}</b>, {html.escape(str(step.window))}: {step.count} statements"
     if not step.movers:
@@ -741,11 +772,7 @@ def _add_trajectories(
     """
     hidden = 0
     # A year would rather not sit under another star either: the stars are obstacles, not labels.
-    r = STAR_SIZE / 2
-    stars = [
-        Box(x - r * scale.ux, x + r * scale.ux, y - r * scale.uy, y + r * scale.uy)
-        for x, y in zip(steps["x"].astype(float), steps["y"].astype(float))
-    ]
+    stars = star_boxes(steps, scale)
     for i, (speaker, g) in enumerate(steps.groupby("speaker", sort=False)):
         color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
         texts, positions = [], []
