@@ -11,7 +11,7 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import stance as T
 from stance_explorer import summaries as SM
-from webapp import links, statement
+from webapp import links, progress, statement
 from webapp import params as P
 from webapp import stance_state as SS
 from webapp.render import chart_summary, language_caveat, quote_card, statements_table
@@ -84,8 +84,10 @@ if not empty_guard(view):
         "declared position; statements that do not address it count in neither. It is read zero-shot from the "
         "claim's words, which often goes wrong (see the docs' Stance page): hover a point and check the deciding quote."
     )
+    load = progress.Loading("tracker", "Reading the claims…", "Claims read")  # names each step on a first load
     for i, claim in enumerate(claims):
-        reading, msg = SS.claim_reading(view, claim, tl_mask)
+        with load.step(f"Reading “{escape_markdown(claim.phrase)}” against {int(tl_mask.sum()):,} statements"):
+            reading, msg = SS.claim_reading(view, claim, tl_mask)
         if msg:
             st.warning(msg)
             break
@@ -100,6 +102,8 @@ if not empty_guard(view):
         chart_summary(SM.claim_summary(periods, claim=claim.phrase), f"claim_{i}")
         with st.expander(f"About the same thing as “{claim.phrase}” (similarity, not whether they hold it)"):
             _similarity(view, claim.phrase, tl_mask, i)
+
+    load.finish()
 
     st.subheader("Drift: how a speaker's statements move")
     st.caption(
