@@ -56,10 +56,14 @@ WIDTHS = {
     S.SOURCE_URL: 62,
     S.SOURCE_TITLE: 72,
     "matched": 96,
-    "rank": 40,
-    "matched_by": 104,
+    "rank": 38,
+    "matched_by": 108,
     UPLOAD_COLUMN: 96,
 }
+#: Search results add Rank and "Matched by": narrower speaker, topic, words and similarity, and no
+#: source title (the link stays; the title is in the CSV and the opened statement), so every
+#: column still shows in a 1400-px window.
+RANKED_WIDTHS = {**WIDTHS, S.SPEAKER: 108, S.TOPIC: 100, "matched": 96, "score": 60}
 MIN_QUOTE_WIDTH = 200
 
 
@@ -71,7 +75,7 @@ def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
     ranked = [c for c in ("rank", "matched_by") if score and c in frame]  # search results: their order, explained
     cols = ranked + (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT]
     cols += ["matched"] if "matched" in frame else []
-    cols += [S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
+    cols += [S.QUOTE_TYPE, S.SOURCE_URL] + ([] if ranked else [S.SOURCE_TITLE])
     out = frame[[c for c in cols if c in frame]].copy()
     out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(S.WEB_LINK), None)
     uploaded = uploaded_from(frame)
@@ -86,8 +90,8 @@ def statements_table(
 ) -> None:
     """A table of statements with sources. ``on_select``: a callback run when a reader picks a row."""
     selection = {"on_select": on_select, "selection_mode": "single-row"} if on_select else {}
-    w = WIDTHS
     shown = display_table(frame, score=score)
+    w = RANKED_WIDTHS if "rank" in shown else WIDTHS
     quote_width = max(MIN_QUOTE_WIDTH, TABLE_WIDTH - sum(w.get(c, 0) for c in shown.columns))
     st.dataframe(
         shown,

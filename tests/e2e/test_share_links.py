@@ -118,7 +118,7 @@ def test_explore_search_and_speaker_filter(ui, new_page):
     assert snap["query"] == QUERY
     assert snap["speakers"] == ["Claudia Sheinbaum"]
     assert snap["top_results"] and all(speaker == "Claudia Sheinbaum" for speaker, _ in snap["top_results"])
-    assert snap["headers"][0] == "Similarity"
+    assert snap["headers"][:3] == ["Rank", "Matched by", "Similarity"]  # the order, and what decided it
 
 
 # ---------------------------------------------------------------------------- Compare
