@@ -42,8 +42,9 @@ def path(name: str, query: str = "") -> str:
 
 
 def search_results_text(query: str) -> str:
-    """What Explore prints above its results for ``query`` (part of its caption)."""
-    return f"best matches for “{query.strip()[:80]}”"
+    """What Explore prints above its results for ``query``: the part of its caption that is the same for
+    one result ("The best match for “…” among 199") and for many ("The 10 best matches for “…” among 199")."""
+    return f"for “{query.strip()[:80]}” among"
 
 
 # ---------------------------------------------------------------------------- locators
