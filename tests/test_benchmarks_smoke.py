@@ -22,7 +22,7 @@ from benchmarks.run_all import discover
 from devtools.server import CHROMIUM
 
 BENCHMARKS = discover()
-FAST = {"quotes_eval.py", "synthetic.py"}  # a few seconds, no model, no browser
+FAST = {"synthetic.py"}  # about a second: no model, no browser, no spaCy pipeline
 MODEL = {
     "embed_backends.py",
     "embed_overhead.py",
