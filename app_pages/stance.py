@@ -55,7 +55,7 @@ if not empty_guard(view):
     ds = view.dataset
     frame_all = ds.frame
     presets = SS.presets()
-    default = presets[0].axis if presets else T.Axis("the USMCA trade agreement")
+    default = presets[0].axis  # load_presets never returns an empty list: a missing file is an error
     topics = sorted(view.frame[S.TOPIC].unique())
 
     # ------------------------------------------------------------------ the axis (in the URL)
@@ -68,7 +68,7 @@ if not empty_guard(view):
         key=SS.PRESET_KEY,
         on_change=SS.apply_preset,
         args=(presets, topics),
-        help="Shipped axes for the bundled topics (data/stance_axes.csv). Edit the fields to write your own.",
+        help="Shipped axes for the bundled topics (stance_explorer/data/stance_axes.csv): each a claim and its opposite. Edit the fields to write your own.",
     )
     with c1:
         target = SS.axis_field(

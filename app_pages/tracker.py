@@ -11,6 +11,7 @@ from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import stance as T
 from stance_explorer import summaries as SM
+from stance_explorer.package_data import defaults as package_defaults
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as SS
@@ -21,6 +22,7 @@ from webapp.text import escape_markdown
 from webapp.widgets import bound_select
 
 DEFAULT_PHRASES = "\n".join(T.DEFAULT_CLAIMS)
+DEFAULTS = package_defaults()["tracker"]  # the drift chart's default speaker and topic
 WINDOWS = {"year": "Y", "half-year": "6M", "quarter": "Q"}
 ALL_TOPICS = "all topics"
 MAX_TIMELINE_SPEAKERS = 12
@@ -109,10 +111,10 @@ if not empty_guard(view):
     )
     c1, c2, c3 = st.columns([2, 2, 1])
     speakers = A.counts_by(frame, S.SPEAKER)[S.SPEAKER].tolist()
-    # Nothing picked means Donald Trump when the filters keep him, else the speaker with most
-    # statements (webapp/widgets.py: a bound choice's default never depends on the data).
-    default_speaker = "Donald Trump" if "Donald Trump" in speakers else speakers[0]
-    why_speaker = "default" if default_speaker == "Donald Trump" else "most statements"
+    # Nothing picked means the shipped default speaker (stance_explorer/data/defaults.json) when the
+    # filters keep them, else the one with most statements (webapp/widgets.py: a bound choice's default never depends on the data).
+    default_speaker = DEFAULTS["speaker"] if DEFAULTS["speaker"] in speakers else speakers[0]
+    why_speaker = "default" if default_speaker == DEFAULTS["speaker"] else "most statements"
     speaker = bound_select(
         c1,
         "Speaker",
@@ -124,7 +126,7 @@ if not empty_guard(view):
     )
     spk_topics = A.counts_by(frame[frame[S.SPEAKER] == speaker], S.TOPIC)[S.TOPIC].tolist()
     topic_options = [ALL_TOPICS] + spk_topics
-    default_topic = "USMCA/trade" if "USMCA/trade" in topic_options else ALL_TOPICS
+    default_topic = DEFAULTS["topic"] if DEFAULTS["topic"] in topic_options else ALL_TOPICS
     topic = bound_select(
         c2, "Topic", topic_options, key=P.DRIFT_TOPIC, fallback=default_topic, why="default", link_label="Drift topic"
     )

@@ -19,7 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 cli = run_cli
 
 
-SEED = REPO_ROOT / "data" / "seed_article.txt"
+SEED = REPO_ROOT / "stance_explorer" / "data" / "seed_article.txt"
 ARTICLES = REPO_ROOT / "tests" / "data" / "articles"
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-BUNDLED = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "statements.csv")
+BUNDLED = pd.read_csv(Path(__file__).resolve().parents[2] / "stance_explorer" / "data" / "statements.csv")
 
 
 def default_compare_speakers() -> list[str]:
