@@ -151,8 +151,9 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
                 f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
                 + (" · partial quote" if partial else "")
             )
-        elif title or partial:
-            st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))
+        else:  # a reader must see that there is no link to follow, not a link left out
+            note = C.no_link_note(title)
+            st.caption(" · ".join(x for x in (escape_markdown(title), note, "partial quote" if partial else "") if x))
 
 
 _PRECISION_NOTE = {
