@@ -91,9 +91,13 @@ def test_speaker_table_gives_estimates_with_intervals_and_none_as_none():
     at = open_page(STANCE)
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     trudeau = table[table["speaker"] == "Justin Trudeau"].iloc[0]
-    assert trudeau["verdict"] == "favor" and trudeau["estimate"] > 0.25
-    lo, hi = (float(x) for x in trudeau["interval"].split(" to "))
-    assert lo <= trudeau["estimate"] <= hi
+    # Four hand labels that all agree are said in words, never as a zero-width "+1.00 to +1.00".
+    assert trudeau["verdict"] == "all 4 hand-labelled favor" and trudeau["interval"] == "–"
+    placed = table[table["interval"] != "–"]
+    assert len(placed) and "+1.00 to +1.00" not in placed["interval"].tolist()
+    for _, row in placed.iterrows():
+        lo, hi = (float(x) for x in row["interval"].split(" to "))
+        assert lo <= row["estimate"] <= hi
 
 
 def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
@@ -269,6 +273,7 @@ def test_the_multilingual_model_reads_the_preset_axis_from_its_own_committed_vec
     at = open_page(STANCE, {"model": "multilingual"})
     assert any(c.startswith("Taught by 75 labels") for c in captions(at)), captions(at)
     assert any(m.startswith("**Donald Trump: Full Flop**") for m in markdowns(at))
-    vecs = at.session_state["_stance_axis_vectors"]
-    dims = {v["target"].shape[1] for v in vecs.values()}
-    assert dims == {512}  # USE multilingual vectors only (MiniLM's are 384-d)
+    infos = [unescape(i.value) for i in at.info]
+    assert any("embedding axis (multilingual)" in i for i in infos), infos  # the reader named is the model's own
+    readings = [slot[1] for slot in at.session_state["_frame_cache"]["stance_readings"].values()]
+    assert readings and {r.reader_version.split("@")[0] for r in readings} == {"use-multilingual-v3"}

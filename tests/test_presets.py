@@ -17,9 +17,18 @@ from stance_explorer.dataset import BUNDLED_CSV, load_dataset
 from stance_explorer.encoders.models import MODELS
 from stance_explorer.package_data import DataFileError, data_path, defaults, read_data_json
 from stance_explorer.store import EmbeddingStore
-from stance_explorer.vectors import ChosenModel
+from stance_explorer.vectors import ChosenModel, VectorSource
 
 PACKAGE = Path(stance_explorer.__file__).resolve().parent
+STORE = Path(T.REPO_ROOT) / "embeddings"
+
+
+def committed_axis_vectors(axis: T.Axis, model_id: str):
+    """The axis's vectors from the committed store only (None when a text is not there)."""
+    source = VectorSource(ChosenModel.of_vectors(model_id), [EmbeddingStore(STORE, model_id, read_only=True)])
+    return T.axis_vectors(source, axis, encode=False)
+
+
 PRESETS = T.load_presets()
 
 
@@ -68,9 +77,8 @@ def test_the_security_preset_reads_sheinbaums_refusal_of_us_operations_as_agains
     sec = preset("security/cartels")
     assert "US forces" in sec.axis.target and "Mexican soil" in sec.axis.target
     for model in MODELS:
-        ds = load_dataset(store_dir=Path(T.REPO_ROOT) / "embeddings", model_id=ChosenModel.named(model).model_id)
-        store = EmbeddingStore(Path(T.REPO_ROOT) / "embeddings", ds.model_id, read_only=True)
-        vecs = T.store_axis_vectors(sec.axis, store)
+        ds = load_dataset(store_dir=STORE, model_id=ChosenModel.named(model).model_id)
+        vecs = committed_axis_vectors(sec.axis, ds.model_id)
         keep = (ds.frame[S.TOPIC] == sec.topic).to_numpy()
         ids, arr = ds.frame[S.ID].to_numpy()[keep], T.score(ds.vectors[keep], vecs, model_id=ds.model_id)
         side = {i: T.LABELS[arr.label[k]] for k, i in enumerate(ids)}
@@ -82,9 +90,8 @@ def test_every_preset_and_default_claim_has_committed_axis_vectors_for_both_mode
     """`devtools/bundle.py axes` was run after the rewording: the first page reads them without a model."""
     claims = [T.Claim.parse(c).axis() for c in T.DEFAULT_CLAIMS]
     for model in MODELS:
-        store = EmbeddingStore(Path(T.REPO_ROOT) / "embeddings", ChosenModel.named(model).model_id, read_only=True)
         for axis in [p.axis for p in PRESETS] + claims:
-            vecs = T.store_axis_vectors(axis, store)
+            vecs = committed_axis_vectors(axis, ChosenModel.named(model).model_id)
             assert vecs is not None, f"{model}: no committed vectors for {axis.target!r}"
             assert all(np.isfinite(v).all() for v in vecs.values())
 

@@ -21,6 +21,7 @@ from stance_explorer import stance as T
 from stance_explorer.dataset import load_dataset
 from stance_explorer.stance import methods as M
 from stance_explorer.store import EmbeddingStore
+from stance_explorer.vectors import ChosenModel, VectorSource
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
@@ -132,10 +133,11 @@ def test_axis_vectors_come_from_the_store_and_only_missing_texts_are_encoded(mak
     enc = make_fake_encoder()
     store = EmbeddingStore(None, enc.model_id)
     axis = T.Axis("the deal", "keep the deal", "end the deal")
-    assert T.store_axis_vectors(axis, store) is None  # nothing stored, no encoder: no vectors, no error
-    first = T.store_axis_vectors(axis, store, enc)
+    model = ChosenModel.of_vectors(store.model_id)
+    assert T.axis_vectors(VectorSource(model, sink=store), axis, encode=False) is None  # nothing stored: no error
+    first = T.axis_vectors(VectorSource(model, sink=store, encoder=enc), axis)
     assert set(first) == {"target", "favor", "against"} and enc.encoded == 3
-    again = T.store_axis_vectors(axis, store)  # now cached: no encoder needed
+    again = T.axis_vectors(VectorSource(model, sink=store), axis, encode=False)  # now cached: no encoder needed
     assert enc.encoded == 3
     for k in first:
         np.testing.assert_array_equal(first[k], again[k])
@@ -189,10 +191,11 @@ def test_ties_between_labelled_quotes_go_to_the_one_most_about_the_target():
             ("A", "2020-01-01", "vague praise"),
             ("A", "2020-02-01", "praise of the deal"),
             ("A", "2026-01-01", "against it"),
+            ("A", "2026-01-02", "against it too"),
         ]
     )
-    arr = arrays([FAV, FAV, AG], [1.0, 1.0, -1.0])  # hand labels all score ±1
-    periods = T.stance_over_time(f, arr, speakers=["A"], tiebreak=np.array([0.1, 0.7, 0.5]))
+    arr = arrays([FAV, FAV, AG, AG], [1.0, 1.0, -1.0, -1.0])  # hand labels all score ±1
+    periods = T.stance_over_time(f, arr, speakers=["A"], tiebreak=np.array([0.1, 0.7, 0.5, 0.4]))
     flip = T.flip_o_meter(periods).iloc[0]
     assert f[S.TEXT].iat[flip["row_before"]] == "praise of the deal"
 
@@ -201,18 +204,44 @@ def test_half_flip_and_no_flip():
     f = frame(
         [
             ("A", "2020-01-01", "for"),
+            ("A", "2020-03-01", "for too"),
             ("A", "2021-01-01", "mixed+"),
             ("A", "2021-02-01", "mixed-"),
             ("B", "2020-01-01", "for"),
+            ("B", "2020-05-01", "for too"),
             ("B", "2022-01-01", "for again"),
-            ("C", "2020-01-01", "once"),
+            ("B", "2022-02-01", "for again too"),
         ]
     )
-    arr = arrays([FAV, FAV, AG, FAV, FAV, AG], [0.9, 0.5, -0.5, 0.8, 0.7, -0.6])
-    flips = T.flip_o_meter(T.stance_over_time(f, arr, speakers=["A", "B", "C"])).set_index("speaker")
+    arr = arrays([FAV, FAV, FAV, AG, FAV, FAV, FAV, FAV], [0.9, 0.9, 0.5, -0.5, 0.8, 0.8, 0.7, 0.7])
+    flips = T.flip_o_meter(T.stance_over_time(f, arr, speakers=["A", "B"])).set_index("speaker")
     assert flips.at["A", "rating"] == "Half Flip"  # favor (0.9) to mixed (0.0)
     assert flips.at["B", "rating"] == "No Flip"
-    assert flips.at["C", "rating"] == "No Flip" and "fewer than two periods" in flips.at["C", "explanation"]
+
+
+def test_no_flip_verdict_without_enough_confident_statements_in_each_period():
+    """One statement, or readings at about 0.5 confidence, are not enough for any verdict: the counts are said."""
+    f = frame(
+        [
+            ("C", "2020-01-01", "once"),
+            ("T", "2020-01-01", "cartels must go"),
+            ("T", "2020-02-01", "drug lords"),
+            ("T", "2026-01-01", "hitting land"),
+            ("T", "2026-02-01", "hitting land again"),
+            ("U", "2020-01-01", "pro deal"),
+            ("U", "2024-01-01", "pro deal again"),
+        ]
+    )
+    arr = arrays(
+        [AG, FAV, FAV, AG, AG, FAV, FAV],
+        [-0.7, 0.3, 0.3, -0.3, -0.3, 0.9, 0.2],
+        [0.9, 0.49, 0.45, 0.5, 0.47, 0.9, 0.9],
+    )
+    flips = T.flip_o_meter(T.stance_over_time(f, arr, speakers=["C", "T", "U"])).set_index("speaker")
+    assert set(flips["rating"]) == {T.NOT_ENOUGH}
+    assert "2020: 1" in flips.at["C", "explanation"]
+    assert "2020: 0" in flips.at["T", "explanation"] and "2026: 1" in flips.at["T", "explanation"]
+    assert "2024: 1" in flips.at["U", "explanation"]  # two pro-deal quotes never make a Half Flip
 
 
 def test_pairs_agree_disagree_or_are_unclear_with_the_deciding_quotes():
@@ -243,7 +272,8 @@ def test_readings_mark_low_confidence_and_labels():
 def usmca():
     ds = load_dataset()
     preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
-    vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(REPO_ROOT / "embeddings", ds.model_id, read_only=True))
+    store = EmbeddingStore(REPO_ROOT / "embeddings", ds.model_id, read_only=True)
+    vecs = T.axis_vectors(VectorSource(ChosenModel.of_vectors(ds.model_id), [store]), preset.axis, encode=False)
     assert vecs is not None, "the preset axis vectors are committed"
     keep = (ds.frame[S.TOPIC] == "USMCA/trade").to_numpy()
     f, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
@@ -324,7 +354,8 @@ def test_cli_stance_json_has_one_record_per_statement(store_copy):
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
     assert len(records) == N_BUNDLED
-    assert set(records[0]) == {"id", "speaker", "date", "stance", "score", "confidence"}
+    assert set(records[0]) == {"id", "speaker", "date", "stance", "score", "confidence", "reader"}
+    assert {r["reader"].split(" ")[0] for r in records} == {"axis"}  # every row names the reader that read it
     by_id = {r["id"]: r for r in records}
     assert by_id["S040"]["stance"] == "favor" and by_id["S190"]["stance"] == "against"
     assert all(
@@ -340,7 +371,7 @@ def test_cli_stance_csv_gives_row_positions_to_statements_without_an_id(tmp_path
     proc = cli("stance", str(tmp_path / "noid.csv"), *USMCA_ARGS, store=store_copy)
     assert proc.returncode == 0, proc.stderr
     out = pd.read_csv(io.StringIO(proc.stdout), dtype={"id": str})
-    assert out.columns.tolist() == ["id", "speaker", "date", "stance", "score", "confidence"]
+    assert out.columns.tolist() == ["id", "speaker", "date", "stance", "score", "confidence", "reader"]
     assert out["id"].tolist() == ["0", "1", "2", "3"]
     assert "zero-shot" in proc.stderr
 

@@ -16,6 +16,7 @@ from facts import N_BUNDLED, N_SPEAKERS, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer import stance as T
+from stance_explorer import summaries as SM
 from stance_explorer.stance import methods as M
 
 FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
@@ -81,6 +82,7 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
                 "https://example.org/a",
                 "direct",
             ),
+            ("T", "2020-03-01", "A great deal for our workers and farmers", "https://example.org/c", "direct"),
             ("T", "2026-01-10", "irrelevant", "", "partial"),
             (
                 "T",
@@ -92,13 +94,13 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
         ]
     )
     # The fragment reads most clearly against; the full sourced quote still is the evidence.
-    arr = arrays([FAV, AG, AG], [0.9, -1.0, -0.6])
+    arr = arrays([FAV, FAV, AG, AG], [0.9, 0.8, -1.0, -0.6])
     periods = T.stance_over_time(f, arr, speakers=["T"])
     flip = T.flip_o_meter(periods).iloc[0]
-    assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X2"
+    assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X3"
     # With only the fragment on that side, it is shown (a partial quote stays partial, never dropped).
-    only = T.stance_over_time(f.iloc[:2], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
-    assert f[S.ID].iat[int(only["row_top"].iloc[-1])] == "X1"
+    only = T.stance_over_time(f.iloc[[0, 2]], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
+    assert f.iloc[[0, 2]][S.ID].iat[int(only["row_top"].iloc[-1])] == "X2"
 
 
 def test_a_quote_with_a_link_is_cited_ahead_of_any_quote_without_one():
@@ -198,7 +200,7 @@ def test_cli_by_speaker_prints_one_honest_record_per_speaker():
     )
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
-    assert all(list(r) == ["speaker", "n", "estimate", "low", "high", "verdict"] for r in records)
+    assert all(list(r) == ["speaker", "n", "estimate", "low", "high", "verdict", "reader"] for r in records)
     assert len(records) == N_SPEAKERS and sum(r["n"] for r in records) == N_BUNDLED
     few = [r for r in records if r["verdict"].startswith("1 statement")]
     assert few and all(r["low"] is None and r["high"] is None for r in few)
@@ -239,6 +241,7 @@ def test_claim_shares_per_period_with_the_fullest_deciding_quote():
 def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
     from stance_explorer.dataset import load_dataset
     from stance_explorer.encoders.models import get_encoder
+    from stance_explorer.stance.readers import make_reader
     from stance_explorer.store import EmbeddingStore
     from stance_explorer.vectors import ChosenModel, VectorSource
 
@@ -247,7 +250,46 @@ def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
         ChosenModel.of_vectors(ds.model_id), sink=EmbeddingStore(None, ds.model_id), encoder=get_encoder()
     )
     claim = T.Claim.parse("USMCA irrelevant")
-    r = T.read_axis(ds.vectors, src.axis_vectors(claim.axis()), taught=False, model_id=ds.model_id)
+    reader = make_reader("axis", source=src)
+    r = T.read_claim(reader, claim.axis(), ds.frame, vectors=ds.vectors, taught=False)
     ids = ds.frame[S.ID].to_numpy()
     side = {sid: int(r.arrays.label[np.flatnonzero(ids == sid)[0]]) for sid in ("S040", "S166")}
     assert side == {"S040": AG, "S166": FAV}  # 2020 praise rejects the claim; 2026 "irrelevant" holds it
+
+
+def test_below_the_threshold_a_speaker_gets_no_number_only_the_count_and_the_reading():
+    f = frame([("Trudeau", "2025-01-01", "no justification for these tariffs", "", "direct")])
+    est = T.speaker_estimates(f, arrays([AG], [-0.82])).iloc[0]
+    assert not np.isfinite(est["estimate"]) and not np.isfinite(est["low"])
+    assert est["verdict"] == "1 statement (reads against): too few to place"
+
+
+def test_hand_labels_that_all_agree_are_told_in_words_not_as_a_zero_width_interval():
+    rows = [("A", f"202{i}-01-01", f"quote {i}", "", "direct") for i in range(5)]
+    est = T.speaker_estimates(frame(rows), arrays([FAV] * 5, [1.0] * 5, [1.0] * 5), labelled=np.ones(5, bool))
+    e = est.iloc[0]
+    assert e["verdict"] == "all 5 hand-labelled favor" and not np.isfinite(e["low"]) and not np.isfinite(e["high"])
+    mixed = T.speaker_estimates(frame(rows), arrays([FAV] * 5, [1.0] * 5, [1.0] * 5)).iloc[0]
+    assert mixed["verdict"] == "favor"  # readings, not labels: the interval stays
+
+
+def test_only_statements_about_the_claims_subject_count_as_holding_or_rejecting_it():
+    f = frame(
+        [
+            ("Ford", "2025-01-01", "cartels are a menace", "", "direct"),
+            ("Ford", "2025-02-01", "fentanyl kills", "", "direct"),
+            ("Sheinbaum", "2025-01-01", "we send humanitarian aid to Cuba", "", "direct"),
+            ("Sheinbaum", "2025-03-01", "oil to Cuba is a sovereign matter", "", "direct"),
+        ]
+    )
+    f[S.TOPIC] = ["security", "security", "Cuba/energy", "Cuba/energy"]
+    relevance = np.array([0.29, 0.25, 0.55, 0.59])
+    about = T.about_claim(f, relevance)
+    assert about.tolist() == [False, False, True, True]
+    arr = arrays([AG, AG, AG, AG], [-0.6] * 4)
+    periods = T.claim_over_time(f, arr, speakers=["Ford", "Sheinbaum"], about=about).set_index("speaker")
+    assert periods.at["Ford", "rejects"] == 0 and periods.at["Ford", "off_topic"] == 2
+    assert periods.at["Sheinbaum", "rejects"] == 2 and periods.at["Sheinbaum", "share_rejects"] == 1.0
+    said = SM.claim_summary(periods.reset_index(), claim="Mexico must stop shipping oil to Cuba")
+    assert "2 statements read as taking a side but not about its subject were left out" in said
+    assert "Ford" not in said and "too few to rank" in said  # Sheinbaum's 2 statements: said, not ranked silently
