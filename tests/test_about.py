@@ -7,6 +7,7 @@ import pandas as pd
 
 from stance_explorer import schema as S
 from stance_explorer.package_data import read_data_json
+from stance_explorer.stance import load_presets
 from webapp.shell import about_text
 
 
@@ -55,7 +56,5 @@ def test_the_results_file_holds_what_the_stance_benchmarks_wrote():
     }.items():
         assert set(keys) <= set(shipped[section]), section
     # The bundled figures were measured on the preset as it is worded now.
-    from stance_explorer import stance as T
-
-    usmca = next(p for p in T.load_presets() if p.topic == shipped["bundled"]["topic"])
+    usmca = next(p for p in load_presets() if p.topic == shipped["bundled"]["topic"])
     assert shipped["bundled"]["axis"] == usmca.axis.target and shipped["bundled"]["preset"] == usmca.name

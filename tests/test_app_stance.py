@@ -26,11 +26,11 @@ from apptest_helpers import (
     unescape,
 )
 
-from stance_explorer import stance as T
+from stance_explorer.stance import load_presets, read_labels, text_sha256, write_labels
 
 STANCE = "stance"
-TARIFFS = next(p for p in T.load_presets() if p.topic == "tariffs")
-USMCA = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
+TARIFFS = next(p for p in load_presets() if p.topic == "tariffs")
+USMCA = next(p for p in load_presets() if p.topic == "USMCA/trade")
 
 
 def markdowns(at) -> list[str]:
@@ -110,7 +110,7 @@ def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
     assert any(c.startswith("Taught mode, but no label for this axis") and "zero-shot" in c for c in captions(at))
 
 
-SECURITY = next(p for p in T.load_presets() if p.topic == "security/cartels")
+SECURITY = next(p for p in load_presets() if p.topic == "security/cartels")
 
 
 def page_notes(at) -> str:
@@ -159,7 +159,7 @@ def test_teaching_three_labels_rescores_and_the_labels_download_as_csv():
     raw = at.get("download_button")[0].proto.url  # served from memory; the bytes come from stance.write_labels
     assert raw
     labels = at.session_state["_stance_labels"][TARIFFS.axis.key]
-    back = T.read_labels(T.write_labels(labels), name="stance_labels.csv")
+    back = read_labels(write_labels(labels), name="stance_labels.csv")
     assert back.problems == [] and back.labels.counts() == {"none": 0, "against": 1, "favor": 2}
 
 
@@ -167,7 +167,7 @@ def test_a_bad_label_file_is_named_with_its_row_and_column_and_good_rows_kept():
     at = tariffs_page()
     frame = at.session_state["_view"].dataset.frame
     sid, text = frame[frame["topic"] == "tariffs"].iloc[0][["id", "text"]]
-    csv = f"id,text_sha256,label\n{sid},{T.text_sha256(text)},against\n{sid},{T.text_sha256(text)},strongly\n".encode()
+    csv = f"id,text_sha256,label\n{sid},{text_sha256(text)},against\n{sid},{text_sha256(text)},strongly\n".encode()
     uploader = next(u for u in at.file_uploader if u.key.startswith("stance_labels_upload_"))
     uploader.upload("mylabels.csv", csv, "text/csv").run()
     assert_ok(at)

@@ -12,24 +12,39 @@ import pytest
 
 import stance_explorer
 from stance_explorer import schema as S
-from stance_explorer import stance as T
+from stance_explorer.stance import (
+    AXES_CSV,
+    Axis,
+    Claim,
+    DEFAULT_CLAIMS,
+    LABELS,
+    Preset,
+    axis_vectors,
+    load_presets,
+    preset_for,
+    preset_formerly,
+    preset_named,
+    read_labels,
+    score,
+)
 from stance_explorer.dataset import BUNDLED_CSV, load_dataset
 from stance_explorer.encoders.models import MODELS
+from stance_explorer.files import REPO_ROOT
 from stance_explorer.package_data import DataFileError, data_path, defaults, read_data_json
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 
 PACKAGE = Path(stance_explorer.__file__).resolve().parent
-STORE = Path(T.REPO_ROOT) / "embeddings"
+STORE = Path(REPO_ROOT) / "embeddings"
 
 
-def committed_axis_vectors(axis: T.Axis, model_id: str):
+def committed_axis_vectors(axis: Axis, model_id: str):
     """The axis's vectors from the committed store only (None when a text is not there)."""
     source = VectorSource(ChosenModel.of_vectors(model_id), [EmbeddingStore(STORE, model_id, read_only=True)])
-    return T.axis_vectors(source, axis, encode=False)
+    return axis_vectors(source, axis, encode=False)
 
 
-PRESETS = T.load_presets()
+PRESETS = load_presets()
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -37,14 +52,14 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def preset(topic: str) -> T.Preset:
+def preset(topic: str) -> Preset:
     return next(p for p in PRESETS if p.topic == topic)
 
 
 # ---------------------------------------------------------------------------- where the data lives
 def test_the_library_reads_every_shipped_file_from_inside_its_package():
     """Not from data/ at the root of a checkout: an installed package has no checkout around it."""
-    for path in [BUNDLED_CSV, T.AXES_CSV] + [p.labels_path for p in PRESETS if p.labels_path]:
+    for path in [BUNDLED_CSV, AXES_CSV] + [p.labels_path for p in PRESETS if p.labels_path]:
         assert path.resolve().is_relative_to(PACKAGE / "data"), path
     assert len(load_dataset(store_dir=None).frame) == sum(1 for _ in rows("statements.csv"))
 
@@ -80,15 +95,15 @@ def test_the_security_preset_reads_sheinbaums_refusal_of_us_operations_as_agains
         ds = load_dataset(store_dir=STORE, model_id=ChosenModel.named(model).model_id)
         vecs = committed_axis_vectors(sec.axis, ds.model_id)
         keep = (ds.frame[S.TOPIC] == sec.topic).to_numpy()
-        ids, arr = ds.frame[S.ID].to_numpy()[keep], T.score(ds.vectors[keep], vecs, model_id=ds.model_id)
-        side = {i: T.LABELS[arr.label[k]] for k, i in enumerate(ids)}
+        ids, arr = ds.frame[S.ID].to_numpy()[keep], score(ds.vectors[keep], vecs, model_id=ds.model_id)
+        side = {i: LABELS[arr.label[k]] for k, i in enumerate(ids)}
         assert side["S185"] == "against", model
         assert side["S164"] == "favor", model
 
 
 def test_every_preset_and_default_claim_has_committed_axis_vectors_for_both_models():
     """`devtools/bundle.py axes` was run after the rewording: the first page reads them without a model."""
-    claims = [T.Claim.parse(c).axis() for c in T.DEFAULT_CLAIMS]
+    claims = [Claim.parse(c).axis() for c in DEFAULT_CLAIMS]
     for model in MODELS:
         for axis in [p.axis for p in PRESETS] + claims:
             vecs = committed_axis_vectors(axis, ChosenModel.named(model).model_id)
@@ -102,21 +117,21 @@ def test_old_preset_names_and_wordings_still_find_their_preset():
     aliases = rows("preset_aliases.csv")
     assert {r["alias"] for r in aliases} >= {"USMCA", "Tariffs", "Security cooperation", "Migration"}
     for r in aliases:
-        now = T.preset_named(r["alias"], PRESETS)
+        now = preset_named(r["alias"], PRESETS)
         assert now is not None and now.name == r["preset"]
-        old = T.Axis(r["target"], r["favor"], r["against"])
-        assert T.preset_formerly(old, PRESETS) is now
-        assert T.preset_for(old, PRESETS) is None  # the old wording is not the preset's wording any more
-    assert T.preset_named("Security cooperation", PRESETS) is preset("security/cartels")
+        old = Axis(r["target"], r["favor"], r["against"])
+        assert preset_formerly(old, PRESETS) is now
+        assert preset_for(old, PRESETS) is None  # the old wording is not the preset's wording any more
+    assert preset_named("Security cooperation", PRESETS) is preset("security/cartels")
     for p in PRESETS:
-        assert T.preset_named(p.name, PRESETS) is p and T.preset_formerly(p.axis, PRESETS) is None
-    assert T.preset_named("no such preset", PRESETS) is None
+        assert preset_named(p.name, PRESETS) is p and preset_formerly(p.axis, PRESETS) is None
+    assert preset_named("no such preset", PRESETS) is None
 
 
 def test_the_shipped_hand_labels_still_land_on_their_quotes():
     usmca = preset("USMCA/trade")
     frame = load_dataset(store_dir=None).frame
-    read = T.read_labels(usmca.labels_path, frame=frame[frame[S.TOPIC] == usmca.topic].reset_index(drop=True))
+    read = read_labels(usmca.labels_path, frame=frame[frame[S.TOPIC] == usmca.topic].reset_index(drop=True))
     assert read.problems == [] and len(read.labels) == 75
 
 
@@ -137,7 +152,7 @@ def test_a_missing_or_corrupt_presets_file_is_an_error_naming_it_never_an_empty_
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(DataFileError) as err:
-        T.load_presets(path)
+        load_presets(path)
     assert str(path) in str(err.value) and message in str(err.value)
 
 
@@ -145,19 +160,19 @@ def test_a_corrupt_alias_file_beside_the_presets_is_an_error_too(tmp_path):
     (tmp_path / "stance_axes.csv").write_text("name,topic,target,favor,against,labels\nA,t,claim,,,\n", "utf-8")
     (tmp_path / "preset_aliases.csv").write_text("alias,preset\nold,A\n", "utf-8")
     with pytest.raises(DataFileError, match="preset_aliases.csv lacks the column"):
-        T.load_presets(tmp_path / "stance_axes.csv")
+        load_presets(tmp_path / "stance_axes.csv")
 
 
 # ---------------------------------------------------------------------------- claims and defaults
 def test_the_trackers_claims_and_defaults_come_from_the_data_file():
     table = rows("claims.csv")
-    assert T.DEFAULT_CLAIMS == tuple(r["phrase"] for r in table if r["default"] == "yes")
+    assert DEFAULT_CLAIMS == tuple(r["phrase"] for r in table if r["default"] == "yes")
     for r in table:
-        claim = T.Claim.parse(r["phrase"])
+        claim = Claim.parse(r["phrase"])
         assert (claim.wording, claim.opposite) == (r["wording"], r["opposite"])
-        assert claim.axis() == T.Axis(r["wording"], r["wording"], r["opposite"])
+        assert claim.axis() == Axis(r["wording"], r["wording"], r["opposite"])
     # A user's own opposite after "|" still wins over the shipped one.
-    assert T.Claim.parse(f"{table[0]['phrase']} | my opposite").opposite == "my opposite"
+    assert Claim.parse(f"{table[0]['phrase']} | my opposite").opposite == "my opposite"
 
 
 def test_the_pages_defaults_are_in_the_data_and_name_what_the_bundled_data_holds():

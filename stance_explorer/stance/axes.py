@@ -10,11 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer.encoders.text import query_embedding_text
+from stance_explorer.files import REPO_ROOT  # noqa: F401  (re-exported by stance; the library reads no file from it)
 from stance_explorer.package_data import DataFileError, data_path, read_csv_file
 from stance_explorer.stance import methods as M
 
-#: The repository root of a checkout (kept for callers; the library reads no file from it).
-REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The presets file, inside the package (see :mod:`stance_explorer.package_data`).
 AXES_CSV = data_path("stance_axes.csv")
 

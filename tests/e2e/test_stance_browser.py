@@ -13,11 +13,11 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import expect
 
-from stance_explorer import stance as T
+from stance_explorer.stance import load_presets
 
 pytestmark = pytest.mark.browser
 
-TARIFFS = next(p for p in T.load_presets() if p.topic == "tariffs")  # the shipped preset, as worded now
+TARIFFS = next(p for p in load_presets() if p.topic == "tariffs")  # the shipped preset, as worded now
 TARIFFS_TARGET, TARIFFS_FAVOR, TARIFFS_AGAINST = TARIFFS.axis.target, TARIFFS.axis.favor, TARIFFS.axis.against
 TARGET_PARAM = "target=" + quote_plus(TARIFFS_TARGET)
 
@@ -101,7 +101,7 @@ def test_a_link_with_a_presets_former_wording_opens_the_preset_as_now_worded(ui,
     opens the security preset as worded now, the address bar carries the new wording, and a note says so."""
     from urllib.parse import urlencode
 
-    security = next(p for p in T.load_presets() if p.topic == "security/cartels")
+    security = next(p for p in load_presets() if p.topic == "security/cartels")
     old = security.former[0]
     page = new_page()
     ui.goto(page, ui.url("stance", urlencode({"target": old.target, "favor": old.favor, "against": old.against})))
