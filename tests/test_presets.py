@@ -12,12 +12,16 @@ import pytest
 
 import stance_explorer
 from stance_explorer import schema as S
+from stance_explorer.dataset import BUNDLED_CSV, load_dataset
+from stance_explorer.encoders.models import MODELS
+from stance_explorer.files import REPO_ROOT
+from stance_explorer.package_data import DataFileError, data_path, defaults, read_data_json
 from stance_explorer.stance import (
     AXES_CSV,
-    Axis,
-    Claim,
     DEFAULT_CLAIMS,
     LABELS,
+    Axis,
+    Claim,
     Preset,
     axis_vectors,
     load_presets,
@@ -27,10 +31,6 @@ from stance_explorer.stance import (
     read_labels,
     score,
 )
-from stance_explorer.dataset import BUNDLED_CSV, load_dataset
-from stance_explorer.encoders.models import MODELS
-from stance_explorer.files import REPO_ROOT
-from stance_explorer.package_data import DataFileError, data_path, defaults, read_data_json
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 
