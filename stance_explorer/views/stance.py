@@ -281,7 +281,7 @@ def two_axes_view(
         A :class:`TwoAxesView`.
     """
     est2 = speaker_estimates(other.table(frame), other.scoped(), speakers=chosen)
-    placed = set(est.dropna(subset=["low"])["speaker"]) & set(est2.dropna(subset=["low"])["speaker"])
+    placed = set(est.dropna(subset=["estimate"])["speaker"]) & set(est2.dropna(subset=["estimate"])["speaker"])
     return TwoAxesView(
         two_axis_figure(est, est2, x_label=x_label, y_label=y_label),
         two_axis_summary(est, est2, x_label=x_label, y_label=y_label),
