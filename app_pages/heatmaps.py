@@ -30,6 +30,7 @@ from stance_explorer.analysis.tables import count_labels, newest_first, statemen
 from stance_explorer.export import safe_csv_bytes
 from stance_explorer.figures.heatmaps import heatmap_figure, statement_heatmap_figure
 from stance_explorer.figures.style import hover_text
+from stance_explorer.wording import counted
 from webapp import links
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, quote_card, statements_table
@@ -129,7 +130,7 @@ def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int)
     position = {label: i for i, label in enumerate(labels)}
     fig = statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
     caption = (
-        f"{len(sub)} statements, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
+        f"{counted(len(sub), 'statement')}, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
         "groups of statements that say similar things. Hover a cell to read both quotes."
     )
 

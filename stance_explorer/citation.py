@@ -33,6 +33,8 @@ NO_LINK = "no link known"
 _FORMULA = ("=", "+", "-", "@")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&#])")
 _SPACE = re.compile(r"\s+")
+#: A quote whose last word ends its sentence: “…interest.”, “…now!”, “…why?”.
+_ENDS_SENTENCE = re.compile(r"[.!?]…?[”\"’']*$")
 _MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -137,7 +139,8 @@ def plain_citation(row: Mapping) -> str:
     url = url if S.is_web_link(url) else ""
     title = _text(row.get(S.SOURCE_TITLE))
     source = [x for x in (title, outlet(url), url or no_link_note(title)) if x]
-    out += ". Source: " + ", ".join(source)
+    # A quote that ends its own sentence (“…interest.”) needs no second full stop after it.
+    out += (" " if _ENDS_SENTENCE.search(out) else ". ") + "Source: " + ", ".join(source)
     return "'" + out if out.startswith(_FORMULA) else out
 
 
