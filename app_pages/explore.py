@@ -7,9 +7,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
+from stance_explorer.analysis.tables import counts_by, counts_by_year, newest_first
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.search import example_hint, parse_query
 from stance_explorer.wording import counted, the_best_matches, these_results
@@ -96,9 +96,9 @@ if not empty_guard(view):
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
     tables = (
-        (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
-        (S.TOPIC, A.counts_by(frame, S.TOPIC)),
-        ("year", A.counts_by_year(frame)),
+        (S.SPEAKER, counts_by(frame, S.SPEAKER)),
+        (S.TOPIC, counts_by(frame, S.TOPIC)),
+        ("year", counts_by_year(frame)),
     )
     chart_summary(" ".join(SM.counts_summary(counts, column) for column, counts in tables), "counts")
     for col, (column, counts) in zip(st.columns([5, 4, 3]), tables):
@@ -123,7 +123,7 @@ if not empty_guard(view):
     )
     if len(frame) > MAX_TABLE_ROWS:
         st.caption(f"Showing the newest {MAX_TABLE_ROWS:,} of {len(frame):,}; narrow the filters to see others.")
-    shown = A.newest_first(frame, MAX_TABLE_ROWS)
+    shown = newest_first(frame, MAX_TABLE_ROWS)
     key = statement.picker_key("all_statements")
     pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(shown))
     statements_table(shown, height=520, key=key, on_select=pick)

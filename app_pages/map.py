@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from stance_explorer import analysis as A
-from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
+from stance_explorer.analysis.similarity import cap_statements
+from stance_explorer.analysis.tables import counts_by
 from stance_explorer.dataset import find_statement, statement_ref
+from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
 from stance_explorer.mapping.trajectories import trajectories
 from stance_explorer.wording import counted, plural
 from webapp import links, mapview, progress, statement
@@ -80,7 +81,7 @@ if not empty_guard(view):
         with load.step(f"Placing {counted(len(view.rows), 'statement')} on the map"):
             lay = mapview.layout_for(view)
         rows = view.rows[np.isfinite(lay.xy[view.rows, 0])]
-        capped = A.cap_statements(len(rows), MAX_POINTS, seed=0)
+        capped = cap_statements(len(rows), MAX_POINTS, seed=0)
         drawn = rows[capped.rows]
         frame = ds.frame.iloc[drawn].reset_index(drop=True)
         xy = lay.xy[drawn]
@@ -98,7 +99,7 @@ if not empty_guard(view):
             bind="query-params",
             help="Clusters of the map, each named by its most distinctive words (c-TF-IDF). 0 hides them.",
         )
-        speakers = A.counts_by(view.frame, S.SPEAKER)[S.SPEAKER].tolist()
+        speakers = counts_by(view.frame, S.SPEAKER)[S.SPEAKER].tolist()
         links.check_options(P.MAP_TRAJECTORIES, speakers, "Trajectories", multi=True)
         chosen = c3.multiselect(
             "Speakers' paths over time",
@@ -123,7 +124,7 @@ if not empty_guard(view):
                 steps = trajectories(view.frame, view.vectors, chosen, mapview.placer(view, lay))
         placed = lay.placed[drawn] if lay.placed[drawn].any() else None
         with load.step(f"Drawing {counted(len(drawn), 'point')} and placing the labels"):
-            fig = F.map_figure(
+            fig = map_figure(
                 frame,
                 xy,
                 color_by=color_by,
@@ -131,7 +132,7 @@ if not empty_guard(view):
                 regions=region_table,
                 steps=steps,
                 steps_frame=view.frame,
-                hover_chars=F.ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420,
+                hover_chars=ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420,
             )
     method = METHOD_NAMES.get(lay.method, lay.method)
     notes = [f"{method} map of {counted(len(drawn), 'statement')}"]

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from facts import N_BUNDLED, run_cli
@@ -40,14 +38,6 @@ def cli(repo_root, monkeypatch, capsys):
 def results(stdout: str) -> list[tuple[float, str, str, str]]:
     """(score, speaker, date, quote) for every result line of ``similar``."""
     return [(float(m[1]), m[2], m[3], m[4]) for m in map(RESULT.match, stdout.splitlines()) if m]
-
-
-@pytest.fixture(scope="module")
-def store_copy(tmp_path_factory, repo_root) -> Path:
-    """A copy of the committed store, so no test ever writes into embeddings/."""
-    dest = tmp_path_factory.mktemp("store") / "embeddings"
-    shutil.copytree(repo_root / "embeddings", dest)
-    return dest
 
 
 # ---------------------------------------------------------------------------- validate

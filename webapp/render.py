@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import citation as C
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
+from stance_explorer.citation import markdown_citation, plain_citation
 from stance_explorer.encoders.models import MULTILINGUAL, reads_only_english
 from webapp import params as P
 from webapp.state import bundled_dataset
@@ -220,9 +220,9 @@ def citation_box(row: pd.Series) -> None:
     plain text and in Markdown. Shown as code, so nothing in it is read as markup here."""
     st.markdown("**Cite this statement**")
     st.caption("Plain text")
-    st.code(C.plain_citation(row), language=None, wrap_lines=True)
+    st.code(plain_citation(row), language=None, wrap_lines=True)
     st.caption("Markdown")
-    st.code(C.markdown_citation(row), language="markdown", wrap_lines=True)
+    st.code(markdown_citation(row), language="markdown", wrap_lines=True)
 
 
 def _use_multilingual() -> None:
