@@ -13,7 +13,6 @@ from stance_explorer import schema as S
 from stance_explorer.reader import problems_frame
 from stance_explorer.stance import Axis, Preset, StanceReading, preset_for, teaching_gap, write_labels
 from stance_explorer.views.stance import (
-from stance_explorer.wording import counted
     MAX_DEFAULT_SPEAKERS,
     MAX_TABLE_ROWS,
     PERIODS,
@@ -23,6 +22,7 @@ from stance_explorer.wording import counted
     not_placed_note,
     teaching_table,
 )
+from stance_explorer.wording import counted
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as state
