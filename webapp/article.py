@@ -215,6 +215,36 @@ def article_section(view) -> None:
         _review(view, article, digest, when, title.strip(), url.strip(), Upload, add_new, request_dataset, uploads)
 
 
+def _review_editor(table, frame, digest):
+    """The review table as an editor: tick, correct or add rows."""
+    topic_options = sorted({t for t in frame[S.TOPIC].astype(str) if t} | {"unspecified"})
+    return st.data_editor(
+        table,
+        key=f"art_editor_{digest}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
+            SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
+            TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
+            TOPIC: st.column_config.SelectboxColumn(
+                "topic", options=topic_options, help="Suggested: the nearest topic in the data"
+            ),
+            QTYPE: st.column_config.SelectboxColumn(
+                "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
+            ),
+            CONF: st.column_config.NumberColumn(
+                "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
+            ),
+            READING: st.column_config.TextColumn(
+                "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
+            ),
+            SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
+        },
+    )
+
+
 def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
     from stance_explorer.quotes import extract_quotes, parse_missing, records_csv
     from webapp.frame_cache import per_frame
@@ -242,32 +272,7 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
     if missing:  # a spaCy pipeline is not installed: say what that costs and how to fix it
         st.caption(escape_markdown(missing[0].upper() + missing[1:] + "."))
     table = _review_table(quotes)
-    topic_options = sorted({t for t in frame[S.TOPIC].astype(str) if t} | {"unspecified"})
-    edited = st.data_editor(
-        table,
-        key=f"art_editor_{digest}",
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
-            SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
-            TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
-            TOPIC: st.column_config.SelectboxColumn(
-                "topic", options=topic_options, help="Suggested: the nearest topic in the data"
-            ),
-            QTYPE: st.column_config.SelectboxColumn(
-                "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
-            ),
-            CONF: st.column_config.NumberColumn(
-                "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
-            ),
-            READING: st.column_config.TextColumn(
-                "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
-            ),
-            SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
-        },
-    )
+    edited = _review_editor(table, frame, digest)
     stem = re.sub(r"[^\w\-]+", "-", (title or article.name).lower()).strip("-")[:40] or "article"
     records, problems = _records(edited, quotes, stem=stem, when=when, title=title, url=url, known=known)
     upload_name = f"article: {title or article.name}"
