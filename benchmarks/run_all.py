@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-#: Scripts in this folder that are not benchmarks: this runner.
-NOT_BENCHMARKS = {"run_all.py"}
+#: Modules in this folder that are not benchmarks: this runner, and helpers the benchmarks import
+#: and nobody runs (stance_results.py writes the stance benchmarks' results file).
+NOT_BENCHMARKS = {"run_all.py", "stance_results.py"}
 
 
 def discover() -> list[Path]:
-    """Every benchmark script: each ``*.py`` in this folder but this runner (and ``__init__.py``)."""
+    """Every benchmark script: each ``*.py`` in this folder but NOT_BENCHMARKS (and ``__init__.py``)."""
     return sorted(p for p in HERE.glob("*.py") if p.name not in NOT_BENCHMARKS and not p.name.startswith("__"))
 
 

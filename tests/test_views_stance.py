@@ -64,7 +64,9 @@ def test_suggestions_and_the_teaching_table_name_whose_label_is_whose():
     table, order = teaching_table(v.table, project, [None, None, "against", None, None, None])
     row0 = table.iloc[list(order).index(0)]
     assert row0["project's hand label"] == "favor" and row0["your label"] is None
-    assert row0["reader's reading"] == "favor" and abs(row0["confidence"] - 0.9) < 1e-6  # the reader's own, not the label's 1.0
+    assert (
+        row0["reader's reading"] == "favor" and abs(row0["confidence"] - 0.9) < 1e-6
+    )  # the reader's own, not the label's 1.0
     assert v.table.loc[0, "label_by"] == "project" and v.table.loc[2, "label_by"] == "you"
     assert all(q.row["hand_label"] == "" for q in suggestions(r, v.table, None))  # never a labelled one
 
@@ -87,3 +89,20 @@ def test_default_speakers_and_drift_defaults_follow_the_data():
     assert chosen == ["Ana", "Bo"] and note is None
     speakers, default, why = drift_defaults(f)
     assert default == "Ana" and why == "most statements"
+
+
+def test_statements_the_reader_cannot_read_are_neither_dots_nor_counts():
+    class EnglishOnly(KeywordReader):
+        def read(self, claim, texts, *, progress=None):
+            out = super().read(claim, texts)
+            out.read = np.array(["never" not in t for t in texts])
+            out.notes = ["" if ok else "not English" for ok in out.read]
+            return out
+
+    f = statements()
+    r = read_claim(EnglishOnly(), Axis("the deal"), f, scope=np.flatnonzero(f[S.TOPIC] == "trade"))
+    v = stance_view(r, f, chosen=["Ana"], freq="Y", mode_caption="Zero-shot.")
+    ana = v.speakers.table.set_index("speaker").loc["Ana"]
+    assert ana["n"] == 3 and ana["n_against"] == 1  # "no, never" was not read: not counted as none
+    assert "never" not in " ".join(v.speakers.shown[S.TEXT])
+    assert v.unread_note.startswith("1 statement here was not read by this reader (not English)")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
-from stance_explorer.citation import markdown_citation, plain_citation
+from stance_explorer.citation import markdown_citation, no_link_note, plain_citation
 from stance_explorer.encoders.models import MULTILINGUAL, reads_only_english
 from webapp import params as P
 from webapp.state import bundled_dataset
@@ -168,8 +168,9 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
                 f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
                 + (" · partial quote" if partial else "")
             )
-        elif title or partial:
-            st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))
+        else:  # a reader must see that there is no link to follow, not a link left out
+            note = no_link_note(title)
+            st.caption(" · ".join(x for x in (escape_markdown(title), note, "partial quote" if partial else "") if x))
 
 
 _PRECISION_NOTE = {

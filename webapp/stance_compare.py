@@ -1,6 +1,6 @@
 """Compare's "agree / disagree / unclear" on the topic's stance axis, next to the similarity.
 
-Uses the topic's preset axis (data/stance_axes.csv) with its shipped hand labels and this
+Uses the topic's preset axis (stance_explorer/data/stance_axes.csv) with its shipped hand labels and this
 session's labels for it, read from stored vectors only: Compare never loads the model for this.
 """
 
