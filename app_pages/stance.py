@@ -157,9 +157,12 @@ if not empty_guard(view):
     labelled = reading.hand >= 0
     rd = reading.table(frame_all)
     rd["pos"] = np.arange(len(rd))
+    project_label, _ = SS.label_columns(axis, SS.dataset_hashes(ds)[reading.rows])
+    rd["label_by"] = np.where(rd["hand_label"].to_numpy() == np.asarray(project_label, dtype=object), "project", "you")
 
     st.caption(
-        f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {len(scope_pos):,} statements read."
+        f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path), SS.label_counts(axis, reading, ds))} "
+        f"{len(scope_pos):,} statements read."
     )
     st.info(HONESTY.format(reader=reading.reader_label), icon=":material/psychology:")
     if unread := int((reading.scope & ~reading.read).sum()):
@@ -171,7 +174,7 @@ if not empty_guard(view):
 
     # ------------------------------------------------------------------ where each speaker stands
     st.subheader("Where each speaker stands")
-    est = T.speaker_estimates(rd, arrays, speakers=chosen)
+    est = T.speaker_estimates(rd, arrays, speakers=chosen, labelled=rd["labelled"].to_numpy())
     shown = rd[rd[S.SPEAKER].isin(chosen)]
     if shown.groupby(S.SPEAKER).size().max() > MAX_DOTS_PER_SPEAKER:
         # The clearest readings first: a chart of thousands of dots per speaker is unreadable.
@@ -204,6 +207,7 @@ if not empty_guard(view):
         column_config={
             "verdict": st.column_config.TextColumn(
                 "Reading",
+                width="large",
                 help=f"favor / against when the estimate is past ±0.25 and its interval stays on that side; mixed otherwise; none when no statement takes a side. With fewer than {T.MIN_FOR_INTERVAL} statements taking a side: no interval and no side, only the count and how they read.",
             ),
             "estimate": st.column_config.NumberColumn("Estimate", format="%+.2f"),
@@ -217,7 +221,8 @@ if not empty_guard(view):
 
     # ------------------------------------------------------------------ over time and flips
     st.subheader("Over time")
-    periods = T.stance_over_time(rd, arrays, speakers=chosen, freq=PERIODS[period], tiebreak=relevance)
+    about = T.about_claim(rd, relevance)
+    periods = T.stance_over_time(rd, arrays, speakers=chosen, freq=PERIODS[period], tiebreak=relevance, about=about)
     if periods.empty:
         st.info("No statements by these speakers here.")
     else:
@@ -249,7 +254,8 @@ if not empty_guard(view):
             "In the manner of PolitiFact's: **Full Flop** when a speaker is on one side in one period and on the other side later; **Half Flip** for a partial move (a side to mixed, or back); **No Flip** otherwise. The evidence is the fullest sourced quote of each period on its side (a fragment without a link only when nothing fuller supports it), then the clearest."
         )
         flips = T.flip_o_meter(periods)
-        for _, f in flips[flips["rating"] != T.FLIP_RATINGS[0]].iterrows():
+        judged = ~flips["rating"].isin([T.FLIP_RATINGS[0], T.NOT_ENOUGH])
+        for _, f in flips[judged].iterrows():
             with st.container(border=True):
                 st.markdown(f"**{escape_markdown(f['speaker'])}: {f['rating']}** · {escape_markdown(f['explanation'])}")
                 a, b = st.columns(2)
@@ -262,6 +268,11 @@ if not empty_guard(view):
         steady = flips[flips["rating"] == T.FLIP_RATINGS[0]]["speaker"].tolist()
         if steady:
             st.caption("No Flip: " + ", ".join(escape_markdown(s) for s in steady) + ".")
+        unsure = flips[flips["rating"] == T.NOT_ENOUGH]
+        if len(unsure):
+            with st.expander(f"Not enough to tell ({len(unsure)}): too few confident statements on a side per period"):
+                for _, f in unsure.iterrows():
+                    st.markdown(f"**{escape_markdown(f['speaker'])}**: {escape_markdown(f['explanation'])}")
 
     # ------------------------------------------------------------------ two axes
     others = [p for p in presets if p.axis != axis]
@@ -349,16 +360,17 @@ if not empty_guard(view):
     if len(suggestions) == 0:
         st.caption("Every statement here is labelled.")
 
-    with st.expander("Every statement here, with the model's reading (label any of them)"):
+    with st.expander("Every statement here, with the reader's reading (label any of them)"):
         order = np.lexsort((rd[S.DATE].to_numpy(), rd[S.SPEAKER].to_numpy()))[:MAX_TABLE_ROWS]
         tbl = rd.iloc[order]
-        mine = [labels.name_of(h) for h in scope_hashes[order]]
+        project, mine = SS.label_columns(axis, scope_hashes[order])
         edit = pd.DataFrame(
             {
                 "your label": pd.Series(mine, dtype=object),
-                "model's reading": tbl["stance"].to_numpy(),
-                "score": tbl["score"].where(tbl["stance"] != "none").to_numpy(),
-                "confidence": tbl["confidence"].to_numpy(),
+                "project's hand label": pd.Series(project, dtype=object),
+                "reader's reading": tbl["reader_stance"].to_numpy(),
+                "score": tbl["reader_score"].where(tbl["reader_stance"] != "none").to_numpy(),
+                "confidence": tbl["reader_confidence"].to_numpy(),
                 "date": tbl[S.DATE].to_numpy(),
                 "speaker": tbl[S.SPEAKER].to_numpy(),
                 "quote": tbl[S.TEXT].to_numpy(),
@@ -371,12 +383,18 @@ if not empty_guard(view):
             hide_index=True,
             width="stretch",
             height=360,
-            disabled=["model's reading", "score", "confidence", "date", "speaker", "quote"],
+            disabled=["project's hand label", "reader's reading", "score", "confidence", "date", "speaker", "quote"],
             on_change=SS.table_edited,
             args=(axis, ekey, tbl[S.ID].astype(str).tolist(), list(scope_hashes[order])),
             column_config={
                 "your label": st.column_config.SelectboxColumn(
                     "your label", options=["favor", "against", "none"], width="small"
+                ),
+                "project's hand label": st.column_config.TextColumn(
+                    "project's hand label", help="The label this project ships for the preset (data/).", width="small"
+                ),
+                "reader's reading": st.column_config.TextColumn(
+                    "reader's reading", help="The reader's own reading, before any label teaches it."
                 ),
                 "score": st.column_config.NumberColumn("score", format="%+.2f", help="blank when the reading is none"),
                 "confidence": st.column_config.ProgressColumn(

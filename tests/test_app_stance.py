@@ -90,9 +90,13 @@ def test_speaker_table_gives_estimates_with_intervals_and_none_as_none():
     at = open_page(STANCE)
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     trudeau = table[table["speaker"] == "Justin Trudeau"].iloc[0]
-    assert trudeau["verdict"] == "favor" and trudeau["estimate"] > 0.25
-    lo, hi = (float(x) for x in trudeau["interval"].split(" to "))
-    assert lo <= trudeau["estimate"] <= hi
+    # Four hand labels that all agree are said in words, never as a zero-width "+1.00 to +1.00".
+    assert trudeau["verdict"] == "all 4 hand-labelled favor" and trudeau["interval"] == "–"
+    placed = table[table["interval"] != "–"]
+    assert len(placed) and "+1.00 to +1.00" not in placed["interval"].tolist()
+    for _, row in placed.iterrows():
+        lo, hi = (float(x) for x in row["interval"].split(" to "))
+        assert lo <= row["estimate"] <= hi
 
 
 def test_a_link_with_an_axis_reopens_it_and_names_the_preset():

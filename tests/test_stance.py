@@ -23,6 +23,7 @@ from stance_explorer.stance import (
     FAVOR,
     MAX_LABEL_BYTES,
     NONE,
+    NOT_ENOUGH,
     Axis,
     LabelSet,
     axis_vectors,
@@ -212,10 +213,11 @@ def test_ties_between_labelled_quotes_go_to_the_one_most_about_the_target():
             ("A", "2020-01-01", "vague praise"),
             ("A", "2020-02-01", "praise of the deal"),
             ("A", "2026-01-01", "against it"),
+            ("A", "2026-01-02", "against it too"),
         ]
     )
-    arr = arrays([FAV, FAV, AG], [1.0, 1.0, -1.0])  # hand labels all score ±1
-    periods = stance_over_time(f, arr, speakers=["A"], tiebreak=np.array([0.1, 0.7, 0.5]))
+    arr = arrays([FAV, FAV, AG, AG], [1.0, 1.0, -1.0, -1.0])  # hand labels all score ±1
+    periods = stance_over_time(f, arr, speakers=["A"], tiebreak=np.array([0.1, 0.7, 0.5, 0.4]))
     flip = flip_o_meter(periods).iloc[0]
     assert f[S.TEXT].iat[flip["row_before"]] == "praise of the deal"
 
@@ -224,18 +226,44 @@ def test_half_flip_and_no_flip():
     f = frame(
         [
             ("A", "2020-01-01", "for"),
+            ("A", "2020-03-01", "for too"),
             ("A", "2021-01-01", "mixed+"),
             ("A", "2021-02-01", "mixed-"),
             ("B", "2020-01-01", "for"),
+            ("B", "2020-05-01", "for too"),
             ("B", "2022-01-01", "for again"),
-            ("C", "2020-01-01", "once"),
+            ("B", "2022-02-01", "for again too"),
         ]
     )
-    arr = arrays([FAV, FAV, AG, FAV, FAV, AG], [0.9, 0.5, -0.5, 0.8, 0.7, -0.6])
-    flips = flip_o_meter(stance_over_time(f, arr, speakers=["A", "B", "C"])).set_index("speaker")
+    arr = arrays([FAV, FAV, FAV, AG, FAV, FAV, FAV, FAV], [0.9, 0.9, 0.5, -0.5, 0.8, 0.8, 0.7, 0.7])
+    flips = flip_o_meter(stance_over_time(f, arr, speakers=["A", "B"])).set_index("speaker")
     assert flips.at["A", "rating"] == "Half Flip"  # favor (0.9) to mixed (0.0)
     assert flips.at["B", "rating"] == "No Flip"
-    assert flips.at["C", "rating"] == "No Flip" and "fewer than two periods" in flips.at["C", "explanation"]
+
+
+def test_no_flip_verdict_without_enough_confident_statements_in_each_period():
+    """One statement, or readings at about 0.5 confidence, are not enough for any verdict: the counts are said."""
+    f = frame(
+        [
+            ("C", "2020-01-01", "once"),
+            ("T", "2020-01-01", "cartels must go"),
+            ("T", "2020-02-01", "drug lords"),
+            ("T", "2026-01-01", "hitting land"),
+            ("T", "2026-02-01", "hitting land again"),
+            ("U", "2020-01-01", "pro deal"),
+            ("U", "2024-01-01", "pro deal again"),
+        ]
+    )
+    arr = arrays(
+        [AG, FAV, FAV, AG, AG, FAV, FAV],
+        [-0.7, 0.3, 0.3, -0.3, -0.3, 0.9, 0.2],
+        [0.9, 0.49, 0.45, 0.5, 0.47, 0.9, 0.9],
+    )
+    flips = flip_o_meter(stance_over_time(f, arr, speakers=["C", "T", "U"])).set_index("speaker")
+    assert set(flips["rating"]) == {NOT_ENOUGH}
+    assert "2020: 1" in flips.at["C", "explanation"]
+    assert "2020: 0" in flips.at["T", "explanation"] and "2026: 1" in flips.at["T", "explanation"]
+    assert "2024: 1" in flips.at["U", "explanation"]  # two pro-deal quotes never make a Half Flip
 
 
 def test_pairs_agree_disagree_or_are_unclear_with_the_deciding_quotes():

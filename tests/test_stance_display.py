@@ -21,6 +21,7 @@ from stance_explorer.stance import (
     NONE,
     TOO_FEW,
     Claim,
+    about_claim,
     claim_over_time,
     describe_reading,
     flip_o_meter,
@@ -32,6 +33,7 @@ from stance_explorer.stance import (
     teaching_gap,
 )
 from stance_explorer.stance.methods import StanceArrays
+from stance_explorer.summaries import claim_summary
 
 FAV, AG, NO = FAVOR, AGAINST, NONE
 
@@ -96,6 +98,7 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
                 "https://example.org/a",
                 "direct",
             ),
+            ("T", "2020-03-01", "A great deal for our workers and farmers", "https://example.org/c", "direct"),
             ("T", "2026-01-10", "irrelevant", "", "partial"),
             (
                 "T",
@@ -107,13 +110,13 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
         ]
     )
     # The fragment reads most clearly against; the full sourced quote still is the evidence.
-    arr = arrays([FAV, AG, AG], [0.9, -1.0, -0.6])
+    arr = arrays([FAV, FAV, AG, AG], [0.9, 0.8, -1.0, -0.6])
     periods = stance_over_time(f, arr, speakers=["T"])
     flip = flip_o_meter(periods).iloc[0]
-    assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X2"
+    assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X3"
     # With only the fragment on that side, it is shown (a partial quote stays partial, never dropped).
-    only = stance_over_time(f.iloc[:2], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
-    assert f[S.ID].iat[int(only["row_top"].iloc[-1])] == "X1"
+    only = stance_over_time(f.iloc[[0, 2]], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
+    assert f.iloc[[0, 2]][S.ID].iat[int(only["row_top"].iloc[-1])] == "X2"
 
 
 # ---------------------------------------------------------------------------- teaching
@@ -230,3 +233,41 @@ def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
     ids = ds.frame[S.ID].to_numpy()
     side = {sid: int(r.arrays.label[np.flatnonzero(ids == sid)[0]]) for sid in ("S040", "S166")}
     assert side == {"S040": AG, "S166": FAV}  # 2020 praise rejects the claim; 2026 "irrelevant" holds it
+
+
+def test_below_the_threshold_a_speaker_gets_no_number_only_the_count_and_the_reading():
+    f = frame([("Trudeau", "2025-01-01", "no justification for these tariffs", "", "direct")])
+    est = speaker_estimates(f, arrays([AG], [-0.82])).iloc[0]
+    assert not np.isfinite(est["estimate"]) and not np.isfinite(est["low"])
+    assert est["verdict"] == "1 statement (reads against): too few to place"
+
+
+def test_hand_labels_that_all_agree_are_told_in_words_not_as_a_zero_width_interval():
+    rows = [("A", f"202{i}-01-01", f"quote {i}", "", "direct") for i in range(5)]
+    est = speaker_estimates(frame(rows), arrays([FAV] * 5, [1.0] * 5, [1.0] * 5), labelled=np.ones(5, bool))
+    e = est.iloc[0]
+    assert e["verdict"] == "all 5 hand-labelled favor" and not np.isfinite(e["low"]) and not np.isfinite(e["high"])
+    mixed = speaker_estimates(frame(rows), arrays([FAV] * 5, [1.0] * 5, [1.0] * 5)).iloc[0]
+    assert mixed["verdict"] == "favor"  # readings, not labels: the interval stays
+
+
+def test_only_statements_about_the_claims_subject_count_as_holding_or_rejecting_it():
+    f = frame(
+        [
+            ("Ford", "2025-01-01", "cartels are a menace", "", "direct"),
+            ("Ford", "2025-02-01", "fentanyl kills", "", "direct"),
+            ("Sheinbaum", "2025-01-01", "we send humanitarian aid to Cuba", "", "direct"),
+            ("Sheinbaum", "2025-03-01", "oil to Cuba is a sovereign matter", "", "direct"),
+        ]
+    )
+    f[S.TOPIC] = ["security", "security", "Cuba/energy", "Cuba/energy"]
+    relevance = np.array([0.29, 0.25, 0.55, 0.59])
+    about = about_claim(f, relevance)
+    assert about.tolist() == [False, False, True, True]
+    arr = arrays([AG, AG, AG, AG], [-0.6] * 4)
+    periods = claim_over_time(f, arr, speakers=["Ford", "Sheinbaum"], about=about).set_index("speaker")
+    assert periods.at["Ford", "rejects"] == 0 and periods.at["Ford", "off_topic"] == 2
+    assert periods.at["Sheinbaum", "rejects"] == 2 and periods.at["Sheinbaum", "share_rejects"] == 1.0
+    said = claim_summary(periods.reset_index(), claim="Mexico must stop shipping oil to Cuba")
+    assert "2 statements read as taking a side but not about its subject were left out" in said
+    assert "Ford" not in said and "too few to rank" in said  # Sheinbaum's 2 statements: said, not ranked silently

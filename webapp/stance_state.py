@@ -74,6 +74,34 @@ def labels_for(axis: Axis) -> LabelSet:
     return store[axis.key]
 
 
+def project_labels(axis: Axis) -> LabelSet | None:
+    """The hand labels this project ships for a preset axis (None for any other axis)."""
+    preset = preset_for(axis, presets())
+    return shipped_labels(str(preset.labels_path)) if preset and preset.labels_path else None
+
+
+def label_columns(axis: Axis, hashes) -> tuple[list[str | None], list[str | None]]:
+    """Per statement: the project's hand label, and the visitor's own label where it is not the project's."""
+    shipped = project_labels(axis)
+    labels = labels_for(axis)
+    project = [shipped.name_of(h) if shipped is not None else None for h in hashes]
+    mine = [labels.name_of(h) if labels.name_of(h) != p else None for h, p in zip(hashes, project)]
+    return project, mine
+
+
+def label_counts(axis: Axis, r: StanceReading, dataset: Dataset) -> tuple[int, int]:
+    """(the project's hand labels in force, the visitor's own labels) among the labels matching statements."""
+    shipped = project_labels(axis)
+    if shipped is None:
+        return 0, len(r.label_rows)
+    ship = np.full(len(r.hand), -1, dtype=np.int64)
+    rows, codes = shipped.rows_in(dataset_index(dataset))
+    ship[rows] = codes
+    mask = r.hand >= 0
+    same = int((mask & (ship == r.hand)).sum())
+    return same, int(mask.sum()) - same
+
+
 def replace_labels(axis: Axis, labels: LabelSet) -> None:
     st.session_state.setdefault(_LABELS, {})[axis.key] = labels
 
@@ -373,10 +401,13 @@ def set_label(axis: Axis, sid: str, sha: str, key: str) -> None:
 def table_edited(axis: Axis, key: str, ids: list[str], hashes: list[str]) -> None:
     """Callback of the statements table: apply the labels picked in the "Your label" column."""
     labels = labels_for(axis)
+    shipped = project_labels(axis)
     for i, change in st.session_state[key].get("edited_rows", {}).items():
         if "your label" in change and int(i) < len(ids):
             value = change["your label"]
-            labels.set(ids[int(i)], hashes[int(i)], CODE.get(value) if value else None)
+            # Clearing your label on a statement the project labels puts the project's label back.
+            code = CODE.get(value) if value else (shipped.code_of(hashes[int(i)]) if shipped is not None else None)
+            labels.set(ids[int(i)], hashes[int(i)], code)
     bump()
 
 
@@ -401,17 +432,25 @@ def upload_report():
     return st.session_state.get(_UPLOAD_REPORT)
 
 
-def mode_caption(mode: str, r: StanceReading, shipped_labels: bool) -> str:
-    """What the reading is, in words that agree with the mode control."""
+def mode_caption(mode: str, r: StanceReading, shipped_labels: bool, counts: tuple[int, int] = (0, 0)) -> str:
+    """What the reading is, in words that agree with the mode control; labels are named for whose they are."""
     n = len(r.label_rows)
+    project, yours = counts
+    whose = (
+        f" ({project:,} of the project's hand labels for this preset and {yours:,} of yours)."
+        if shipped_labels
+        else f" ({n:,} of yours)."
+    )
     if mode == "taught" and r.taught:
-        return f"Taught by {n:,} labels" + (
-            " (the shipped hand labels for this preset, plus yours)." if shipped_labels else "."
-        )
+        return f"Taught by {n:,} labels" + whose
     own = "from the axis words alone" if r.reader == "axis" else f"the {r.reader} reader's own reading"
     if mode == "taught":
         return f"Taught mode, but no label for this axis matches these statements yet, so the reading is zero-shot, {own}: label statements below to teach it."
-    extra = f" Your {n:,} labels are not used in this mode; each is shown beside the model's reading." if n else ""
+    extra = (
+        f" The {n:,} labels{whose[:-1]} are not used in this mode; each is shown beside the reader's reading."
+        if n
+        else ""
+    )
     return f"Zero-shot: {own}." + extra
 
 

@@ -324,9 +324,12 @@ def claim_time_figure(periods: pd.DataFrame, frame: pd.DataFrame, *, claim: str,
         color = PALETTE[i % len(PALETTE)]
         name = html.escape(str(speaker))
         for side, sign, dash, rows in (("holds", 1, "solid", "row_holds"), ("rejects", -1, "dot", "row_rejects")):
+            about = g["n_about"] if "n_about" in g else g["n"]
             text = [
-                f"<b>{name}</b>, {p}: {side} in {k} of {n} statements{quote(int(r))}"
-                for p, k, n, r in zip(g["period"], g[side], g["n"], g[rows])
+                f"<b>{name}</b>, {p}: {side} in {k} of {n} statements about it"
+                + (" (too few to rank)" if n < 3 else "")
+                + quote(int(r))
+                for p, k, n, r in zip(g["period"], g[side], about, g[rows])
             ]
             fig.add_trace(
                 go.Scatter(
@@ -336,7 +339,7 @@ def claim_time_figure(periods: pd.DataFrame, frame: pd.DataFrame, *, claim: str,
                     name=f"{name}: {side}",
                     legendgroup=name,
                     line=dict(color=color, dash=dash),
-                    marker=dict(size=np.clip(5 + 2 * g["n"].to_numpy(), 6, 16), color=color),
+                    marker=dict(size=np.clip(5 + 2 * about.to_numpy(), 6, 16), color=color),
                     text=text,
                     hovertemplate="%{text}<extra></extra>",
                 )

@@ -70,6 +70,9 @@ def readings(
     return out
 
 
+_WHOSE_LABEL = {"project": "the project's hand label", "you": "your label"}
+
+
 def describe_reading(row: Mapping) -> str:
     """How a statement's stance is told: a hand label is called a label; the model's is "the model's
     reading", with its confidence and the reader that read it, and a differing hand label is shown
@@ -79,12 +82,14 @@ def describe_reading(row: Mapping) -> str:
         row: A reading with stance, labelled, confidence and optionally hand_label.
 
     Returns:
-        A short phrase such as "favor (a hand label)".
+        A short phrase such as "favor (the project's hand label)"; ``label_by`` ("project" or
+        "you") says whose a label is, when known.
     """
     if row.get("labelled"):
-        return f"{row['stance']} (a hand label)"
+        whose = _WHOSE_LABEL.get(row.get("label_by") or "", "a hand label")
+        return f"{row['stance']} ({whose})"
     reader = row.get("reader") or ""
-    if row.get("read") is False or (row.get("read") is not None and not bool(row.get("read"))):
+    if row.get("read") is not None and not bool(row.get("read")):
         why = row.get("note") or "no reason given"
         return f"not read by the {reader or 'model'} reader ({why})"
     by = f"; reader: {reader}" if reader else ""
@@ -276,7 +281,8 @@ class StanceReading:
         """The statements in scope (and in ``mask``) with their reading: what every display shows.
 
         Columns added to the statements': ``row`` (the dataset row), stance, score, confidence, low,
-        labelled (the stance shown is a hand label), hand_label, read, note, evidence, reader.
+        labelled (the stance shown is a hand label), hand_label, read, note, evidence, reader, and
+        the reader's own reading before any label taught it (reader_stance, reader_score, reader_confidence).
 
         Args:
             frame: the dataset's statements frame.
@@ -294,6 +300,10 @@ class StanceReading:
         out["note"] = self.notes[rows]
         out["evidence"] = self.evidence[rows]
         out["reader"] = self.reader
+        own = self.zero_shot
+        out["reader_stance"] = np.asarray(LABELS, dtype=object)[own.label[rows].astype(np.int64)]
+        out["reader_score"] = own.score[rows].astype(np.float64)
+        out["reader_confidence"] = own.confidence[rows].astype(np.float64)
         return out
 
 
