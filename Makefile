@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-scale.txt | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-scale.txt requirements-nodeps.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
 # Every Python folder of the project, and the entry script.
 LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests deploy
@@ -12,11 +12,13 @@ LINT_PATHS := app.py stance_explorer webapp app_pages devtools benchmarks tests 
 .PHONY: run test test-fast lint bench setup clean-cache
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-scale.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-scale.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch is pinned (==2.13.0) in requirements.txt so pip takes the CPU build.
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# The Spanish spaCy pipeline declares an older spaCy than it runs on: see requirements-nodeps.txt.
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -215,7 +215,7 @@ def article_section(view) -> None:
 
 
 def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
-    from stance_explorer.quotes import extract_quotes, records_csv
+    from stance_explorer.quotes import extract_quotes, parse_missing, records_csv
     from webapp.frame_cache import per_frame
 
     frame = view.dataset.frame
@@ -237,6 +237,9 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
         "The speaker, topic and quote type are the extractor's reading, with its confidence: check them. "
         "Tick a row to add it; fill in a speaker for unnamed sources; add a row at the bottom for a quote it missed."
     )
+    missing = parse_missing(article) if quotes else ""
+    if missing:  # a spaCy pipeline is not installed: say what that costs and how to fix it
+        st.caption(escape_markdown(missing[0].upper() + missing[1:] + "."))
     table = _review_table(quotes)
     topic_options = sorted({t for t in frame[S.TOPIC].astype(str) if t} | {"unspecified"})
     edited = st.data_editor(
