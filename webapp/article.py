@@ -214,6 +214,28 @@ def article_section(view) -> None:
         _review(view, article, digest, when, title.strip(), url.strip(), Upload, add_new, request_dataset, uploads)
 
 
+def _review_columns(topic_options: list[str]) -> dict:
+    """The review table's columns: what the reader may edit, and the extractor's reading beside it."""
+    return {
+        ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
+        SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
+        TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
+        TOPIC: st.column_config.SelectboxColumn(
+            "topic", options=topic_options, help="Suggested: the nearest topic in the data"
+        ),
+        QTYPE: st.column_config.SelectboxColumn(
+            "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
+        ),
+        CONF: st.column_config.NumberColumn(
+            "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
+        ),
+        READING: st.column_config.TextColumn(
+            "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
+        ),
+        SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
+    }
+
+
 def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
     from stance_explorer.quotes import extract_quotes, parse_missing, records_csv
     from webapp.frame_cache import per_frame
@@ -248,24 +270,7 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_config={
-            ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
-            SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
-            TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
-            TOPIC: st.column_config.SelectboxColumn(
-                "topic", options=topic_options, help="Suggested: the nearest topic in the data"
-            ),
-            QTYPE: st.column_config.SelectboxColumn(
-                "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
-            ),
-            CONF: st.column_config.NumberColumn(
-                "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
-            ),
-            READING: st.column_config.TextColumn(
-                "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
-            ),
-            SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
-        },
+        column_config=_review_columns(topic_options),
     )
     stem = re.sub(r"[^\w\-]+", "-", (title or article.name).lower()).strip("-")[:40] or "article"
     records, problems = _records(edited, quotes, stem=stem, when=when, title=title, url=url, known=known)
