@@ -16,6 +16,7 @@ from stance_explorer.views.data import (
     file_view,
     intro,
     merged_csv,
+    merged_note,
     remapped,
 )
 from webapp import hosting, saving, uploads
@@ -87,7 +88,7 @@ def uploaded_file(name: str, up) -> None:
         statements_table(shown.preview, key=f"preview_{name}")
         if up.added:
             st.success(shown.added_note, icon=":material/check_circle:")
-        elif st.button(f"Add {shown.count} statements", type="primary", key=f"add_{name}"):
+        elif st.button(shown.add_label, type="primary", key=f"add_{name}"):
             new = uploads.add_with_progress([up])
             if new is not None:
                 uploads.announce(shown.added_message(new))
@@ -128,7 +129,7 @@ if any(u.added for u in current.values()):
     st.divider()
     st.subheader("Merged data")
     ds = view.dataset
-    st.write(f"The dataset in use has {len(ds.frame):,} statements ({view.mode}).")
+    st.write(merged_note(len(ds.frame), view.mode))
     st.download_button(
         "Download the merged statements (CSV)",
         merged_csv(ds.frame),

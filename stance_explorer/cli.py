@@ -313,10 +313,14 @@ def _statement_line(row) -> str:
 
 
 def _print_hits(top) -> None:
+    """One line per statement; search results start with their rank and say what placed them there."""
     for _, row in top.iterrows():
-        print(f"{row['score']:.3f}  {_statement_line(row)}")
-        if row.get("matched"):
-            print(f"       words found: {row['matched']}")
+        rank = f"#{row['rank']}  " if "rank" in row else ""
+        print(f"{rank}{row['score']:.3f}  {_statement_line(row)}")
+        why = [f"matched by {row['matched_by']}"] if row.get("matched_by") else []
+        why += [f"words found: {row['matched']}"] if row.get("matched") else []
+        if why:
+            print("       " + "; ".join(why))
         if row[S.SOURCE_URL]:
             print(f"       {row[S.SOURCE_URL]}")
 

@@ -144,7 +144,7 @@ def test_a_bad_label_file_is_named_with_its_row_and_column_and_good_rows_kept():
     uploader.upload("mylabels.csv", csv, "text/csv").run()
     assert_ok(at)
     assert main_metrics(at)["Labels for this axis"] == "1"
-    assert any("mylabels.csv: 1 labels added" in unescape(s.value) for s in at.success)
+    assert any("mylabels.csv: 1 label added" in unescape(s.value) for s in at.success)
     problems = next(d.value for d in at.dataframe if "severity" in d.value.columns)
     row = problems.iloc[0]
     assert (row["file"], row["line"], row["column"]) == ("mylabels.csv", 3, "label")

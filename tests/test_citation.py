@@ -132,3 +132,18 @@ def test_every_bundled_statement_cites_in_both_styles(bundled):
         assert "\n" not in plain and "\n" not in md
     partial = frame[frame[S.QUOTE_TYPE] == S.QUOTE_PARTIAL].iloc[0]
     assert f"“…{partial[S.TEXT]}…”" in plain_citation(partial)
+
+
+@pytest.mark.parametrize(
+    "text, quote_type, ends",
+    [
+        ("a rubberstamp of the Agreement is not in the national interest.", "direct", "national interest.” Source:"),
+        ("Are we going to give it away?", "direct", "give it away?” Source:"),
+        ("on the three economies.", "partial", "three economies.…” Source:"),
+        ("You know I was really ready", "direct", "really ready”. Source:"),
+    ],
+)
+def test_a_quote_that_ends_its_sentence_gets_no_second_full_stop(text, quote_type, ends):
+    cited = citation(row(**{S.TEXT: text, S.QUOTE_TYPE: quote_type}))
+    assert ends in cited
+    assert ".”." not in cited and "?”." not in cited and ".…”." not in cited

@@ -13,7 +13,7 @@ from facts import N_BUNDLED, run_cli
 
 from stance_explorer import schema as S
 
-RESULT = re.compile(r"^(-?\d+\.\d{3})  (.+?)  (\d{4}-\d{2}-\d{2})  “(.*)”( \(partial quote\))?$")
+RESULT = re.compile(r"^(?:#\d+  )?(-?\d+\.\d{3})  (.+?)  (\d{4}-\d{2}-\d{2})  “(.*)”( \(partial quote\))?$")
 
 
 @pytest.fixture
@@ -134,8 +134,16 @@ def test_similar_irrelevant_finds_trump_january_2026_first(cli, store_copy):
     assert len(found) == 5
     score, speaker, day, _ = found[0]
     assert speaker == "Donald Trump" and day.startswith("2026-01")
-    # Ranked by meaning and words fused (as on Explore): the printed cosine need not fall monotonically.
-    assert "       words found: irrelevant" in proc.stdout
+    # Ranked by meaning and words fused (as on Explore): the printed cosine need not fall monotonically,
+    # so each result names its rank and what placed it there, as the Explore table does.
+    assert [line[:4] for line in proc.stdout.splitlines() if RESULT.match(line)] == [
+        "#1  ",
+        "#2  ",
+        "#3  ",
+        "#4  ",
+        "#5  ",
+    ]
+    assert "       matched by meaning + words; words found: irrelevant" in proc.stdout
     assert "embedded" not in proc.stderr  # every statement came from the copied store
 
 
@@ -172,16 +180,25 @@ def test_similar_finds_a_remembered_word_and_keeps_only_a_quoted_phrase(store_co
     top = results(out)
     assert top[0][1] == "Jamieson Greer" and "a rubberstamp of the Agreement" in top[0][3]
     assert "words found: rubberstamp" in out
+    # Ranked, and it says why: the word lifted it above statements closer in meaning.
+    assert out.splitlines()[0].startswith("#1  ")
+    assert "       matched by words; words found: rubberstamp" in out
     code, out, err = similar_in_process(
         ['"worst trade deal"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
     )
     assert code == 0, err
     assert len(results(out)) == 2 and all("worst trade deal" in f[3] for f in results(out))
+    # The phrase in another spelling (Greer's quote writes "rubberstamp") is the same words.
     code, out, err = similar_in_process(
         ['"rubber stamp"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
     )
+    assert code == 0 and [f[1] for f in results(out)] == ["Jamieson Greer"]
+    assert "matched by phrase, meaning; words found: “rubberstamp”" in out
+    code, out, err = similar_in_process(
+        ['"rubber glove"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
     assert code == 0 and results(out) == []
-    assert "No statement contains “rubber stamp”." in err
+    assert "No statement contains “rubber glove”." in err
 
 
 @pytest.mark.model

@@ -9,7 +9,8 @@ import pytest
 
 from stance_explorer import schema as S
 from stance_explorer.reader import read_statements
-from stance_explorer.views import compare, data, heatmaps
+from stance_explorer.views import compare, data, explore, heatmaps
+from stance_explorer.views import map as map_view
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -183,3 +184,94 @@ def test_intro_names_saving_only_when_the_operator_turned_it_on():
 def test_merged_download_neutralizes_formula_cells(statement_frame):
     frame = statement_frame([{S.SPEAKER: "Ana", S.TEXT: "=1+2"}])
     assert "'=1+2" in data.merged_csv(frame).decode()
+
+
+# ---------------------------------------------------------------------------- explore
+def test_explore_metrics_and_holdings_count_what_the_filters_keep(trade):
+    frame = trade[0]
+    assert explore.metrics(frame) == [("Statements", "6"), ("Speakers", "3"), ("Topics", "2"), ("Years", "2024–2025")]
+    assert explore.metrics(frame.iloc[:0])[3] == ("Years", "–")
+    held = explore.holdings(frame)
+    assert [column for column, _ in held.tables] == [S.SPEAKER, S.TOPIC, "year"]
+    assert held.tables[1][1][S.TOPIC].tolist() == ["trade", "security"]
+    assert "trade" in held.summary
+
+
+def test_explore_search_without_a_match_says_why(trade):
+    empty = trade[0].iloc[:0]
+    assert (
+        explore.search_shown("tariffs", empty, None, 6).message == "No statement the filters keep matches this search."
+    )
+    quoted = explore.search_shown('"rubber stamp"', empty, "slow", 6)
+    assert quoted.message.endswith("(a phrase in double quotes must appear word for word).")
+    assert quoted.warning == "slow"
+
+
+def test_explore_search_results_caption_and_download(trade):
+    hits = trade[0].head(2).assign(row=[0, 1], words_score=[1.0, 0.5])
+    shown = explore.search_shown("  tariffs  ", hits, None, 6)
+    assert shown.message is None and "for “tariffs” among 6" in shown.caption
+    assert "row" not in shown.download and "words_score" not in shown.download
+    assert shown.download_label.startswith("Download ")
+
+
+def test_explore_table_is_cut_at_the_newest_and_says_so(trade, monkeypatch):
+    monkeypatch.setattr(explore, "MAX_TABLE_ROWS", 2)
+    table = explore.statements(trade[0])
+    assert table.shown[S.DATE].dt.year.tolist() == [2025, 2025]
+    assert table.cut == "Showing the newest 2 of 6; narrow the filters to see others."
+    assert table.download_label == "Download the 6 statements the filters keep (CSV)"
+
+
+# ---------------------------------------------------------------------------- map
+def test_map_draws_only_placed_statements_and_samples_past_the_cap(trade, monkeypatch):
+    frame = trade[0]
+    xy = np.array([[0, 0], [1, 1], [np.nan, np.nan], [2, 2], [3, 3], [4, 4]], dtype=np.float32)
+    points = map_view.drawn(frame, np.arange(6), xy)
+    assert points.positions.tolist() == [0, 1, 3, 4, 5] and points.notice is None
+    assert points.frame[S.TEXT].tolist() == frame[S.TEXT].iloc[[0, 1, 3, 4, 5]].tolist()
+    monkeypatch.setattr(map_view, "MAX_POINTS", 3)
+    sampled = map_view.drawn(frame, np.arange(6), xy)
+    assert len(sampled.positions) == 3 and sampled.notice
+
+
+def test_map_caption_names_the_method_the_sample_and_placed_statements(trade):
+    frame = trade[0]
+    xy = np.arange(12, dtype=np.float32).reshape(6, 2)
+    points = map_view.drawn(frame, np.arange(6), xy)
+    placed = np.array([False, False, False, False, True, True])
+    shown = map_view.map_shown(
+        points,
+        color_by="speaker",
+        placed=placed,
+        regions=None,
+        steps=None,
+        steps_frame=frame,
+        method="pacmap",
+        computed_here=True,
+    )
+    assert shown.caption.startswith("PaCMAP map of 6 statements. 2 new statements (diamonds)")
+    assert "computed for this session" in shown.caption
+    assert len(shown.figure.data) >= 3  # one trace per speaker
+
+
+def test_a_box_selection_maps_back_to_dataset_rows_and_ignores_anything_else():
+    positions = np.array([10, 20, 30])
+    points = [{"customdata": 2}, {"customdata": [0]}, {"customdata": 7}, {"customdata": "x"}, {}]
+    assert map_view.chosen_rows(points, positions) == [10, 30]
+
+
+def test_selection_is_listed_oldest_first_and_cut(trade, monkeypatch):
+    frame = trade[0]
+    assert map_view.selection(frame, []) is None
+    monkeypatch.setattr(map_view, "MAX_SELECTION_ROWS", 2)
+    picked = map_view.selection(frame, [5, 0, 2])
+    assert picked.positions.tolist() == [0, 2]
+    assert picked.title == "3 selected statements" and picked.caption.endswith("Showing the first 2 by date.")
+
+
+def test_link_refs_round_trip_and_name_the_missing(trade):
+    frame = trade[0]
+    refs = map_view.refs_of(frame, [1, 4])
+    found, missing = map_view.positions_of(frame, refs + ["nope"])
+    assert found == [1, 4] and missing == ["nope"]

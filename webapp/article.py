@@ -17,6 +17,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.reader import problems_frame, read_statements
+from stance_explorer.wording import counted
 from webapp import params as P
 from webapp.text import escape_markdown
 
@@ -214,26 +215,34 @@ def article_section(view) -> None:
         _review(view, article, digest, when, title.strip(), url.strip(), Upload, add_new, request_dataset, uploads)
 
 
-def _review_columns(topic_options: list[str]) -> dict:
-    """The review table's columns: what the reader may edit, and the extractor's reading beside it."""
-    return {
-        ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
-        SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
-        TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
-        TOPIC: st.column_config.SelectboxColumn(
-            "topic", options=topic_options, help="Suggested: the nearest topic in the data"
-        ),
-        QTYPE: st.column_config.SelectboxColumn(
-            "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
-        ),
-        CONF: st.column_config.NumberColumn(
-            "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
-        ),
-        READING: st.column_config.TextColumn(
-            "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
-        ),
-        SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
-    }
+def _review_editor(table, frame, digest):
+    """The review table as an editor: tick, correct or add rows."""
+    topic_options = sorted({t for t in frame[S.TOPIC].astype(str) if t} | {"unspecified"})
+    return st.data_editor(
+        table,
+        key=f"art_editor_{digest}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            ADD: st.column_config.CheckboxColumn("add", help="Add this statement", default=True, width="small"),
+            SPEAKER: st.column_config.TextColumn("speaker", help="Who said it (full name)"),
+            TEXT: st.column_config.TextColumn("text", help="The quoted words, verbatim", width="large"),
+            TOPIC: st.column_config.SelectboxColumn(
+                "topic", options=topic_options, help="Suggested: the nearest topic in the data"
+            ),
+            QTYPE: st.column_config.SelectboxColumn(
+                "quote type", options=[S.QUOTE_DIRECT, S.QUOTE_PARTIAL], default=S.QUOTE_DIRECT
+            ),
+            CONF: st.column_config.NumberColumn(
+                "confidence", format="%.2f", disabled=True, help="How sure the extractor is of the speaker"
+            ),
+            READING: st.column_config.TextColumn(
+                "reading", disabled=True, help="How the speaker was found, or why a quote was left out"
+            ),
+            SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
+        },
+    )
 
 
 def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
@@ -263,22 +272,14 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
     if missing:  # a spaCy pipeline is not installed: say what that costs and how to fix it
         st.caption(escape_markdown(missing[0].upper() + missing[1:] + "."))
     table = _review_table(quotes)
-    topic_options = sorted({t for t in frame[S.TOPIC].astype(str) if t} | {"unspecified"})
-    edited = st.data_editor(
-        table,
-        key=f"art_editor_{digest}",
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config=_review_columns(topic_options),
-    )
+    edited = _review_editor(table, frame, digest)
     stem = re.sub(r"[^\w\-]+", "-", (title or article.name).lower()).strip("-")[:40] or "article"
     records, problems = _records(edited, quotes, stem=stem, when=when, title=title, url=url, known=known)
     upload_name = f"article: {title or article.name}"
     added = uploads().get(upload_name)
     if added is not None and added.added and added.digest == digest:
         st.success(
-            f"Added: {len(added.result.frame)} statements from this article are in use on every page.",
+            f"Added: {counted(len(added.result.frame), 'statement')} from this article are in use on every page.",
             icon=":material/check_circle:",
         )
         return
@@ -297,7 +298,7 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
             return
         from webapp.uploads import announce
 
-        announce(f"Added {len(result.frame)} statements from the article ({new} newly embedded).")
+        announce(f"Added {counted(len(result.frame), 'statement')} from the article ({new} newly embedded).")
         if view.mode == P.DATASET_BUNDLED:
             request_dataset(P.DATASET_MERGED)
         st.rerun()

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from stance_explorer.dataset import Dataset
@@ -122,3 +123,30 @@ def placer(view: View, lay: Layout) -> Callable[[np.ndarray], np.ndarray]:
         return lambda v: pca_transform(v, base.pca)
     known = np.flatnonzero(np.isfinite(lay.xy[:, 0]))
     return lambda v: place(v, ds.vectors[known], lay.xy[known])
+
+
+def regions_and_paths(region_table: pd.DataFrame | None, steps: pd.DataFrame | None) -> None:
+    """The map's regions with their words, and the speakers' paths year by year, each in an expander."""
+    if region_table is not None:
+        with st.expander("Regions and their words"):
+            st.dataframe(
+                region_table[["label", "statements", "speakers"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "label": st.column_config.TextColumn("Most distinctive words (c-TF-IDF)", width="large"),
+                    "speakers": st.column_config.ListColumn("Most statements by"),
+                },
+            )
+    if steps is not None and len(steps):
+        with st.expander("Speakers' paths, year by year"):
+            st.dataframe(
+                steps[["speaker", "window", "count", "shift"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "window": "Year",
+                    "count": "Statements",
+                    "shift": st.column_config.NumberColumn("Moved (1 − cosine to the previous year)", format="%.3f"),
+                },
+            )

@@ -22,6 +22,7 @@ from stance_explorer.views.stance import (
     not_placed_note,
     teaching_table,
 )
+from stance_explorer.wording import counted
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as state
@@ -352,7 +353,7 @@ def label_files(axis: Axis, labels, frame_all) -> None:
         if unreadable:
             st.error(f"{escape_markdown(name)} could not be used: {escape_markdown(problems[0].message)}")
         else:
-            st.success(f"{escape_markdown(name)}: {n:,} labels added.")
+            st.success(f"{escape_markdown(name)}: {counted(n, 'label')} added.")
         if problems and not unreadable:
             st.warning(f"{len(problems)} row(s) of {escape_markdown(name)} need attention (errors were skipped):")
             st.dataframe(problems_frame(problems), hide_index=True, width="stretch")

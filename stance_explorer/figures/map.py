@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from stance_explorer import schema as S
-from stance_explorer.figures.map_labels import Box, LabelScale, add_region_labels
+from stance_explorer.figures.map_labels import Box, LabelScale, add_region_labels, star_boxes
 from stance_explorer.figures.map_paths import add_trajectories
 from stance_explorer.figures.style import PALETTE, base_layout, hover_text
 
@@ -199,11 +199,17 @@ def map_figure(
         ext.append(steps[["x", "y"]].to_numpy(dtype=np.float32))
     scale = LabelScale.of(np.concatenate(ext), height)
     taken: list[Box] = []
-    hidden = add_region_labels(fig, regions, scale, taken) if regions is not None else 0
+    hidden = 0
+    stars: list[Box] = []
     if steps is not None and len(steps):
+        # The paths a reader asked for first: their years are placed, then the region labels around
+        # those years and the stars, so no region label hides a step of a path.
+        stars = star_boxes(steps, scale)
         hidden += add_trajectories(
             fig, frame if steps_frame is None else steps_frame, steps, speaker_colors, scale=scale, taken=taken
         )
+    if regions is not None:
+        hidden += add_region_labels(fig, regions, scale, taken, stars)
     fig.layout.meta = {"hidden_labels": hidden}
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)

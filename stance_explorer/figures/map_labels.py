@@ -11,15 +11,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 
-def add_region_labels(fig: go.Figure, regions: pd.DataFrame, scale: LabelScale, taken: list[Box]) -> int:
-    """Each region's label at its middle, largest region first; returns how many were left out."""
+def add_region_labels(
+    fig: go.Figure, regions: pd.DataFrame, scale: LabelScale, taken: list[Box], stars: list[Box] = ()
+) -> int:
+    """Each region's label at its middle, largest region first; returns how many were left out.
+
+    A label covers no label already drawn (``taken``, which grows: the years of speakers' paths come
+    first) and no star of a path (``stars``): it moves a little, or is left out.
+    """
     hidden = 0
     # The largest regions first: a label that would cover one already drawn moves a little, or is left out.
     for r in regions.sort_values("statements", ascending=False, kind="stable").itertuples():
         text = f"<b>{html.escape(r.label)}</b>"
         spot = _free_spot(
             [scale.centered(r.x + dx, r.y + dy, text, REGION_FONT, bold=True) for dx, dy in _offsets(scale, text)],
-            taken,
+            [*taken, *stars],
         )
         if spot is None:
             hidden += 1
@@ -117,10 +123,29 @@ class LabelScale:
 
 
 def _offsets(scale: LabelScale, text: str) -> list[tuple[float, float]]:
-    """Where a region label may go, in data units from its region's middle: there, then a box up or down."""
-    _, h = text_size_px(text, REGION_FONT, bold=True)
-    step = h * scale.uy * 1.05
-    return [(0.0, 0.0), (0.0, step), (0.0, -step), (0.0, 2 * step), (0.0, -2 * step)]
+    """Where a region label may go, in data units from its region's middle: there, then a box up or
+    down, then half or a whole label's width to either side."""
+    w, h = text_size_px(text, REGION_FONT, bold=True)
+    step, side = h * scale.uy * 1.05, w * scale.ux * 0.55
+    vertical = [(0.0, 0.0), (0.0, step), (0.0, -step), (0.0, 2 * step), (0.0, -2 * step)]
+    return vertical + [(dx, dy) for dx in (side, -side, 2 * side, -2 * side) for dy in (0.0, step, -step)]
+
+
+def star_boxes(steps: pd.DataFrame, scale: LabelScale) -> list[Box]:
+    """The box each star of a speaker's path covers, in data units (the stars are obstacles to labels).
+
+    Args:
+        steps: ``trajectories.trajectories``' table (``x``, ``y`` per step).
+        scale: Data units per pixel of the map.
+
+    Returns:
+        One :class:`Box` per step.
+    """
+    r = STAR_SIZE / 2
+    return [
+        Box(x - r * scale.ux, x + r * scale.ux, y - r * scale.uy, y + r * scale.uy)
+        for x, y in zip(steps["x"].astype(float), steps["y"].astype(float))
+    ]
 
 
 def _free_spot(candidates: list[Box], taken: list[Box]) -> Box | None:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from stance_explorer import schema as S
-from stance_explorer.figures.map_labels import STAR_SIZE, TEXT_POSITIONS, YEAR_FONT, Box, LabelScale
+from stance_explorer.figures.map_labels import TEXT_POSITIONS, YEAR_FONT, Box, LabelScale, star_boxes
 from stance_explorer.figures.style import hover_text
 
 
@@ -43,11 +43,7 @@ def add_trajectories(
     """
     hidden = 0
     # A year would rather not sit under another star either: the stars are obstacles, not labels.
-    r = STAR_SIZE / 2
-    stars = [
-        Box(x - r * scale.ux, x + r * scale.ux, y - r * scale.uy, y + r * scale.uy)
-        for x, y in zip(steps["x"].astype(float), steps["y"].astype(float))
-    ]
+    stars = star_boxes(steps, scale)
     for i, (speaker, g) in enumerate(steps.groupby("speaker", sort=False)):
         color = speaker_colors.get(str(speaker), PATH_COLORS[i % len(PATH_COLORS)])
         texts, positions = [], []

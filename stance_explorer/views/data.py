@@ -12,6 +12,7 @@ import pandas as pd
 from stance_explorer import schema as S
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import ReadResult, delimiter_name, map_columns, problems_frame
+from stance_explorer.wording import counted
 
 #: The mapping box's choice for a field fed by no column.
 IGNORE = "(not used)"
@@ -83,17 +84,23 @@ class FileView:
 
     @property
     def preview_title(self) -> str:
-        return f"**Preview: the {self.count} statements to add**"
+        return f"**Preview: the {counted(self.count, 'statement')} to add**"
 
     @property
     def added_note(self) -> str:
-        return f"Added: {self.count} statements from {self.name} are in use on every page (dataset: merged)."
+        return f"Added: {counted(self.count, 'statement')} from {self.name} are in use on every page (dataset: merged)."
 
     def added_message(self, new: int) -> str:
         """What the page announces once the rows are added, ``new`` of them embedded just now."""
         return (
-            f"Added {self.count} statements from {self.name} ({new} newly embedded, {self.count - new} already known)."
+            f"Added {counted(self.count, 'statement')} from {self.name} ({new} newly embedded, "
+            f"{self.count - new} already known)."
         )
+
+    @property
+    def add_label(self) -> str:
+        """The Add button's label."""
+        return f"Add {counted(self.count, 'statement')}"
 
 
 def file_view(name: str, result: ReadResult, column_map: dict[str, str] | None = None) -> FileView:
@@ -105,7 +112,8 @@ def file_view(name: str, result: ReadResult, column_map: dict[str, str] | None =
         skipped = len([p for p in result.errors if p.line])
         read_as = (
             f"Read as {result.encoding}, {delimiter_name(result.delimiter)}-separated: "
-            f"{result.rows_read} rows, {len(result.frame)} usable, {skipped} skipped, {len(result.warnings)} warnings."
+            f"{counted(result.rows_read, 'row')}, {len(result.frame)} usable, {skipped} skipped, "
+            f"{counted(len(result.warnings), 'warning')}."
         )
     # A refused file has no mapping of its own: show the columns found by name anyway.
     mapping = result.mapping or {}
@@ -153,3 +161,8 @@ def merged_csv(frame: pd.DataFrame) -> bytes:
 def field_label(field: str) -> str:
     """A mapping box's label: the field, marked when the reader requires it."""
     return f"{field} (required)" if field in S.REQUIRED_COLUMNS else field
+
+
+def merged_note(statements: int, mode: str) -> str:
+    """What the merged-data section says about the dataset in use."""
+    return f"The dataset in use has {counted(statements, 'statement')} ({mode})."

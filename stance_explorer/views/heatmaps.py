@@ -29,6 +29,7 @@ from stance_explorer.export import safe_csv_bytes
 from stance_explorer.figures.heatmaps import heatmap_figure, statement_heatmap_figure
 from stance_explorer.figures.style import hover_text
 from stance_explorer.summaries import pair_heatmap_summary, speaker_topic_summary
+from stance_explorer.wording import counted
 
 MODES = ["speaker × speaker", "speaker × topic", "statement × statement"]
 ALL_TOPICS = "all topics"
@@ -143,7 +144,7 @@ def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int)
     position = {label: i for i, label in enumerate(labels)}
     fig = statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
     caption = (
-        f"{len(sub)} statements, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
+        f"{counted(len(sub), 'statement')}, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
         "groups of statements that say similar things. Hover a cell to read both quotes."
     )
 

@@ -32,6 +32,7 @@ from stance_explorer.stance import (
     turning_points,
 )
 from stance_explorer.summaries import stance_strip_summary, stance_time_summary, two_axis_summary
+from stance_explorer.wording import counted
 
 PERIODS = {"year": "Y", "half-year": "6M"}
 MAX_DEFAULT_SPEAKERS = 40  # everyone who spoke on the topic, up to this many (the most statements first)
@@ -248,7 +249,7 @@ def stance_view(
     return StanceView(
         rd,
         HONESTY.format(reader=reading.reader_label),
-        f"{mode_caption} {len(reading.rows):,} statements read.",
+        f"{mode_caption} {counted(len(reading.rows), 'statement')} read.",
         unread_note,
         speakers_view(rd, reading, chosen, reading.axis),
         time_view(rd, reading, chosen, freq),
