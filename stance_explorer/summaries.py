@@ -285,9 +285,7 @@ def two_axis_summary(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, 
     Returns:
         One sentence.
     """
-    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(
-        subset=["estimate_x", "estimate_y", "low_x", "low_y"]
-    )
+    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y"])
     if both.empty:
         return "Chart of two axes: no speaker placed on both."
     bx = both.loc[both["estimate_x"].idxmax()]

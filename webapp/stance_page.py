@@ -177,6 +177,7 @@ def speakers(sv: SpeakersView, frame_all, reading: StanceReading) -> None:
         sv.table,
         hide_index=True,
         width="stretch",
+        placeholder="–",  # no number below the threshold
         column_config={
             "verdict": st.column_config.TextColumn(
                 "Reading",

@@ -254,7 +254,7 @@ def two_axis_figure(
 
     Args:
         est_x: ``stance.speaker_estimates``' table for the across axis.
-        est_y: The same for the up axis; only speakers with an interval on both are drawn.
+        est_y: The same for the up axis; only speakers with an estimate on both are drawn.
         x_label: Axis 1's name.
         y_label: Axis 2's name.
         title: Optional chart title.
@@ -262,8 +262,14 @@ def two_axis_figure(
     Returns:
         A plotly go.Figure with one labelled point per speaker, both axes from -1 to 1.
     """
-    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(
-        subset=["estimate_x", "estimate_y", "low_x", "low_y"]
+    # Speakers with an estimate on both axes (3 or more statements on a side); hand labels that all
+    # agree have an estimate and no interval, so no error bar.
+    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y"])
+    both = both.fillna(
+        {
+            c: both[c.replace("low", "estimate").replace("high", "estimate")]
+            for c in ("low_x", "high_x", "low_y", "high_y")
+        }
     )
     fig = go.Figure()
     for i, (_, r) in enumerate(both.iterrows()):
