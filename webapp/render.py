@@ -138,6 +138,26 @@ def statements_table(
     )
 
 
+def problems_table(problems: pd.DataFrame, *, key: str) -> None:
+    """A reader's problems (``reader.problems_frame``): file, line, column, severity, message."""
+    # A problem with the whole row names no column: a dash, not the word "None".
+    st.dataframe(
+        problems,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        placeholder="–",
+        # Narrow fixed columns, so the message (what to do) is what a 1400-px window shows in full.
+        column_config={
+            "file": st.column_config.TextColumn("File", width=120),
+            "line": st.column_config.NumberColumn("Line", width=55),
+            "column": st.column_config.TextColumn("Column", width=90),
+            "severity": st.column_config.TextColumn("Severity", width=75),
+            "message": st.column_config.TextColumn("Message", width=560),
+        },
+    )
+
+
 def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None = None, header: bool = True) -> None:
     """One statement as a bordered card: date, speaker, the quote (escaped) and its source link."""
     with st.container(border=True):
