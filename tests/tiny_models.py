@@ -89,3 +89,85 @@ def save_unnamed_nli(folder: Path) -> Path:
     BertForSequenceClassification(cfg).save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+
+
+def _scripted_tokenizer(pieces: list[str]):
+    """A word-level tokenizer whose vocabulary is the answer's pieces; decoding joins them as they are."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {"[UNK]": 0, "[PAD]": 1, "<eos>": 2, "<|assistant|>": 3}
+    for p in pieces:
+        vocab.setdefault(p, len(vocab))
+    core = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    core.decoder = decoders.Fuse()
+    tok = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", pad_token="[PAD]", eos_token="<eos>")
+    tok.add_special_tokens({"additional_special_tokens": ["<|assistant|>"]})
+    tok.chat_template = CHAT_TEMPLATE
+    tok.model_input_names = ["input_ids", "attention_mask"]
+    return tok, vocab
+
+
+def save_chat_lm(folder: Path, answer: list[str] | None = None, *, seed: int = 0) -> Path:
+    """A tiny Llama causal LM with a chat template, saved with its tokenizer.
+
+    With ``answer`` (the reply cut into pieces, e.g. ``['{"stance": "', 'against', '"}']``), the
+    model is wired to say exactly those pieces and stop, whatever it is asked: each token's
+    embedding is one-hot, the layers add nothing, and the output head maps each token to the next
+    (``<|assistant|>`` -> first piece -> ... -> end of text), so greedy decoding follows the chain.
+    Without ``answer`` it is randomly initialised over 5,000 words of the MiniLM vocabulary: garbage.
+
+    Args:
+        folder: where to save it.
+        answer: the pieces of the fixed reply, each used once; None for a random model.
+        seed: torch seed of the random model.
+
+    Returns:
+        ``folder``.
+    """
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    if answer is None:
+        words = [w for w in minilm_tokenizer().get_vocab() if not w.startswith(("[", "##"))]
+        tok, vocab = _scripted_tokenizer(sorted(words)[:5000])
+        hidden = 16
+    else:
+        tok, vocab = _scripted_tokenizer(answer)
+        hidden = max(16, len(vocab))
+    vocab_size, eos, pad = len(vocab), vocab["<eos>"], vocab["[PAD]"]
+    torch.manual_seed(seed)
+    cfg = LlamaConfig(
+        vocab_size=vocab_size,
+        hidden_size=hidden,
+        intermediate_size=2 * hidden,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=4096,
+        tie_word_embeddings=False,
+        eos_token_id=eos,
+        pad_token_id=pad,
+        bos_token_id=None,
+    )
+    model = LlamaForCausalLM(cfg)
+    if answer is not None:
+        chain = [vocab["<|assistant|>"]] + [vocab[p] for p in answer] + [eos]
+        with torch.no_grad():
+            for name, p in model.named_parameters():
+                if "norm" not in name:
+                    p.zero_()
+            model.model.embed_tokens.weight[:, :vocab_size].copy_(torch.eye(vocab_size))
+            for a, b in zip(chain, chain[1:]):
+                model.lm_head.weight[b, a] = 5.0
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder
