@@ -94,7 +94,7 @@ def make_reader(name: str, *, source=None, settings: Mapping[str, str] | None = 
         readings = options.get("readings")
         if readings is None:
             raise ReaderUnavailable("The csv reader needs a readings file (--readings FILE.csv, or an upload).")
-        return CSVReader.from_source(readings, name=options.get("readings_name"))
+        return CSVReader.from_source(readings, name=options.get("readings_name"), frame=options.get("frame"))
     raise ReaderUnavailable(f"Unknown reader {name!r}: choose one of {', '.join(READER_NAMES)}.")
 
 
