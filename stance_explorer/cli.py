@@ -430,12 +430,18 @@ STATEMENT_FIELDS = ["id", "speaker", "date", "stance", "score", "confidence", "r
 SPEAKER_FIELDS = ["speaker", "n", "estimate", "low", "high", "verdict", "reader"]
 
 
-def reader_from_args(args, source):
-    """The reader ``--reader`` names (default: ``readers.default_reader_name()``), built for these statements.
+def reader_from_args(args, source, frame=None):
+    """The reader ``--reader`` names (default: ``csv`` with ``--readings``, else
+    ``readers.default_reader_name()``), built for these statements.
+
+    The nli and llm readers take their model and URL from ``--reader-model`` / ``--reader-url``, else
+    from the operator's environment (``STANCE_EXPLORER_NLI_MODEL``, ``STANCE_EXPLORER_LLM_URL``,
+    ``STANCE_EXPLORER_LLM_MODEL``); the llm reader's key only from ``STANCE_EXPLORER_LLM_API_KEY``.
 
     Args:
-        args: the parsed ``stance`` arguments (``reader``, ``reader_model``, ``reader_url``).
+        args: the parsed ``stance`` arguments (``reader``, ``reader_model``, ``reader_url``, ``readings``).
         source: the statements' vector source (the axis reader's model and stores).
+        frame: the statements (a readings row may name its statement by id alone).
 
     Returns:
         A reader.
@@ -443,12 +449,15 @@ def reader_from_args(args, source):
     Raises:
         ReaderUnavailable: when it cannot run here.
     """
-    name = args.reader or R.default_reader_name()
+    readings = getattr(args, "readings", None)
+    name = args.reader or ("csv" if readings is not None else R.default_reader_name())
     options = {}
     if getattr(args, "reader_model", None):
         options["model"] = args.reader_model
     if getattr(args, "reader_url", None):
         options["url"] = args.reader_url
+    if name == "csv" and readings is not None:
+        options.update(readings=readings, frame=frame)
     return R.make_reader(name, source=source, **options)
 
 
@@ -572,10 +581,12 @@ def cmd_stance(args) -> int:
     # Stored vectors first: for data the store already holds, nothing is encoded.
     source = VectorSource(ChosenModel.of_vectors(store.model_id), sink=store, encoder=encoder)
     try:
-        reader = reader_from_args(args, source)
+        reader = reader_from_args(args, source, frame)
     except R.ReaderUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    for p in getattr(reader, "problems", ()):  # a readings file's bad rows, by file, line and column
+        print(p, file=sys.stderr)
     vectors = None
     if reader.name == "axis" or args.labels is not None:
         got = source.statement_vectors(frame)
@@ -766,6 +777,13 @@ def _add_reading_commands(sub) -> None:
     )
     p.add_argument("--reader-model", default=None, metavar="PATH_OR_ID", help="the nli or llm reader's model")
     p.add_argument("--reader-url", default=None, metavar="URL", help="the llm reader's OpenAI-compatible base URL")
+    p.add_argument(
+        "--readings",
+        type=Path,
+        default=None,
+        metavar="FILE.csv",
+        help="readings made elsewhere (id, text_sha256, claim, stance, confidence, reader) for --reader csv",
+    )
     _add_read_options(p)
     model_opts(p)
     p.set_defaults(func=cmd_stance)

@@ -44,6 +44,12 @@ def test_another_claims_readings_are_not_used():
     assert not out.read.any() and out.notes == [NO_READING] * 2
 
 
+def test_a_short_partial_quote_read_with_its_context_finds_the_quotes_reading():
+    raw = _csv(f"s1,{text_sha256('irrelevant')},the USMCA,against,0.8,gpt-x")
+    out = CSVReader.from_source(raw).read(CLAIM, ["“irrelevant” — asked about the USMCA, he said it was"])
+    assert out.read.all() and LABELS[out.stance_arrays().label[0]] == "against"
+
+
 def test_a_changed_quote_gets_no_reading():
     out = CSVReader.from_source(GOOD).read(CLAIM, [A + " (applause)"])
     assert not out.read.any()

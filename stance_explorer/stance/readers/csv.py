@@ -192,6 +192,25 @@ def read_readings(
     return out
 
 
+def quote_hashes(text: str) -> list[str]:
+    """The hashes a reader's text may be filed under: its own, and, for a short partial quote that
+    readers read with its context (``“quote” — context``, ``stance.reading.reader_texts``), the quote's.
+
+    Args:
+        text: the text a reader is given.
+
+    Returns:
+        :func:`~stance_explorer.stance.labels.text_sha256` digests, the text's own first.
+    """
+    out = [text_sha256(text)]
+    if text.startswith("“"):
+        start = 0
+        while (cut := text.find("” — ", start)) > 0:
+            out.append(text_sha256(text[1:cut]))
+            start = cut + 1
+    return out
+
+
 class CSVReader:
     """A reader whose readings come from a readings file (:func:`read_readings`).
 
@@ -253,8 +272,8 @@ class CSVReader:
         out = ReaderOutput.empty(len(texts), NO_READING)
         hit_idx, stances, confs = [], [], []
         for i, text in enumerate(texts):
-            sha = text_sha256(text)
-            got = next((self.readings.rows[(c, sha)] for c in claims if (c, sha) in self.readings.rows), None)
+            keys = [(c, sha) for sha in quote_hashes(text) for c in claims]
+            got = next((self.readings.rows[k] for k in keys if k in self.readings.rows), None)
             if got is not None:
                 hit_idx.append(i)
                 stances.append(got[0])
