@@ -473,6 +473,55 @@ def reader_id(reader) -> str:
     return f"{reader.name} ({reader.version})"
 
 
+def _stance_reader(args, source, frame, axis):
+    """The ``stance`` command's reader (its readings file's bad rows printed by file, line and column),
+    after ``--engine ray`` has filled its cache; None after a one-line message when it cannot run."""
+    try:
+        reader = reader_from_args(args, source, frame)
+    except R.ReaderUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    for p in getattr(reader, "problems", ()):
+        print(p, file=sys.stderr)
+    if getattr(args, "engine", "local") == "ray" and not _read_stance_on_ray(args, reader, axis, frame):
+        return None
+    return reader
+
+
+def _read_stance_on_ray(args, reader, axis, frame) -> bool:
+    """``stance --engine ray``: fill the reader's readings cache on Ray Data first (scale/reading.py),
+    so the plain reading that follows finds every statement cached. False (after a message) when it cannot."""
+    from functools import partial
+
+    from stance_explorer import stance as T
+    from stance_explorer.scale import distributed
+    from stance_explorer.scale.reading import read_on_ray
+
+    if not distributed.available():
+        print(f"error: --engine ray needs Ray: {distributed.INSTALL_HINT}", file=sys.stderr)
+        return False
+    # The factory travels to each worker, which builds its own reader there (one model per worker).
+    settings = argparse.Namespace(reader=reader.name, reader_model=args.reader_model, reader_url=args.reader_url)
+    try:
+        report = read_on_ray(
+            T.reader_texts(frame),
+            axis,
+            store_root=args.store,
+            reader_factory=partial(reader_from_args, settings, None),
+            workers=args.workers,
+            address=args.address,
+        )
+    except R.ReaderUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    print(
+        f"(ray: {report.statements} statements, {report.cached} cached, {report.read} read now by "
+        f"{args.workers} workers, {report.not_read} not read)",
+        file=sys.stderr,
+    )
+    return True
+
+
 def _first_note(reading) -> str:
     notes = [n for n in reading.notes[reading.scope & ~reading.read] if n]
     return notes[0] if notes else "no reason given"
@@ -580,13 +629,9 @@ def cmd_stance(args) -> int:
         return EXIT_ROW_ERRORS
     # Stored vectors first: for data the store already holds, nothing is encoded.
     source = VectorSource(ChosenModel.of_vectors(store.model_id), sink=store, encoder=encoder)
-    try:
-        reader = reader_from_args(args, source, frame)
-    except R.ReaderUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    reader = _stance_reader(args, source, frame, axis)
+    if reader is None:
         return EXIT_UNREADABLE
-    for p in getattr(reader, "problems", ()):  # a readings file's bad rows, by file, line and column
-        print(p, file=sys.stderr)
     vectors = None
     if reader.name == "axis" or args.labels is not None:
         got = source.statement_vectors(frame)
@@ -784,6 +829,14 @@ def _add_reading_commands(sub) -> None:
         metavar="FILE.csv",
         help="readings made elsewhere (id, text_sha256, claim, stance, confidence, reader) for --reader csv",
     )
+    p.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="ray: read on Ray Data first, one reader per worker, into the readings cache (requirements-scale.txt)",
+    )
+    p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start one here)")
+    p.add_argument("--workers", type=int, default=2, help="with --engine ray: reading workers (default 2)")
     _add_read_options(p)
     model_opts(p)
     p.set_defaults(func=cmd_stance)
