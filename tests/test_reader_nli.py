@@ -79,6 +79,8 @@ def test_spanish_is_not_read_by_an_english_model_unless_the_operator_says_so(nli
     both = NLIReader(str(nli_model))
     assert both.read(CLAIM, texts).read.all()
     assert "English, Spanish" in both.label
+    from_settings = make_reader("nli", settings={NLI_MODEL_ENV: str(nli_model), NLI_LANGUAGES_ENV: "*"})
+    assert from_settings.read(CLAIM, texts).read.all() and "any language" in from_settings.label
 
 
 def test_version_names_the_model_and_changes_with_its_config(nli_model, tmp_path):

@@ -77,9 +77,10 @@ def make_reader(name: str, *, source=None, settings: Mapping[str, str] | None = 
 
         return BuiltinReader()
     if name == "nli":
-        from stance_explorer.stance.readers.nli import NLIReader
+        from stance_explorer.stance.readers.nli import NLI_LANGUAGES_ENV, NLIReader, reading_languages
 
-        return NLIReader(options.get("model") or settings.get(NLI_MODEL_ENV, ""))
+        model = str(options.get("model") or settings.get(NLI_MODEL_ENV, ""))
+        return NLIReader(model, languages=reading_languages(model, settings.get(NLI_LANGUAGES_ENV)))
     if name == "llm":
         from stance_explorer.stance.readers.llm import LLMReader
 
