@@ -95,3 +95,21 @@ def test_llm_reader_needs_an_address_and_never_takes_a_key_from_it(usmca_file):
         "--reader-url", f"https://me:{secret}@api.example.org/v1",
     )  # fmt: skip
     assert proc.returncode == 2 and "carries a secret" in proc.stderr and secret not in proc.stderr
+
+
+@pytest.mark.slow
+def test_reader_speed_benchmark_smoke_prints_a_rate_per_reader():
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "reader_speed.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| nli") or line.startswith("| csv")]
+    assert len(rows) == 2 and all(float(r.rsplit("|", 2)[1].replace(",", "")) > 0 for r in rows)
