@@ -29,6 +29,7 @@ Plain ``urllib`` from the standard library: no new dependency.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import re
 import time
@@ -297,7 +298,7 @@ class LLMReader:
                 last = f"HTTP {exc.code}"
                 retry_after = exc.headers.get("Retry-After", "") if exc.headers else ""
                 wait = min(float(retry_after), 10.0) if retry_after.replace(".", "", 1).isdigit() else wait
-            except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
+            except (TimeoutError, urllib.error.URLError, OSError, http.client.HTTPException) as exc:
                 reason = getattr(exc, "reason", exc)
                 if isinstance(reason, ConnectionRefusedError):
                     raise _Fatal(f"nothing answers at {self.host} (connection refused)") from None
@@ -338,7 +339,7 @@ class LLMReader:
 
     def read(self, claim: Axis, texts: Sequence[str], *, progress: ReadProgress | None = None) -> ReaderOutput:
         """Read every statement: the first alone (a dead server or a refused key stops here), then the
-        rest ``concurrency`` at a time.
+        rest ``concurrency`` at a time (a server lost mid-way is a note on each statement it leaves).
 
         Args:
             claim: the claim.
@@ -360,7 +361,10 @@ class LLMReader:
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             futures = {pool.submit(self.read_one, claim, texts[i]): i for i in range(1, len(texts))}
             for done, fut in enumerate(as_completed(futures), start=2):
-                answers[futures[fut]] = fut.result()
+                try:
+                    answers[futures[fut]] = fut.result()
+                except ReaderUnavailable as exc:  # the server went away mid-way: a note, the rest go on
+                    answers[futures[fut]] = Answer(note=f"not read: {exc}")
                 if progress is not None:
                     progress(done, len(texts))
         return _output(answers)
