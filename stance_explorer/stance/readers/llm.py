@@ -71,6 +71,25 @@ _SECRET_QUERY = re.compile(r"(key|token|secret|password|auth)", re.IGNORECASE)
 _MIN_CONFIDENCE = 0.34
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: the key would go with the request to wherever it points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 - urllib's hook
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _body(exc: urllib.error.HTTPError) -> str:
+    """The start of an error reply's body, for the message (": model 'x' not found")."""
+    try:
+        text = exc.read(300).decode("utf-8", errors="replace")
+    except Exception:  # noqa: BLE001 - the body is only a hint
+        return ""
+    return f": {_clip(text, 120)}" if text.strip() else ""
+
+
 class _Fatal(Exception):
     """The server cannot be used at all (unreachable, or the key refused): stops the reading."""
 
@@ -280,7 +299,7 @@ class LLMReader:
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
         req = urllib.request.Request(self.url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
-        with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - the operator's URL
+        with _OPENER.open(req, timeout=self.timeout) as resp:
             return json.loads(resp.read().decode("utf-8"))
 
     def _post(self, claim: Axis, text: str) -> dict:
@@ -293,9 +312,11 @@ class LLMReader:
             except urllib.error.HTTPError as exc:
                 if exc.code in (401, 403):
                     raise _Fatal(f"the server at {self.host} refused the API key (HTTP {exc.code})") from None
+                if exc.code in (404, 405) or 300 <= exc.code < 400:
+                    raise _Fatal(f"the server at {self.host} answered HTTP {exc.code}{_body(exc)}") from None
                 if exc.code != 429 and exc.code < 500:
-                    raise RuntimeError(f"the server answered HTTP {exc.code}") from None
-                last = f"HTTP {exc.code}"
+                    raise RuntimeError(f"the server answered HTTP {exc.code}{_body(exc)}") from None
+                last = f"HTTP {exc.code}{_body(exc)}"
                 retry_after = exc.headers.get("Retry-After", "") if exc.headers else ""
                 wait = min(float(retry_after), 10.0) if retry_after.replace(".", "", 1).isdigit() else wait
             except (TimeoutError, urllib.error.URLError, OSError, http.client.HTTPException) as exc:
