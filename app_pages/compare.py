@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import analysis as A
-from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
+from stance_explorer.analysis.pairs import extreme_pairs, pair_similarity_over_time, pair_similarity_stats, stats_matrix
+from stance_explorer.analysis.tables import counts_by, newest_first
+from stance_explorer.figures.heatmaps import heatmap_figure
+from stance_explorer.figures.timelines import pair_similarity_figure
 from webapp import links
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, quote_card
@@ -39,7 +41,7 @@ notice(view)
 
 if not empty_guard(view):
     frame, vectors = view.frame, view.vectors
-    topics = A.counts_by(frame, S.TOPIC)[S.TOPIC].tolist()
+    topics = counts_by(frame, S.TOPIC)[S.TOPIC].tolist()
     c1, c2 = st.columns([1, 2])
     # Nothing picked means the topic with most statements under the filters (webapp/widgets.py).
     topic = bound_select(c1, "Topic", topics, key=P.CMP_TOPIC, fallback=topics[0], why="most statements")
@@ -77,7 +79,7 @@ if not empty_guard(view):
         for col, speaker in zip(cols, chosen):
             with col:
                 st.subheader(speaker)
-                rows = A.newest_first(on_topic[on_topic[S.SPEAKER] == speaker])
+                rows = newest_first(on_topic[on_topic[S.SPEAKER] == speaker])
                 if rows.empty:
                     st.info(f"{speaker} has no statement on “{topic}” among the statements the filters keep.")
                 else:
@@ -96,13 +98,13 @@ if not empty_guard(view):
         if len(present) < 2:
             st.info("At least two of the chosen speakers need statements on this topic to compare them.")
         else:
-            stats = A.pair_similarity_stats(frame, vectors, speakers=present, topic=topic)
-            matrix = A.stats_matrix(stats, present)
+            stats = pair_similarity_stats(frame, vectors, speakers=present, topic=topic)
+            matrix = stats_matrix(stats, present)
             counts = on_topic[S.SPEAKER].value_counts()
             ticks = [f"{s} ({counts[s]})" for s in present]
             left, right = st.columns([3, 2])
             left.plotly_chart(
-                F.heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
+                heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
                 width="stretch",
                 key="cmp_heat",
             )
@@ -129,13 +131,13 @@ if not empty_guard(view):
             )
 
             # The same comparison year by year: do they converge or drift apart?
-            over_time = A.pair_similarity_over_time(frame, vectors, speakers=present, topic=topic)
+            over_time = pair_similarity_over_time(frame, vectors, speakers=present, topic=topic)
             if over_time.empty:
                 st.info(
                     "No year in which two of these speakers both spoke on this topic, so there is nothing to follow over time."
                 )
             else:
-                st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="cmp_time")
+                st.plotly_chart(pair_similarity_figure(over_time, topic=topic), width="stretch", key="cmp_time")
                 chart_summary(SM.pair_time_summary(over_time), "cmp_time")
                 st.caption(
                     "Each point is the mean similarity of two speakers' statements on the topic in one year in which "
@@ -145,7 +147,7 @@ if not empty_guard(view):
 
             stance_verdicts(view, topic, present)
 
-            closest, farthest, cap = A.extreme_pairs(frame, vectors, speakers=present, topic=topic, k=3)
+            closest, farthest, cap = extreme_pairs(frame, vectors, speakers=present, topic=topic, k=3)
             if cap:
                 st.caption(cap)
             for title, pairs in (("Closest pairs of statements", closest), ("Farthest pairs of statements", farthest)):

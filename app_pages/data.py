@@ -12,6 +12,7 @@ import streamlit as st
 from stance_explorer import schema as S
 from stance_explorer.export import safe_csv_bytes, statements_for_export
 from stance_explorer.reader import delimiter_name, map_columns, problems_frame
+from stance_explorer.wording import counted
 from webapp import hosting, saving, uploads
 from webapp import params as P
 from webapp.article import article_section
@@ -74,7 +75,8 @@ for name, up in list(current.items()):
     else:
         st.caption(
             f"Read as {res.encoding}, {delimiter_name(res.delimiter)}-separated: "
-            f"{res.rows_read} rows, {len(res.frame)} usable, {len([p for p in res.errors if p.line])} skipped, {len(res.warnings)} warnings."
+            f"{counted(res.rows_read, 'row')}, {len(res.frame)} usable, {len([p for p in res.errors if p.line])} skipped, "
+            f"{counted(len(res.warnings), 'warning')}."
         )
 
     # Column mapping, editable so a file with unrecognized headers can still be used.
@@ -142,18 +144,18 @@ for name, up in list(current.items()):
             icon=":material/download:",
         )
     if len(res.frame):
-        st.markdown(f"**Preview: the {len(res.frame)} statements to add**")
+        st.markdown(f"**Preview: the {counted(len(res.frame), 'statement')} to add**")
         statements_table(res.frame.head(200), key=f"preview_{name}")
         if up.added:
             st.success(
-                f"Added: {len(res.frame)} statements from {name} are in use on every page (dataset: merged).",
+                f"Added: {counted(len(res.frame), 'statement')} from {name} are in use on every page (dataset: merged).",
                 icon=":material/check_circle:",
             )
-        elif st.button(f"Add {len(res.frame)} statements", type="primary", key=f"add_{name}"):
+        elif st.button(f"Add {counted(len(res.frame), 'statement')}", type="primary", key=f"add_{name}"):
             new = uploads.add_with_progress([up])
             if new is not None:
                 uploads.announce(
-                    f"Added {len(res.frame)} statements from {name} ({new} newly embedded, {len(res.frame) - new} already known)."
+                    f"Added {counted(len(res.frame), 'statement')} from {name} ({new} newly embedded, {len(res.frame) - new} already known)."
                 )
                 if view.mode == P.DATASET_BUNDLED:
                     request_dataset(P.DATASET_MERGED)
@@ -167,7 +169,7 @@ if added:
     st.divider()
     st.subheader("Merged data")
     ds = view.dataset
-    st.write(f"The dataset in use has {len(ds.frame):,} statements ({view.mode}).")
+    st.write(f"The dataset in use has {counted(len(ds.frame), 'statement')} ({view.mode}).")
     st.download_button(
         "Download the merged statements (CSV)",
         safe_csv_bytes(statements_for_export(ds.frame)),

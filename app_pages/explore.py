@@ -7,11 +7,12 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import analysis as A
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
+from stance_explorer.analysis.tables import counts_by, counts_by_year, newest_first
 from stance_explorer.export import safe_csv_bytes, statements_for_export
-from stance_explorer.search import parse_query
+from stance_explorer.search import example_hint, parse_query
+from stance_explorer.wording import counted, the_best_matches, these_results
 from webapp import links, statement
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, statements_table
@@ -58,9 +59,10 @@ if not empty_guard(view):
         "Statements like…, or words they contain",
         key=P.QUERY,
         bind="query-params",
-        placeholder='e.g. the trade deal is irrelevant, or "rubber stamp" in double quotes for an exact phrase',
+        placeholder=example_hint(),
         help="Ranks statements by meaning (close to this phrase) and by the words themselves, and merges the two "
-        "rankings. Put a phrase in double quotes to keep only statements that contain it word for word.",
+        "rankings. Put a phrase in double quotes to keep only statements that contain it word for word "
+        "(case, spacing and hyphens aside: “rubber stamp” finds “rubberstamp”).",
     )
     links.check_number(P.TOP_K, 1, 100, "Results", 10)
     k = c2.number_input("Results", min_value=1, max_value=100, value=10, key=P.TOP_K, bind="query-params")
@@ -75,8 +77,9 @@ if not empty_guard(view):
             )
         else:
             st.caption(
-                f"The {len(hits)} best matches for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
-                "the words themselves. Similarity is the cosine of sentence embeddings, not agreement; "
+                f"{the_best_matches(len(hits))} for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
+                "the words themselves, in the order of Rank; “Matched by” says what placed each one there. "
+                "Similarity is the cosine of sentence embeddings (meaning only), not agreement; "
                 "“Words found” lists the words of the quote that match the search."
             )
             key = statement.picker_key("search_results")
@@ -85,7 +88,7 @@ if not empty_guard(view):
             download(
                 hits.drop(columns=["row", "words_score"]),
                 "search_results.csv",
-                f"Download these {len(hits)} results (CSV)",
+                f"Download {these_results(len(hits))} (CSV)",
             )
             language_caveat(view.frame, view.dataset.model_id)
 
@@ -93,9 +96,9 @@ if not empty_guard(view):
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
     tables = (
-        (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
-        (S.TOPIC, A.counts_by(frame, S.TOPIC)),
-        ("year", A.counts_by_year(frame)),
+        (S.SPEAKER, counts_by(frame, S.SPEAKER)),
+        (S.TOPIC, counts_by(frame, S.TOPIC)),
+        ("year", counts_by_year(frame)),
     )
     chart_summary(" ".join(SM.counts_summary(counts, column) for column, counts in tables), "counts")
     for col, (column, counts) in zip(st.columns([5, 4, 3]), tables):
@@ -120,10 +123,10 @@ if not empty_guard(view):
     )
     if len(frame) > MAX_TABLE_ROWS:
         st.caption(f"Showing the newest {MAX_TABLE_ROWS:,} of {len(frame):,}; narrow the filters to see others.")
-    shown = A.newest_first(frame, MAX_TABLE_ROWS)
+    shown = newest_first(frame, MAX_TABLE_ROWS)
     key = statement.picker_key("all_statements")
     pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(shown))
     statements_table(shown, height=520, key=key, on_select=pick)
-    download(frame, "statements.csv", f"Download the {len(frame):,} statements the filters keep (CSV)")
+    download(frame, "statements.csv", f"Download the {counted(len(frame), 'statement')} the filters keep (CSV)")
 
 statement.show_linked(view)

@@ -16,11 +16,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from stance_explorer import analysis as A
-from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
+from stance_explorer.analysis.groups import speaker_topic_matrix
+from stance_explorer.analysis.pairs import pair_similarity_matrix
+from stance_explorer.analysis.similarity import (
+    MAX_STATEMENT_MATRIX,
+    cap_statements,
+    cluster_order,
+    statement_similarity,
+)
+from stance_explorer.analysis.tables import count_labels, newest_first, statement_labels
 from stance_explorer.export import safe_csv_bytes
+from stance_explorer.figures.heatmaps import heatmap_figure, statement_heatmap_figure
+from stance_explorer.figures.style import hover_text
+from stance_explorer.wording import counted
 from webapp import links
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, quote_card, statements_table
@@ -54,17 +64,17 @@ class Shown:
 def cell_table(cell: pd.DataFrame) -> None:
     if len(cell) > MAX_CELL_ROWS:
         st.caption(f"The newest {MAX_CELL_ROWS:,} of {len(cell):,} statements behind this cell.")
-    statements_table(A.newest_first(cell, MAX_CELL_ROWS), key="cell_rows")
+    statements_table(newest_first(cell, MAX_CELL_ROWS), key="cell_rows")
 
 
 def speaker_by_speaker(frame: pd.DataFrame, vectors: np.ndarray, topic: str | None) -> Shown:
-    matrix = A.pair_similarity_matrix(frame, vectors, topic=topic)
+    matrix = pair_similarity_matrix(frame, vectors, topic=topic)
     if len(matrix) > 1:
-        order = A.cluster_order(matrix.to_numpy())
+        order = cluster_order(matrix.to_numpy())
         matrix = matrix.iloc[order, order]
     used = frame if topic is None else frame[frame[S.TOPIC] == topic]
-    ticks = A.count_labels(used, S.SPEAKER, list(matrix.index))
-    fig = F.heatmap_figure(
+    ticks = count_labels(used, S.SPEAKER, list(matrix.index))
+    fig = heatmap_figure(
         matrix, title="Speaker × speaker" + (f" on {topic}" if topic else ""), row_ticks=ticks, col_ticks=ticks
     )
     caption = (
@@ -81,20 +91,17 @@ def speaker_by_speaker(frame: pd.DataFrame, vectors: np.ndarray, topic: str | No
 
 
 def speaker_by_topic(frame: pd.DataFrame, vectors: np.ndarray) -> Shown:
-    matrix, counts = A.speaker_topic_matrix(frame, vectors)
+    matrix, counts = speaker_topic_matrix(frame, vectors)
     hover = np.array(
-        [
-            [F.hover_text(f"{s} on {t}: {int(counts.loc[s, t])} statements") for t in matrix.columns]
-            for s in matrix.index
-        ],
+        [[hover_text(f"{s} on {t}: {int(counts.loc[s, t])} statements") for t in matrix.columns] for s in matrix.index],
         dtype=object,
     )
-    fig = F.heatmap_figure(
+    fig = heatmap_figure(
         matrix,
         title="Speaker × topic: closeness to everyone else on the topic",
         hover=hover,
-        row_ticks=A.count_labels(frame, S.SPEAKER, list(matrix.index)),
-        col_ticks=A.count_labels(frame, S.TOPIC, list(matrix.columns)),
+        row_ticks=count_labels(frame, S.SPEAKER, list(matrix.index)),
+        col_ticks=count_labels(frame, S.TOPIC, list(matrix.columns)),
     )
     caption = (
         "Each cell compares a speaker's average statement on a topic with everyone else's on it. Empty cells: the "
@@ -112,18 +119,18 @@ def speaker_by_topic(frame: pd.DataFrame, vectors: np.ndarray) -> Shown:
 
 
 def statement_by_statement(frame: pd.DataFrame, vectors: np.ndarray, max_n: int) -> Shown:
-    capped = A.cap_statements(len(frame), max_n)
+    capped = cap_statements(len(frame), max_n)
     if capped.notice:
         st.warning(capped.notice, icon=":material/content_cut:")
     sub = frame.iloc[capped.rows].reset_index(drop=True)
-    sim, order = A.statement_similarity(vectors[capped.rows])
+    sim, order = statement_similarity(vectors[capped.rows])
     sub, sim = sub.iloc[order].reset_index(drop=True), sim[np.ix_(order, order)]
     # Labels carry the id with speaker and date, so a shared row/column still names the same statement.
-    labels = A.statement_labels(sub)
+    labels = statement_labels(sub)
     position = {label: i for i, label in enumerate(labels)}
-    fig = F.statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
+    fig = statement_heatmap_figure(sub, sim, labels=labels, title="Statement × statement")
     caption = (
-        f"{len(sub)} statements, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
+        f"{counted(len(sub), 'statement')}, labelled by id, speaker and date, ordered by clustering: blocks of warm colour are "
         "groups of statements that say similar things. Hover a cell to read both quotes."
     )
 
@@ -158,11 +165,11 @@ if not empty_guard(view):
     elif mode == MODES[1]:
         shown = speaker_by_topic(frame, vectors)
     else:
-        links.check_number(P.HM_MAX, 10, A.MAX_STATEMENT_MATRIX, "Most statements to show", 120)
+        links.check_number(P.HM_MAX, 10, MAX_STATEMENT_MATRIX, "Most statements to show", 120)
         max_n = c2.number_input(
             "Most statements to show",
             min_value=10,
-            max_value=A.MAX_STATEMENT_MATRIX,
+            max_value=MAX_STATEMENT_MATRIX,
             value=120,
             step=10,
             key=P.HM_MAX,

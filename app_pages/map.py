@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from stance_explorer import analysis as A
-from stance_explorer import figures as F
 from stance_explorer import schema as S
 from stance_explorer import summaries as SM
+from stance_explorer.analysis.similarity import cap_statements
+from stance_explorer.analysis.tables import counts_by
 from stance_explorer.dataset import find_statement, statement_ref
+from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
 from stance_explorer.mapping.trajectories import trajectories
-from webapp import links, mapview, statement
+from stance_explorer.wording import counted, plural
+from webapp import links, mapview, progress, statement
 from webapp import params as P
 from webapp.render import chart_summary, statements_table
 from webapp.shell import empty_guard, notice
@@ -74,56 +76,66 @@ notice(view)
 
 if not empty_guard(view):
     ds = view.dataset
-    lay = mapview.layout_for(view)
-    rows = view.rows[np.isfinite(lay.xy[view.rows, 0])]
-    capped = A.cap_statements(len(rows), MAX_POINTS, seed=0)
-    drawn = rows[capped.rows]
-    frame = ds.frame.iloc[drawn].reset_index(drop=True)
-    xy = lay.xy[drawn]
+    # The first load in a session names each step as it runs (a reader waited about 18 s, issue 29).
+    with progress.loading("map", "Preparing the map…", "Map ready") as load:
+        with load.step(f"Placing {counted(len(view.rows), 'statement')} on the map"):
+            lay = mapview.layout_for(view)
+        rows = view.rows[np.isfinite(lay.xy[view.rows, 0])]
+        capped = cap_statements(len(rows), MAX_POINTS, seed=0)
+        drawn = rows[capped.rows]
+        frame = ds.frame.iloc[drawn].reset_index(drop=True)
+        xy = lay.xy[drawn]
 
-    c1, c2, c3 = st.columns([1, 1, 3])
-    links.check_options(P.MAP_COLOR, COLORS, "Colour")
-    color_by = c1.selectbox("Colour by", COLORS, key=P.MAP_COLOR, bind="query-params")
-    links.check_number(P.MAP_REGIONS, 0, 20, "Labelled regions", 8)
-    k = c2.number_input(
-        "Labelled regions",
-        min_value=0,
-        max_value=20,
-        value=8,
-        key=P.MAP_REGIONS,
-        bind="query-params",
-        help="Clusters of the map, each named by its most distinctive words (c-TF-IDF). 0 hides them.",
-    )
-    speakers = A.counts_by(view.frame, S.SPEAKER)[S.SPEAKER].tolist()
-    links.check_options(P.MAP_TRAJECTORIES, speakers, "Trajectories", multi=True)
-    chosen = c3.multiselect(
-        "Speakers' paths over time",
-        speakers,
-        key=P.MAP_TRAJECTORIES,
-        bind="query-params",
-        max_selections=MAX_TRAJECTORIES,
-        placeholder="Pick speakers to see where they went, year by year",
-        help="Each star is a speaker's average statement in one year; arrows go forward in time. "
-        "Hover a star for the quotes that moved the speaker most.",
-    )
+        c1, c2, c3 = st.columns([1, 1, 3])
+        links.check_options(P.MAP_COLOR, COLORS, "Colour")
+        color_by = c1.selectbox("Colour by", COLORS, key=P.MAP_COLOR, bind="query-params")
+        links.check_number(P.MAP_REGIONS, 0, 20, "Labelled regions", 8)
+        k = c2.number_input(
+            "Labelled regions",
+            min_value=0,
+            max_value=20,
+            value=8,
+            key=P.MAP_REGIONS,
+            bind="query-params",
+            help="Clusters of the map, each named by its most distinctive words (c-TF-IDF). 0 hides them.",
+        )
+        speakers = counts_by(view.frame, S.SPEAKER)[S.SPEAKER].tolist()
+        links.check_options(P.MAP_TRAJECTORIES, speakers, "Trajectories", multi=True)
+        chosen = c3.multiselect(
+            "Speakers' paths over time",
+            speakers,
+            key=P.MAP_TRAJECTORIES,
+            bind="query-params",
+            max_selections=MAX_TRAJECTORIES,
+            placeholder="Pick speakers to see where they went, year by year",
+            help="Each star is a speaker's average statement in one year; arrows go forward in time. "
+            "Hover a star for the quotes that moved the speaker most.",
+        )
 
-    region_table = mapview.regions_for(view, frame, xy, int(k), drawn) if k else None
-    steps = None
-    if chosen:
-        steps = trajectories(view.frame, view.vectors, chosen, mapview.placer(view, lay))
-    placed = lay.placed[drawn] if lay.placed[drawn].any() else None
-    fig = F.map_figure(
-        frame,
-        xy,
-        color_by=color_by,
-        placed=placed,
-        regions=region_table,
-        steps=steps,
-        steps_frame=view.frame,
-        hover_chars=F.ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420,
-    )
+        region_table = None
+        if k:
+            with load.step(f"Naming {counted(int(k), 'region')} by their words"):
+                region_table = mapview.regions_for(view, frame, xy, int(k), drawn)
+        steps = None
+        if chosen:
+            with load.step(
+                f"Tracing the {plural(len(chosen), 'path')} of {counted(len(chosen), 'speaker')} year by year"
+            ):
+                steps = trajectories(view.frame, view.vectors, chosen, mapview.placer(view, lay))
+        placed = lay.placed[drawn] if lay.placed[drawn].any() else None
+        with load.step(f"Drawing {counted(len(drawn), 'point')} and placing the labels"):
+            fig = map_figure(
+                frame,
+                xy,
+                color_by=color_by,
+                placed=placed,
+                regions=region_table,
+                steps=steps,
+                steps_frame=view.frame,
+                hover_chars=ONE_LINE_HOVER if len(frame) > SHORT_HOVER_FROM else 420,
+            )
     method = METHOD_NAMES.get(lay.method, lay.method)
-    notes = [f"{method} map of {len(drawn):,} statements"]
+    notes = [f"{method} map of {counted(len(drawn), 'statement')}"]
     if capped.notice:
         notes.append(capped.notice)
     if placed is not None:
@@ -148,14 +160,14 @@ if not empty_guard(view):
     if hidden:
         summary += (
             f" {hidden} label{'s' if hidden != 1 else ''} left off the map where {'they' if hidden != 1 else 'it'} "
-            "would cover another; every region is listed under “Regions and their words”, every year in the hovers."
+            "would cover another label or a star of a path; every region is listed under “Regions and their words”, every year in the hovers."
         )
     chart_summary(summary, "map")
 
     selected = [r for r in _selected(view) if view.mask[r]]
     if selected:
         sel = ds.frame.iloc[selected]
-        st.subheader(f"{len(selected):,} selected statements")
+        st.subheader(f"{len(selected):,} selected {plural(len(selected), 'statement')}")
         st.caption(
             "Tick a row to open the statement with the ones closest to it."
             + (f" Showing the first {MAX_SELECTION_ROWS:,} by date." if len(sel) > MAX_SELECTION_ROWS else "")

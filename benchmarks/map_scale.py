@@ -118,8 +118,8 @@ def page_work(n: int) -> dict[str, float]:
     """CPU seconds of the Map page's own steps at ``n`` statements, in this process (no app, no
     browser): what the page does beyond what the reader and store already cost at that size."""
     from benchmarks.synthetic import clustered_vectors, generate
-    from stance_explorer import figures as F
     from stance_explorer.analysis import cap_statements
+    from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
     from stance_explorer.mapping import projection as PJ
     from stance_explorer.mapping.regions import regions
     from stance_explorer.mapping.trajectories import trajectories
@@ -143,8 +143,8 @@ def page_work(n: int) -> dict[str, float]:
     steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: PJ.pca_transform(v, axes)))
     fig = timed(
         "figure",
-        lambda: F.map_figure(
-            drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=F.ONE_LINE_HOVER
+        lambda: map_figure(
+            drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=ONE_LINE_HOVER
         ),
     )
     js = timed("figure to JSON", fig.to_json)
@@ -159,12 +159,12 @@ def plain_html(reps: int = 2) -> None:
     import plotly.graph_objects as go
 
     from benchmarks.synthetic import generate
-    from stance_explorer import figures as F
+    from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
 
     frame, _ = generate(100_000)
     xy = np.random.default_rng(0).random((100_000, 2)).astype(np.float32)
     tmp = Path(tempfile.mkdtemp())
-    full = F.map_figure(frame, xy, hover_chars=F.ONE_LINE_HOVER)
+    full = map_figure(frame, xy, hover_chars=ONE_LINE_HOVER)
     full.write_html(tmp / "full.html", include_plotlyjs=True)
     for trace in full.data:
         trace.hovertext = None

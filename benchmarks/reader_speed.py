@@ -12,7 +12,7 @@ one claim, nothing cached, timed end to end from ``reader.read`` (model already 
 * csv: readings made elsewhere, the file parsed and checked, then looked up;
 * llm: only with ``--llm-url`` and ``--llm-model`` (the operator's server; the key from
   STANCE_EXPLORER_LLM_API_KEY);
-* ``--ray``: the nli reader on Ray Data with 2 workers (scale/reading.py) against the same reader
+* ``--ray``: the nli reader on Ray Data with 2 workers (stance/readers/on_ray.py) against the same reader
   in one process, with the ratio.
 
 ``--smoke`` reads 40 statements with a tiny NLI model the script builds itself (seconds; what the
@@ -127,8 +127,8 @@ def ray_rows(texts, claim, nli_path: str, tmp: Path) -> list[tuple[str, float]]:
     """The nli reader on Ray Data (2 workers, a fresh cache), Ray's start timed apart."""
     import ray
 
-    from stance_explorer.scale.reading import read_on_ray
     from stance_explorer.stance.readers.nli import NLIReader
+    from stance_explorer.stance.readers.on_ray import read_on_ray
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:

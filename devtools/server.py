@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from stance_explorer.files import REPO_ROOT  # the checkout the app runs from: one definition
+
 CHROMIUM = os.environ.get("STANCE_E2E_CHROMIUM", "/usr/bin/chromium")  # the Debian package
 CHROMIUM_ARGS = [
     "--no-sandbox",  # tests run as root in CI

@@ -30,6 +30,8 @@ ARTICLE_NOTE = "date of the article"
 _FORMULA = ("=", "+", "-", "@")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&#])")
 _SPACE = re.compile(r"\s+")
+#: A quote whose last word ends its sentence: “…interest.”, “…now!”, “…why?”.
+_ENDS_SENTENCE = re.compile(r"[.!?]…?[”\"’']*$")
 _MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -134,7 +136,8 @@ def plain_citation(row: Mapping) -> str:
     url = url if S.is_web_link(url) else ""
     source = [x for x in (_text(row.get(S.SOURCE_TITLE)), outlet(url), url) if x]
     if source:
-        out += ". Source: " + ", ".join(source)
+        # A quote that ends its own sentence (“…interest.”) needs no second full stop after it.
+        out += (" " if _ENDS_SENTENCE.search(out) else ". ") + "Source: " + ", ".join(source)
     return "'" + out if out.startswith(_FORMULA) else out
 
 

@@ -16,10 +16,10 @@ from stance_explorer import schema as S
 from stance_explorer.encoders.base import Encoder, Progress, default_model_id
 from stance_explorer.encoders.models import rules_for
 from stance_explorer.encoders.text import embedding_texts
+from stance_explorer.files import REPO_ROOT
 from stance_explorer.reader import ReadResult, empty_frame, read_statements
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore, EmbedReport
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CSV = REPO_ROOT / "data" / "statements.csv"
 STORE_DIR = REPO_ROOT / "embeddings"
 

@@ -7,9 +7,9 @@ Counted from the file itself, so a test never retypes them: add a row and every 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from stance_explorer.files import REPO_ROOT  # the one definition
+
 BUNDLED_CSV = REPO_ROOT / "data" / "statements.csv"
 
 with open(BUNDLED_CSV, encoding="utf-8", newline="") as _fh:

@@ -26,10 +26,10 @@ from apptest_helpers import (
     unescape,
 )
 
-from stance_explorer import stance as T
+from stance_explorer.stance import load_presets, read_labels, text_sha256, write_labels
 
 STANCE = "stance"
-TARIFFS = next(p for p in T.load_presets() if p.topic == "tariffs")
+TARIFFS = next(p for p in load_presets() if p.topic == "tariffs")
 
 
 def markdowns(at) -> list[str]:
@@ -90,9 +90,13 @@ def test_speaker_table_gives_estimates_with_intervals_and_none_as_none():
     at = open_page(STANCE)
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     trudeau = table[table["speaker"] == "Justin Trudeau"].iloc[0]
-    assert trudeau["verdict"] == "favor" and trudeau["estimate"] > 0.25
-    lo, hi = (float(x) for x in trudeau["interval"].split(" to "))
-    assert lo <= trudeau["estimate"] <= hi
+    # Four hand labels that all agree are said in words, never as a zero-width "+1.00 to +1.00".
+    assert trudeau["verdict"] == "all 4 hand-labelled favor" and trudeau["interval"] == "–"
+    placed = table[table["interval"] != "–"]
+    assert len(placed) and "+1.00 to +1.00" not in placed["interval"].tolist()
+    for _, row in placed.iterrows():
+        lo, hi = (float(x) for x in row["interval"].split(" to "))
+        assert lo <= row["estimate"] <= hi
 
 
 def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
@@ -127,7 +131,7 @@ def test_teaching_three_labels_rescores_and_the_labels_download_as_csv():
     raw = at.get("download_button")[0].proto.url  # served from memory; the bytes come from stance.write_labels
     assert raw
     labels = at.session_state["_stance_labels"][TARIFFS.axis.key]
-    back = T.read_labels(T.write_labels(labels), name="stance_labels.csv")
+    back = read_labels(write_labels(labels), name="stance_labels.csv")
     assert back.problems == [] and back.labels.counts() == {"none": 0, "against": 1, "favor": 2}
 
 
@@ -135,12 +139,12 @@ def test_a_bad_label_file_is_named_with_its_row_and_column_and_good_rows_kept():
     at = tariffs_page()
     frame = at.session_state["_view"].dataset.frame
     sid, text = frame[frame["topic"] == "tariffs"].iloc[0][["id", "text"]]
-    csv = f"id,text_sha256,label\n{sid},{T.text_sha256(text)},against\n{sid},{T.text_sha256(text)},strongly\n".encode()
+    csv = f"id,text_sha256,label\n{sid},{text_sha256(text)},against\n{sid},{text_sha256(text)},strongly\n".encode()
     uploader = next(u for u in at.file_uploader if u.key.startswith("stance_labels_upload_"))
     uploader.upload("mylabels.csv", csv, "text/csv").run()
     assert_ok(at)
     assert main_metrics(at)["Labels for this axis"] == "1"
-    assert any("mylabels.csv: 1 labels added" in unescape(s.value) for s in at.success)
+    assert any("mylabels.csv: 1 label added" in unescape(s.value) for s in at.success)
     problems = next(d.value for d in at.dataframe if "severity" in d.value.columns)
     row = problems.iloc[0]
     assert (row["file"], row["line"], row["column"]) == ("mylabels.csv", 3, "label")

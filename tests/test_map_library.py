@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stance_explorer.files import model_slug
 from stance_explorer.mapping import projection as PJ
 from stance_explorer.mapping.regions import ctfidf_words, kmeans, regions
 from stance_explorer.mapping.trajectories import trajectories
-from stance_explorer.store import model_slug, text_keys
+from stance_explorer.store import text_keys
 
 
 def _frame(rows):

@@ -96,7 +96,7 @@ def test_stance_summaries():
     est = pd.DataFrame(
         {
             "speaker": ["Ana", "Ben", "Cy"],
-            "estimate": [0.45, -0.30, 0.1],
+            "estimate": [0.45, -0.30, np.nan],  # below the threshold: no number
             "low": [0.3, -0.5, np.nan],
             "high": [0.6, -0.1, np.nan],
             "verdict": ["favor", "against", "1 statement: too few to place"],
@@ -122,7 +122,7 @@ def test_stance_summaries():
         }
     )
     assert SM.stance_time_summary(periods) == "Line chart of mean readings: Ana from +0.50 in 2019 to -0.40 in 2021."
-    est2 = est.assign(estimate=[0.1, 0.7, 0.0])
+    est2 = est.assign(estimate=[0.1, 0.7, 0.0])  # Cy has no estimate on X: not placed
     assert SM.two_axis_summary(est, est2, x_label="X", y_label="Y") == (
         "Chart of two axes, 2 speakers placed: furthest toward favor on X is Ana (+0.45); on Y, Ben (+0.70)."
     )

@@ -68,12 +68,8 @@ SHARE_OPEN_KEY = "_share_open"
 SHARE_SLOT_KEY = "_share_slot"
 
 
-def sidebar() -> View:
-    """Draw the shared sidebar and return the view every page reads."""
-    sb = st.sidebar
-    # The share box is filled at the end of the run (the link needs every widget's value), but it
-    # sits at the top of the sidebar, where it opens in view instead of below the filters.
-    st.session_state[SHARE_SLOT_KEY] = sb.container()
+def _choose_dataset(sb) -> tuple[str, str | None]:
+    """The Dataset and Model radios; the dataset shown, and a notice when a link asked for uploads this session lacks."""
     have_uploads = bool(added_uploads())
     apply_dataset_request()
     links.check_options(P.DATASET, DATASET_OPTIONS, "Dataset")
@@ -104,9 +100,34 @@ def sidebar() -> View:
         help="The sentence-embedding model every similarity is computed with. minilm: all-MiniLM-L6-v2, "
         "English. multilingual: Universal Sentence Encoder multilingual v3, Spanish and English compared by meaning.",
     )
-    dataset = dataset_for(mode)
-    frame = dataset.frame
+    return mode, notice
 
+
+def _date_range(sb, frame) -> tuple:
+    """The Dates slider over the data's range; (None, None) when the data spans no more than a day."""
+    if not len(frame):
+        return None, None
+    lo, hi = frame[S.DATE].min().date(), frame[S.DATE].max().date()
+    if lo >= hi:
+        return None, None
+    # When the dataset's date range changes (an upload was added), a slider still covering the
+    # old full range follows the new one instead of silently hiding the new statements.
+    prev = st.session_state.get("_date_bounds")
+    if prev and prev != (lo, hi) and tuple(st.session_state.get(P.DATES, ())) == prev:
+        st.session_state[P.DATES] = (lo, hi)
+    st.session_state["_date_bounds"] = (lo, hi)
+    # A link's range reaching past the data widens the slider (once per session) instead of
+    # being reset by Streamlit; the data's own bounds still decide the default.
+    s_lo, s_hi = links.date_extent(lo, hi)
+    # value= only before the widget has state: passing both logs a Streamlit warning.
+    default = {} if P.DATES in st.session_state else {"value": (lo, hi)}
+    return sb.slider(
+        "Dates", min_value=s_lo, max_value=s_hi, key=P.DATES, bind="query-params", format="YYYY-MM-DD", **default
+    )
+
+
+def _filters(sb, frame):
+    """The Speakers, Topics, Dates and Language filters; the mask of the rows they keep."""
     speakers = sorted(frame[S.SPEAKER].unique())
     by_count = frame[S.SPEAKER].value_counts()
     # No format_func on bound widgets: the URL carries the formatted option text.
@@ -122,30 +143,7 @@ def sidebar() -> View:
     topics = sorted(frame[S.TOPIC].unique())
     links.check_options(P.TOPICS, topics, "Topics", multi=True)
     sel_topics = sb.multiselect("Topics", topics, key=P.TOPICS, bind="query-params", placeholder="All topics")
-    start = end = None
-    if len(frame):
-        lo, hi = frame[S.DATE].min().date(), frame[S.DATE].max().date()
-        if lo < hi:
-            # When the dataset's date range changes (an upload was added), a slider still covering the
-            # old full range follows the new one instead of silently hiding the new statements.
-            prev = st.session_state.get("_date_bounds")
-            if prev and prev != (lo, hi) and tuple(st.session_state.get(P.DATES, ())) == prev:
-                st.session_state[P.DATES] = (lo, hi)
-            st.session_state["_date_bounds"] = (lo, hi)
-            # A link's range reaching past the data widens the slider (once per session) instead of
-            # being reset by Streamlit; the data's own bounds still decide the default.
-            s_lo, s_hi = links.date_extent(lo, hi)
-            # value= only before the widget has state: passing both logs a Streamlit warning.
-            default = {} if P.DATES in st.session_state else {"value": (lo, hi)}
-            start, end = sb.slider(
-                "Dates",
-                min_value=s_lo,
-                max_value=s_hi,
-                key=P.DATES,
-                bind="query-params",
-                format="YYYY-MM-DD",
-                **default,
-            )
+    start, end = _date_range(sb, frame)
     languages = sorted(v for v in frame[S.LANGUAGE].unique() if v)
     sel_lang: list[str] = []
     if len(languages) > 1:  # a filter with one choice is noise
@@ -153,8 +151,19 @@ def sidebar() -> View:
         sel_lang = sb.multiselect(
             "Language", languages, key=P.LANGUAGES, bind="query-params", placeholder="All languages"
         )
+    return filter_mask(frame, speakers=sel_speakers, topics=sel_topics, start=start, end=end, languages=sel_lang)
 
-    mask = filter_mask(frame, speakers=sel_speakers, topics=sel_topics, start=start, end=end, languages=sel_lang)
+
+def sidebar() -> View:
+    """Draw the shared sidebar and return the view every page reads."""
+    sb = st.sidebar
+    # The share box is filled at the end of the run (the link needs every widget's value), but it
+    # sits at the top of the sidebar, where it opens in view instead of below the filters.
+    st.session_state[SHARE_SLOT_KEY] = sb.container()
+    mode, notice = _choose_dataset(sb)
+    dataset = dataset_for(mode)
+    frame = dataset.frame
+    mask = _filters(sb, frame)
     view = View(dataset, mask, mode, notice)
     sb.metric("Statements kept by the filters", f"{view.count:,} of {len(frame):,}")
     missing = int((mask & ~dataset.has_vector).sum())

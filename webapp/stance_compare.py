@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer import schema as S
-from stance_explorer import stance as T
+from stance_explorer.stance import describe_reading, pair_agreement
 from webapp import stance_state as SS
 from webapp.render import quote_card
 from webapp.state import View
@@ -38,7 +38,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
         return
     frame = r.table(ds.frame)
     arrays = r.scoped()
-    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance[r.rows])
+    pairs = pair_agreement(frame, arrays, speakers, tiebreak=r.relevance[r.rows])
     how = f"taught by {len(r.label_rows):,} hand labels" if r.taught else "not taught"
     st.caption(
         f"On the axis “{escape_markdown(preset.axis.target)}”, read by {escape_markdown(r.reader_label)} ({how}). "
@@ -47,7 +47,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
     )
 
     def reading_of(row: int) -> str:
-        return T.describe_reading(frame.iloc[row])
+        return describe_reading(frame.iloc[row])
 
     for _, p in pairs.iterrows():
         with st.container(border=True):

@@ -45,6 +45,7 @@ from stance_explorer.stance.claims import (
     CLAIM_WORDING,
     DEFAULT_CLAIMS,
     Claim,
+    about_claim,
     claim_over_time,
 )
 from stance_explorer.stance.labels import (
@@ -80,6 +81,8 @@ from stance_explorer.stance.speakers import (
     FLIP_COLUMNS,
     FLIP_RATINGS,
     MIN_FOR_INTERVAL,
+    MIN_SURE_PER_PERIOD,
+    NOT_ENOUGH,
     PAIR_COLUMNS,
     PERIOD_COLUMNS,
     SPEAKER_COLUMNS,
@@ -118,6 +121,8 @@ __all__ = [
     "MAX_LABEL_BYTES",
     "MIN_EVIDENCE_WORDS",
     "MIN_FOR_INTERVAL",
+    "MIN_SURE_PER_PERIOD",
+    "NOT_ENOUGH",
     "NONE",
     "PAIR_COLUMNS",
     "PERIOD_COLUMNS",
@@ -128,6 +133,7 @@ __all__ = [
     "TOO_FEW",
     "axis_embedding_texts",
     "citability",
+    "about_claim",
     "claim_over_time",
     "clarity",
     "describe_reading",

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from stance_explorer.encoders.text import query_embedding_text
+from stance_explorer.files import REPO_ROOT
 from stance_explorer.stance import methods as M
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 AXES_CSV = REPO_ROOT / "data" / "stance_axes.csv"
 
 LABELS = M.LABELS  # ("none", "against", "favor"), codes 0, 1, 2

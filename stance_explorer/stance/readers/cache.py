@@ -127,7 +127,7 @@ class ReadingCache:
 def reading_rows(claim: Axis, texts: Sequence[str], got: ReaderOutput) -> tuple[np.ndarray, np.ndarray]:
     """The cache's keys and stored rows for the statements a reader read (the rest are not kept).
 
-    Also what the Ray workers write as shards of their own (``stance_explorer.scale.reading``).
+    Also what the Ray workers write as shards of their own (``stance_explorer.stance.readers.on_ray``).
 
     Args:
         claim: the claim.

@@ -32,7 +32,7 @@ import pandas as pd
 
 from stance_explorer import schema as S
 from stance_explorer.stance.axes import CODE, Axis
-from stance_explorer.stance.labels import _clean_cell, text_sha256
+from stance_explorer.stance.labels import clean_cell, text_sha256
 from stance_explorer.stance.readers.base import ReaderOutput, ReaderUnavailable, ReadProgress, probs_from_labels
 
 #: Readings files larger than this are refused (a row is under 200 bytes: 100k statements fit).
@@ -178,7 +178,7 @@ def read_readings(
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {c: (_clean_cell(row[i]) if 0 <= i < len(row) else "") for c, i in pos.items()}
+        cells = {c: (clean_cell(row[i]) if 0 <= i < len(row) else "") for c, i in pos.items()}
         sha, bad, why = _check_row(cells, by_id)
         if sha is None:
             out.problems.append(S.Problem(name, n, col_name[bad], "error", why))

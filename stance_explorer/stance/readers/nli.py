@@ -156,6 +156,23 @@ def reading_languages(model: str, setting: str | None) -> frozenset[str] | None:
     return None if _MULTILINGUAL.search(model) else frozenset({"en"})
 
 
+def statement_language(text: str) -> str:
+    """ "en" or "es" by a statement's function words (the quote extractor's lists), "" when undecided.
+
+    Args:
+        text: the statement.
+
+    Returns:
+        "en", "es" or "".
+    """
+    from stance_explorer.quotes import words as W
+
+    found = [w.lower() for w in re.findall(r"[^\W\d_]+", str(text))]
+    en = sum(w in W.ENGLISH_HINTS for w in found)
+    es = sum(w in W.SPANISH_HINTS for w in found) + 2 * sum(ch in "ñáéíóú¿¡" for ch in str(text).lower())
+    return "" if en == es else ("es" if es > en else "en")
+
+
 class NLIReader:
     """Reads with an NLI cross-encoder (sentence-transformers ``CrossEncoder``), loaded on first read.
 
@@ -217,11 +234,9 @@ class NLIReader:
         """Per text, "" when this reader reads it, else the note saying why not."""
         if self.languages is None:
             return [""] * len(texts)
-        from stance_explorer.search import query_language
-
         notes = []
         for t in texts:
-            lang = query_language(t)
+            lang = statement_language(t)
             ok = not lang or lang in self.languages
             notes.append("" if ok else f"not read by this reader: {_LANGUAGE_NAMES.get(lang, lang)}")
         return notes

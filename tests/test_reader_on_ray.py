@@ -1,4 +1,4 @@
-"""Reading a claim on Ray Data (stance_explorer/scale/reading.py): the same readings cache the app reads, resumable."""
+"""Reading a claim on Ray Data (stance_explorer/stance/readers/on_ray.py): the same readings cache the app reads, resumable."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ ray = pytest.importorskip("ray")
 
 import tiny_models  # noqa: E402
 
-from stance_explorer.scale.reading import read_on_ray  # noqa: E402
 from stance_explorer.stance.axes import Axis  # noqa: E402
 from stance_explorer.stance.readers import ReaderUnavailable, ReadingCache, read_through  # noqa: E402
 from stance_explorer.stance.readers.nli import NLIReader  # noqa: E402
+from stance_explorer.stance.readers.on_ray import read_on_ray  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,8 @@
 
     python -m stance_explorer stance FILE... --target T --reader nli --reader-model M --engine ray [--workers N]
 
-The pattern of ``embed --engine ray`` (:mod:`stance_explorer.scale.distributed`):
+The pattern of ``embed --engine ray`` (:mod:`stance_explorer.scale.distributed`; this module sits
+with the readers because the library's layers keep ``scale`` and ``stance`` apart):
 
 1. The driver works out which (claim, statement) pairs the reader's cache lacks (the cache's own
    sha256 keys), one of each text, longest first, so a run that was killed resumes with only
@@ -53,9 +54,9 @@ class _ReaderActor:
     """A Ray Data actor: one reader per worker; each batch becomes one readings shard."""
 
     def __init__(self, reader_factory: Callable[[], Reader], claim: Axis, store_root: str, reader_id: str) -> None:
-        from stance_explorer.scale.distributed import _one_thread_per_cpu
+        from stance_explorer.runtime import one_thread_per_cpu
 
-        _one_thread_per_cpu()
+        one_thread_per_cpu()
         self.reader = reader_factory()
         if cache_id(self.reader) != reader_id:
             raise ValueError(f"worker reader {cache_id(self.reader)!r} is not {reader_id!r}")
