@@ -197,3 +197,42 @@ def test_real_server_key_is_sent_but_never_logged(server):
     out = reader.read(CLAIM, TEXTS[:1])
     assert all(KEY not in n for n in out.notes) and KEY not in repr(reader)
     assert KEY.encode() not in log.read_bytes()
+
+
+def test_a_redirect_is_not_followed_so_the_key_stays_with_the_operators_server():
+    # A plain HTTP server that only redirects (not an LLM endpoint): the key must not follow it.
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen: list[str] = []
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            seen.append(self.headers.get("Authorization", ""))
+            self.send_response(200)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    elsewhere = HTTPServer(("127.0.0.1", 0), Elsewhere)
+
+    class Redirect(Elsewhere):
+        def do_POST(self):  # noqa: N802
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{elsewhere.server_port}/steal")
+            self.end_headers()
+
+    redirect = HTTPServer(("127.0.0.1", 0), Redirect)
+    for srv in (elsewhere, redirect):
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        reader = LLMReader(f"http://127.0.0.1:{redirect.server_port}/v1", "m", api_key=KEY)
+        with pytest.raises(ReaderUnavailable, match="HTTP 302") as err:
+            reader.read(CLAIM, ["a statement"])
+        assert KEY not in str(err.value) and seen == []
+    finally:
+        for srv in (elsewhere, redirect):
+            srv.shutdown()
