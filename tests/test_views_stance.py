@@ -89,3 +89,20 @@ def test_default_speakers_and_drift_defaults_follow_the_data():
     assert chosen == ["Ana", "Bo"] and note is None
     speakers, default, why = drift_defaults(f)
     assert default == "Ana" and why == "most statements"
+
+
+def test_statements_the_reader_cannot_read_are_neither_dots_nor_counts():
+    class EnglishOnly(KeywordReader):
+        def read(self, claim, texts, *, progress=None):
+            out = super().read(claim, texts)
+            out.read = np.array(["never" not in t for t in texts])
+            out.notes = ["" if ok else "not English" for ok in out.read]
+            return out
+
+    f = statements()
+    r = read_claim(EnglishOnly(), Axis("the deal"), f, scope=np.flatnonzero(f[S.TOPIC] == "trade"))
+    v = stance_view(r, f, chosen=["Ana"], freq="Y", mode_caption="Zero-shot.")
+    ana = v.speakers.table.set_index("speaker").loc["Ana"]
+    assert ana["n"] == 3 and ana["n_against"] == 1  # "no, never" was not read: not counted as none
+    assert "never" not in " ".join(v.speakers.shown[S.TEXT])
+    assert v.unread_note.startswith("1 statement here was not read by this reader (not English)")

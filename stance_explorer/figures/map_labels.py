@@ -124,11 +124,12 @@ class LabelScale:
 
 def _offsets(scale: LabelScale, text: str) -> list[tuple[float, float]]:
     """Where a region label may go, in data units from its region's middle: there, then a box up or
-    down, then half or a whole label's width to either side."""
+    down, then half its width to either side."""
     w, h = text_size_px(text, REGION_FONT, bold=True)
     step, side = h * scale.uy * 1.05, w * scale.ux * 0.55
     vertical = [(0.0, 0.0), (0.0, step), (0.0, -step), (0.0, 2 * step), (0.0, -2 * step)]
-    return vertical + [(dx, dy) for dx in (side, -side, 2 * side, -2 * side) for dy in (0.0, step, -step)]
+    # Half a label aside at most: a label moved further would sit by other points, not its region's.
+    return vertical + [(dx, dy) for dx in (side, -side) for dy in (0.0, step, -step)]
 
 
 def star_boxes(steps: pd.DataFrame, scale: LabelScale) -> list[Box]:

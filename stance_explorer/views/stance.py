@@ -153,7 +153,11 @@ def speakers_view(rd: pd.DataFrame, reading: StanceReading, chosen: list[str], a
     Returns:
         A :class:`SpeakersView`.
     """
+    # A statement the reader did not read (a language it cannot read) is neither a dot nor a count.
+    read = (rd["read"].to_numpy() | rd["labelled"].to_numpy()) if "read" in rd else np.ones(len(rd), bool)
     arrays = reading.scoped()
+    arrays = type(arrays)(*(a[read] for a in arrays))
+    rd = rd[read]
     est = speaker_estimates(rd, arrays, speakers=chosen, labelled=rd["labelled"].to_numpy())
     shown = rd[rd[S.SPEAKER].isin(chosen)]
     note = None
@@ -242,9 +246,10 @@ def stance_view(
     unread_note = None
     if unread:
         notes = [n for n in reading.notes[reading.scope & ~reading.read] if n]
+        was = "was" if unread == 1 else "were"
         unread_note = (
-            f"{unread:,} statements here were not read by this reader ({notes[0] if notes else 'no reason given'}); "
-            "they are shown as not read, never scored."
+            f"{counted(unread, 'statement')} here {was} not read by this reader "
+            f"({notes[0] if notes else 'no reason given'}): never scored, and left out of the charts and counts."
         )
     return StanceView(
         rd,
