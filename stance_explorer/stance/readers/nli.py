@@ -255,7 +255,8 @@ class NLIReader:
         notes = self._unread_languages(texts)
         out = ReaderOutput.empty(len(texts))
         out.notes = notes
-        todo = [i for i, n in enumerate(notes) if not n]
+        # longest first, so each batch pads little (the order of the answers is restored by index)
+        todo = sorted((i for i, n in enumerate(notes) if not n), key=lambda i: -len(texts[i]))
         if not todo:
             return out
         model = self._cross_encoder()
