@@ -53,7 +53,7 @@ def compute_map(csv_path: Path, store_dir: Path, method: str, tmp: Path, timeout
     """Project the corpus in a fresh process and store the map as the app reads it."""
     from stance_explorer.dataset import load_dataset
     from stance_explorer.encoders.text import embedding_texts
-    from stance_explorer.mapping import projection as PJ
+    from stance_explorer.mapping.projection import pca_axes, save_map
     from stance_explorer.store import text_keys
 
     ds = load_dataset(csv_path, store_dir=store_dir)
@@ -68,8 +68,8 @@ def compute_map(csv_path: Path, store_dir: Path, method: str, tmp: Path, timeout
         return {"error": proc.stderr.strip().splitlines()[-1], "load": load}
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     xy = np.load(tmp / "xy.npy")
-    pca = PJ.pca_axes(ds.vectors) if method == "pca" else None
-    PJ.save_map(store_dir, ds.model_id, "bundled", text_keys(embedding_texts(ds.frame)), xy, method, pca=pca)
+    pca = pca_axes(ds.vectors) if method == "pca" else None
+    save_map(store_dir, ds.model_id, "bundled", text_keys(embedding_texts(ds.frame)), xy, method, pca=pca)
     res["load"] = max(load, os.getloadavg()[0])
     return res
 
@@ -120,7 +120,7 @@ def page_work(n: int) -> dict[str, float]:
     from benchmarks.synthetic import clustered_vectors, generate
     from stance_explorer.analysis import cap_statements
     from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
-    from stance_explorer.mapping import projection as PJ
+    from stance_explorer.mapping.projection import pca_axes, pca_transform
     from stance_explorer.mapping.regions import regions
     from stance_explorer.mapping.trajectories import trajectories
 
@@ -134,13 +134,13 @@ def page_work(n: int) -> dict[str, float]:
         out[name] = time.process_time() - c
         return result
 
-    axes = timed("PCA map (axes + positions)", lambda: PJ.pca_axes(vectors))
-    xy = PJ.pca_transform(vectors, axes)
+    axes = timed("PCA map (axes + positions)", lambda: pca_axes(vectors))
+    xy = pca_transform(vectors, axes)
     capped = timed("sample 100,000 to draw", lambda: cap_statements(n, 100_000, seed=0))
     drawn = frame.iloc[capped.rows].reset_index(drop=True)
     table = timed("8 labelled regions", lambda: regions(drawn, xy[capped.rows], 8)[1])
     top = frame["speaker"].value_counts().index[:2].tolist()
-    steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: PJ.pca_transform(v, axes)))
+    steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: pca_transform(v, axes)))
     fig = timed(
         "figure",
         lambda: map_figure(

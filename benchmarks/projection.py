@@ -9,7 +9,7 @@ beside each wall time: on a shared machine they show the work itself, which the 
 ``stance_explorer.mapping.projection.project``, the code the app runs.
 
 Data sets:
-* ``bundled``: the 199 committed MiniLM vectors of data/statements.csv.
+* ``bundled``: the 199 committed MiniLM vectors of stance_explorer/data/statements.csv.
 * ``synthetic``: N (default 10,000) clustered vectors from benchmarks/synthetic.py
   (``clustered_vectors``: shared direction + topic + subtopic + speaker slant + speaker-year drift +
   noise, calibrated to the bundled vectors' mean cosines: 0.21 overall, 0.25 same topic, 0.31 same

@@ -1,7 +1,7 @@
 """The stance method against the hand labels of the bundled USMCA/trade statements.
 
-Reads data/stance_labels.csv (75 statements labelled favor / against / none toward the USMCA, rule
-in data/README.md) and the committed vectors; no model is loaded. Prints, on those 75 statements:
+Reads stance_explorer/data/stance_labels.csv (75 statements labelled favor / against / none toward the USMCA, rule
+in stance_explorer/data/README.md) and the committed vectors; no model is loaded. Prints, on those 75 statements:
 
 * zero-shot (the preset USMCA axis, no labels): accuracy and F_avg = mean(F1 favor, F1 against);
 * taught, leave-one-out: each label predicted from the other 74;
@@ -9,7 +9,10 @@ in data/README.md) and the committed vectors; no model is loaded. Prints, on tho
 * Trump on the USMCA: the sides of his 2020 "largest, fairest, most balanced" (S040) and 2026
   "irrelevant" (S190) quotes, and his Flip-O-Meter rating, zero-shot and taught by the shipped labels.
 
-Usage: python benchmarks/stance_bundled.py
+Writes the zero-shot and leave-one-out figures to the ``bundled`` section of
+stance_explorer/data/stance_results.json (the app's About text reads it; see benchmarks/stance_results.py).
+
+Usage: python benchmarks/stance_bundled.py [--no-record]
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.stance_results import record  # noqa: E402
 from stance_explorer import schema as S  # noqa: E402
 from stance_explorer.dataset import STORE_DIR, load_dataset  # noqa: E402
 from stance_explorer.stance import (  # noqa: E402
@@ -50,7 +54,8 @@ def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean(scores))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    no_record = "--no-record" in (sys.argv[1:] if argv is None else argv)
     ds = load_dataset()
     preset = next(p for p in load_presets() if p.topic == "USMCA/trade")
     vecs = axis_vectors(
@@ -75,6 +80,22 @@ def main() -> None:
         m = np.arange(len(rows)) != k
         loo[k] = score(X, vecs, rows[m], y[m], model_id=ds.model_id).label[rows[k]]
     print(f"taught, leave-one-out: accuracy {np.mean(loo == y):.2f}, F_avg {f_avg(y, loo):.2f}")
+    if not no_record:
+        where = record(
+            "bundled",
+            {
+                "topic": preset.topic,
+                "preset": preset.name,
+                "axis": preset.axis.target,
+                "model": ds.model_id,
+                "statements": len(rows),
+                "zero_shot_accuracy": round(float(np.mean(pred == y)), 3),
+                "zero_shot_f_avg": round(f_avg(y, pred), 3),
+                "taught_loo_accuracy": round(float(np.mean(loo == y)), 3),
+                "taught_loo_f_avg": round(f_avg(y, loo), 3),
+            },
+        )
+        print(f"recorded in {where.relative_to(ROOT)}")
 
     loso = np.empty_like(y)
     for name in np.unique(spk[rows]):

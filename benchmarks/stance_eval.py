@@ -19,8 +19,10 @@ Test labels are only ever compared with predictions.
 
 --fit also writes the relevance cut-off picked on all five targets' train+val to
 stance_explorer/stance/weights/zero_shot.json for the model (what the app uses).
-When data/stance_labels.csv exists, the zero-shot accuracy on those hand labels of the bundled
+When stance_explorer/data/stance_labels.csv exists, the zero-shot accuracy on those hand labels of the bundled
 statements is printed too. The last line reads: stance F_avg zero-shot Z few-shot-16 F full A
+With the default model (minilm) the pooled figures go to the ``tweeteval`` section of
+stance_explorer/data/stance_results.json, which the app's About text reads (--no-record: leave it).
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ def taught_on_test(X_lab: np.ndarray, y_lab: np.ndarray, X_test: np.ndarray, axi
 
 def bundled_zero_shot(model_id: str) -> str | None:
     """Zero-shot accuracy on the hand labels of the bundled statements, or None without them."""
-    labels_csv = ROOT / "data" / "stance_labels.csv"
+    labels_csv = ROOT / "stance_explorer" / "data" / "stance_labels.csv"
     if not labels_csv.is_file():
         return None
     try:
@@ -214,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="keep vectors here between runs (not in the repo)")
     ap.add_argument("--draws", type=int, default=5)
     ap.add_argument("--fit", action="store_true", help="write the relevance cut-off to stance_weights/zero_shot.json")
+    ap.add_argument("--no-record", action="store_true", help="do not write the figures to stance_results.json")
     args = ap.parse_args(argv)
 
     missing = [t for t in TARGETS if not (args.folder / t / "test_labels.txt").is_file()]
@@ -289,6 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         if bundled:
             print(bundled)
     print(f"stance F_avg zero-shot {z:.3f} few-shot-16 {f:.3f} full {a:.3f}")
+    if args.model == "minilm" and not args.no_record:
+        from benchmarks.stance_results import record
+
+        values = {"model": enc.model_id, "zero_shot": round(z, 3), "few_shot_16": round(f, 3), "full": round(a, 3)}
+        where = record("tweeteval", {**values, "draws": args.draws, "test_statements": int(len(y))})
+        print(f"recorded in {where.relative_to(ROOT)}")
     return 0
 
 

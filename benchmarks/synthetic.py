@@ -1,7 +1,7 @@
 """Seeded synthetic corpora for scale benchmarks: 10k to 1M statements with random unit vectors.
 
 For benchmarks only. The texts are template sentences and the vectors are random; nothing here is
-a real quote, and none of it is ever written under data/.
+a real quote, and none of it is ever written under stance_explorer/data/.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Maintainers only: write what the repository commits beside the bundled data.
 
-    python devtools/bundle.py vectors  [--model minilm|multilingual]   # embeddings/<model>/bundled-*: data/statements.csv
+    python devtools/bundle.py vectors  [--model minilm|multilingual]   # embeddings/<model>/bundled-*: stance_explorer/data/statements.csv
     python devtools/bundle.py axes     [--model minilm|multilingual]   # embeddings/<model>/bundled-axes-*: the preset axes and the tracker's default claims
 
 These used to be hidden flags of the user commands (``embed --bundle``, ``stance --bundle-presets``);

@@ -3,7 +3,7 @@
 Errors are printed as messages a person can act on; the CLI never shows a traceback for bad input.
 """
 
-# Imports: at the top, except the seven that stay inside the commands needing them, each measured to
+# Imports: at the top, except those of seven modules that stay inside the commands needing them, each measured to
 # add start-up time to every other command (`python -X importtime -m stance_explorer --help`, the
 # modules each adds beyond what --help loads, median of 3 runs on a busy 2-core machine; the figure
 # is beside each import). Modules that --help loads anyway, or that add under 5 ms, are imported here.

@@ -10,9 +10,10 @@ import re
 import uuid
 from pathlib import Path
 
-#: The checkout the library runs from (the folder above the package), where the bundled data/ and
-#: embeddings/ live: the one place the repository's root is computed. An installed package has no
-#: checkout around it; pass paths explicitly then (the CLI's --data and --store).
+#: The checkout the library runs from (the folder above the package), where the committed vectors
+#: (embeddings/) live: the one place the repository's root is computed. The bundled data ships inside
+#: the package (stance_explorer/data/, see package_data.py). An installed package has no checkout
+#: around it; pass the store explicitly then (the CLI's --store).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -21,7 +21,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from facts import REPO_ROOT  # noqa: E402  (the one definition: stance_explorer.files.REPO_ROOT)
 
-BUNDLED_CSV_PATH = REPO_ROOT / "data" / "statements.csv"
+BUNDLED_CSV_PATH = REPO_ROOT / "stance_explorer" / "data" / "statements.csv"
 BUNDLED_STORE_PATH = REPO_ROOT / "embeddings"
 
 

@@ -30,6 +30,7 @@ from stance_explorer.stance import load_presets, read_labels, text_sha256, write
 
 STANCE = "stance"
 TARIFFS = next(p for p in load_presets() if p.topic == "tariffs")
+USMCA = next(p for p in load_presets() if p.topic == "USMCA/trade")
 
 
 def markdowns(at) -> list[str]:
@@ -60,7 +61,7 @@ def test_default_view_reads_the_usmca_with_the_hand_labels_and_rates_trump_a_ful
         "Two axes at once",
         "Teach the axis",
     ]
-    assert at.selectbox(key="_stance_preset").value == "USMCA"
+    assert at.selectbox(key="_stance_preset").value == USMCA.name
     assert shown_choice(at, "stopic") == "USMCA/trade"
     assert any(c.startswith("Taught by 75 labels") for c in captions(at))
     # The honesty note: a model's reading, with its confidence; none apart from zero.
@@ -107,6 +108,33 @@ def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
     # The mode control says "taught" (the default): the caption agrees, and says why it reads zero-shot.
     assert at.radio(key="smode").value == "taught"
     assert any(c.startswith("Taught mode, but no label for this axis") and "zero-shot" in c for c in captions(at))
+
+
+SECURITY = next(p for p in load_presets() if p.topic == "security/cartels")
+
+
+def page_notes(at) -> str:
+    return " ".join(unescape(i.value) for i in at.main.info)
+
+
+def test_a_link_with_a_presets_former_wording_opens_the_preset_as_now_worded():
+    """A link shared before the presets became claims carries the old security wording ("security
+    cooperation against the cartels"); it opens the security preset as worded now, and says so."""
+    old = SECURITY.former[0]
+    at = open_page(STANCE, {"target": old.target, "favor": old.favor, "against": old.against})
+    assert_ok(at)
+    assert at.text_input(key="target").value == SECURITY.axis.target
+    assert at.text_input(key="against").value == SECURITY.axis.against
+    assert at.selectbox(key="_stance_preset").value == SECURITY.name
+    assert shown_choice(at, "stopic") == "security/cartels"
+    assert f"is the former wording of the preset “{SECURITY.name}”" in page_notes(at)
+
+
+def test_a_link_naming_a_presets_former_name_as_second_axis_opens_that_preset():
+    at = open_page(STANCE, {"axis2": "Security cooperation"})
+    assert_ok(at)
+    assert at.selectbox(key="axis2").value == SECURITY.name
+    assert "not among the choices" not in page_notes(at)
 
 
 def test_choosing_a_preset_fills_the_axis_and_the_url():

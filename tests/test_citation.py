@@ -72,9 +72,11 @@ def test_partial_quote_stays_partial_with_ellipses_in_both_styles():
 
 def test_missing_role_title_and_link_are_left_out_not_printed_as_nan():
     r = row(**{S.ROLE: float("nan"), S.SOURCE_TITLE: "", S.SOURCE_URL: None, S.DATE_PRECISION: "year"})
-    assert plain_citation(r) == "Donald Trump, 2017: “You know I was really ready and psyched to terminate NAFTA”"
-    assert (
-        markdown_citation(r) == "**Donald Trump**, 2017: “You know I was really ready and psyched to terminate NAFTA”"
+    assert plain_citation(r) == (
+        "Donald Trump, 2017: “You know I was really ready and psyched to terminate NAFTA”. Source: no link known"
+    )
+    assert markdown_citation(r) == (
+        "**Donald Trump**, 2017: “You know I was really ready and psyched to terminate NAFTA” — no link known"
     )
 
 
@@ -82,7 +84,32 @@ def test_a_link_that_is_not_the_web_is_not_cited():
     r = row(**{S.SOURCE_URL: "javascript:alert(1)"})
     assert "javascript" not in plain_citation(r)
     assert "javascript" not in markdown_citation(r)
-    assert markdown_citation(r).endswith("— President Trump Says He Was ‘Psyched’ to Kill NAFTA")
+    assert markdown_citation(r).endswith("— President Trump Says He Was ‘Psyched’ to Kill NAFTA, no link known")
+
+
+def test_a_source_without_a_link_says_no_link_is_known_in_both_styles():
+    """A reader must see that there is nothing to follow, not wonder whether a link was left out."""
+    r = row(**{S.SOURCE_TITLE: "Press conference transcript", S.SOURCE_URL: ""})
+    assert plain_citation(r).endswith(". Source: Press conference transcript, no link known")
+    assert markdown_citation(r).endswith("— Press conference transcript, no link known")
+    assert "no link known" not in plain_citation(row()) + markdown_citation(row())
+
+
+SEED_REPORT = "News report on US–Mexico trade and security talks, 2026-01-29"
+
+
+def test_the_seed_reports_quotes_name_the_report_its_date_and_that_no_link_is_known(bundled):
+    """S187–S191 come only from the 2026-01-29 seed report: the data names it (what, when, no link),
+    and a citation says so once, instead of "seed article 2026-01-29" with nothing to follow."""
+    frame = bundled.frame
+    unlinked = frame[~frame[S.SOURCE_URL].map(S.is_web_link)]
+    assert sorted(unlinked[S.ID]) == ["S187", "S188", "S189", "S190", "S191"]
+    for _, r in unlinked.iterrows():
+        assert r[S.SOURCE_TITLE].startswith(SEED_REPORT) and "no link known" in r[S.SOURCE_TITLE]
+        for style in STYLES:
+            cited = citation(r, style)
+            assert SEED_REPORT in cited and cited.count("no link known") == 1, cited
+    assert "seed article" not in " ".join(frame[S.SOURCE_TITLE])
 
 
 def test_link_without_title_is_named_by_its_outlet():

@@ -42,7 +42,7 @@ def results(stdout: str) -> list[tuple[float, str, str, str]]:
 
 # ---------------------------------------------------------------------------- validate
 def test_validate_bundled_data(cli):
-    proc = cli("validate", "data/statements.csv")
+    proc = cli("validate", "stance_explorer/data/statements.csv")
     assert proc.returncode == 0
     assert f"{N_BUNDLED} statements kept" in proc.stdout and "0 errors" in proc.stdout
 
@@ -75,7 +75,7 @@ def test_validate_unreadable_file_exits_2(cli, tmp_path, name):
 
 
 def test_validate_several_files_exits_with_the_worst_status(cli, tmp_path):
-    proc = cli("validate", "data/statements.csv", str(tmp_path / "nope.csv"))
+    proc = cli("validate", "stance_explorer/data/statements.csv", str(tmp_path / "nope.csv"))
     assert proc.returncode == 2
     assert f"{N_BUNDLED} statements kept" in proc.stdout and "nope.csv: unreadable" in proc.stdout
 
@@ -87,8 +87,8 @@ def test_bad_arguments_are_reported_without_traceback(repo_root):
 
 # ---------------------------------------------------------------------------- embed
 def test_embed_bundled_data_is_fully_cached_in_the_committed_store(cli, store_copy):
-    """The committed vectors match data/statements.csv: nothing needs encoding."""
-    proc = cli("embed", "data/statements.csv", "--store", str(store_copy), "--quiet")
+    """The committed vectors match stance_explorer/data/statements.csv: nothing needs encoding."""
+    proc = cli("embed", "stance_explorer/data/statements.csv", "--store", str(store_copy), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert f"{N_BUNDLED} statements: {N_BUNDLED} cached, 0 new" in proc.stdout
     assert "warning" not in proc.stderr

@@ -16,7 +16,7 @@ from stance_explorer.reader import read_statements
 cli = run_cli
 
 
-SEED = REPO_ROOT / "data" / "seed_article.txt"
+SEED = REPO_ROOT / "stance_explorer" / "data" / "seed_article.txt"
 ARTICLES = REPO_ROOT / "tests" / "data" / "articles"
 
 

@@ -151,7 +151,7 @@ def test_window_examples_prefer_full_quotes(corpus):
 
 
 def test_bad_rows_are_named_and_good_rows_kept(tmp_path, bundled_ds, repo_root):
-    rows = pd.read_csv(repo_root / "data" / "statements.csv", dtype=str, keep_default_na=False)
+    rows = pd.read_csv(repo_root / "stance_explorer" / "data" / "statements.csv", dtype=str, keep_default_na=False)
     bad = tmp_path / "part1.csv"
     part = rows.iloc[:3].copy()
     part.loc[part.index[1], S.DATE] = "not a date"  # line 3 of the file (the header is line 1)

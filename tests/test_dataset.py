@@ -59,7 +59,7 @@ def test_loading_the_bundled_dataset_does_not_import_torch(repo_root):
 def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled, repo_root):
     """A user file with one statement the store has never seen: that row, and only it, lacks a vector."""
     frame = bundled.frame
-    lines = (repo_root / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
+    lines = (repo_root / "stance_explorer" / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
     extra = "S999,Mark Carney,Prime Minister of Canada,Canada,2026-02-01,day,tariffs,A brand new sentence never embedded,en,direct,,,"
     path = tmp_path / "mine.csv"
     path.write_text("\n".join(lines[:6] + [extra]) + "\n", encoding="utf-8")
@@ -85,7 +85,7 @@ def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder,
     assert rep.total == 20 and rep.cached == 0 and rep.persisted
     assert fake_encoder.encoded == len(set(embedding_texts(frame)))
     d = load_dataset(
-        result=read_statements(repo_root / "data" / "statements.csv"),
+        result=read_statements(repo_root / "stance_explorer" / "data" / "statements.csv"),
         store_dir=tmp_path,
         model_id=fake_encoder.model_id,
     )

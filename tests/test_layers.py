@@ -72,6 +72,12 @@ CASES = [
         "stance_explorer is not allowed to import streamlit",
     ),
     (
+        "thin-pages",
+        "app_pages/heatmaps.py",
+        "from stance_explorer.analysis.tables import counts_by",
+        "app_pages.heatmaps is not allowed to import stance_explorer.analysis",
+    ),
+    (
         "pure",
         "stance_explorer/figures/map.py",
         "from stance_explorer.encoders.models import get_encoder",

@@ -19,7 +19,7 @@ from stance_explorer.figures.map_labels import (
     drawn_label_boxes,
     text_size_px,
 )
-from stance_explorer.mapping import projection as PJ
+from stance_explorer.mapping.projection import pca_transform, place
 from stance_explorer.mapping.regions import regions
 from stance_explorer.mapping.trajectories import trajectories
 
@@ -105,9 +105,9 @@ def test_no_two_labels_overlap_on_the_bundled_map(k):
     rows = np.flatnonzero(np.isfinite(lay.xy[:, 0]))
     frame, xy = ds.frame.iloc[rows].reset_index(drop=True), lay.xy[rows]
     if base.pca is not None:
-        to_xy = lambda v: PJ.pca_transform(v, base.pca)  # noqa: E731
+        to_xy = lambda v: pca_transform(v, base.pca)  # noqa: E731
     else:
-        to_xy = lambda v: PJ.place(v, ds.vectors[rows], xy)  # noqa: E731
+        to_xy = lambda v: place(v, ds.vectors[rows], xy)  # noqa: E731
     table = regions(frame, xy, k)[1]
     steps = trajectories(ds.frame, ds.vectors, PATH_SPEAKERS, to_xy)
     fig = map_figure(frame, xy, regions=table, steps=steps)
@@ -172,9 +172,9 @@ def test_no_region_label_hides_a_star_on_the_bundled_map(k):
     rows = np.flatnonzero(np.isfinite(lay.xy[:, 0]))
     frame, xy = ds.frame.iloc[rows].reset_index(drop=True), lay.xy[rows]
     if base.pca is not None:
-        to_xy = lambda v: PJ.pca_transform(v, base.pca)  # noqa: E731
+        to_xy = lambda v: pca_transform(v, base.pca)  # noqa: E731
     else:
-        to_xy = lambda v: PJ.place(v, ds.vectors[rows], xy)  # noqa: E731
+        to_xy = lambda v: place(v, ds.vectors[rows], xy)  # noqa: E731
     steps = trajectories(ds.frame, ds.vectors, PATH_SPEAKERS, to_xy)
     fig = map_figure(frame, xy, regions=regions(frame, xy, k)[1], steps=steps)
     assert region_boxes_over_stars(fig) == [] and overlapping(fig) == []

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from stance_explorer.article import Article
-from stance_explorer.quotes import KnownSpeakers, extract_quotes, extract_statements, parse_missing
-from stance_explorer.quotes import syntax as X
+from stance_explorer.quotes import KnownSpeakers, extract_quotes, extract_statements, parse_missing, syntax
+from stance_explorer.quotes.syntax import PIPELINES, Parse, parser_for
 from stance_explorer.quotes.text import fold
 from stance_explorer.reader import read_statements
 from tests.conftest import BUNDLED_CSV_PATH, REPO_ROOT
@@ -116,7 +116,7 @@ def test_a_pronoun_or_bare_verb_takes_the_subject_of_the_sentence_before(text, s
 
 
 def test_a_missing_pipeline_keeps_the_rules_and_says_how_to_install_it(monkeypatch):
-    monkeypatch.setitem(X.PIPELINES, "en", "no_such_spacy_pipeline")
+    monkeypatch.setitem(PIPELINES, "en", "no_such_spacy_pipeline")
     article = Article(text="“We will not give up,” said Jane Roe.", date="2026-01-28", name="roe.txt")
     res = extract_statements(article)
     assert [(q.text, q.speaker) for q in res.quotes] == [("We will not give up", "Jane Roe")]
@@ -159,11 +159,11 @@ def test_spacy_is_imported_only_when_quotes_are_extracted_and_loaded_once():
 
 @pytest.mark.model
 def test_a_very_long_article_is_parsed_only_up_to_the_limit_and_the_rest_keeps_the_rules(known, monkeypatch):
-    monkeypatch.setattr(X, "MAX_PARSED", 5_000)  # the limit, made small for the test (200,000 in the app)
+    monkeypatch.setattr(syntax, "MAX_PARSED", 5_000)  # the limit, made small for the test (200,000 in the app)
     para = "In Washington, US Trade Representative Jamieson Greer was less upbeat. " * 10
     paras = [para.strip()] * 20  # 14,000 characters
     text = "\n\n".join(paras + ["“We will not give up,” said Jane Roe."])
-    parse = X.Parse(text, X.parser_for("en"))
+    parse = Parse(text, parser_for("en"))
     starts = [m.start() for m in re.finditer(r"In Washington", text)][::10]
     got = [parse.clause_subject(a, a + 80) for a in starts]
     assert got[0] is not None and got[-1] is None  # parsed in order until the limit, then not
@@ -175,7 +175,7 @@ def test_a_very_long_article_is_parsed_only_up_to_the_limit_and_the_rest_keeps_t
 def test_the_data_page_says_when_a_pipeline_is_missing_and_still_reads_the_quotes(monkeypatch):
     from apptest_helpers import DATA, open_page
 
-    monkeypatch.setitem(X.PIPELINES, "en", "no_such_spacy_pipeline")
+    monkeypatch.setitem(PIPELINES, "en", "no_such_spacy_pipeline")
     at = open_page(DATA)
     at.text_area(key="art_text").input("“Our steel workers will not pay for this,” said Jane Roe of the union.").run()
     assert not at.exception, [e.value for e in at.exception]

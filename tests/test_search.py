@@ -298,7 +298,7 @@ def test_query_language_reads_function_words():
     assert query_language("el peor acuerdo comercial de la historia") == "es"
 
 
-#: English renderings of four bundled Spanish quotes, kept here and out of data/statements.csv.
+#: English renderings of four bundled Spanish quotes, kept here and out of stance_explorer/data/statements.csv.
 RENDERINGS = {
     "We will not make any commitment that contradicts our laws": "S199",
     "We are not giving anything away to anyone": "S197",

@@ -356,10 +356,10 @@ def cli(*args: str, store: Path) -> subprocess.CompletedProcess:
 def test_cli_stance_json_has_one_record_per_statement(store_copy):
     proc = cli(
         "stance",
-        "data/statements.csv",
+        "stance_explorer/data/statements.csv",
         *USMCA_ARGS,
         "--labels",
-        "data/stance_labels.csv",
+        "stance_explorer/data/stance_labels.csv",
         "--format",
         "json",
         store=store_copy,
@@ -379,7 +379,7 @@ def test_cli_stance_json_has_one_record_per_statement(store_copy):
 
 
 def test_cli_stance_csv_gives_row_positions_to_statements_without_an_id(tmp_path, store_copy):
-    src = pd.read_csv(REPO_ROOT / "data" / "statements.csv", dtype=str, keep_default_na=False)
+    src = pd.read_csv(REPO_ROOT / "stance_explorer" / "data" / "statements.csv", dtype=str, keep_default_na=False)
     src[src["topic"] == "USMCA/trade"].head(4).drop(columns=["id"]).to_csv(tmp_path / "noid.csv", index=False)
     proc = cli("stance", str(tmp_path / "noid.csv"), *USMCA_ARGS, store=store_copy)
     assert proc.returncode == 0, proc.stderr
@@ -392,7 +392,7 @@ def test_cli_stance_csv_gives_row_positions_to_statements_without_an_id(tmp_path
 def test_cli_stance_unreadable_label_file_is_one_line_and_exit_2(tmp_path, store_copy):
     bad = tmp_path / "labels.csv"
     bad.write_text("who,what\nS040,yes\n", encoding="utf-8")
-    proc = cli("stance", "data/statements.csv", *USMCA_ARGS, "--labels", str(bad), store=store_copy)
+    proc = cli("stance", "stance_explorer/data/statements.csv", *USMCA_ARGS, "--labels", str(bad), store=store_copy)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "labels.csv" in lines[0] and "no column" in lines[0]

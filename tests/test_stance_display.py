@@ -22,8 +22,10 @@ from stance_explorer.stance import (
     TOO_FEW,
     Claim,
     about_claim,
+    citability,
     claim_over_time,
     describe_reading,
+    evidence_rank,
     flip_o_meter,
     pair_agreement,
     read_claim,
@@ -119,6 +121,44 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
     assert f.iloc[[0, 2]][S.ID].iat[int(only["row_top"].iloc[-1])] == "X2"
 
 
+def test_a_quote_with_a_link_is_cited_ahead_of_any_quote_without_one():
+    """Evidence a reader can check (issue 29, point 3): the seed report's full quote S187 has no known
+    link, so on its side a sourced quote is cited first, even a fragment that reads less clearly."""
+    f = frame(
+        [
+            ("T", "2026-01-29", "There is nothing concrete, but it is coming along very well", "", "direct"),
+            ("T", "2026-01-20", "going well", "https://example.org/a", "partial"),
+            ("T", "2026-01-21", "a plain fragment", "", "partial"),
+        ]
+    )
+    assert citability(f).tolist() == [1, 2, 0]
+    arr = arrays([FAV, FAV, FAV], [1.0, 0.3, 0.9], [0.9, 0.4, 0.9])
+    rank = evidence_rank(f, arr)
+    assert rank[1] > rank[0] > rank[2]
+    (row,) = stance_over_time(f, arr, speakers=["T"], freq="Y")["row_top"]
+    assert f[S.ID].iat[int(row)] == "X1"
+    # A full sourced quote is cited ahead of a sourced fragment.
+    full = frame(
+        [("T", "2026-01-01", "The deal works well for all three countries", "https://example.org/b", "direct")]
+    )
+    assert citability(full).tolist() == [3]
+
+
+def test_on_the_bundled_data_every_side_cited_has_a_link_when_one_exists(bundled):
+    """Whatever the reading, per speaker, period and side, the cited quote has a link whenever a quote
+    on that side does: the seed report's unlinked quotes are cited only when nothing else is there."""
+    f = bundled.frame
+    rng = np.random.default_rng(0)
+    arr = arrays(rng.choice([FAV, AG], len(f)), rng.uniform(-1, 1, len(f)), rng.uniform(0, 1, len(f)))
+    rank = evidence_rank(f, arr)
+    linked = f[S.SOURCE_URL].map(S.is_web_link).to_numpy()
+    assert not linked.all()
+    for _, r in f.assign(code=arr.label, year=f[S.DATE].dt.year).groupby([S.SPEAKER, "year", "code"]):
+        rows = r.index.to_numpy()
+        best = rows[np.argmax(rank[rows])]
+        assert linked[best] or not linked[rows].any(), (r[S.ID].tolist(), f[S.ID].iat[best])
+
+
 # ---------------------------------------------------------------------------- teaching
 def test_teaching_with_one_side_says_the_axis_cannot_tell_favor_from_against():
     assert "cannot yet tell favor from against" in teaching_gap([FAV, FAV, NO])
@@ -168,7 +208,7 @@ def test_own_axis_starts_with_empty_poles_and_one_sided_labels_are_flagged():
 def test_cli_by_speaker_prints_one_honest_record_per_speaker():
     proc = run_cli(
         "stance",
-        str(REPO_ROOT / "data" / "statements.csv"),
+        str(REPO_ROOT / "stance_explorer" / "data" / "statements.csv"),
         "--target",
         "the USMCA trade agreement",
         "--by",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
-from stance_explorer.citation import markdown_citation, plain_citation
+from stance_explorer.citation import markdown_citation, no_link_note, plain_citation
 from stance_explorer.encoders.models import MULTILINGUAL, reads_only_english
 from webapp import params as P
 from webapp.state import bundled_dataset
@@ -138,6 +138,26 @@ def statements_table(
     )
 
 
+def problems_table(problems: pd.DataFrame, *, key: str) -> None:
+    """A reader's problems (``reader.problems_frame``): file, line, column, severity, message."""
+    # A problem with the whole row names no column: a dash, not the word "None".
+    st.dataframe(
+        problems,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        placeholder="–",
+        # Narrow fixed columns, so the message (what to do) is what a 1400-px window shows in full.
+        column_config={
+            "file": st.column_config.TextColumn("File", width=120),
+            "line": st.column_config.NumberColumn("Line", width=55),
+            "column": st.column_config.TextColumn("Column", width=90),
+            "severity": st.column_config.TextColumn("Severity", width=75),
+            "message": st.column_config.TextColumn("Message", width=560),
+        },
+    )
+
+
 def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None = None, header: bool = True) -> None:
     """One statement as a bordered card: date, speaker, the quote (escaped) and its source link."""
     with st.container(border=True):
@@ -168,8 +188,9 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
                 f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
                 + (" · partial quote" if partial else "")
             )
-        elif title or partial:
-            st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))
+        else:  # a reader must see that there is no link to follow, not a link left out
+            note = no_link_note(title)
+            st.caption(" · ".join(x for x in (escape_markdown(title), note, "partial quote" if partial else "") if x))
 
 
 _PRECISION_NOTE = {

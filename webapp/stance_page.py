@@ -49,7 +49,7 @@ class Question:
 
 
 def _axis_fields(presets: list[Preset], topics: list[str]) -> tuple[Axis | None, str | None]:
-    default = presets[0].axis if presets else Axis("the USMCA trade agreement")
+    default = presets[0].axis  # load_presets never returns an empty list: a missing file is an error
     state.show_matching_preset(default, presets, OWN_AXIS)
     c0, c1 = st.columns([1, 3])
     c0.selectbox(

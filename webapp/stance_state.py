@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer.dataset import STORE_DIR, Dataset
+from stance_explorer.package_data import DataFileError
 from stance_explorer.stance import (
     CODE,
     Axis,
@@ -24,6 +25,8 @@ from stance_explorer.stance import (
     frame_hashes,
     load_presets,
     preset_for,
+    preset_formerly,
+    preset_named,
     read_claim,
     read_labels,
     reader_features,
@@ -44,17 +47,30 @@ from stance_explorer.stance.readers import (
 )
 from stance_explorer.stance.readers.cache import cache_id
 from stance_explorer.store import EmbeddingStore
-from webapp import hosting
+from webapp import hosting, links
 from webapp import params as P
 from webapp.frame_cache import per_frame
 from webapp.state import STORE_ENV, bundled_dataset, current_model, vector_source
+from webapp.text import escape_markdown
 
 _LABELS = "_stance_labels"  # {axis key: LabelSet}
 
 
 @st.cache_resource(show_spinner=False)
-def presets() -> list[Preset]:
+def _presets() -> list[Preset]:
     return load_presets()
+
+
+def presets() -> list[Preset]:
+    """The shipped presets (read once per process); a missing or corrupt file stops the page with its name."""
+    try:
+        return _presets()
+    except DataFileError as exc:
+        st.error(
+            f"The preset axes cannot be read, so this page cannot start: {escape_markdown(str(exc))}",
+            icon=":material/error:",
+        )
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -357,8 +373,40 @@ def bump() -> None:
     st.session_state[_GEN] = generation() + 1
 
 
+def follow_renamed_presets(presets: list[Preset]) -> None:
+    """An old share link names a preset by a former name or carries its former wording: open the preset as now worded.
+
+    Runs before the axis fields and the second-axis box are created: their state is set to the
+    preset's current wording and name, which they then write to the URL.
+    The presets' former names and wordings are in ``stance_explorer/data/preset_aliases.csv``.
+    """
+    axis_keys = (P.ST_TARGET, P.ST_FAVOR, P.ST_AGAINST)
+    if all(links.incoming(k) for k in axis_keys):
+        try:
+            old = Axis(*(st.query_params[k] for k in axis_keys))
+        except ValueError:
+            old = None
+        renamed = preset_formerly(old, presets) if old else None
+        if renamed is not None:
+            for key, value in zip(axis_keys, (renamed.axis.target, renamed.axis.favor, renamed.axis.against)):
+                st.session_state[key] = value  # the bound field starts from it...
+                st.query_params[key] = value  # ...and the link, which a bound field reads first, says it too
+            links.report(
+                "Stance axis", old.target, f"is the former wording of the preset “{renamed.name}”, opened as now worded"
+            )
+            # A bound field takes the link's value when it is first made; a rerun makes it from the rewritten link.
+            # The fields' state is set now, so the rerun finds nothing to rewrite: this happens once.
+            st.rerun()
+    name2 = links.incoming(P.ST_AXIS2)
+    if name2 and not any(p.name == name2[0] for p in presets):
+        renamed = preset_named(name2[0], presets)
+        if renamed is not None:
+            st.session_state[P.ST_AXIS2] = renamed.name
+
+
 def show_matching_preset(default: Axis, presets: list[Preset], own: str) -> None:
     """Make the preset picker show the preset the axis fields (or the link) now match, else ``own``."""
+    follow_renamed_presets(presets)
     current = tuple(
         st.session_state.get(k, st.query_params.get(k, getattr(default, a)))
         for k, a in ((P.ST_TARGET, "target"), (P.ST_FAVOR, "favor"), (P.ST_AGAINST, "against"))

@@ -4,7 +4,8 @@ An :class:`Axis` is a question in words (a target, and optionally a favor and an
 Scoring is done by :mod:`stance_explorer.stance.methods` (pure numpy, on sentence vectors); the
 other modules are everything around it that the CLI, the pages and the benchmarks share:
 
-* the preset axes for the bundled topics (``data/stance_axes.csv``) and their shipped labels;
+* the preset axes for the bundled topics (``stance_explorer/data/stance_axes.csv``, each a claim and its
+  opposite, read through :mod:`stance_explorer.package_data`) and their shipped labels;
 * labels as CSV (statement id, sha256 of the quote, label), read with a problem per bad row;
 * the axis texts' vectors, through the embedding store, so an axis is read by the dataset's own
   encoder (a Spanish statement on an English axis needs a multilingual model, nothing else);
@@ -37,6 +38,8 @@ from stance_explorer.stance.axes import (
     axis_vectors,
     load_presets,
     preset_for,
+    preset_formerly,
+    preset_named,
 )
 from stance_explorer.stance.claims import (
     CLAIM_COLUMNS,
@@ -144,6 +147,8 @@ __all__ = [
     "load_presets",
     "pair_agreement",
     "preset_for",
+    "preset_formerly",
+    "preset_named",
     "read_claim",
     "reader_features",
     "reader_texts",

@@ -9,26 +9,33 @@ import numpy as np
 import pandas as pd
 
 from stance_explorer import schema as S
+from stance_explorer.package_data import DataFileError, data_path, read_csv_file
 from stance_explorer.stance import methods as M
 from stance_explorer.stance.axes import AGAINST, FAVOR, NONE, Axis
 from stance_explorer.stance.reading import evidence_rank
 from stance_explorer.stance.speakers import speaker_periods
 
 # ---------------------------------------------------------------------------- claims (the tracker)
-#: Wording of the opposite of the tracker's default phrases (what rejecting the claim sounds like).
-#: A phrase without one gets the derived "against" wording of an axis.
-CLAIM_OPPOSITES = {
-    "USMCA irrelevant": "The USMCA is valuable and important",
-    "shortcomings": "The agreement works well as it is and needs no changes",
-}
-#: How a phrase is said as a claim, when the phrase is a bare keyword.
-CLAIM_WORDING = {
-    "USMCA irrelevant": "The USMCA is irrelevant and does not matter",
-    "shortcomings": "The agreement has shortcomings that must be fixed",
-}
 CLAIM_SIDES = {FAVOR: "holds", AGAINST: "rejects", NONE: "does not address"}
+
+
+def _claims_table() -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
+    """The shipped claims (``claims.csv``): each phrase's wording as a claim, its opposite, the defaults."""
+    path = data_path("claims.csv")
+    frame = read_csv_file(path, ("phrase", "wording", "opposite", "default"))
+    if not len(frame) or (frame["phrase"].str.strip() == "").any():
+        raise DataFileError(f"The data file {path} must hold at least one claim, each with a phrase.")
+    rows = frame.to_dict("records")
+    wording = {r["phrase"]: r["wording"] for r in rows if r["wording"]}
+    opposite = {r["phrase"]: r["opposite"] for r in rows if r["opposite"]}
+    return wording, opposite, tuple(r["phrase"] for r in rows if r["default"].strip().lower() == "yes")
+
+
+#: How a phrase is said as a claim, when the phrase is a bare keyword (``claims.csv``).
+#: Wording of the opposite of the tracker's default phrases (what rejecting the claim sounds like);
+#: a phrase without one gets the derived "against" wording of an axis.
 #: The tracker's default positions (their claim axes' vectors are committed with the bundled data).
-DEFAULT_CLAIMS = ("USMCA irrelevant", "shortcomings")
+CLAIM_WORDING, CLAIM_OPPOSITES, DEFAULT_CLAIMS = _claims_table()
 
 
 @dataclass(frozen=True)

@@ -163,17 +163,20 @@ MIN_EVIDENCE_WORDS = 6
 
 
 def citability(frame: pd.DataFrame) -> np.ndarray:
-    """How well each statement serves as cited evidence: 2 for a full quote with a source link,
-    1 for one of the two, 0 for a fragment without a link.
+    """How well each statement serves as cited evidence: 3 for a full quote with a source link,
+    2 for a fragment with a link, 1 for a full quote without one, 0 for a fragment without a link.
 
-    A partial quote ("irrelevant", "very well.") stays as it was reported, but the evidence shown
-    for a side or a flip is the fullest sourced statement that supports it (see :func:`evidence_rank`).
+    A source a reader can follow comes first: a quote with a link is cited ahead of any quote without
+    one (such as the seed report's, whose link is not known), and among those the full quote ahead of
+    the fragment. A partial quote ("irrelevant", "very well.") stays as it was reported, but the
+    evidence shown for a side or a flip is the fullest sourced statement that supports it (see
+    :func:`evidence_rank`).
 
     Args:
         frame: The statements (text, and source_url and quote_type when present).
 
     Returns:
-        An array of 0, 1 or 2 per row.
+        An array of 0, 1, 2 or 3 per row.
     """
     n = len(frame)
     urls = frame[S.SOURCE_URL].tolist() if S.SOURCE_URL in frame else [""] * n
@@ -182,7 +185,7 @@ def citability(frame: pd.DataFrame) -> np.ndarray:
     words = np.fromiter((len(t.split()) if isinstance(t, str) else 0 for t in frame[S.TEXT].tolist()), np.int64, n)
     partial = (frame[S.QUOTE_TYPE].to_numpy() == S.QUOTE_PARTIAL) if S.QUOTE_TYPE in frame else np.zeros(n, bool)
     full = (words >= MIN_EVIDENCE_WORDS) & ~partial
-    return sourced.astype(np.float64) + full.astype(np.float64)
+    return 2.0 * sourced + full
 
 
 def evidence_rank(frame: pd.DataFrame, arrays: M.StanceArrays, tiebreak: np.ndarray | None = None) -> np.ndarray:

@@ -14,6 +14,7 @@ from stance_explorer.analysis.periods import closest_over_time, drift, phrase_ti
 from stance_explorer.analysis.tables import counts_by, top_speakers
 from stance_explorer.figures.stance import claim_time_figure
 from stance_explorer.figures.timelines import drift_figure, timeline_figure
+from stance_explorer.package_data import defaults
 from stance_explorer.stance import DEFAULT_CLAIMS, Claim, StanceReading, about_claim, claim_over_time
 from stance_explorer.summaries import claim_summary, drift_summary, timeline_summary
 from stance_explorer.wording import counted
@@ -23,9 +24,10 @@ WINDOWS = {"year": "Y", "half-year": "6M", "quarter": "Q"}
 ALL_TOPICS = "all topics"
 MAX_TIMELINE_SPEAKERS = 12
 MAX_CLAIMS = 5
-#: Who the drift chart shows, and on what, when the link names nobody (when the filters keep them).
-DEFAULT_DRIFT_SPEAKER = "Donald Trump"
-DEFAULT_DRIFT_TOPIC = "USMCA/trade"
+#: Who the drift chart shows, and on what, when the link names nobody (when the filters keep them):
+#: shipped with the bundled data (stance_explorer/data/defaults.json).
+DEFAULT_DRIFT_SPEAKER = defaults()["tracker"]["speaker"]
+DEFAULT_DRIFT_TOPIC = defaults()["tracker"]["topic"]
 
 
 def claims_of(text: str) -> list[Claim]:

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-BUNDLED = pd.read_csv(REPO_ROOT / "data" / "statements.csv")
+BUNDLED = pd.read_csv(REPO_ROOT / "stance_explorer" / "data" / "statements.csv")
 
 
 def default_compare_speakers() -> list[str]:
