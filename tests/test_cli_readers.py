@@ -9,6 +9,7 @@ import pytest
 import tiny_models
 from facts import run_cli
 
+from stance_explorer.dataset import BUNDLED_CSV
 from stance_explorer.stance.labels import text_sha256
 from tests.conftest import REPO_ROOT
 
@@ -18,7 +19,7 @@ TARGET = ["--target", "the USMCA trade agreement"]
 @pytest.fixture(scope="module")
 def usmca_file(tmp_path_factory):
     """Four bundled USMCA statements, as a statements file of their own."""
-    src = pd.read_csv(REPO_ROOT / "data" / "statements.csv", dtype=str, keep_default_na=False)
+    src = pd.read_csv(BUNDLED_CSV, dtype=str, keep_default_na=False)
     path = tmp_path_factory.mktemp("data") / "usmca.csv"
     src[src["topic"] == "USMCA/trade"].head(4).to_csv(path, index=False)
     return path

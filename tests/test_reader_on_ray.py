@@ -58,10 +58,10 @@ def test_cli_stance_engine_ray_fills_the_cache_then_reads_nothing_twice(tmp_path
     import pandas as pd
     from facts import run_cli
 
-    from tests.conftest import REPO_ROOT
+    from stance_explorer.dataset import BUNDLED_CSV
 
     model = tiny_models.save_word_nli(tmp_path / "nli")
-    src = pd.read_csv(REPO_ROOT / "data" / "statements.csv", dtype=str, keep_default_na=False)
+    src = pd.read_csv(BUNDLED_CSV, dtype=str, keep_default_na=False)
     data = tmp_path / "usmca.csv"
     src[src["topic"] == "USMCA/trade"].head(6).to_csv(data, index=False)
     args = ["stance", str(data), "--target", "the USMCA", "--reader", "nli", "--reader-model", str(model)]
