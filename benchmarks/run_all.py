@@ -54,6 +54,7 @@ def main() -> int:
         ["models.py"] + (["--n", "500"] if quick else []),
         ["text_rules.py"],
         ["stance_bundled.py"],
+        ["reader_speed.py"] + (["--n", "300"] if quick else []),
     ]
     stsb = HERE.parent.parent / "shared" / "data" / "stsb"  # benchmarks/sts_eval.py's data (see its docstring)
     if stsb.is_dir():

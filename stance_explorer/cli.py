@@ -436,12 +436,18 @@ STATEMENT_FIELDS = ["id", "speaker", "date", "stance", "score", "confidence", "r
 SPEAKER_FIELDS = ["speaker", "n", "estimate", "low", "high", "verdict", "reader"]
 
 
-def reader_from_args(args, source):
-    """The reader ``--reader`` names (default: ``readers.default_reader_name()``), built for these statements.
+def reader_from_args(args, source, frame=None):
+    """The reader ``--reader`` names (default: ``csv`` with ``--readings``, else
+    ``readers.default_reader_name()``), built for these statements.
+
+    The nli and llm readers take their model and URL from ``--reader-model`` / ``--reader-url``, else
+    from the operator's environment (``STANCE_EXPLORER_NLI_MODEL``, ``STANCE_EXPLORER_LLM_URL``,
+    ``STANCE_EXPLORER_LLM_MODEL``); the llm reader's key only from ``STANCE_EXPLORER_LLM_API_KEY``.
 
     Args:
-        args: the parsed ``stance`` arguments (``reader``, ``reader_model``, ``reader_url``).
+        args: the parsed ``stance`` arguments (``reader``, ``reader_model``, ``reader_url``, ``readings``).
         source: the statements' vector source (the axis reader's model and stores).
+        frame: the statements (a readings row may name its statement by id alone).
 
     Returns:
         A reader.
@@ -449,12 +455,15 @@ def reader_from_args(args, source):
     Raises:
         ReaderUnavailable: when it cannot run here.
     """
-    name = args.reader or default_reader_name()
+    readings = getattr(args, "readings", None)
+    name = args.reader or ("csv" if readings is not None else default_reader_name())
     options = {}
     if getattr(args, "reader_model", None):
         options["model"] = args.reader_model
     if getattr(args, "reader_url", None):
         options["url"] = args.reader_url
+    if name == "csv" and readings is not None:
+        options.update(readings=readings, frame=frame)
     return make_reader(name, source=source, **options)
 
 
@@ -468,6 +477,55 @@ def reader_id(reader) -> str:
         "name (version)".
     """
     return f"{reader.name} ({reader.version})"
+
+
+def _stance_reader(args, source, frame, axis):
+    """The ``stance`` command's reader (its readings file's bad rows printed by file, line and column),
+    after ``--engine ray`` has filled its cache; None after a one-line message when it cannot run."""
+    try:
+        reader = reader_from_args(args, source, frame)
+    except ReaderUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    for p in getattr(reader, "problems", ()):
+        print(p, file=sys.stderr)
+    if getattr(args, "engine", "local") == "ray" and not _read_stance_on_ray(args, reader, axis, frame):
+        return None
+    return reader
+
+
+def _read_stance_on_ray(args, reader, axis, frame) -> bool:
+    """``stance --engine ray``: fill the reader's readings cache on Ray Data first (stance/readers/on_ray.py),
+    so the plain reading that follows finds every statement cached. False (after a message) when it cannot."""
+    from functools import partial
+
+    from stance_explorer import stance as T
+    from stance_explorer.scale import distributed
+    from stance_explorer.stance.readers.on_ray import read_on_ray
+
+    if not distributed.available():
+        print(f"error: --engine ray needs Ray: {distributed.INSTALL_HINT}", file=sys.stderr)
+        return False
+    # The factory travels to each worker, which builds its own reader there (one model per worker).
+    settings = argparse.Namespace(reader=reader.name, reader_model=args.reader_model, reader_url=args.reader_url)
+    try:
+        report = read_on_ray(
+            T.reader_texts(frame),
+            axis,
+            store_root=args.store,
+            reader_factory=partial(reader_from_args, settings, None),
+            workers=args.workers,
+            address=args.address,
+        )
+    except ReaderUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    print(
+        f"(ray: {report.statements} statements, {report.cached} cached, {report.read} read now by "
+        f"{args.workers} workers, {report.not_read} not read)",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _first_note(reading) -> str:
@@ -565,10 +623,8 @@ def cmd_stance(args) -> int:
         return EXIT_ROW_ERRORS
     # Stored vectors first: for data the store already holds, nothing is encoded.
     source = VectorSource(ChosenModel.of_vectors(store.model_id), sink=store, encoder=encoder)
-    try:
-        reader = reader_from_args(args, source)
-    except ReaderUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    reader = _stance_reader(args, source, frame, axis)
+    if reader is None:
         return EXIT_UNREADABLE
     vectors = None
     if reader.name == "axis" or args.labels is not None:
@@ -758,6 +814,21 @@ def _add_reading_commands(sub) -> None:
     )
     p.add_argument("--reader-model", default=None, metavar="PATH_OR_ID", help="the nli or llm reader's model")
     p.add_argument("--reader-url", default=None, metavar="URL", help="the llm reader's OpenAI-compatible base URL")
+    p.add_argument(
+        "--readings",
+        type=Path,
+        default=None,
+        metavar="FILE.csv",
+        help="readings made elsewhere (id, text_sha256, claim, stance, confidence, reader) for --reader csv",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="ray: read on Ray Data first, one reader per worker, into the readings cache (requirements-scale.txt)",
+    )
+    p.add_argument("--address", default=None, help="with --engine ray: join this Ray cluster (default: start one here)")
+    p.add_argument("--workers", type=int, default=2, help="with --engine ray: reading workers (default 2)")
     _add_read_options(p)
     model_opts(p)
     p.set_defaults(func=cmd_stance)

@@ -72,3 +72,21 @@ def importable(*modules: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+def one_thread_per_cpu() -> None:
+    """Give a Ray worker's math libraries one thread per CPU Ray granted it (before the model loads).
+
+    Used by every Ray actor that loads a model (``scale.distributed``, ``stance.readers.on_ray``).
+
+    N workers on N cores would otherwise run N x N threads (measured: 0.63x plain throughput on
+    2 cores). Set here rather than through a runtime environment, which makes Ray start new worker
+    processes instead of reusing the ones it has.
+    """
+    import ray
+
+    n = max(1, int(ray.get_runtime_context().get_assigned_resources().get("CPU", 1)))
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)

@@ -18,7 +18,6 @@ without ``--address`` it starts on this machine.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 
 from stance_explorer import schema as S
 from stance_explorer.encoders.base import Encoder
-from stance_explorer.runtime import SCALE_INSTALL_HINT, importable
+from stance_explorer.runtime import SCALE_INSTALL_HINT, importable, one_thread_per_cpu
 from stance_explorer.store import CACHE_PREFIX, EmbeddingStore, text_keys, write_shard
 
 log = logging.getLogger(__name__)
@@ -112,31 +111,13 @@ def read_shard(path: str, dayfirst: bool = False) -> ShardResult:
     return ShardResult(Path(path).name, embedding_texts(frame), problems, unreadable)
 
 
-def _one_thread_per_cpu() -> None:
-    """Give this worker's math libraries one thread per CPU Ray granted it (before the model loads).
-
-    N workers on N cores would otherwise run N x N threads (measured: 0.63x plain throughput on
-    2 cores). Set here rather than through a runtime environment, which makes Ray start new worker
-    processes instead of reusing the ones it has.
-    """
-    import os
-
-    import ray
-
-    n = max(1, int(ray.get_runtime_context().get_assigned_resources().get("CPU", 1)))
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(n)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(n)
-
-
 class _Embedder:
     """A Ray Data actor: one model per worker; each batch becomes one store shard."""
 
     def __init__(
         self, encoder_factory: Callable[[], Encoder], store_root: str, model_id: str, encode_batch: int
     ) -> None:
-        _one_thread_per_cpu()
+        one_thread_per_cpu()
         self.encoder = encoder_factory()
         if self.encoder.model_id != model_id:
             raise ValueError(f"worker encoder {self.encoder.model_id!r} is not {model_id!r}")
@@ -232,7 +213,7 @@ def embed_on_ray(
                 },
                 batch_size=batch_size,
                 concurrency=workers,
-                num_cpus=1,  # and one math thread each (_one_thread_per_cpu)
+                num_cpus=1,  # and one math thread each (runtime.one_thread_per_cpu)
                 **(actor_options or {}),
             )
             counts = [int(row["n"]) for row in out.iter_rows()]

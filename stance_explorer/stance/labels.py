@@ -141,7 +141,16 @@ class LabelRead:
         return any(p.line is None and p.severity == "error" for p in self.problems)
 
 
-def _clean_cell(value: str) -> str:
+def clean_cell(value: str) -> str:
+    """A CSV cell as a label or readings file gives it: stripped, and without the apostrophe our own
+    exports put before a cell that looks like a formula.
+
+    Args:
+        value: the cell.
+
+    Returns:
+        The cell's text.
+    """
     value = value.strip()
     # Our own exports put an apostrophe before a cell that looks like a formula: take it off again.
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r\n":
@@ -280,7 +289,7 @@ def read_labels(source: str | Path | bytes, *, name: str | None = None, frame: p
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {c: (_clean_cell(row[i]) if i < len(row) else "") for c, i in pos.items()}
+        cells = {c: (clean_cell(row[i]) if i < len(row) else "") for c, i in pos.items()}
         sid, lab = cells.get("id", ""), cells["label"].lower()
         sha, found = _label_row_hash(cells, n, name, col_name, by_id, hashes_in_data, frame)
         problems.extend(found)

@@ -76,6 +76,26 @@ def make_reader(name: str, *, source=None, settings: Mapping[str, str] | None = 
         from stance_explorer.stance.readers.builtin import BuiltinReader
 
         return BuiltinReader()
+    if name == "nli":
+        from stance_explorer.stance.readers.nli import NLI_LANGUAGES_ENV, NLIReader, reading_languages
+
+        model = str(options.get("model") or settings.get(NLI_MODEL_ENV, ""))
+        return NLIReader(model, languages=reading_languages(model, settings.get(NLI_LANGUAGES_ENV)))
+    if name == "llm":
+        from stance_explorer.stance.readers.llm import LLMReader
+
+        return LLMReader(
+            options.get("url") or settings.get(LLM_URL_ENV, ""),
+            options.get("model") or settings.get(LLM_MODEL_ENV, ""),
+            api_key=options.get("api_key") or settings.get(LLM_KEY_ENV, ""),
+        )
+    if name == "csv":
+        from stance_explorer.stance.readers.csv import CSVReader
+
+        readings = options.get("readings")
+        if readings is None:
+            raise ReaderUnavailable("The csv reader needs a readings file (--readings FILE.csv, or an upload).")
+        return CSVReader.from_source(readings, name=options.get("readings_name"), frame=options.get("frame"))
     raise ReaderUnavailable(f"Unknown reader {name!r}: choose one of {', '.join(READER_NAMES)}.")
 
 

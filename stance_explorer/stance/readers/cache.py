@@ -119,17 +119,33 @@ class ReadingCache:
             texts: the statements' texts, aligned with ``got``.
             got: the reader's output.
         """
-        idx = np.flatnonzero(got.read)
-        if not len(idx):
-            return
-        rows = np.full((len(idx), _WIDTH), -1.0, dtype=np.float32)
-        rows[:, :3] = got.probs[idx]
-        for j, i in enumerate(idx):
-            ev = got.evidence[i]
-            start = texts[i].find(ev) if ev else -1
-            if start >= 0:
-                rows[j, 3:] = (start, start + len(ev))
-        self.store.add(reading_keys(claim, [texts[i] for i in idx]), rows)
+        keys, rows = reading_rows(claim, texts, got)
+        if len(keys):
+            self.store.add(keys, rows)
+
+
+def reading_rows(claim: Axis, texts: Sequence[str], got: ReaderOutput) -> tuple[np.ndarray, np.ndarray]:
+    """The cache's keys and stored rows for the statements a reader read (the rest are not kept).
+
+    Also what the Ray workers write as shards of their own (``stance_explorer.stance.readers.on_ray``).
+
+    Args:
+        claim: the claim.
+        texts: the statements' texts, aligned with ``got``.
+        got: the reader's output.
+
+    Returns:
+        (keys, (k, 5) float32 rows: the probabilities, then the evidence's start and end or -1).
+    """
+    idx = np.flatnonzero(got.read)
+    rows = np.full((len(idx), _WIDTH), -1.0, dtype=np.float32)
+    rows[:, :3] = got.probs[idx]
+    for j, i in enumerate(idx):
+        ev = got.evidence[i]
+        start = texts[i].find(ev) if ev else -1
+        if start >= 0:
+            rows[j, 3:] = (start, start + len(ev))
+    return reading_keys(claim, [texts[i] for i in idx]), rows
 
 
 def read_through(
