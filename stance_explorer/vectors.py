@@ -7,7 +7,6 @@ One object answers "vectors for these texts" for the app, the CLI and the benchm
     got = src.vectors(texts)            # stored vectors first, only the rest is encoded (into ``sink``)
     got.vectors, got.found, got.new
     src.statement_texts(frame)          # what the model embeds for each statement (its text rules)
-    src.axis_vectors(axis)              # a stance axis's pole vectors, by the same chain
 
 The source owns the model's name, its store id and its text rules, so nothing outside the library
 turns a short name into an id or walks a list of stores. Only stores of the source's own model are
@@ -244,24 +243,3 @@ class VectorSource:
             ``Vectors``, one row per statement (see :meth:`vectors`).
         """
         return self.vectors(self.statement_texts(frame), progress=progress, encode=encode)
-
-    def axis_vectors(self, axis, *, encode: bool = True) -> dict[str, np.ndarray] | None:
-        """A stance axis's vectors by pole key, from the stores first.
-
-        Args:
-            axis: a ``stance_explorer.stance.Axis``.
-            encode: False to answer None instead of encoding what no store holds.
-
-        Returns:
-            ``{pole key: vectors}``, or None when some text is in no store and ``encode`` is False.
-
-        Raises:
-            EncoderUnavailable: when a text must be encoded and no model is here.
-        """
-        from stance_explorer.stance import axis_embedding_texts
-
-        texts, spans = axis_embedding_texts(axis, self.model.rules)
-        got = self.vectors(texts, encode=encode)
-        if not got.found.all():
-            return None
-        return {key: got.vectors[a:b] for key, a, b in spans}

@@ -45,6 +45,11 @@ class Axis:
         return M.axis_texts(self.target, self.favor or None, self.against or None)
 
     @property
+    def claim(self) -> str:
+        """The sentence a reader reads statements against: the favor wording, else the target."""
+        return self.favor or self.target
+
+    @property
     def key(self) -> str:
         """A short id of the axis wording: labels and cached scores belong to one axis."""
         raw = "\x1f".join((self.target, self.favor, self.against)).encode("utf-8")
@@ -124,26 +129,22 @@ def axis_embedding_texts(axis: Axis, rules=None) -> tuple[list[str], list[tuple[
     return texts, spans
 
 
-def store_axis_vectors(axis: Axis, store, encoder=None, *, rules=None) -> dict[str, np.ndarray] | None:
-    """Axis vectors from one embedding store, encoding (and caching in the store) what it lacks.
-
-    A shorthand for ``VectorSource(model, sink=store, encoder=encoder).axis_vectors(axis)``.
+def axis_vectors(source, axis: Axis, *, encode: bool = True) -> dict[str, np.ndarray] | None:
+    """A stance axis's vectors by pole key, from a vector source's stores first (its model's text rules).
 
     Args:
-        axis: The axis.
-        store: An open :class:`EmbeddingStore`.
-        encoder: The store's encoder; None reads the store only.
-        rules: The encoder's text rules; None for those of the store's model.
+        source: a :class:`~stance_explorer.vectors.VectorSource` (the model the statements were read by).
+        axis: the axis.
+        encode: False to answer None instead of encoding what no store holds.
 
     Returns:
-        Unit vectors keyed "target", "favor" and "against" (one row per text), or None when some
-        text is not stored and there is no encoder.
+        ``{pole key: vectors}``, or None when some text is in no store and ``encode`` is False.
+
+    Raises:
+        EncoderUnavailable: when a text must be encoded and no model is here.
     """
-    from dataclasses import replace
-
-    from stance_explorer.vectors import ChosenModel, VectorSource
-
-    model = ChosenModel.of_vectors(store.model_id)
-    if rules is not None:
-        model = replace(model, rules=rules)
-    return VectorSource(model, sink=store, encoder=encoder).axis_vectors(axis, encode=encoder is not None)
+    texts, spans = axis_embedding_texts(axis, source.model.rules)
+    got = source.vectors(texts, encode=encode)
+    if not got.found.all():
+        return None
+    return {key: got.vectors[a:b] for key, a, b in spans}
