@@ -17,7 +17,6 @@ from stance_explorer import schema as S
 from stance_explorer import stance as T
 from stance_explorer import summaries as SM
 from stance_explorer.reader import problems_frame
-from stance_explorer.stance import methods as M
 from webapp import links, statement
 from webapp import params as P
 from webapp import stance_state as SS
@@ -36,6 +35,7 @@ MAX_DOTS_PER_SPEAKER = 100
 MAX_TABLE_ROWS = 300
 MAX_TURNS = 6
 HONESTY = (
+    "Read by **{reader}**. "
     "Each stance here is **the model's reading** of a statement on this axis (favor, against or none), "
     "with its confidence; it is not the speaker's declared position. **None** means the model reads no "
     "position on the target (or the statement is not about it) and is drawn apart, not at zero. Hollow, "
@@ -137,27 +137,36 @@ if not empty_guard(view):
     links.check_options(P.ST_PERIOD, PERIODS, "Stance period")
     period = c7.selectbox("Period", list(PERIODS), key=P.ST_PERIOD, bind="query-params")
 
-    vecs, msg = SS.axis_vectors(axis, ds)
+    readers = SS.available_readers()
+    links.check_options(P.ST_READER, readers, "Stance reader")
+    reader = st.selectbox(
+        "Reader",
+        readers,
+        index=readers.index(SS.default_reader()),
+        key=P.ST_READER,
+        bind="query-params",
+        format_func=SS.reader_title,
+        help="Who reads each statement against the question. The readers on offer are set by whoever runs this app.",
+    )
+    labels = SS.labels_for(axis)
+    reading, msg = SS.reading(ds, axis, labels, taught=mode == "taught", scope=scope_pos, reader=reader)
     if msg:
         st.warning(msg)
         st.stop()
-    labels = SS.labels_for(axis)
-    reading = SS.reading(ds, axis, vecs, labels, taught=mode == "taught", scope=scope_pos)
-    arrays, relevance = reading.arrays, reading.relevance
-    hand = np.full(len(frame_all), -1, dtype=np.int64)  # each statement's hand label code, -1 for none
-    hand[reading.labelled_rows] = reading.labelled_codes
-    labelled = hand >= 0
-    # A stance is "a label" only where the taught reading shows the label itself; in zero-shot mode
-    # every stance is the model's reading, with the hand label (if any) beside it.
-    rd = T.readings(
-        scope_frame, arrays, np.flatnonzero(labelled[scope_pos]) if reading.taught else None, hand=hand[scope_pos]
-    )
+    arrays, relevance = reading.scoped(), reading.relevance[reading.rows]
+    labelled = reading.hand >= 0
+    rd = reading.table(frame_all)
     rd["pos"] = np.arange(len(rd))
 
     st.caption(
         f"{SS.mode_caption(mode, reading, bool(preset and preset.labels_path))} {len(scope_pos):,} statements read."
     )
-    st.info(HONESTY, icon=":material/psychology:")
+    st.info(HONESTY.format(reader=reading.reader_label), icon=":material/psychology:")
+    if unread := int((reading.scope & ~reading.read).sum()):
+        st.caption(
+            f"{unread:,} statements here were not read by this reader ({escape_markdown(SS.first_note(reading))}); "
+            "they are shown as not read, never scored."
+        )
     language_caveat(scope_frame[scope_frame[S.SPEAKER].isin(chosen)], ds.model_id)
 
     # ------------------------------------------------------------------ where each speaker stands
@@ -176,7 +185,7 @@ if not empty_guard(view):
         F.stance_strip_figure(shown, est, axis_label=f"against ← {axis.target} → favor"),
         width="stretch",
         key=key,
-        on_select=partial(statement.pick_point, key, frame_all, scope_pos),
+        on_select=partial(statement.pick_point, key, frame_all, reading.rows),
         selection_mode="points",
     )
     chart_summary(SM.stance_strip_summary(est, target=axis.target), "stance_strip")
@@ -269,13 +278,12 @@ if not empty_guard(view):
             help="A preset axis; each axis reads the statements of its own topic.",
         )
         p2 = next(p for p in others if p.name == name2)
-        vecs2, msg2 = SS.axis_vectors(p2.axis, ds)
+        scope2 = view.rows[view.frame[S.TOPIC].to_numpy() == p2.topic] if p2.topic in topics else view.rows
+        r2, msg2 = SS.reading(ds, p2.axis, SS.labels_for(p2.axis), taught=mode == "taught", scope=scope2, reader=reader)
         if msg2:
             st.info(msg2)
         else:
-            scope2 = view.rows[view.frame[S.TOPIC].to_numpy() == p2.topic] if p2.topic in topics else view.rows
-            arr2 = SS.reading(ds, p2.axis, vecs2, SS.labels_for(p2.axis), taught=mode == "taught", scope=scope2).arrays
-            est2 = T.speaker_estimates(frame_all.iloc[scope2].reset_index(drop=True), arr2, speakers=chosen)
+            est2 = T.speaker_estimates(r2.table(frame_all), r2.scoped(), speakers=chosen)
             st.plotly_chart(
                 F.two_axis_figure(est, est2, x_label=preset.name if preset else axis.target, y_label=p2.name),
                 width="stretch",
@@ -312,19 +320,15 @@ if not empty_guard(view):
     )
     m4.metric(
         "Labels matching statements here",
-        f"{int(labelled[scope_pos].sum()):,}",
+        f"{int(labelled[reading.rows].sum()):,}",
         help="Labelled statements among those read here; labels of statements outside the filters still teach the model.",
     )
 
-    if reading.taught and (gap := T.teaching_gap(reading.labelled_codes)):
+    if reading.taught and (gap := T.teaching_gap(reading.label_codes)):
         st.warning(gap, icon=":material/balance:")
-    scope_hashes = SS.dataset_hashes(ds)[scope_pos]
-    in_scope_lab = labelled[scope_pos]
+    scope_hashes = SS.dataset_hashes(ds)[reading.rows]
     st.markdown("**Suggested next**: the statements whose labels would help most (the model is least sure of them).")
-    sub_rows = np.flatnonzero(in_scope_lab)
-    sub_codes = hand[scope_pos][sub_rows]
-    X_scope = ds.vectors[scope_pos]
-    suggestions = M.suggest(X_scope, sub_rows, sub_codes, vecs, k=5)
+    suggestions = T.suggest_next(reading, ds.vectors, k=5)
     gen = SS.generation()
     for i in suggestions:
         r = rd.iloc[int(i)]

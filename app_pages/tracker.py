@@ -81,17 +81,18 @@ if not empty_guard(view):
     language_caveat(frame[tl_mask], view.dataset.model_id)
     st.caption(
         "Holds / rejects is **the model's reading** of each statement against the claim, not the speaker's "
-        "declared position; statements that do not address it count in neither. It is read zero-shot from the "
-        "claim's words, which often goes wrong (see the docs' Stance page): hover a point and check the deciding quote."
+        "declared position; statements that do not address it count in neither. Each claim is read by the reader "
+        "named under it, which can go wrong (see the docs' Stance page): hover a point and check the deciding quote."
     )
     for i, claim in enumerate(claims):
         reading, msg = SS.claim_reading(view, claim, tl_mask)
         if msg:
             st.warning(msg)
             break
-        scoped = frame[tl_mask].reset_index(drop=True)
-        periods = T.claim_over_time(scoped, reading.arrays, speakers=shown, tiebreak=reading.relevance)
+        scoped = reading.table(view.dataset.frame)
+        periods = T.claim_over_time(scoped, reading.scoped(), speakers=shown, tiebreak=reading.relevance[reading.rows])
         st.markdown(f"**“{escape_markdown(claim.wording or claim.phrase)}”**")
+        st.caption(f"Read by {escape_markdown(reading.reader_label)}.")
         st.plotly_chart(
             F.claim_time_figure(periods, scoped, claim=claim.phrase, title=f"Who holds or rejects “{claim.phrase}”"),
             width="stretch",

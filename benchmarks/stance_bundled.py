@@ -26,6 +26,7 @@ from stance_explorer import schema as S  # noqa: E402
 from stance_explorer import stance as T  # noqa: E402
 from stance_explorer.dataset import STORE_DIR, load_dataset  # noqa: E402
 from stance_explorer.store import EmbeddingStore  # noqa: E402
+from stance_explorer.vectors import ChosenModel, VectorSource  # noqa: E402
 
 
 def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
@@ -40,7 +41,11 @@ def f_avg(y: np.ndarray, pred: np.ndarray) -> float:
 def main() -> None:
     ds = load_dataset()
     preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
-    vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))
+    vecs = T.axis_vectors(
+        VectorSource(ChosenModel.of_vectors(ds.model_id), [EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)]),
+        preset.axis,
+        encode=False,
+    )
     if vecs is None:
         sys.exit("The preset axis vectors are not in embeddings/: run `python devtools/bundle.py axes`.")
     keep = (ds.frame[S.TOPIC] == "USMCA/trade").to_numpy()

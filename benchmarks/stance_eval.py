@@ -166,6 +166,7 @@ def bundled_zero_shot(model_id: str) -> str | None:
         from stance_explorer import stance as T
         from stance_explorer.dataset import STORE_DIR, load_dataset
         from stance_explorer.store import EmbeddingStore
+        from stance_explorer.vectors import ChosenModel, VectorSource
     except ImportError as exc:
         return f"bundled hand labels: not measured ({exc})"
     ds = load_dataset()
@@ -173,7 +174,11 @@ def bundled_zero_shot(model_id: str) -> str | None:
     for preset in T.load_presets():
         if preset.labels_path is None or not Path(preset.labels_path).is_file():
             continue
-        vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))
+        vecs = T.axis_vectors(
+            VectorSource(ChosenModel.of_vectors(ds.model_id), [EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)]),
+            preset.axis,
+            encode=False,
+        )
         if vecs is None:
             lines.append(f"bundled hand labels, {preset.topic}: axis vectors not in embeddings/")
             continue

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from stance_explorer import schema as S
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, merge_datasets
 from stance_explorer.reader import (
@@ -20,6 +22,7 @@ from stance_explorer.reader import (
     read_statements,
 )
 from stance_explorer.runtime import prepare_process
+from stance_explorer.stance import readers as R
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -423,8 +426,47 @@ def cmd_quotes(args) -> int:
     return status
 
 
-STATEMENT_FIELDS = ["id", "speaker", "date", "stance", "score", "confidence"]
-SPEAKER_FIELDS = ["speaker", "n", "estimate", "low", "high", "verdict"]
+STATEMENT_FIELDS = ["id", "speaker", "date", "stance", "score", "confidence", "reader"]
+SPEAKER_FIELDS = ["speaker", "n", "estimate", "low", "high", "verdict", "reader"]
+
+
+def reader_from_args(args, source):
+    """The reader ``--reader`` names (default: ``readers.default_reader_name()``), built for these statements.
+
+    Args:
+        args: the parsed ``stance`` arguments (``reader``, ``reader_model``, ``reader_url``).
+        source: the statements' vector source (the axis reader's model and stores).
+
+    Returns:
+        A reader.
+
+    Raises:
+        ReaderUnavailable: when it cannot run here.
+    """
+    name = args.reader or R.default_reader_name()
+    options = {}
+    if getattr(args, "reader_model", None):
+        options["model"] = args.reader_model
+    if getattr(args, "reader_url", None):
+        options["url"] = args.reader_url
+    return R.make_reader(name, source=source, **options)
+
+
+def reader_id(reader) -> str:
+    """The ``reader`` field of every output row: the reader's name and its model (version).
+
+    Args:
+        reader: the reader.
+
+    Returns:
+        "name (version)".
+    """
+    return f"{reader.name} ({reader.version})"
+
+
+def _first_note(reading) -> str:
+    notes = [n for n in reading.notes[reading.scope & ~reading.read] if n]
+    return notes[0] if notes else "no reason given"
 
 
 def _statement_records(frame, arrays) -> list[dict]:
@@ -529,28 +571,49 @@ def cmd_stance(args) -> int:
         return EXIT_ROW_ERRORS
     # Stored vectors first: for data the store already holds, nothing is encoded.
     source = VectorSource(ChosenModel.of_vectors(store.model_id), sink=store, encoder=encoder)
-    got = source.statement_vectors(frame)
-    if got.new:
-        print(f"(embedded {got.new} statements that were not in the store)", file=sys.stderr)
-    axis_vecs = source.axis_vectors(axis)
-    rows = codes = None
+    try:
+        reader = reader_from_args(args, source)
+    except R.ReaderUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    vectors = None
+    if reader.name == "axis" or args.labels is not None:
+        got = source.statement_vectors(frame)
+        vectors = got.vectors
+        if got.new:
+            print(f"(embedded {got.new} statements that were not in the store)", file=sys.stderr)
+    hand = np.full(len(frame), -1, dtype=np.int64)
     if labels is not None:
         rows, codes = labels.rows(T.frame_hashes(frame))
+        hand[rows] = codes
         if len(rows) == 0:
-            print("note: none of the labels matches a statement in these files; scoring zero-shot.", file=sys.stderr)
-    arrays = T.read_axis(got.vectors, axis_vecs, label_rows=rows, label_codes=codes, model_id=store.model_id).arrays
+            print("note: none of the labels matches a statement in these files; reading zero-shot.", file=sys.stderr)
+    cache = R.ReadingCache(reader, args.store) if reader.cacheable else None
+    try:
+        reading = T.read_claim(reader, axis, frame, vectors=vectors, hand=hand, cache=cache)
+    except R.ReaderUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    arrays = reading.arrays
+    if reading.new:
+        print(f"(read {reading.new} statements with the {reader.name} reader; the rest were cached)", file=sys.stderr)
     if args.by == "speaker":
         fields, records = SPEAKER_FIELDS, _speaker_records(frame, arrays)
     else:
         fields, records = STATEMENT_FIELDS, _statement_records(frame, arrays)
+    for rec in records:
+        rec["reader"] = reader_id(reader)
     _print_records(records, fields, args.format)
-    mode = f"taught by {len(rows)} labels" if rows is not None and len(rows) else "zero-shot"
+    unread = int((~reading.read).sum())
+    if unread:
+        print(f"note: {unread} statements were not read by this reader ({_first_note(reading)}).", file=sys.stderr)
+    mode = f"taught by {int((hand >= 0).sum())} labels" if reading.taught else "zero-shot"
     what = (
         f"{len(records)} speakers over {len(frame)} statements"
         if args.by == "speaker"
         else f"{len(records)} statements"
     )
-    print(f"({what}; {mode}; each stance is the model's reading, with its confidence)", file=sys.stderr)
+    print(f"({what}; {mode}; each stance is the {reader.name} reader's reading, with its confidence)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -693,6 +756,16 @@ def _add_reading_commands(sub) -> None:
         default="statement",
         help="one record per statement (default), or per speaker: n, estimate, 95%% interval (low, high) and verdict",
     )
+    p.add_argument(
+        "--reader",
+        choices=list(R.READER_NAMES),
+        default=None,
+        help="who reads each statement against the claim: builtin (the shipped cross-encoder), axis (the "
+        "embedding axis, a topic measure), nli (a cross-encoder NLI model), llm (an OpenAI-compatible "
+        "endpoint), csv (readings made elsewhere). Default: the built-in reader where it beats the axis, else the axis",
+    )
+    p.add_argument("--reader-model", default=None, metavar="PATH_OR_ID", help="the nli or llm reader's model")
+    p.add_argument("--reader-url", default=None, metavar="URL", help="the llm reader's OpenAI-compatible base URL")
     _add_read_options(p)
     model_opts(p)
     p.set_defaults(func=cmd_stance)

@@ -241,6 +241,7 @@ def test_the_multilingual_model_reads_the_preset_axis_from_its_own_committed_vec
     at = open_page(STANCE, {"model": "multilingual"})
     assert any(c.startswith("Taught by 75 labels") for c in captions(at)), captions(at)
     assert any(m.startswith("**Donald Trump: Full Flop**") for m in markdowns(at))
-    vecs = at.session_state["_stance_axis_vectors"]
-    dims = {v["target"].shape[1] for v in vecs.values()}
-    assert dims == {512}  # USE multilingual vectors only (MiniLM's are 384-d)
+    infos = [unescape(i.value) for i in at.info]
+    assert any("embedding axis (multilingual)" in i for i in infos), infos  # the reader named is the model's own
+    readings = [slot[1] for slot in at.session_state["_frame_cache"]["stance_readings"].values()]
+    assert readings and {r.reader_version.split("@")[0] for r in readings} == {"use-multilingual-v3"}

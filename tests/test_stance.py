@@ -21,6 +21,7 @@ from stance_explorer import stance as T
 from stance_explorer.dataset import load_dataset
 from stance_explorer.stance import methods as M
 from stance_explorer.store import EmbeddingStore
+from stance_explorer.vectors import ChosenModel, VectorSource
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
@@ -132,10 +133,11 @@ def test_axis_vectors_come_from_the_store_and_only_missing_texts_are_encoded(mak
     enc = make_fake_encoder()
     store = EmbeddingStore(None, enc.model_id)
     axis = T.Axis("the deal", "keep the deal", "end the deal")
-    assert T.store_axis_vectors(axis, store) is None  # nothing stored, no encoder: no vectors, no error
-    first = T.store_axis_vectors(axis, store, enc)
+    model = ChosenModel.of_vectors(store.model_id)
+    assert T.axis_vectors(VectorSource(model, sink=store), axis, encode=False) is None  # nothing stored: no error
+    first = T.axis_vectors(VectorSource(model, sink=store, encoder=enc), axis)
     assert set(first) == {"target", "favor", "against"} and enc.encoded == 3
-    again = T.store_axis_vectors(axis, store)  # now cached: no encoder needed
+    again = T.axis_vectors(VectorSource(model, sink=store), axis, encode=False)  # now cached: no encoder needed
     assert enc.encoded == 3
     for k in first:
         np.testing.assert_array_equal(first[k], again[k])
@@ -243,7 +245,8 @@ def test_readings_mark_low_confidence_and_labels():
 def usmca():
     ds = load_dataset()
     preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
-    vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(REPO_ROOT / "embeddings", ds.model_id, read_only=True))
+    store = EmbeddingStore(REPO_ROOT / "embeddings", ds.model_id, read_only=True)
+    vecs = T.axis_vectors(VectorSource(ChosenModel.of_vectors(ds.model_id), [store]), preset.axis, encode=False)
     assert vecs is not None, "the preset axis vectors are committed"
     keep = (ds.frame[S.TOPIC] == "USMCA/trade").to_numpy()
     f, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
@@ -324,7 +327,8 @@ def test_cli_stance_json_has_one_record_per_statement(store_copy):
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
     assert len(records) == N_BUNDLED
-    assert set(records[0]) == {"id", "speaker", "date", "stance", "score", "confidence"}
+    assert set(records[0]) == {"id", "speaker", "date", "stance", "score", "confidence", "reader"}
+    assert {r["reader"].split(" ")[0] for r in records} == {"axis"}  # every row names the reader that read it
     by_id = {r["id"]: r for r in records}
     assert by_id["S040"]["stance"] == "favor" and by_id["S190"]["stance"] == "against"
     assert all(
@@ -340,7 +344,7 @@ def test_cli_stance_csv_gives_row_positions_to_statements_without_an_id(tmp_path
     proc = cli("stance", str(tmp_path / "noid.csv"), *USMCA_ARGS, store=store_copy)
     assert proc.returncode == 0, proc.stderr
     out = pd.read_csv(io.StringIO(proc.stdout), dtype={"id": str})
-    assert out.columns.tolist() == ["id", "speaker", "date", "stance", "score", "confidence"]
+    assert out.columns.tolist() == ["id", "speaker", "date", "stance", "score", "confidence", "reader"]
     assert out["id"].tolist() == ["0", "1", "2", "3"]
     assert "zero-shot" in proc.stderr
 

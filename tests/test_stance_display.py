@@ -160,7 +160,7 @@ def test_cli_by_speaker_prints_one_honest_record_per_speaker():
     )
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
-    assert all(list(r) == ["speaker", "n", "estimate", "low", "high", "verdict"] for r in records)
+    assert all(list(r) == ["speaker", "n", "estimate", "low", "high", "verdict", "reader"] for r in records)
     assert len(records) == N_SPEAKERS and sum(r["n"] for r in records) == N_BUNDLED
     few = [r for r in records if r["verdict"].startswith("1 statement")]
     assert few and all(r["low"] is None and r["high"] is None for r in few)
@@ -201,6 +201,7 @@ def test_claim_shares_per_period_with_the_fullest_deciding_quote():
 def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
     from stance_explorer.dataset import load_dataset
     from stance_explorer.encoders.models import get_encoder
+    from stance_explorer.stance.readers import make_reader
     from stance_explorer.store import EmbeddingStore
     from stance_explorer.vectors import ChosenModel, VectorSource
 
@@ -209,7 +210,8 @@ def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
         ChosenModel.of_vectors(ds.model_id), sink=EmbeddingStore(None, ds.model_id), encoder=get_encoder()
     )
     claim = T.Claim.parse("USMCA irrelevant")
-    r = T.read_axis(ds.vectors, src.axis_vectors(claim.axis()), taught=False, model_id=ds.model_id)
+    reader = make_reader("axis", source=src)
+    r = T.read_claim(reader, claim.axis(), ds.frame, vectors=ds.vectors, taught=False)
     ids = ds.frame[S.ID].to_numpy()
     side = {sid: int(r.arrays.label[np.flatnonzero(ids == sid)[0]]) for sid in ("S040", "S166")}
     assert side == {"S040": AG, "S166": FAV}  # 2020 praise rejects the claim; 2026 "irrelevant" holds it

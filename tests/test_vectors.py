@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from stance_explorer import stance as T
@@ -97,12 +98,29 @@ def test_axis_vectors_by_pole(make_fake_encoder):
     enc = make_fake_encoder()
     src = VectorSource(ChosenModel.of_vectors(enc.model_id), sink=EmbeddingStore(None, enc.model_id), encoder=enc)
     axis = T.Axis("the USMCA", "The USMCA is good", "The USMCA is bad")
-    assert src.axis_vectors(axis, encode=True).keys() == axis.texts().keys()
+    assert T.axis_vectors(src, axis, encode=True).keys() == axis.texts().keys()
     empty = VectorSource(ChosenModel.of_vectors(enc.model_id), encoder=enc)
-    assert empty.axis_vectors(axis, encode=False) is None  # not stored, and told not to encode
+    assert T.axis_vectors(empty, axis, encode=False) is None  # not stored, and told not to encode
 
 
-def test_read_axis_labels_outside_the_scope_still_teach():
+class _PolesReader:
+    """The axis reader's fast path over given pole vectors (what ``AxisReader`` does with a model)."""
+
+    name, version, label, cacheable = "axis", "test", "the embedding axis", False
+
+    def __init__(self, poles):
+        self.poles = poles
+
+    def pole_vectors(self, claim):
+        return self.poles
+
+    def read_vectors(self, claim, X):
+        from stance_explorer.stance.readers.axis import AxisReader
+
+        return AxisReader.read_vectors(self, claim, X)
+
+
+def test_read_claim_labels_outside_the_scope_still_teach():
     rng = np.random.default_rng(0)
     favor, against = rng.standard_normal(16), rng.standard_normal(16)
     X = np.vstack([favor + 0.1 * rng.standard_normal((20, 16)), against + 0.1 * rng.standard_normal((20, 16))]).astype(
@@ -113,8 +131,13 @@ def test_read_axis_labels_outside_the_scope_still_teach():
     rows = np.array([0, 1, 20, 21])  # every label is outside the scope below
     codes = np.array([T.FAVOR, T.FAVOR, T.AGAINST, T.AGAINST])
     scope = np.r_[5:15, 25:35]
-    r = T.read_axis(X, axis_vecs, scope=scope, label_rows=rows, label_codes=codes)
-    assert r.taught and len(r.arrays.label) == len(scope)
-    assert (r.arrays.label[:10] == T.FAVOR).all() and (r.arrays.label[10:] == T.AGAINST).all()
-    zero = T.read_axis(X, axis_vecs, scope=scope, label_rows=rows, label_codes=codes, taught=False)
-    assert not zero.taught and np.array_equal(zero.arrays.label, r.zero_shot.label)
+    hand = np.full(len(X), -1)
+    hand[rows] = codes
+    frame = pd.DataFrame({"text": [f"s{i}" for i in range(len(X))]})
+    reader = _PolesReader(axis_vecs)
+    r = T.read_claim(reader, T.Axis("t"), frame, scope=scope, vectors=X, hand=hand)
+    got = r.scoped()
+    assert r.taught and len(got.label) == len(scope) and list(r.rows) == list(scope)
+    assert (got.label[:10] == T.FAVOR).all() and (got.label[10:] == T.AGAINST).all()
+    zero = T.read_claim(reader, T.Axis("t"), frame, scope=scope, vectors=X, hand=hand, taught=False)
+    assert not zero.taught and np.array_equal(zero.scoped().label, r.zero_shot.label[scope])

@@ -48,6 +48,7 @@ ST_SPEAKERS = "swho"
 ST_MODE = "smode"
 ST_PERIOD = "speriod"
 ST_AXIS2 = "axis2"
+ST_READER = "reader"
 # Corpus mode (webapp/corpusview.py)
 MONTHS = "months"
 PAGE = "page"

@@ -29,35 +29,25 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
         )
         return
     ds = view.dataset
-    vecs, msg = SS.axis_vectors(preset.axis, ds, allow_model=False)
+    scope = view.rows[view.frame[S.TOPIC].to_numpy() == topic]
+    r, msg = SS.reading(ds, preset.axis, SS.labels_for(preset.axis), taught=True, scope=scope, allow_model=False)
     if msg:
         st.caption(
-            f"The stance axis for this topic needs the model, so it is on the Stance page only. ({escape_markdown(msg)})"
+            f"The stance axis for this topic needs a model that is not loaded here, so it is on the Stance page only. ({escape_markdown(msg)})"
         )
         return
-    labels = SS.labels_for(preset.axis)
-    scope = view.rows[view.frame[S.TOPIC].to_numpy() == topic]
-    r = SS.reading(ds, preset.axis, vecs, labels, taught=True, scope=scope)
-    frame = ds.frame.iloc[scope].reset_index(drop=True)
-    arrays = r.arrays
-    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance)
-    how = f"taught by {len(r.labelled_rows):,} hand labels" if r.taught else "zero-shot, from the axis words alone"
+    frame = r.table(ds.frame)
+    arrays = r.scoped()
+    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance[r.rows])
+    how = f"taught by {len(r.label_rows):,} hand labels" if r.taught else "not taught"
     st.caption(
-        f"On the axis “{escape_markdown(preset.axis.target)}” ({how}). Each speaker's side is the model's reading of their "
-        "statements here; a pair is *unclear* unless both sides are clear (95% interval away from zero). "
-        "Similarity above measures how alike they sound; this is where they stand."
+        f"On the axis “{escape_markdown(preset.axis.target)}”, read by {escape_markdown(r.reader_label)} ({how}). "
+        "Each speaker's side is the reader's reading of their statements here; a pair is *unclear* unless both "
+        "sides are clear (95% interval away from zero). Similarity above measures how alike they sound; this is where they stand."
     )
-    labelled = np.zeros(len(ds.frame), dtype=bool)
-    labelled[r.labelled_rows] = True
-    labelled = labelled[scope]
 
     def reading_of(row: int) -> str:
-        stance = T.LABELS[int(arrays.label[row])]
-        return (
-            f"{stance}, a hand label"
-            if labelled[row]
-            else f"{stance}, the model's reading, confidence {float(arrays.confidence[row]):.2f}"
-        )
+        return T.describe_reading(frame.iloc[row])
 
     for _, p in pairs.iterrows():
         with st.container(border=True):

@@ -8,22 +8,22 @@ keyed by the axis, so switching the axis switches the labels. Readings are cache
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
 
 import numpy as np
 import streamlit as st
 
 from stance_explorer import stance as T
-from stance_explorer.dataset import Dataset
-from stance_explorer.encoders.base import EncoderUnavailable
+from stance_explorer.dataset import STORE_DIR, Dataset
 from stance_explorer.stance import methods as M
+from stance_explorer.stance import readers as R
 from stance_explorer.store import EmbeddingStore
+from webapp import hosting
 from webapp import params as P
 from webapp.frame_cache import per_frame
-from webapp.state import bundled_dataset, current_model, vector_source
+from webapp.state import STORE_ENV, bundled_dataset, current_model, vector_source
 
 _LABELS = "_stance_labels"  # {axis key: LabelSet}
-_VECS = "_stance_axis_vectors"  # {(model id, axis key): vectors}
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,37 +60,6 @@ def _axis_store(model_id: str) -> EmbeddingStore:
     return stores[model_id]
 
 
-def axis_vectors(
-    axis: T.Axis, dataset: Dataset, *, allow_model: bool = True
-) -> tuple[dict[str, np.ndarray] | None, str | None]:
-    """The axis texts' vectors for the dataset's model: committed or cached first, the model only if needed.
-
-    Only stores and encoders of the dataset's own model are used, so an axis is always read by the
-    model that read the statements. Returns (vectors, None), or (None, message) when the model is
-    needed and not available (or ``allow_model`` is False and the vectors are not stored).
-    """
-    cache = st.session_state.setdefault(_VECS, {})
-    key = (dataset.model_id, axis.key)
-    if key in cache:
-        return cache[key], None
-    model = current_model()
-    chain = vector_source(model, sink=_axis_store(dataset.model_id))
-    if chain.model_id != dataset.model_id:
-        return (
-            None,
-            f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here.",
-        )
-    try:
-        with st.spinner("Reading the axis with the model…"):
-            vecs = chain.axis_vectors(axis, encode=allow_model)
-    except EncoderUnavailable as exc:
-        return None, str(exc)
-    if vecs is None:
-        return None, "This axis has not been read by the model yet."
-    cache[key] = vecs
-    return vecs, None
-
-
 @st.cache_resource(show_spinner=False)
 def _bundled_hashes(model: str) -> np.ndarray:
     hashes = T.frame_hashes(bundled_dataset(model).frame)
@@ -117,68 +86,203 @@ def dataset_hashes(dataset: Dataset) -> np.ndarray:
     return per_frame("stance_hashes", dataset.frame, lambda: T.frame_hashes(dataset.frame))
 
 
-@dataclass
-class Reading:
-    """The model's reading of the statements in scope (row-aligned with ``scope``) on one axis."""
+# ---------------------------------------------------------------------------- readers
+def operator_settings() -> dict[str, str]:
+    """The operator's reader settings: the environment, overridden by Streamlit secrets of the same names.
 
-    arrays: M.StanceArrays
-    zero_shot: M.StanceArrays
-    relevance: np.ndarray
-    labelled_rows: np.ndarray  # dataset rows with a label (in scope or not), and their codes
-    labelled_codes: np.ndarray
-    taught: bool
+    A visitor never sets these: no URL, model path or key comes from a link or a widget.
+    """
+    names = (R.READER_ENV, R.NLI_MODEL_ENV, R.LLM_URL_ENV, R.LLM_MODEL_ENV, R.LLM_KEY_ENV)
+    out = {k: os.environ[k] for k in names if os.environ.get(k)}
+    try:
+        out.update({k: str(st.secrets[k]) for k in names if k in st.secrets})
+    except Exception:  # no secrets file: Streamlit raises on any access
+        pass
+    return out
+
+
+@st.cache_resource(show_spinner="Loading the stance reader (first use only)…")
+def _shared_reader(name: str, settings_key: tuple) -> R.Reader:
+    """A model reader (built-in, NLI, LLM), loaded once per process and shared by every session."""
+    return R.make_reader(name, settings=dict(settings_key))
+
+
+def available_readers() -> list[str]:
+    """The readers this app offers: the built-in one where its weights ship, the axis, and those the operator set up."""
+    settings = operator_settings()
+    names = []
+    if _builtin_ships():
+        names.append("builtin")
+    names.append("axis")
+    if settings.get(R.NLI_MODEL_ENV):
+        names.append("nli")
+    if settings.get(R.LLM_URL_ENV):
+        names.append("llm")
+    return names
+
+
+@st.cache_resource(show_spinner=False)
+def _builtin_ships() -> bool:
+    try:
+        from stance_explorer.stance.readers.builtin import weights_present
+    except ImportError:
+        return False
+    return weights_present()
+
+
+READER_TITLES = {
+    "builtin": "built-in reader",
+    "axis": "embedding axis (topic, not position)",
+    "nli": "NLI model (set by the operator)",
+    "llm": "language model endpoint (set by the operator)",
+    "csv": "uploaded readings",
+}
+
+
+def reader_title(name: str) -> str:
+    """A reader's name as the picker shows it."""
+    return READER_TITLES.get(name, name)
+
+
+def first_note(r: T.StanceReading) -> str:
+    """Why the first statement in scope that was not read was not read."""
+    notes = [n for n in r.notes[r.scope & ~r.read] if n]
+    return notes[0] if notes else "no reason given"
+
+
+def default_reader() -> str:
+    """The reader used when the link names none (see ``readers.default_reader_name``)."""
+    name = R.default_reader_name()
+    return name if name in available_readers() else "axis"
+
+
+def reader_name() -> str:
+    """This session's reader (``?reader=``), one of :func:`available_readers`."""
+    name = st.session_state.get(P.ST_READER) or st.query_params.get(P.ST_READER) or default_reader()
+    return name if name in available_readers() else default_reader()
+
+
+def get_reader(name: str, dataset: Dataset, *, allow_model: bool = True) -> tuple[R.Reader | None, str | None]:
+    """The reader ``name`` for this dataset, or a message saying why it cannot read here."""
+    try:
+        if name == "axis":
+            source = vector_source(current_model(), sink=_axis_store(dataset.model_id))
+            if source.model_id != dataset.model_id:
+                return (
+                    None,
+                    f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here.",
+                )
+            return R.make_reader("axis", source=source, encode=allow_model), None
+        return _shared_reader(name, tuple(sorted(operator_settings().items()))), None
+    except R.ReaderUnavailable as exc:
+        return None, str(exc)
+
+
+@st.cache_resource(show_spinner=False)
+def _process_cache(reader_id: str, _reader: R.Reader) -> R.ReadingCache:
+    """Readings of the bundled statements, shared by every session: the committed ones, plus (locally) new ones on disk."""
+    read_only = hosting.hosted() or os.environ.get(STORE_ENV) is not None
+    return R.ReadingCache(_reader, os.environ.get(STORE_ENV, STORE_DIR), read_only=read_only)
+
+
+def reading_cache(reader: R.Reader, dataset: Dataset) -> R.ReadingCache | None:
+    """Where readings are kept: process-wide for the bundled statements, this session's memory for the rest."""
+    if not reader.cacheable:
+        return None
+    shared = _process_cache(R.cache_id(reader), reader)
+    if dataset is bundled_dataset(current_model()):
+        return shared
+    caches = st.session_state.setdefault("_stance_reading_caches", {})
+    if R.cache_id(reader) not in caches:
+        caches[R.cache_id(reader)] = R.ReadingCache(reader, None, shared=shared)
+    return caches[R.cache_id(reader)]
 
 
 def _fingerprint(rows: np.ndarray) -> tuple[int, str]:
     return len(rows), hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=8).hexdigest()
 
 
+def hand_codes(dataset: Dataset, labels: T.LabelSet) -> np.ndarray:
+    """Each dataset row's hand-label code (-1: none); rows without a vector keep none."""
+    hand = np.full(len(dataset.frame), -1, dtype=np.int64)
+    if len(labels):  # no labels (a claim, a fresh axis): no need to hash every statement
+        rows, codes = labels.rows_in(dataset_index(dataset))
+        hand[rows] = codes
+    return hand
+
+
 def reading(
-    dataset: Dataset, axis: T.Axis, vecs: dict[str, np.ndarray], labels: T.LabelSet, *, taught: bool, scope: np.ndarray
-) -> Reading:
-    """Stance of the statements at dataset rows ``scope`` (sorted, all with vectors), by ``stance.read_axis``.
+    dataset: Dataset,
+    axis: T.Axis,
+    labels: T.LabelSet,
+    *,
+    taught: bool,
+    scope: np.ndarray,
+    reader: str | None = None,
+    allow_model: bool = True,
+) -> tuple[T.StanceReading | None, str | None]:
+    """The claim read over the dataset rows ``scope`` by ``reader`` (default: this session's), through ``stance.read_claim``.
 
-    Cached in the session on (frame, axis, scope, labels); the zero-shot half, which does not
-    depend on the labels, is cached apart so a new label does not read the axis again.
+    Cached in the session on (frame, reader, axis, scope, labels); the reader's own readings are
+    also kept in its reading cache, so a new label or a reopened link reads nothing twice.
+    Returns (reading, None), or (None, message) when the reader cannot read here.
     """
-    # No labels (a zero-shot claim, a fresh axis): no need to hash every statement to find none.
-    rows, codes = labels.rows_in(dataset_index(dataset)) if len(labels) else (np.zeros(0, np.int64),) * 2
-    if len(rows):
-        ok = dataset.has_vector[rows]
-        rows, codes = rows[ok], codes[ok]
+    name = reader or reader_name()
+    got, msg = get_reader(name, dataset, allow_model=allow_model)
+    if got is None:
+        return None, msg
+    hand = hand_codes(dataset, labels)
     scope = np.asarray(scope, dtype=np.int64)
-    base_key = (dataset.model_id, axis.key, _fingerprint(scope))
-    zero = per_frame(
-        "stance_zero_shot",
-        dataset.frame,
-        lambda: T.read_zero_shot(dataset.vectors[scope], vecs, model_id=dataset.model_id),
-        key=base_key,
-        keep=4,
-    )
+    key = (name, got.version, axis.key, _fingerprint(scope), taught, _fingerprint(hand))
 
-    def compute() -> Reading:
-        r = T.read_axis(
-            dataset.vectors,
-            vecs,
-            scope=scope,
-            label_rows=rows,
-            label_codes=codes,
-            taught=taught,
-            model_id=dataset.model_id,
-            zero=zero,
-        )
-        return Reading(r.arrays, r.zero_shot, r.relevance, rows, codes, r.taught)
+    def compute() -> T.StanceReading:
+        bar = _ProgressBar(f"Reading the statements with {got.label}…")
+        try:
+            return T.read_claim(
+                got,
+                axis,
+                dataset.frame,
+                scope=scope,
+                vectors=dataset.vectors,
+                has_vector=dataset.has_vector,
+                hand=hand,
+                taught=taught,
+                cache=reading_cache(got, dataset),
+                progress=bar,
+            )
+        finally:
+            bar.done()
 
-    key = base_key + (taught, _fingerprint(rows), _fingerprint(codes))
-    return per_frame("stance_readings", dataset.frame, compute, key=key, keep=4)
+    try:
+        return per_frame("stance_readings", dataset.frame, compute, key=key, keep=6), None
+    except R.ReaderUnavailable as exc:
+        return None, str(exc)
 
 
-def cv_accuracy(dataset: Dataset, axis: T.Axis, r: Reading) -> float | None:
+class _ProgressBar:
+    """A progress bar shown only while a reader reads new statements."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        if self.bar is None:
+            self.bar = st.progress(0.0, text=self.text)
+        self.bar.progress(min(done / total, 1.0), text=f"{self.text} {done:,} of {total:,}")
+
+    def done(self) -> None:
+        if self.bar is not None:
+            self.bar.empty()
+
+
+def cv_accuracy(dataset: Dataset, axis: T.Axis, r: T.StanceReading) -> float | None:
     """Cross-validated accuracy of the current labels, cached in the session on the labels themselves."""
-    key = (dataset.model_id, axis.key, tuple(r.labelled_rows.tolist()), tuple(r.labelled_codes.tolist()))
-    return per_frame(
-        "stance_cv", dataset.frame, lambda: M.cv_accuracy(dataset.vectors, r.labelled_rows, r.labelled_codes), key=key
-    )
+    key = (r.reader, dataset.model_id, axis.key, _fingerprint(r.hand))
+    feats = dataset.vectors if r.reader == "axis" else T.reader_features(dataset.vectors, r.probs)
+    return per_frame("stance_cv", dataset.frame, lambda: M.cv_accuracy(feats, r.label_rows, r.label_codes), key=key)
 
 
 # ---------------------------------------------------------------------------- the Stance page's callbacks
@@ -269,27 +373,24 @@ def upload_report():
     return st.session_state.get(_UPLOAD_REPORT)
 
 
-def mode_caption(mode: str, r: Reading, shipped_labels: bool) -> str:
+def mode_caption(mode: str, r: T.StanceReading, shipped_labels: bool) -> str:
     """What the reading is, in words that agree with the mode control."""
-    n = len(r.labelled_rows)
+    n = len(r.label_rows)
     if mode == "taught" and r.taught:
         return f"Taught by {n:,} labels" + (
             " (the shipped hand labels for this preset, plus yours)." if shipped_labels else "."
         )
+    own = "from the axis words alone" if r.reader == "axis" else f"the {r.reader} reader's own reading"
     if mode == "taught":
-        return "Taught mode, but no label for this axis matches these statements yet, so the reading is zero-shot, from the axis words alone: label statements below to teach it."
+        return f"Taught mode, but no label for this axis matches these statements yet, so the reading is zero-shot, {own}: label statements below to teach it."
     extra = f" Your {n:,} labels are not used in this mode; each is shown beside the model's reading." if n else ""
-    return "Zero-shot: from the axis words alone." + extra
+    return f"Zero-shot: {own}." + extra
 
 
-def claim_reading(view, claim: T.Claim, mask: np.ndarray) -> tuple[Reading | None, str | None]:
+def claim_reading(view, claim: T.Claim, mask: np.ndarray) -> tuple[T.StanceReading | None, str | None]:
     """The claim read over the view's statements where ``mask`` (over ``view.frame``) is True.
 
-    Zero-shot: no labels; the same reading, the same caches and the same stores as a stance axis.
-    Returns (reading, None), or (None, message) when the model is needed and not available.
+    No labels: the same reader, the same caches and the same stores as a stance axis.
+    Returns (reading, None), or (None, message) when the reader cannot read here.
     """
-    axis = claim.axis()
-    vecs, msg = axis_vectors(axis, view.dataset)
-    if msg:
-        return None, msg
-    return reading(view.dataset, axis, vecs, T.LabelSet(), taught=False, scope=view.rows[mask]), None
+    return reading(view.dataset, claim.axis(), T.LabelSet(), taught=False, scope=view.rows[mask])

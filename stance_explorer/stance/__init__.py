@@ -15,7 +15,7 @@ Every output is the model's reading of a statement, with its confidence: "none" 
 never a zero on the scale.
 
 Modules: ``axes`` (axes, presets, axis vectors), ``labels`` (hand labels as CSV), ``reading``
-(``read_axis``, how a reading is told and cited), ``speakers`` (estimates, periods, flips, pairs),
+(``read_claim``, the one reading object, how a reading is told and cited), ``readers/`` (the models that read), ``speakers`` (estimates, periods, flips, pairs),
 ``claims`` (the tracker's claims), ``methods`` (the scoring itself) and ``weights/`` (its fitted settings).
 """
 
@@ -34,9 +34,9 @@ from stance_explorer.stance.axes import (
     Axis,
     Preset,
     axis_embedding_texts,
+    axis_vectors,
     load_presets,
     preset_for,
-    store_axis_vectors,
 )
 from stance_explorer.stance.claims import (
     CLAIM_COLUMNS,
@@ -61,16 +61,18 @@ from stance_explorer.stance.labels import (
 )
 from stance_explorer.stance.reading import (
     MIN_EVIDENCE_WORDS,
-    AxisReading,
+    StanceReading,
     citability,
     clarity,
     describe_reading,
     evidence_rank,
-    read_axis,
-    read_zero_shot,
+    read_claim,
+    reader_features,
+    reader_texts,
     readings,
     relevance,
     score,
+    suggest_next,
     teaching_gap,
 )
 from stance_explorer.stance.speakers import (
@@ -96,7 +98,7 @@ __all__ = [
     "AGAINST",
     "AXES_CSV",
     "Axis",
-    "AxisReading",
+    "StanceReading",
     "BOOTSTRAP_MAX_N",
     "CLAIM_COLUMNS",
     "CLAIM_OPPOSITES",
@@ -136,17 +138,19 @@ __all__ = [
     "load_presets",
     "pair_agreement",
     "preset_for",
-    "read_axis",
+    "read_claim",
+    "reader_features",
+    "reader_texts",
     "read_labels",
-    "read_zero_shot",
     "readings",
+    "suggest_next",
     "relevance",
     "row_index",
     "score",
     "side_of",
     "speaker_estimates",
     "stance_over_time",
-    "store_axis_vectors",
+    "axis_vectors",
     "teaching_gap",
     "text_sha256",
     "turning_points",

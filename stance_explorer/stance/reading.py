@@ -1,4 +1,5 @@
-"""Reading an axis: the one rule the CLI and the pages share (``read_axis``), and how a reading is told and cited."""
+"""Reading a claim: the one function the CLI and the pages share (``read_claim``), the one reading object
+(:class:`StanceReading`, aligned with the dataset's rows), and how a reading is told and cited."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from stance_explorer import schema as S
 from stance_explorer.stance import methods as M
-from stance_explorer.stance.axes import AGAINST, FAVOR, LABELS, LOW_CONFIDENCE, NONE
+from stance_explorer.stance.axes import AGAINST, FAVOR, LABELS, LOW_CONFIDENCE, NONE, Axis
 
 
 # ---------------------------------------------------------------------------- readings
@@ -39,83 +40,6 @@ def score(
     if rows is None or len(rows) == 0:
         return M.zero_shot(X, dict(axis_vecs), model_id=model_id)
     return M.taught(X, np.asarray(rows), np.asarray(codes), dict(axis_vecs), model_id=model_id)
-
-
-@dataclass
-class AxisReading:
-    """One axis read over the statements in scope (row-aligned with the scope).
-
-    Attributes:
-        arrays: the reading in force: taught when labels teach, else the zero-shot one.
-        zero_shot: the reading from the axis words alone (it does not depend on the labels).
-        relevance: each statement's cosine to the target (how much it is about the question).
-        taught: whether ``arrays`` was learnt from labels.
-    """
-
-    arrays: M.StanceArrays
-    zero_shot: M.StanceArrays
-    relevance: np.ndarray
-    taught: bool
-
-
-def read_zero_shot(
-    X: np.ndarray, axis_vecs: Mapping[str, np.ndarray], *, model_id: str | None = None
-) -> tuple[M.StanceArrays, np.ndarray]:
-    """The zero-shot reading of rows ``X`` and their relevance to the target (what :func:`read_axis` starts from).
-
-    Args:
-        X: (n, d) unit vectors of the statements.
-        axis_vecs: Unit vectors keyed "target", "favor" and "against".
-        model_id: The encoder that made ``X``.
-
-    Returns:
-        (the zero-shot :class:`StanceArrays`, float64 relevance per row).
-    """
-    return M.zero_shot(X, dict(axis_vecs), model_id=model_id), relevance(X, axis_vecs)
-
-
-def read_axis(
-    X: np.ndarray,
-    axis_vecs: Mapping[str, np.ndarray],
-    *,
-    scope: np.ndarray | None = None,
-    label_rows: np.ndarray | None = None,
-    label_codes: np.ndarray | None = None,
-    taught: bool = True,
-    model_id: str | None = None,
-    zero: tuple[M.StanceArrays, np.ndarray] | None = None,
-) -> AxisReading:
-    """Read an axis over the statements at rows ``scope`` of ``X``: the one rule the CLI and the pages share.
-
-    Only the statements in scope are scored, so a filter or a topic narrows the work; when teaching,
-    every label counts, in scope or not (a label outside the filters still teaches the model).
-
-    Args:
-        X: every statement's vector (the whole dataset).
-        axis_vecs: the axis's pole vectors (``VectorSource.axis_vectors``).
-        scope: sorted rows of ``X`` to read; None reads every row.
-        label_rows: rows of ``X`` with a label, and ``label_codes`` their codes (``CODE``).
-        taught: learn from the labels when there are any; False reads zero-shot.
-        model_id: the encoder that made ``X`` (the zero-shot method has settings per model).
-        zero: the zero-shot reading of the scope and its relevance, when the caller has it cached.
-
-    Returns:
-        An ``AxisReading`` aligned with ``scope``.
-    """
-    X = np.asarray(X)
-    scope = np.arange(len(X), dtype=np.int64) if scope is None else np.asarray(scope, dtype=np.int64)
-    zero_arrays, rel = zero if zero is not None else read_zero_shot(X[scope], axis_vecs, model_id=model_id)
-    rows = np.asarray(label_rows if label_rows is not None else [], dtype=np.int64)
-    codes = np.asarray(label_codes if label_codes is not None else [], dtype=np.int64)
-    if not taught or len(rows) == 0:
-        return AxisReading(zero_arrays, zero_arrays, rel, False)
-    pos = np.minimum(np.searchsorted(scope, rows), max(len(scope) - 1, 0))
-    inside = (scope[pos] == rows) if len(scope) else np.zeros(len(rows), dtype=bool)
-    outside = rows[~inside]
-    lab = np.r_[pos[inside], len(scope) + np.arange(len(outside))].astype(np.int64)
-    y = np.r_[codes[inside], codes[~inside]].astype(np.int64)
-    full = score(X[np.r_[scope, outside]], axis_vecs, lab, y, model_id=model_id)
-    return AxisReading(M.StanceArrays(*(a[: len(scope)] for a in full)), zero_arrays, rel, True)
 
 
 def readings(
@@ -148,7 +72,8 @@ def readings(
 
 def describe_reading(row: Mapping) -> str:
     """How a statement's stance is told: a hand label is called a label; the model's is "the model's
-    reading", with its confidence, and a differing hand label is shown beside it.
+    reading", with its confidence and the reader that read it, and a differing hand label is shown
+    beside it. A statement the reader did not read (a language it cannot read) says so, never a stance.
 
     Args:
         row: A reading with stance, labelled, confidence and optionally hand_label.
@@ -158,7 +83,12 @@ def describe_reading(row: Mapping) -> str:
     """
     if row.get("labelled"):
         return f"{row['stance']} (a hand label)"
-    text = f"{row['stance']} (the model's reading, confidence {float(row['confidence']):.2f})"
+    reader = row.get("reader") or ""
+    if row.get("read") is False or (row.get("read") is not None and not bool(row.get("read"))):
+        why = row.get("note") or "no reason given"
+        return f"not read by the {reader or 'model'} reader ({why})"
+    by = f"; reader: {reader}" if reader else ""
+    text = f"{row['stance']} (the model's reading, confidence {float(row['confidence']):.2f}{by})"
     hand = row.get("hand_label") or ""
     if hand and hand != row["stance"]:
         text += f"; hand label: {hand}"
@@ -267,3 +197,312 @@ def evidence_rank(frame: pd.DataFrame, arrays: M.StanceArrays, tiebreak: np.ndar
     sided = np.flatnonzero(arrays.label != NONE)  # only statements on a side are ever cited for one
     rank[sided] += 2.0 * citability(frame.iloc[sided])
     return rank
+
+
+# ---------------------------------------------------------------------------- a reader's reading of a dataset
+#: Weight of the reader's log-probabilities among the taught head's features (beside the embedding).
+READER_FEATURE_WEIGHT = 1.0
+
+
+@dataclass
+class StanceReading:
+    """One claim read over a dataset: every array is aligned with the dataset's rows, ``scope`` says which were read.
+
+    There is one row system: the dataset's. A page narrows with masks (``scope``, a speaker), and
+    :meth:`table` gives the rows in scope as a frame whose ``row`` column names each dataset row.
+
+    Attributes:
+        axis: the claim.
+        reader: the reader's name (``axis``, ``builtin``, ``nli``, ``llm``, ``csv``).
+        reader_label: how the reader is named on every display.
+        scope: (N,) bool: the rows asked for (the filters, the topic).
+        read: (N,) bool: the rows the reader read (in scope, and not refused: a language it cannot read, a failure).
+        probs: (N, 3) the reader's probabilities (none, against, favor); 0 where not read.
+        arrays: the reading in force: taught when labels teach, else the reader's own.
+        zero_shot: the reader's own reading (not taught).
+        relevance: (N,) cosine of each statement to the claim's target (NaN where unknown).
+        hand: (N,) each statement's hand-label code, -1 for none (labels outside the scope included).
+        taught: whether ``arrays`` was learnt from labels.
+        notes: (N,) why a statement was not read ("" when read or out of scope).
+        evidence: (N,) the words of the statement that decided its reading ("" when the reader gave none).
+        new: how many statements the reader read now (0 when all came from the cache).
+        reader_version: the reader's version (its model id, its weights' hash).
+    """
+
+    axis: Axis
+    reader: str
+    reader_label: str
+    scope: np.ndarray
+    read: np.ndarray
+    probs: np.ndarray
+    arrays: M.StanceArrays
+    zero_shot: M.StanceArrays
+    relevance: np.ndarray
+    hand: np.ndarray
+    taught: bool
+    notes: np.ndarray
+    evidence: np.ndarray
+    new: int = 0
+    reader_version: str = ""
+
+    @property
+    def rows(self) -> np.ndarray:
+        """The dataset rows in scope, in order."""
+        return np.flatnonzero(self.scope)
+
+    @property
+    def label_rows(self) -> np.ndarray:
+        """Dataset rows with a hand label (in scope or not)."""
+        return np.flatnonzero(self.hand >= 0)
+
+    @property
+    def label_codes(self) -> np.ndarray:
+        """Their label codes, aligned with :attr:`label_rows`."""
+        return self.hand[self.hand >= 0]
+
+    def scoped(self, mask: np.ndarray | None = None) -> M.StanceArrays:
+        """The reading in force at the rows in scope (and in ``mask`` when given).
+
+        Args:
+            mask: (N,) bool to narrow further, or None.
+
+        Returns:
+            StanceArrays aligned with those rows.
+        """
+        rows = np.flatnonzero(self.scope if mask is None else self.scope & mask)
+        return M.StanceArrays(*(a[rows] for a in self.arrays))
+
+    def table(self, frame: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
+        """The statements in scope (and in ``mask``) with their reading: what every display shows.
+
+        Columns added to the statements': ``row`` (the dataset row), stance, score, confidence, low,
+        labelled (the stance shown is a hand label), hand_label, read, note, evidence, reader.
+
+        Args:
+            frame: the dataset's statements frame.
+            mask: (N,) bool to narrow further, or None.
+
+        Returns:
+            One row per statement, positions 0..m-1 (what the speaker functions' row numbers index).
+        """
+        rows = np.flatnonzero(self.scope if mask is None else self.scope & mask)
+        arrays = M.StanceArrays(*(a[rows] for a in self.arrays))
+        shown_label = np.flatnonzero(self.hand[rows] >= 0) if self.taught else None
+        out = readings(frame.iloc[rows].reset_index(drop=True), arrays, shown_label, hand=self.hand[rows])
+        out["row"] = rows
+        out["read"] = self.read[rows]
+        out["note"] = self.notes[rows]
+        out["evidence"] = self.evidence[rows]
+        out["reader"] = self.reader
+        return out
+
+
+def reader_texts(frame: pd.DataFrame) -> list[str]:
+    """What a reader reads for each statement: the quote, with the collector's context after a short partial quote.
+
+    Args:
+        frame: a statements frame.
+
+    Returns:
+        One text per row.
+    """
+    from stance_explorer.encoders.text import TextRules, embedding_texts
+
+    return embedding_texts(frame, TextRules(gloss=False, partial_context=True))
+
+
+def reader_features(X: np.ndarray | None, probs: np.ndarray) -> np.ndarray:
+    """What a taught head learns from on top of a reader: its log-probabilities, beside the embedding when there is one.
+
+    Args:
+        X: (N, d) the statements' embeddings, or None.
+        probs: (N, 3) the reader's probabilities.
+
+    Returns:
+        (N, d + 3) float32 features (or (N, 3) without embeddings).
+    """
+    logp = np.log(np.clip(probs, 1e-4, 1.0)) * READER_FEATURE_WEIGHT
+    return logp if X is None or X.shape[1] == 0 else np.hstack([np.asarray(X, np.float32), logp.astype(np.float32)])
+
+
+def _taught_on(features: np.ndarray, rows: np.ndarray, codes: np.ndarray, base: M.StanceArrays) -> M.StanceArrays:
+    """A class-balanced ridge head on ``features`` learnt from the labels; labelled rows keep their label."""
+    if len(np.unique(codes)) < 2:
+        out = base
+    else:
+        head = M.fit_ridge(features[rows], codes)
+        out = M._arrays_from_scores(features @ head.W + head.b)
+    label, score, conf = out.label.copy(), out.score.copy(), out.confidence.copy()
+    label[rows] = codes
+    score[rows] = np.select([codes == FAVOR, codes == AGAINST], [1.0, -1.0], 0.0)
+    conf[rows] = 1.0
+    return M.StanceArrays(label, score, conf)
+
+
+def _full(arrays: M.StanceArrays, rows: np.ndarray, n: int) -> M.StanceArrays:
+    label = np.full(n, NONE, np.int8)
+    score = np.zeros(n, np.float32)
+    conf = np.zeros(n, np.float32)
+    label[rows], score[rows], conf[rows] = arrays.label, arrays.score, arrays.confidence
+    return M.StanceArrays(label, score, conf)
+
+
+def read_claim(
+    reader,
+    axis: Axis,
+    frame: pd.DataFrame,
+    *,
+    scope: np.ndarray | None = None,
+    vectors: np.ndarray | None = None,
+    has_vector: np.ndarray | None = None,
+    hand: np.ndarray | None = None,
+    taught: bool = True,
+    cache=None,
+    relevance: np.ndarray | None = None,
+    progress=None,
+) -> StanceReading:
+    """Read a claim over a dataset with a reader: the one function every stance display and the CLI call.
+
+    Only the statements in scope are read, and of those only what the cache lacks. With hand labels
+    (and ``taught``), a head learnt from every label (in scope or not) reads on top of the reader's
+    output (its probabilities, beside the embedding when there is one).
+
+    Args:
+        reader: a :class:`~stance_explorer.stance.readers.Reader`.
+        axis: the claim.
+        frame: the dataset's statements.
+        scope: (N,) bool or sorted rows to read; None reads every row.
+        vectors: (N, d) the statements' embeddings (the axis reader reads these; others use them to
+            learn from labels and for relevance); None when there are none.
+        has_vector: (N,) which rows have a vector (default: all when ``vectors`` is given).
+        hand: (N,) hand-label codes, -1 for none.
+        taught: learn from the labels when there are any.
+        cache: the reader's :class:`~stance_explorer.stance.readers.ReadingCache`, or None.
+        relevance: (N,) each statement's cosine to the target when the caller has it (else computed
+            from ``vectors`` by the axis reader, NaN otherwise).
+        progress: called as ``progress(done, total)`` while the reader reads.
+
+    Returns:
+        A :class:`StanceReading`.
+    """
+    from stance_explorer.stance.readers.cache import read_through
+
+    n = len(frame)
+    mask = np.zeros(n, dtype=bool)
+    if scope is None:
+        mask[:] = True
+    elif np.asarray(scope).dtype == bool:
+        mask[:] = scope
+    else:
+        mask[np.asarray(scope, dtype=np.int64)] = True
+    if vectors is not None and has_vector is None:
+        has_vector = np.ones(n, dtype=bool)
+    hand = np.full(n, -1, np.int64) if hand is None else np.asarray(hand, dtype=np.int64)
+    rows = np.flatnonzero(mask)
+    probs = np.zeros((n, len(LABELS)), np.float32)
+    read = np.zeros(n, bool)
+    notes = np.full(n, "", dtype=object)
+    evidence = np.full(n, "", dtype=object)
+    rel = np.full(n, np.nan) if relevance is None else np.asarray(relevance, dtype=np.float64).copy()
+    new = 0
+    if hasattr(reader, "read_vectors") and vectors is not None:
+        rows = rows[has_vector[rows]]
+        mask[:] = False
+        mask[rows] = True
+        out = reader.read_vectors(axis, vectors[rows])
+        if relevance is None:
+            rel[rows] = _relevance_of(vectors[rows], reader.pole_vectors(axis))
+    else:
+        texts = reader_texts(frame.iloc[rows])
+        out, new = read_through(reader, axis, texts, cache, progress=progress)
+    probs[rows], read[rows] = out.probs, out.read
+    notes[rows], evidence[rows] = out.notes, out.evidence
+    own = _full(out.stance_arrays(), rows, n)
+    lab = np.flatnonzero(hand >= 0)
+    arrays, is_taught = own, False
+    if taught and len(lab):
+        is_taught = True
+        if hasattr(reader, "read_vectors") and vectors is not None:
+            need = np.union1d(rows, lab[has_vector[lab]])
+            sub = M.taught(
+                vectors[need],
+                np.searchsorted(need, lab[has_vector[lab]]),
+                hand[lab[has_vector[lab]]],
+                reader.pole_vectors(axis),
+                model_id=reader.version,
+            )
+            arrays = _full(M.StanceArrays(*(a[np.searchsorted(need, rows)] for a in sub)), rows, n)
+            arrays = _keep_labels(arrays, lab, hand)
+        else:
+            feats = reader_features(vectors, probs)
+            arrays = _taught_on(feats, lab, hand[lab], own)
+            arrays = _unread_stay_unread(arrays, mask & ~read, hand)
+    return StanceReading(
+        axis,
+        reader.name,
+        reader.label,
+        mask,
+        read,
+        probs,
+        arrays,
+        own,
+        rel,
+        hand,
+        is_taught,
+        notes,
+        evidence,
+        new,
+        reader.version,
+    )
+
+
+def _relevance_of(X: np.ndarray, poles) -> np.ndarray:
+    return relevance(X, poles)
+
+
+def _keep_labels(arrays: M.StanceArrays, lab: np.ndarray, hand: np.ndarray) -> M.StanceArrays:
+    label, score, conf = arrays.label.copy(), arrays.score.copy(), arrays.confidence.copy()
+    codes = hand[lab]
+    label[lab] = codes
+    score[lab] = np.select([codes == FAVOR, codes == AGAINST], [1.0, -1.0], 0.0)
+    conf[lab] = 1.0
+    return M.StanceArrays(label, score, conf)
+
+
+def _unread_stay_unread(arrays: M.StanceArrays, unread: np.ndarray, hand: np.ndarray) -> M.StanceArrays:
+    """A statement the reader could not read is not given a taught reading either (unless it is labelled)."""
+    idx = np.flatnonzero(unread & (hand < 0))
+    label, score, conf = arrays.label.copy(), arrays.score.copy(), arrays.confidence.copy()
+    label[idx], score[idx], conf[idx] = NONE, 0.0, 0.0
+    return M.StanceArrays(label, score, conf)
+
+
+def suggest_next(reading: StanceReading, vectors: np.ndarray | None = None, k: int = 5) -> np.ndarray:
+    """Up to ``k`` unlabelled statements in scope whose labels would help most: the least sure readings.
+
+    Near-copies (cosine over 0.95) of a statement already picked are skipped, so the suggestions
+    teach different things. Statements the reader did not read are not suggested.
+
+    Args:
+        reading: the reading.
+        vectors: (N, d) the statements' embeddings for the near-copy check, or None.
+        k: most suggestions.
+
+    Returns:
+        Positions in ``reading.table(...)`` (0..m-1 over the rows in scope), least sure first.
+    """
+    rows = reading.rows
+    ok = (reading.hand[rows] < 0) & reading.read[rows]
+    cand = np.flatnonzero(ok)
+    if len(cand) == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    order = cand[np.argsort(reading.arrays.confidence[rows[cand]], kind="stable")]
+    use_vectors = vectors is not None and np.shape(vectors)[1] > 0
+    picked: list[int] = []
+    for i in order[: max(50 * k, 500)]:
+        if use_vectors and picked and float((vectors[rows[picked]] @ vectors[rows[i]]).max()) > 0.95:
+            continue
+        picked.append(int(i))
+        if len(picked) == k:
+            break
+    return np.asarray(picked, dtype=np.int64)

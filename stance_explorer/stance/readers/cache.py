@@ -60,12 +60,22 @@ class ReadingCache:
         reader: whose readings these are (its name and version pick the folder).
         root: the embedding store's root, or None for memory only.
         read_only: never write to disk (a hosted app): new readings stay in memory.
+        shared: another cache of the same reader looked in first and never written (the app's
+            process-wide readings of the bundled statements, under a session's own cache).
     """
 
-    def __init__(self, reader: Reader, root: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        root: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        shared: ReadingCache | None = None,
+    ) -> None:
         self.reader_id = cache_id(reader)
         folder = Path(root) / READINGS_DIR if root is not None else None
         self.store = EmbeddingStore(folder, self.reader_id, read_only=read_only, mmap=False)
+        self.shared = shared if shared is not None and shared.reader_id == self.reader_id else None
 
     def get(self, claim: Axis, texts: Sequence[str]) -> tuple[ReaderOutput, np.ndarray]:
         """The cached readings of the texts and which were found.
@@ -77,9 +87,8 @@ class ReadingCache:
         Returns:
             (a ReaderOutput with the found rows filled, the found mask).
         """
-        part, row = self.store.locate(reading_keys(claim, texts))
-        found = part >= 0
-        vecs = self.store.gather(part, row)
+        keys = reading_keys(claim, texts)
+        vecs, found = self._lookup(keys)
         out = ReaderOutput.empty(len(texts))
         if found.any():
             out.probs[found] = vecs[found, :3]
@@ -87,6 +96,20 @@ class ReadingCache:
             for i in np.flatnonzero(found & (vecs[:, 3] >= 0)):
                 out.evidence[i] = texts[i][int(vecs[i, 3]) : int(vecs[i, 4])]
         return out, found
+
+    def _lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows of width 5, found) for the keys: this cache first, then the shared one."""
+        part, row = self.store.locate(keys)
+        found = part >= 0
+        vecs = np.zeros((len(keys), _WIDTH), np.float32)
+        if found.any():
+            vecs[found] = self.store.gather(part[found], row[found])
+        if self.shared is not None and not found.all():
+            more, hit = self.shared._lookup(keys)
+            take = hit & ~found
+            vecs[take] = more[take]
+            found = found | hit
+        return vecs, found
 
     def put(self, claim: Axis, texts: Sequence[str], got: ReaderOutput) -> None:
         """Keep the readings of the statements the reader read.
