@@ -68,14 +68,16 @@ def bundled(reader: BuiltinReader) -> list[str]:
     from stance_explorer import schema as S
     from stance_explorer import stance as T
     from stance_explorer.dataset import STORE_DIR, load_dataset
+    from stance_explorer.stance.reading import reader_texts
     from stance_explorer.store import EmbeddingStore
+    from stance_explorer.vectors import ChosenModel, VectorSource
 
     ds = load_dataset()
     preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
     keep = (ds.frame[S.TOPIC] == preset.topic).to_numpy()
     frame, X = ds.frame[keep].reset_index(drop=True), ds.vectors[keep]
     rows, y = T.read_labels(preset.labels_path, frame=frame).labels.rows(T.frame_hashes(frame))
-    out = reader.read(preset.axis, frame[S.TEXT].tolist())
+    out = reader.read(preset.axis, reader_texts(frame))  # what the app gives a reader
     arr = out.stance_arrays()
     pred = arr.label[rows]
     lines = [
@@ -88,7 +90,8 @@ def bundled(reader: BuiltinReader) -> list[str]:
     )
     en = out.read[rows]
     lines.append(f"  built-in reader on the {int(en.sum())} English ones: accuracy {np.mean(pred[en] == y[en]):.3f}")
-    vecs = T.store_axis_vectors(preset.axis, EmbeddingStore(STORE_DIR, ds.model_id, read_only=True))
+    store = EmbeddingStore(STORE_DIR, ds.model_id, read_only=True)
+    vecs = T.axis_vectors(VectorSource(ChosenModel.of_vectors(ds.model_id), [store]), preset.axis, encode=False)
     if vecs is not None:
         apred = M.zero_shot(X, dict(vecs), model_id=ds.model_id).label[rows]
         lines.append(f"  axis (zero-shot):  accuracy {np.mean(apred == y):.3f}, F_avg {f_avg(y, apred):.3f}")

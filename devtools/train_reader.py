@@ -492,7 +492,7 @@ def export(args) -> None:
 def calibrate(args, exp: Path) -> None:
     """The relevance cut-off, chosen on the dev split with the int8 model, written to reader.json."""
     sys.path.insert(0, str(ROOT))
-    from stance_explorer.stance.readers.builtin import logits_pairs, probs_from_logits
+    from stance_explorer.stance.readers.builtin import _load, logits_pairs, probs_from_logits
 
     base = {"version": VERSION, "labels": ["none", "against", "favor"], "max_length": MAX_LEN}
     (exp / "reader.json").write_text(json.dumps({**base, "relevance_cut": 0.0}) + "\n", "utf-8")
@@ -528,6 +528,7 @@ def calibrate(args, exp: Path) -> None:
         "beats_axis": False,
     }
     (exp / "reader.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
+    _load.cache_clear()  # the provisional reader.json above is cached by the loader
     print(json.dumps(doc["dev"]))
 
 

@@ -39,7 +39,8 @@ _EN = frozenset(
 _OTHER = frozenset(
     # Spanish, French, Portuguese, German, Italian function words that are not also English words
     "el la los las del por para con una uno unos que es son fue está están muy pero como más sus se lo "
-    "nuestro nuestra nosotros también porque sobre entre hay ser y ya al le les este esta esto "
+    "nuestro nuestra nosotros también porque sobre entre hay ser y ya al le les este esta esto estamos "
+    "nada nadie nunca todo todos hemos tenemos vamos gobierno "
     "et les des est une pour dans sur pas qui nous vous ils avec sont être mais "
     "não uma com os das dos em ao pelo pela é são "
     "der die das und ist nicht ein eine mit auf für sich dem den von zu wir sie "
