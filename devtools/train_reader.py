@@ -26,9 +26,9 @@ by MiniLM cosine, skipping the closest few), never NLI neutral or random off-top
 pair is also given with the claim's opposite wording and the direction flipped, so the reader can
 read with a claim and its opposite (the app's favor and against wording).
 
-Splits: Perspectrum train claims and IBM "train" topics (less DEV_TOPICS) train; Perspectrum dev
-claims and IBM DEV_TOPICS are the dev split (checkpoint choice, every cut-off); Perspectrum test
-claims and IBM "test" topics (30 topics) are held out and only measured.
+Splits: Perspectrum train claims and IBM "train" topics train; Perspectrum dev claims are the dev
+split (checkpoint choice, every cut-off; see DEV_TOPICS); Perspectrum test claims and IBM "test"
+topics (30 topics) are held out and only measured.
 
 Training: fixed seed, length bucketing (shuffled chunks, batches of similar length inside each),
 a checkpoint every --ckpt-every steps (resumes from OUT/ckpt when present), dev metrics per
@@ -53,7 +53,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261206
 MAX_LEN = 96
-#: IBM "train" topics kept out of training for the dev split (ids in claim_stance_dataset_v1.csv).
+#: IBM "train" topics meant for the dev split. These ids all turned out to be IBM "test" topics (held
+#: out anyway), so the dev split is Perspectrum's dev claims only; kept so the shipped model reproduces.
 DEV_TOPICS = {"3", "7", "13", "21", "30"}
 PACKAGE_DIR = ROOT / "stance_explorer" / "stance" / "readers" / "weights" / "builtin"
 VERSION = "builtin-minilm-l6-2026.12"
@@ -347,12 +348,17 @@ def train(args) -> None:
     tok = tokenizer()
     lengths = np.array([len(e.ids) for e in tok.encode_batch([(e["claim"], e["text"]) for e in tr])])
     model = make_model(torch, base_model_dir()).to(device)
+    if args.init is not None:  # warm start from another run's weights (a fresh optimizer and schedule)
+        from safetensors.torch import load_file
+
+        model.load_state_dict(load_file(str(args.init)))
     freeze(model, args.freeze)
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
     groups = [{"params": body, "lr": args.lr}, {"params": list(model.head.parameters()), "lr": args.head_lr}]
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
     steps_total = math.ceil(args.pair_passes / args.batch)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / steps_total))
+    warm = max(1, args.warmup)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / steps_total))
     step = 0
     ck = out / "ckpt.pt"
     if ck.is_file():
@@ -514,10 +520,11 @@ def calibrate(args, exp: Path) -> None:
         "against_template": AGAINST_T,
         "relevance_cut": round(cut, 4),
         "about": (
-            "MiniLM-L6 cross-encoder (claim, statement) -> [relevance, direction] logits, int8 ONNX. "
-            "relevance_cut: the relevance logit (mean over the claim and its opposite) below which a statement "
-            "is 'none', chosen for the best 3-class macro F1 on the licensed dev split "
-            "(Perspectrum dev claims + 5 IBM topics), never on a test set. Trained by devtools/train_reader.py."
+            "MiniLM-L6 cross-encoder (claim, statement) -> [relevance, direction] logits, int8 ONNX, read against the "
+            "claim and its opposite. P(a side) = sigmoid(relevance - relevance_cut), split by sigmoid(direction); the "
+            "label is the most probable. relevance_cut was chosen for the best 3-class macro F1 on the licensed dev "
+            "split (Perspectrum dev claims), never on a test set. Trained by devtools/train_reader.py; "
+            "see docs/reader-model-card.md."
         ),
         "dev": {
             **m,
@@ -540,11 +547,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pair-passes", type=int, default=70000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--warmup", type=int, default=100, help="steps of linear warm-up, then linear decay to 0")
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--freeze", type=int, default=2, help="freeze the embeddings and this many lowest layers")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-every", type=int, default=150)
     ap.add_argument("--dev-size", type=int, default=600)
+    ap.add_argument("--init", type=Path, default=None, help="start from these weights (a run's best.safetensors)")
     ap.add_argument("--export", action="store_true")
     ap.add_argument("--install", action="store_true", help="with --export: copy into the package")
     args = ap.parse_args(argv)
