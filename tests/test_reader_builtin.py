@@ -69,3 +69,14 @@ def test_reading_imports_no_torch():
     res = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "False"
+
+
+def test_trumps_2020_usmca_praise_reads_favor_on_the_usmca_preset(reader):
+    from stance_explorer.dataset import load_dataset
+    from stance_explorer.stance.reading import reader_texts
+
+    frame = load_dataset().frame
+    row = frame[frame["id"] == "S040"]  # "largest, fairest, most balanced ... trade deal"
+    preset = next(p for p in T.load_presets() if p.topic == "USMCA/trade")
+    out = reader.read(preset.axis, reader_texts(row.reset_index(drop=True)))
+    assert out.stance_arrays().label.tolist() == [T.FAVOR]
