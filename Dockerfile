@@ -17,7 +17,8 @@ WORKDIR /app
 
 # Dependencies first: this layer is rebuilt only when the pins change.
 COPY deploy/requirements.txt deploy/requirements.txt
-RUN pip install -r deploy/requirements.txt
+COPY requirements-nodeps.txt requirements-nodeps.txt
+RUN pip install -r deploy/requirements.txt && pip install --no-deps -r requirements-nodeps.txt
 
 # The app, its data and the committed vectors (embeddings/); .dockerignore leaves out tests,
 # benchmarks, docs and local caches. Files stay owned by root: the app cannot change them.

@@ -1,4 +1,8 @@
-"""Explore: what the data holds, a filterable table with sources, and semantic search."""
+"""Explore: what the data holds, a filterable table with sources, and search by meaning and words.
+
+What it shows is built by ``stance_explorer/views/explore.py``; the search itself (which encodes the
+query with the sidebar's model) by ``webapp/search.py``; this page makes the widgets and renders.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,17 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import analysis as A
-from stance_explorer import schema as S
-from stance_explorer import summaries as SM
-from stance_explorer.export import safe_csv_bytes, statements_for_export
-from stance_explorer.search import parse_query
+from stance_explorer.views.explore import (
+    DOWNLOAD_HELP,
+    INTRO,
+    SEARCH_HELP,
+    export_csv,
+    holdings,
+    metrics,
+    search_placeholder,
+    search_shown,
+    statements,
+)
 from webapp import links, statement
 from webapp import params as P
 from webapp.render import chart_summary, language_caveat, statements_table
@@ -19,86 +29,55 @@ from webapp.search import run_search
 from webapp.shell import empty_guard, notice
 from webapp.state import current_view
 
-MAX_TABLE_ROWS = 5000
-
 
 def download(frame: pd.DataFrame, file_name: str, label: str) -> None:
     """A formula-safe CSV of these statements with every column, built only when clicked."""
     st.download_button(
         label,
-        data=lambda: safe_csv_bytes(statements_for_export(frame)),
+        data=lambda: export_csv(frame),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",
-        help="Every column, sources included. Cells that start with =, +, - or @ get a leading apostrophe, "
-        "so spreadsheets show them as text instead of running them as formulas.",
+        help=DOWNLOAD_HELP,
     )
 
 
-view = current_view()
-st.title("Who says what, and how has it changed?")
-st.caption(
-    "Statements by officials on the USMCA, tariffs, security and migration. Filter in the sidebar, "
-    "search by meaning below, or pick a page on the left to compare speakers and trace positions over time."
-)
-notice(view)
-
-frame = view.kept
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Statements", f"{len(frame):,}")
-m2.metric("Speakers", frame[S.SPEAKER].nunique())
-m3.metric("Topics", frame[S.TOPIC].nunique())
-m4.metric("Years", f"{frame[S.DATE].min():%Y}–{frame[S.DATE].max():%Y}" if len(frame) else "–")
-
-if not empty_guard(view):
+def search_section() -> None:
     st.subheader("Search by meaning and words")
     c1, c2 = st.columns([5, 1])
     query = c1.text_input(
         "Statements like…, or words they contain",
         key=P.QUERY,
         bind="query-params",
-        placeholder='e.g. the trade deal is irrelevant, or "rubber stamp" in double quotes for an exact phrase',
-        help="Ranks statements by meaning (close to this phrase) and by the words themselves, and merges the two "
-        "rankings. Put a phrase in double quotes to keep only statements that contain it word for word.",
+        placeholder=search_placeholder(),
+        help=SEARCH_HELP,
     )
     links.check_number(P.TOP_K, 1, 100, "Results", 10)
     k = c2.number_input("Results", min_value=1, max_value=100, value=10, key=P.TOP_K, bind="query-params")
-    if query.strip():
-        hits, msg = run_search(view, query, int(k))
-        if msg:
-            st.warning(msg)
-        if hits.empty:
-            st.info(
-                "No statement the filters keep matches this search"
-                + (" (a phrase in double quotes must appear word for word)." if parse_query(query).phrases else ".")
-            )
-        else:
-            st.caption(
-                f"The {len(hits)} best matches for “{query.strip()[:80]}” among {len(view.frame):,}, by meaning and by "
-                "the words themselves. Similarity is the cosine of sentence embeddings, not agreement; "
-                "“Words found” lists the words of the quote that match the search."
-            )
-            key = statement.picker_key("search_results")
-            pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(hits["row"]))
-            statements_table(hits, score=True, key=key, on_select=pick)
-            download(
-                hits.drop(columns=["row", "words_score"]),
-                "search_results.csv",
-                f"Download these {len(hits)} results (CSV)",
-            )
-            language_caveat(view.frame, view.dataset.model_id)
+    if not query.strip():
+        return
+    shown = search_shown(query, *run_search(view, query, int(k)), searched=len(view.frame))
+    if shown.warning:
+        st.warning(shown.warning)
+    if shown.message:
+        st.info(shown.message)
+        return
+    st.caption(shown.caption)
+    key = statement.picker_key("search_results")
+    pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(shown.results["row"]))
+    statements_table(shown.results, score=True, key=key, on_select=pick)
+    download(shown.download, "search_results.csv", shown.download_label)
+    language_caveat(view.frame, view.dataset.model_id)
 
+
+def counts_section(frame: pd.DataFrame) -> None:
     # Bars drawn inside tables: the first page then needs no chart library in the browser, which
     # keeps a cold start close to a bare Streamlit page (see benchmarks/cold_start.py).
     st.subheader("What the data holds")
-    tables = (
-        (S.SPEAKER, A.counts_by(frame, S.SPEAKER)),
-        (S.TOPIC, A.counts_by(frame, S.TOPIC)),
-        ("year", A.counts_by_year(frame)),
-    )
-    chart_summary(" ".join(SM.counts_summary(counts, column) for column, counts in tables), "counts")
-    for col, (column, counts) in zip(st.columns([5, 4, 3]), tables):
+    held = holdings(frame)
+    chart_summary(held.summary, "counts")
+    for col, (column, counts) in zip(st.columns([5, 4, 3]), held.tables):
         col.dataframe(
             counts,
             hide_index=True,
@@ -113,17 +92,27 @@ if not empty_guard(view):
             },
         )
 
+
+view = current_view()
+st.title("Who says what, and how has it changed?")
+st.caption(INTRO)
+notice(view)
+
+frame = view.kept
+for column, (label, value) in zip(st.columns(4), metrics(frame)):
+    column.metric(label, value)
+
+if not empty_guard(view):
+    search_section()
+    counts_section(frame)
     st.subheader("Statements")
-    st.caption(
-        "Newest first. Click a column header to sort, tick a row to open the statement with the ones "
-        "closest to it; the Source column opens the page the quote was copied from."
-    )
-    if len(frame) > MAX_TABLE_ROWS:
-        st.caption(f"Showing the newest {MAX_TABLE_ROWS:,} of {len(frame):,}; narrow the filters to see others.")
-    shown = A.newest_first(frame, MAX_TABLE_ROWS)
+    table = statements(frame)
+    st.caption(table.caption)
+    if table.cut:
+        st.caption(table.cut)
     key = statement.picker_key("all_statements")
-    pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(shown))
-    statements_table(shown, height=520, key=key, on_select=pick)
-    download(frame, "statements.csv", f"Download the {len(frame):,} statements the filters keep (CSV)")
+    pick = partial(statement.pick_row, key, view.dataset.frame, view.dataset_rows(table.shown))
+    statements_table(table.shown, height=520, key=key, on_select=pick)
+    download(frame, "statements.csv", table.download_label)
 
 statement.show_linked(view)

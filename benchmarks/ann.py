@@ -10,6 +10,7 @@ Queries are 200 stored vectors nudged by noise. Recall@10 is the share of the ex
 Prints one markdown table; every figure comes from this run.
 
 Usage: python benchmarks/ann.py [--n 1000000] [--kinds clustered uniform] [--threads 2] [--others]
+       python benchmarks/ann.py --smoke   # 3,000 clustered vectors: does it still run? (seconds)
 """
 
 from __future__ import annotations
@@ -175,7 +176,10 @@ def main() -> None:
     ap.add_argument(
         "--others", action="store_true", help="also measure raw faiss HNSW / IVF-Flat and usearch (if installed)"
     )
+    ap.add_argument("--smoke", action="store_true", help="3,000 clustered vectors, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.kinds, args.others = 3_000, ["clustered"], False
     print(
         f"{args.n:,} vectors of 384 dims; 200 queries; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start\n"
     )

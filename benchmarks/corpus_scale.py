@@ -13,6 +13,7 @@ Target (issue 14): a 10M-statement synthetic corpus opens in <= 5 s with server 
    drawn, seconds per page, and the server's RSS after each and at its peak (sampled every 50 ms).
 
 Usage: python benchmarks/corpus_scale.py [--n 10000000] [--speakers 1000] [--dir DIR] [--reuse]
+       python benchmarks/corpus_scale.py --smoke   # 2,000 statements, 20 speakers: does it still run?
 (--dir keeps the corpus there; --reuse skips step 1 when DIR already holds one.)
 """
 
@@ -137,6 +138,7 @@ def app(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     from benchmarks.hosted_memory import PeakSampler, tree_mb, wait_rendered
+    from devtools import locators
     from devtools.server import CHROMIUM, CHROMIUM_ARGS, start_app
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -160,7 +162,7 @@ def app(out: Path) -> None:
             for i, (name, path, text) in enumerate(visits):
                 t = time.perf_counter()
                 page.goto(server.url + path)
-                wait_rendered(page, text, timeout=60_000)
+                wait_rendered(page, (locators.MAIN, text), timeout=60_000)
                 s = time.perf_counter() - t
                 if i == 0:
                     first_s = time.perf_counter() - t0
@@ -189,7 +191,10 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=None, help="keep the corpus here (default: a temporary folder)")
     ap.add_argument("--reuse", action="store_true", help="with --dir: skip the build when a corpus is there")
     ap.add_argument("--no-app", action="store_true", help="skip the browser part")
+    ap.add_argument("--smoke", action="store_true", help="2,000 statements, 20 speakers, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.speakers, args.dir = 2_000, 20, None
     with tempfile.TemporaryDirectory() as tmp:
         out = args.dir or Path(tmp) / "corpus"
         if not (args.reuse and (out / "corpus.json").is_file()):

@@ -14,6 +14,7 @@ statements/s and >= 7x plain GPU encode.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/embed_backends.py                  # CPU, 2,000 texts
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/embed_backends.py --device cuda    # + GPU, 200,000 texts
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/embed_backends.py --smoke          # CPU, 40 texts, once
 """
 
 from __future__ import annotations
@@ -218,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--onnx-cache", default=None, help="ONNX build cache folder (default: embeddings/onnx/)")
     parser.add_argument("--skip-cpu", action="store_true", help="with --device cuda, run only the GPU paths")
     parser.add_argument("--sync-debug", action="store_true", help="count CUDA synchronizations in FastGpuEncoder")
+    parser.add_argument("--smoke", action="store_true", help="the CPU paths on 40 texts, once, to check that it runs")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.device, args.n, args.repeats = "cpu", 40, 1
 
     on_gpu = args.device.startswith("cuda")
     if on_gpu:

@@ -10,6 +10,7 @@ One run measures, on the same synthetic statements:
 Targets: (2) keeps >= 0.95 of the plain throughput, and (3) is >= 100x faster than (2).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/embed_overhead.py [--n 2000] [--device cpu]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/embed_overhead.py --smoke   # 40 statements, once: does it still run?
 """
 
 from __future__ import annotations
@@ -192,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu", help="cpu or cuda (falls back to cpu without a GPU)")
     parser.add_argument("--repeats", type=int, default=2, help="best of this many runs of each (default 2)")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--smoke", action="store_true", help="40 statements, one run, to check that it runs")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.n, args.repeats = 40, 1
 
     from stance_explorer.encoders.base import SentenceTransformerEncoder, default_model_id
     from stance_explorer.store import EmbeddingStore

@@ -16,6 +16,7 @@ mode on); "local" is app.py with hosted mode off, for comparison. With --fresh t
 model (embeddings/onnx/) is removed first, so the first hosted run builds it, as on a new
 Community Cloud server, and a second hosted run finds it built, as in the Docker image.
 Usage: python benchmarks/hosted_memory.py [--only hosted|local] [--fresh]
+       python benchmarks/hosted_memory.py --smoke   # the local configuration only: does it still run?
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools import locators  # noqa: E402
 from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, start_app  # noqa: E402
 
 TARGET_MB = 1024
@@ -82,8 +85,9 @@ class PeakSampler(threading.Thread):
         return self.peak
 
 
-def wait_rendered(page, text: str, timeout: float = 180_000) -> None:
-    page.wait_for_function(IDLE_JS, arg=[300, '[data-testid="stMain"]', text], polling=50, timeout=timeout)
+def wait_rendered(page, ready: tuple[str, str], timeout: float = 180_000) -> None:
+    """Wait until ``ready`` (selector, text: see devtools/locators.py) is shown and the page is quiet."""
+    page.wait_for_function(IDLE_JS, arg=[300, *ready], polling=50, timeout=timeout)
 
 
 def measure(browser, name: str, log: Path) -> dict[str, tuple[float, float]]:
@@ -96,23 +100,27 @@ def measure(browser, name: str, log: Path) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     try:
 
-        def session(path: str, text: str):
+        def session(path: str, ready: tuple[str, str]):
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
             contexts.append(ctx)
             page = ctx.new_page()
             page.goto(server.url + path)
-            wait_rendered(page, text)
+            wait_rendered(page, ready)
             return page
 
-        p1 = session("/", "Who says what")
+        def search(query: str) -> tuple[str, tuple[str, str]]:
+            return locators.path("explore", urlencode({"q": query})), locators.search_ready(query)
+
+        p1 = session(locators.path("explore"), locators.page_ready("explore"))
         time.sleep(1)
         out["first page"] = tree_mb(pid)
-        p1.goto(server.url + "/?q=the+trade+deal+is+irrelevant")
-        wait_rendered(p1, "best matches for")
+        path, ready = search("the trade deal is irrelevant")
+        p1.goto(server.url + path)
+        wait_rendered(p1, ready)
         time.sleep(1)
         out["after a search"] = tree_mb(pid)
-        session("/?q=security+cooperation+at+the+border", "best matches for")
-        session("/tracker", "Position tracker")
+        session(*search("security cooperation at the border"))
+        session(locators.path("tracker"), locators.page_ready("tracker"))
         time.sleep(1)
         out["3 sessions"] = tree_mb(pid)
     finally:
@@ -127,7 +135,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=sorted(CONFIGS), help="measure one configuration")
     ap.add_argument("--fresh", action="store_true", help="remove the built int8 model first (see above)")
+    ap.add_argument("--smoke", action="store_true", help="the local configuration only, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.only, args.fresh = "local", False
     from playwright.sync_api import sync_playwright
 
     runs = [args.only] if args.only else ["hosted", "local"]

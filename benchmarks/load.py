@@ -1,12 +1,16 @@
 """Bounded browser load test: N concurrent sessions each visit every page and run one search.
 
 Each session is its own browser context (its own Streamlit session) in one headless Chromium:
-it opens Explore, runs one search there, then opens Compare, Heatmaps, Tracker and Data through
-the sidebar navigation. A step's render time runs from the navigation (or the Enter key) to the
-moment the app is quiet with the expected content on screen: the page title (or the search
+it opens Explore, runs one search there, then opens every other page of the app (webapp/pages.py)
+through the sidebar navigation. A step's render time runs from the navigation (or the Enter key)
+to the moment the app is quiet with the expected content on screen: the page title (or the search
 results caption) present, no running/connecting status widget, no skeleton, spinner or stale
 element. It is measured in the page's own clock, so the polling and the quiet period used to
 detect the end are not counted.
+
+Page elements are found through devtools/locators.py, the same locators the browser tests use, so
+a UI change that would make this benchmark wait for something the app no longer shows fails the
+browser tests and this script's smoke run (tests/test_benchmarks_smoke.py) in CI.
 
 Errors: st.exception elements, console errors (minus the offline noise the e2e tests also ignore),
 uncaught page errors, dialogs, and steps that time out.
@@ -16,6 +20,7 @@ Bounded: one pass per session (``--rounds`` for more), a per-step timeout and a 
 counted) first loads the model and the caches, so the figures are for a warm server.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/load.py [--sessions 8] [--rounds 1] [--url URL]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/load.py --smoke   # 1 session, no warm-up: does it still run?
 """
 
 from __future__ import annotations
@@ -32,16 +37,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, is_noise, start_app  # noqa: E402
+from devtools import locators  # noqa: E402
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, IDLE_RESET_JS, is_noise, start_app  # noqa: E402
 
-# (name, url path or None for sidebar navigation, nav label, page title)
-PAGES = [
-    ("explore", "Explore", "Who says what, and how has it changed?"),
-    ("compare", "Compare by topic", "Compare by topic"),
-    ("heatmaps", "Similarity heatmaps", "Similarity heatmaps"),
-    ("tracker", "Position tracker", "Position tracker"),
-    ("data", "Data", "Data"),
-]
+# Every page but Explore, which each session opens by URL and searches on.
+OTHER_PAGES = [name for name in locators.PAGE_NAMES if name != "explore"]
 QUERIES = [
     "the trade deal is irrelevant",
     "tariffs hurt workers",
@@ -53,9 +53,6 @@ QUERIES = [
     "a great deal for farmers",
 ]
 STEP_TIMEOUT_MS = 90_000
-
-# Quiet when the expected element holds the expected text and nothing is running; returns the
-# page-clock time at which it first became quiet, once it has stayed quiet for ``settle`` ms.
 
 
 # ---------------------------------------------------------------------------- one session
@@ -73,15 +70,25 @@ class Results:
         self.error_steps[step] = self.error_steps.get(step, 0) + 1
 
 
-async def wait_quiet(page, selector: str, text: str, settle: int = 300) -> float:
-    await page.evaluate("window.__benchIdleSince = null")
-    handle = await page.wait_for_function(IDLE_JS, arg=[settle, selector, text], polling=50, timeout=STEP_TIMEOUT_MS)
+async def wait_quiet(page, ready: tuple[str, str], timeout_ms: float, settle: int = 300) -> float:
+    """Wait until ``ready`` (selector, text) is shown and the page has been quiet for ``settle`` ms;
+    returns the page-clock time at which it became quiet."""
+    await page.evaluate(IDLE_RESET_JS)
+    handle = await page.wait_for_function(IDLE_JS, arg=[settle, *ready], polling=50, timeout=timeout_ms)
     return float(await handle.json_value())
 
 
-async def run_session(browser, url: str, sid: int, rounds: int, results: Results, counted: bool = True) -> None:
+async def run_session(
+    browser,
+    url: str,
+    sid: int,
+    rounds: int,
+    results: Results,
+    counted: bool = True,
+    timeout_ms: float = STEP_TIMEOUT_MS,
+) -> None:
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    ctx.set_default_timeout(STEP_TIMEOUT_MS)
+    ctx.set_default_timeout(timeout_ms)
     page = await ctx.new_page()
     origin = url.rstrip("/")
     pending: list[tuple[str, str]] = []  # (kind, message) collected by the event handlers
@@ -100,18 +107,18 @@ async def run_session(browser, url: str, sid: int, rounds: int, results: Results
     record = results.add if counted else (lambda step, ms: None)
 
     async def check(step: str) -> None:
-        exc = page.locator('[data-testid="stException"]')
+        exc = locators.exceptions(page)
         if await exc.count():
             results.error(step, "st.exception: " + (await exc.first.inner_text())[:200])
         while pending:
             kind, msg = pending.pop(0)
             results.error(step, f"{kind}: {msg}")
 
-    async def step(name: str, action, selector: str, text: str, *, full_load: bool = False) -> None:
+    async def step(name: str, action, ready: tuple[str, str], *, full_load: bool = False) -> None:
         try:
             start = 0.0 if full_load else await page.evaluate("performance.now()")
             await action()
-            done = await wait_quiet(page, selector, text)
+            done = await wait_quiet(page, ready, timeout_ms)
             record(name, done - start)
         except Exception as exc:  # noqa: BLE001 - a load test reports failures, it does not stop
             results.error(name, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
@@ -120,24 +127,21 @@ async def run_session(browser, url: str, sid: int, rounds: int, results: Results
     try:
         for r in range(rounds):
             await step(
-                "explore", lambda: page.goto(url + "/"), '[data-testid="stMain"] h1', PAGES[0][2], full_load=True
+                "explore",
+                lambda: page.goto(url + locators.path("explore")),
+                locators.page_ready("explore"),
+                full_load=True,
             )
             query = QUERIES[(sid + r) % len(QUERIES)]
 
             async def search(query=query):
-                box = page.locator('[data-testid="stMain"]').get_by_role("textbox", name="Statements like…")
+                box = locators.search_box(page)
                 await box.fill(query)
                 await box.press("Enter")
 
-            await step(
-                "search",
-                search,
-                '[data-testid="stMain"] [data-testid="stCaptionContainer"]',
-                f"closest in meaning to “{query}”",
-            )
-            for name, label, title in PAGES[1:]:
-                link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label, exact=True)
-                await step(name, link.click, '[data-testid="stMain"] h1', title)
+            await step("search", search, locators.search_ready(query))
+            for name in OTHER_PAGES:
+                await step(name, locators.nav_link(page, name).click, locators.page_ready(name))
     finally:
         await ctx.close()
 
@@ -151,7 +155,7 @@ def pct(values: list[float], q: float) -> float:
 
 def table(results: Results) -> str:
     lines = ["| step | n | p50 ms | p95 ms | max ms | errors |", "|---|---:|---:|---:|---:|---:|"]
-    steps = [p[0] for p in PAGES[:1]] + ["search"] + [p[0] for p in PAGES[1:]]
+    steps = ["explore", "search", *OTHER_PAGES]
     everything: list[float] = []
     for s in steps:
         v = results.times.get(s, [])
@@ -205,16 +209,21 @@ async def run(args) -> int:
                 t = time.perf_counter()
                 warm = Results()
                 await asyncio.wait_for(
-                    run_session(browser, args.url, 0, 1, warm, counted=False), timeout=args.max_seconds
+                    run_session(browser, args.url, 0, 1, warm, counted=False, timeout_ms=args.step_timeout * 1000),
+                    timeout=args.max_seconds,
                 )
                 print(
                     f"warm-up pass (1 session, not counted): {time.perf_counter() - t:.1f} s, {len(warm.errors)} errors",
                     flush=True,
                 )
+                for e in warm.errors[:5]:
+                    print(f"- warm-up {e}", flush=True)
             cpu0 = cpu_sample(args.server_pid)
             t0 = time.perf_counter()
             tasks = [
-                asyncio.create_task(run_session(browser, args.url, i, args.rounds, results))
+                asyncio.create_task(
+                    run_session(browser, args.url, i, args.rounds, results, timeout_ms=args.step_timeout * 1000)
+                )
                 for i in range(args.sessions)
             ]
             done, not_done = await asyncio.wait(tasks, timeout=args.max_seconds)
@@ -262,7 +271,13 @@ def main(argv: list[str] | None = None) -> int:
         "--max-seconds", type=float, default=300, help="total wall-time cap for the measured run (default 300)"
     )
     ap.add_argument("--no-warmup", dest="warmup", action="store_false", help="count the cold first pass too")
+    ap.add_argument(
+        "--step-timeout", type=float, default=STEP_TIMEOUT_MS / 1000, help="seconds before a step counts as an error"
+    )
+    ap.add_argument("--smoke", action="store_true", help="1 session, no warm-up: checks that every step still works")
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.sessions, args.rounds, args.warmup = 1, 1, False
     if not os.path.exists(CHROMIUM):
         print(f"skipped: Chromium not installed at {CHROMIUM} (apt-get install chromium)")
         return 0

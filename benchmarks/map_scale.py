@@ -16,6 +16,8 @@ The app's reader refuses files over 50 MB or 1,000,000 rows, so a 1M corpus cann
 the app; ``--page-work 1000000`` times the page's own steps in-process instead (sampling to
 100,000 points, regions, paths, the figure and its JSON).
 Usage: python benchmarks/map_scale.py [--sizes 100000] [--method pacmap] [--reps 3] [--page-work 100000 1000000]
+       python benchmarks/map_scale.py --smoke   # the page's steps and one visit at 1,000 (PCA): does it still run?
+A projection that fails (not one cut off by --timeout) makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools import locators  # noqa: E402
 from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, start_app  # noqa: E402
 
 CHILD = """
@@ -53,7 +56,7 @@ def compute_map(csv_path: Path, store_dir: Path, method: str, tmp: Path, timeout
     """Project the corpus in a fresh process and store the map as the app reads it."""
     from stance_explorer.dataset import load_dataset
     from stance_explorer.encoders.text import embedding_texts
-    from stance_explorer.mapping import projection as PJ
+    from stance_explorer.mapping.projection import pca_axes, save_map
     from stance_explorer.store import text_keys
 
     ds = load_dataset(csv_path, store_dir=store_dir)
@@ -68,8 +71,8 @@ def compute_map(csv_path: Path, store_dir: Path, method: str, tmp: Path, timeout
         return {"error": proc.stderr.strip().splitlines()[-1], "load": load}
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     xy = np.load(tmp / "xy.npy")
-    pca = PJ.pca_axes(ds.vectors) if method == "pca" else None
-    PJ.save_map(store_dir, ds.model_id, "bundled", text_keys(embedding_texts(ds.frame)), xy, method, pca=pca)
+    pca = pca_axes(ds.vectors) if method == "pca" else None
+    save_map(store_dir, ds.model_id, "bundled", text_keys(embedding_texts(ds.frame)), xy, method, pca=pca)
     res["load"] = max(load, os.getloadavg()[0])
     return res
 
@@ -102,10 +105,7 @@ def render_ms(browser, url: str, server_pids: set[int], timeout: float = 180_000
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     page.goto(url)
-    # The legend's "other speakers" entry is drawn once plotly has laid out the chart.
-    idle_at = page.wait_for_function(
-        IDLE_JS, arg=[100, '[data-testid="stPlotlyChart"]', "other speakers"], polling=25, timeout=timeout
-    )
+    idle_at = page.wait_for_function(IDLE_JS, arg=[100, *locators.map_ready()], polling=25, timeout=timeout)
     value = float(idle_at.json_value())
     server_cpu = sum(cpu_seconds(server_pids).values()) - server_before
     others_after = cpu_seconds(exclude=server_pids)
@@ -118,9 +118,9 @@ def page_work(n: int) -> dict[str, float]:
     """CPU seconds of the Map page's own steps at ``n`` statements, in this process (no app, no
     browser): what the page does beyond what the reader and store already cost at that size."""
     from benchmarks.synthetic import clustered_vectors, generate
-    from stance_explorer import figures as F
     from stance_explorer.analysis import cap_statements
-    from stance_explorer.mapping import projection as PJ
+    from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
+    from stance_explorer.mapping.projection import pca_axes, pca_transform
     from stance_explorer.mapping.regions import regions
     from stance_explorer.mapping.trajectories import trajectories
 
@@ -134,17 +134,17 @@ def page_work(n: int) -> dict[str, float]:
         out[name] = time.process_time() - c
         return result
 
-    axes = timed("PCA map (axes + positions)", lambda: PJ.pca_axes(vectors))
-    xy = PJ.pca_transform(vectors, axes)
+    axes = timed("PCA map (axes + positions)", lambda: pca_axes(vectors))
+    xy = pca_transform(vectors, axes)
     capped = timed("sample 100,000 to draw", lambda: cap_statements(n, 100_000, seed=0))
     drawn = frame.iloc[capped.rows].reset_index(drop=True)
     table = timed("8 labelled regions", lambda: regions(drawn, xy[capped.rows], 8)[1])
     top = frame["speaker"].value_counts().index[:2].tolist()
-    steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: PJ.pca_transform(v, axes)))
+    steps = timed("2 speakers' paths", lambda: trajectories(frame, vectors, top, lambda v: pca_transform(v, axes)))
     fig = timed(
         "figure",
-        lambda: F.map_figure(
-            drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=F.ONE_LINE_HOVER
+        lambda: map_figure(
+            drawn, xy[capped.rows], regions=table, steps=steps, steps_frame=frame, hover_chars=ONE_LINE_HOVER
         ),
     )
     js = timed("figure to JSON", fig.to_json)
@@ -159,12 +159,12 @@ def plain_html(reps: int = 2) -> None:
     import plotly.graph_objects as go
 
     from benchmarks.synthetic import generate
-    from stance_explorer import figures as F
+    from stance_explorer.figures.map import ONE_LINE_HOVER, map_figure
 
     frame, _ = generate(100_000)
     xy = np.random.default_rng(0).random((100_000, 2)).astype(np.float32)
     tmp = Path(tempfile.mkdtemp())
-    full = F.map_figure(frame, xy, hover_chars=F.ONE_LINE_HOVER)
+    full = map_figure(frame, xy, hover_chars=ONE_LINE_HOVER)
     full.write_html(tmp / "full.html", include_plotlyjs=True)
     for trace in full.data:
         trace.hovertext = None
@@ -201,7 +201,7 @@ def plain_html(reps: int = 2) -> None:
         browser.close()
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", nargs="+", type=int, default=[100_000])
     ap.add_argument("--method", default="pacmap", help="projection for sizes up to --max-method-n")
@@ -215,14 +215,19 @@ def main() -> None:
     ap.add_argument(
         "--page-work", nargs="*", type=int, default=[], help="only time the page's own steps in-process at these sizes"
     )
+    ap.add_argument("--smoke", action="store_true", help="1,000 statements, PCA, one visit, to check that it runs")
     args = ap.parse_args()
     if args.plain_html:
         plain_html()
-        return
-    if args.page_work:
+        return 0
+    if args.smoke:
+        args.sizes, args.method, args.reps, args.no_baseline = [1_000], "pca", 1, True
+        print("1,000 statements, CPU s: " + json.dumps(page_work(1_000)), flush=True)
+    elif args.page_work:
         for n in args.page_work:
             print(f"{n:,} statements, CPU s: " + json.dumps(page_work(n)), flush=True)
-        return
+        return 0
+    failed = 0
     from playwright.sync_api import sync_playwright
 
     from benchmarks.synthetic import write_corpus
@@ -261,6 +266,7 @@ def main() -> None:
                 proj = compute_map(csv_path, store_dir, method, tmp, args.timeout)
                 if "error" in proj:
                     print(f"| {n:,} | {method} | {proj['error']} | | | | | {proj['load']:.1f} |", flush=True)
+                    failed += not proj["error"].startswith("over ")  # cut off by --timeout: a result
                     continue
                 env = {"STANCE_EXPLORER_DATA": str(csv_path), "STANCE_EXPLORER_STORE": str(store_dir)}
                 server = start_app(tmp / "streamlit.log", extra_env=env, bundled_data=False, timeout_s=120)
@@ -283,7 +289,8 @@ def main() -> None:
                 )
                 time.sleep(1)
         browser.close()
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

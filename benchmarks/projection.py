@@ -9,7 +9,7 @@ beside each wall time: on a shared machine they show the work itself, which the 
 ``stance_explorer.mapping.projection.project``, the code the app runs.
 
 Data sets:
-* ``bundled``: the 199 committed MiniLM vectors of data/statements.csv.
+* ``bundled``: the 199 committed MiniLM vectors of stance_explorer/data/statements.csv.
 * ``synthetic``: N (default 10,000) clustered vectors from benchmarks/synthetic.py
   (``clustered_vectors``: shared direction + topic + subtopic + speaker slant + speaker-year drift +
   noise, calibrated to the bundled vectors' mean cosines: 0.21 overall, 0.25 same topic, 0.31 same
@@ -19,6 +19,8 @@ Data sets:
 
 The machine's load average is printed with each figure: other work on the same cores slows fits.
 Usage: python benchmarks/projection.py [--n 10000] [--scale 100000] [--methods pca umap pacmap tsne]
+       python benchmarks/projection.py --smoke   # PCA on the bundled set and 300 synthetic vectors (seconds)
+A fit that fails (not one cut off by --timeout) makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -92,14 +94,18 @@ def trust(vectors: np.ndarray, xy: np.ndarray) -> float:
     return float(trustworthiness(vectors, xy, n_neighbors=10))
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=10_000, help="size of the clustered synthetic set")
     ap.add_argument("--scale", type=int, default=0, help="also time fits on this many clustered vectors")
     ap.add_argument("--methods", nargs="+", default=list(PACKAGES))
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--skip", nargs="*", default=[], help="data sets to leave out: bundled, synthetic")
+    ap.add_argument("--smoke", action="store_true", help="PCA only, 300 synthetic vectors: checks that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.scale, args.methods = 300, 0, ["pca"]
+    failed = 0
     from benchmarks.synthetic import clustered_vectors, generate
     from stance_explorer.dataset import load_dataset
 
@@ -122,6 +128,7 @@ def main() -> None:
                 r = fit(vectors, m, Path(tmp), twice=True, timeout=args.timeout)
                 if "error" in r:
                     print(f"| {name} | {m} | – | {r['error']} | | {imports[m]:.2f} | {r['load']:.1f} |", flush=True)
+                    failed += not r["error"].startswith("over ")  # a fit cut off by --timeout is a result
                     continue
                 t = trust(vectors, r["xy"])
                 print(
@@ -135,11 +142,13 @@ def main() -> None:
             for m in args.methods:
                 r = fit(vectors, m, Path(tmp), twice=False, timeout=args.timeout)
                 first = r.get("error") or f"{r['first']:.1f} ({r['first_cpu']:.1f})"
+                failed += "error" in r and not r["error"].startswith("over ")
                 print(
                     f"| synthetic ({args.scale:,}) | {m} | not measured | {first} | | {imports[m]:.2f} | {r['load']:.1f} |",
                     flush=True,
                 )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

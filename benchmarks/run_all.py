@@ -2,18 +2,47 @@
 
 Each script measures its own reference in the same run; see their docstrings for the targets.
 Pass --quick to skip the 1M-statement sizes and use fewer repetitions.
+
+Pass --smoke to run every script in this folder (``discover()``) in its smoke mode instead: tiny
+inputs, seconds each, to check that each still runs; it prints how long each took.
+tests/test_benchmarks_smoke.py runs the same smoke modes in CI, one test per script.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: Modules in this folder that are not benchmarks: this runner, and helpers the benchmarks import
+#: and nobody runs (stance_results.py writes the stance benchmarks' results file).
+NOT_BENCHMARKS = {"run_all.py", "stance_results.py"}
+
+
+def discover() -> list[Path]:
+    """Every benchmark script: each ``*.py`` in this folder but NOT_BENCHMARKS (and ``__init__.py``)."""
+    return sorted(p for p in HERE.glob("*.py") if p.name not in NOT_BENCHMARKS and not p.name.startswith("__"))
+
+
+def smoke() -> int:
+    """Each benchmark's ``--smoke`` run, one after the other; 1 when any fails."""
+    failed = []
+    for path in discover():
+        print(f"\n## {path.name} --smoke\n", flush=True)
+        t = time.perf_counter()
+        rc = subprocess.call([sys.executable, str(path), "--smoke"])
+        print(f"\n{path.name} --smoke: exit {rc} in {time.perf_counter() - t:.1f} s", flush=True)
+        if rc:
+            failed.append(path.name)
+    print(f"\nsmoke runs failed: {', '.join(failed)}" if failed else "\nevery smoke run passed")
+    return 1 if failed else 0
 
 
 def main() -> int:
+    if "--smoke" in sys.argv:
+        return smoke()
     quick = "--quick" in sys.argv
     runs = [
         ["embed_overhead.py"],

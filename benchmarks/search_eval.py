@@ -11,6 +11,7 @@ they hold both). Relevance is binary; nDCG@10 = DCG of the ranking / DCG of the 
 is trained on these queries; the fusion's four constants were chosen on them (see search.py), so its figures are optimistic.
 
 Usage: python benchmarks/search_eval.py [--models minilm multilingual] [--k 10] [--show]
+       python benchmarks/search_eval.py --smoke   # MiniLM, the first 6 queries: does it still run?
 """
 
 from __future__ import annotations
@@ -100,11 +101,14 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--models", nargs="+", default=["minilm", "multilingual"])
     ap.add_argument("--show", action="store_true", help="print each query's nDCG per mode")
+    ap.add_argument("--smoke", action="store_true", help="MiniLM on the first 6 queries, to check that it runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.models = ["minilm"]
 
     from stance_explorer.dataset import load_dataset
 
-    queries = load_queries()
+    queries = load_queries()[:6] if args.smoke else load_queries()
     unknown = sorted({i for q in queries for i in q["relevant"]} - set(load_dataset().frame["id"]))
     if unknown:
         sys.exit(f"{QUERIES}: ids not in the bundled data: {', '.join(unknown)}")

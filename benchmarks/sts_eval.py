@@ -1,6 +1,7 @@
 """STS benchmark (test split) Spearman ×100 for each model: English, Spanish and English↔Spanish.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/sts_eval.py /work/shared/data/stsb [--model minilm|multilingual ...]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/sts_eval.py --smoke   # 8 bundled pairs: does it still run?
 
 FOLDER holds ``stsb-en-test.csv`` and ``stsb-es-test.csv`` (no header: sentence 1, sentence 2, gold
 score 0–5; the Spanish file is a machine translation of the same pairs in the same order). They come
@@ -9,7 +10,8 @@ Spearman correlation between the gold scores and the cosine of the two sentence 
 the English first sentence with the Spanish second one. Neither model was trained on this split.
 
 Sentences are encoded as they are (no embed_text rules: those are for statements). Prints one line
-per model: ``STS-B Spearman <model>: en X es Y en-es Z``.
+per model: ``STS-B Spearman <model>: en X es Y en-es Z``. ``--smoke`` reads the eight pairs of
+benchmarks/data/smoke/stsb/ instead (written for the smoke test, not STS-B: its figures mean nothing).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from scipy.stats import spearmanr  # noqa: E402
 from stance_explorer.encoders.models import MODELS, get_encoder  # noqa: E402
 
 FILES = {"en": "stsb-en-test.csv", "es": "stsb-es-test.csv"}
+SMOKE = Path(__file__).resolve().parent / "data" / "smoke" / "stsb"
 
 
 def read_pairs(path: Path) -> tuple[list[str], list[str], np.ndarray]:
@@ -60,9 +63,18 @@ def evaluate(name: str, data: dict[str, tuple[list[str], list[str], np.ndarray]]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="STS-B Spearman per model (EN, ES, EN↔ES).")
-    ap.add_argument("folder", type=Path, help="folder with stsb-en-test.csv and stsb-es-test.csv")
+    ap.add_argument("folder", type=Path, nargs="?", help="folder with stsb-en-test.csv and stsb-es-test.csv")
     ap.add_argument("--model", action="append", choices=sorted(MODELS), help="default: every model")
+    ap.add_argument(
+        "--smoke", action="store_true", help=f"no FOLDER: the 8 pairs of {SMOKE.relative_to(SMOKE.parents[3])}"
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.folder = SMOKE
+    if args.folder is None:
+        ap.error(
+            "FOLDER is required (or --smoke): STS-B's test files, from the GitHub repository PhilipMay/stsb-multi-mt"
+        )
     missing = [f for f in FILES.values() if not (args.folder / f).is_file()]
     if missing:
         print(

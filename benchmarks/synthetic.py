@@ -1,12 +1,13 @@
 """Seeded synthetic corpora for scale benchmarks: 10k to 1M statements with random unit vectors.
 
 For benchmarks only. The texts are template sentences and the vectors are random; nothing here is
-a real quote, and none of it is ever written under data/.
+a real quote, and none of it is ever written under stance_explorer/data/.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -246,10 +247,25 @@ def write_corpus(
     return csv_path, store_dir
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> None:
+    """Write a corpus folder: ``python benchmarks/synthetic.py N OUT [--seed S]`` (``--smoke``: 200 statements, thrown away)."""
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("n", type=int)
-    ap.add_argument("out", type=Path)
+    ap.add_argument("n", type=int, nargs="?", help="statements")
+    ap.add_argument("out", type=Path, nargs="?", help="folder to write the corpus to")
     ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
+    ap.add_argument("--smoke", action="store_true", help="200 statements in a temporary folder, to check that it runs")
+    args = ap.parse_args(argv)
+    if args.smoke:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(write_corpus(200, Path(tmp) / "corpus", seed=args.seed))
+        return
+    if args.n is None or args.out is None:
+        ap.error("N and OUT are required (or --smoke)")
     print(write_corpus(args.n, args.out, seed=args.seed))
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the library beside it
+    main()

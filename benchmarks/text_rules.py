@@ -1,6 +1,7 @@
 """Do the two embedding-text rules of stance_explorer/encoders/text.py help each model? Prints numbers.
 
     python benchmarks/text_rules.py [--model minilm|multilingual ...]
+    python benchmarks/text_rules.py --smoke   # MiniLM, both rules on only: does it still run?
 
 For each model, with the rule on and off (everything else equal):
 
@@ -39,50 +40,54 @@ def rank(scores: np.ndarray, rows: list[int]) -> int:
     return int(min(np.flatnonzero(np.isin(order, rows)))) + 1
 
 
-def measure(name: str, frame) -> None:
+def measure(name: str, frame, settings=((True, True), (True, False), (False, True), (False, False))) -> None:
+    """Print one line per (gloss, partial-context) setting."""
     enc = get_encoder(name)
     ids = frame[S.ID].tolist()
     trump = [ids.index("S166"), ids.index("S190")]
     greer, irrelevant = ids.index("S191"), ids.index("S190")
     acr = [i for i, t in enumerate(frame[S.TEXT]) if any(a.lower() in t.lower() for a in TRADE_DEAL_ACRONYMS)]
-    for gloss in (True, False):
-        for partial in (True, False):
-            rules = TextRules(gloss=gloss, partial_context=partial)
-            vecs = enc.encode(embedding_texts(frame, rules))
-            q = enc.encode(
-                [
-                    query_embedding_text(p, rules)
-                    for p in (
-                        "The USMCA is irrelevant to us",
-                        "it wouldn't matter to me if the deal expired",
-                        "security cooperation is going very well",
-                        "the trade deal is irrelevant",
-                        "the trade deal",
-                        "shortcomings",
-                        "the trade deal does not matter",
-                    )
-                ]
-            )
-            margin = float(q[0] @ q[1] - q[0] @ q[2])
-            r_trump = rank(vecs @ q[3], trump)
-            deal = vecs @ q[4]
-            order = np.argsort(-deal, kind="stable")
-            mean_acr = float(np.mean([int(np.flatnonzero(order == i)[0]) + 1 for i in acr]))
-            r_greer = rank(vecs @ q[5], [greer])
-            r_irr = rank(vecs @ q[6], [irrelevant])
-            print(
-                f"{name:12s} gloss={'on ' if gloss else 'off'} partial-context={'on ' if partial else 'off'}  "
-                f"margin {margin:+.3f}  'trade deal is irrelevant'→Trump #{r_trump}  "
-                f"'the trade deal'→acronym statements mean #{mean_acr:.0f} ({len(acr)})  "
-                f"'shortcomings'→Greer #{r_greer}  'trade deal does not matter'→'irrelevant' #{r_irr}"
-            )
+    for gloss, partial in settings:
+        rules = TextRules(gloss=gloss, partial_context=partial)
+        vecs = enc.encode(embedding_texts(frame, rules))
+        q = enc.encode(
+            [
+                query_embedding_text(p, rules)
+                for p in (
+                    "The USMCA is irrelevant to us",
+                    "it wouldn't matter to me if the deal expired",
+                    "security cooperation is going very well",
+                    "the trade deal is irrelevant",
+                    "the trade deal",
+                    "shortcomings",
+                    "the trade deal does not matter",
+                )
+            ]
+        )
+        margin = float(q[0] @ q[1] - q[0] @ q[2])
+        r_trump = rank(vecs @ q[3], trump)
+        deal = vecs @ q[4]
+        order = np.argsort(-deal, kind="stable")
+        mean_acr = float(np.mean([int(np.flatnonzero(order == i)[0]) + 1 for i in acr]))
+        r_greer = rank(vecs @ q[5], [greer])
+        r_irr = rank(vecs @ q[6], [irrelevant])
+        print(
+            f"{name:12s} gloss={'on ' if gloss else 'off'} partial-context={'on ' if partial else 'off'}  "
+            f"margin {margin:+.3f}  'trade deal is irrelevant'→Trump #{r_trump}  "
+            f"'the trade deal'→acronym statements mean #{mean_acr:.0f} ({len(acr)})  "
+            f"'shortcomings'→Greer #{r_greer}  'trade deal does not matter'→'irrelevant' #{r_irr}"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", action="append", choices=sorted(MODELS), help="default: every model")
+    ap.add_argument("--smoke", action="store_true", help="MiniLM with both rules on, to check that it runs")
     args = ap.parse_args()
     frame = read_statements(BUNDLED_CSV).frame
+    if args.smoke:
+        measure("minilm", frame, settings=((True, True),))
+        return
     for name in args.model or list(MODELS):
         measure(name, frame)
 

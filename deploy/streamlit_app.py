@@ -3,7 +3,7 @@
 Point a Community Cloud app at ``deploy/streamlit_app.py``. Cloud installs the requirements file
 next to the entry point first, so it takes ``deploy/requirements.txt`` (the CPU build of torch)
 while the root ``requirements.txt`` stays what ``make run`` installs offline. Cloud runs
-``streamlit run`` from the repository root, so ``.streamlit/config.toml``, ``data/`` and the
+``streamlit run`` from the repository root, so ``.streamlit/config.toml``, the package's data and the
 committed vectors in ``embeddings/`` are found as in a local run; the pages are found from
 ``app.py``'s folder.
 

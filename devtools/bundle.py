@@ -1,6 +1,6 @@
 """Maintainers only: write what the repository commits beside the bundled data.
 
-    python devtools/bundle.py vectors  [--model minilm|multilingual]   # embeddings/<model>/bundled-*: data/statements.csv
+    python devtools/bundle.py vectors  [--model minilm|multilingual]   # embeddings/<model>/bundled-*: stance_explorer/data/statements.csv
     python devtools/bundle.py axes     [--model minilm|multilingual]   # embeddings/<model>/bundled-axes-*: the preset axes and the tracker's default claims
 
 These used to be hidden flags of the user commands (``embed --bundle``, ``stance --bundle-presets``);
@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance_explorer import stance as T  # noqa: E402
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, embed_frame  # noqa: E402
 from stance_explorer.encoders.models import DEFAULT_MODEL_NAME, MODELS, get_encoder  # noqa: E402
 from stance_explorer.reader import read_statements  # noqa: E402
+from stance_explorer.stance import DEFAULT_CLAIMS, Claim, axis_embedding_texts, load_presets  # noqa: E402
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore  # noqa: E402
 from stance_explorer.vectors import ChosenModel  # noqa: E402
 
@@ -36,8 +36,8 @@ def bundle_axes(model: str) -> str:
     encoder = get_encoder(model)
     store = EmbeddingStore(STORE_DIR, encoder.model_id)
     rules = ChosenModel.of_vectors(store.model_id).rules
-    axes = [pr.axis for pr in T.load_presets()] + [T.Claim.parse(c).axis() for c in T.DEFAULT_CLAIMS]
-    texts = sorted({t for axis in axes for t in T.axis_embedding_texts(axis, rules)[0]})
+    axes = [pr.axis for pr in load_presets()] + [Claim.parse(c).axis() for c in DEFAULT_CLAIMS]
+    texts = sorted({t for axis in axes for t in axis_embedding_texts(axis, rules)[0]})
     _, report = store.get_or_encode(texts, encoder, prefix=f"{BUNDLED_PREFIX}-axes")
     return f"{report.total} axis texts: {report.cached} stored, {report.new} new, in {store.dir}"
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from stance_explorer.files import REPO_ROOT  # the checkout the app runs from: one definition
+
 CHROMIUM = os.environ.get("STANCE_E2E_CHROMIUM", "/usr/bin/chromium")  # the Debian package
 CHROMIUM_ARGS = [
     "--no-sandbox",  # tests run as root in CI
@@ -182,3 +183,7 @@ IDLE_JS = """
   return now - window.__idleSince >= settle ? window.__idleSince : false;
 }
 """.replace("__BUSY__", " || ".join(f"!!q('{s}')" for s in BUSY_SELECTORS))
+
+#: Run before each wait on IDLE_JS: forgets when the page last became idle, so a wait that starts
+#: right after a click or a key cannot return the idle time of the run before it.
+IDLE_RESET_JS = "window.__idleSince = null"

@@ -27,9 +27,14 @@ STYLES = (PLAIN, MARKDOWN)
 
 #: What a date of precision "article" means: the statement's own day is not known.
 ARTICLE_NOTE = "date of the article"
+#: Said of a source without a web link (the seed report's quotes, an upload without a URL), so a
+#: reader knows there is nothing to follow rather than a link left out.
+NO_LINK = "no link known"
 _FORMULA = ("=", "+", "-", "@")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&#])")
 _SPACE = re.compile(r"\s+")
+#: A quote whose last word ends its sentence: “…interest.”, “…now!”, “…why?”.
+_ENDS_SENTENCE = re.compile(r"[.!?]…?[”\"’']*$")
 _MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -132,9 +137,10 @@ def plain_citation(row: Mapping) -> str:
     out = f"{head}, {when}: {quoted(row)}" if when else f"{head}: {quoted(row)}"
     url = _text(row.get(S.SOURCE_URL))
     url = url if S.is_web_link(url) else ""
-    source = [x for x in (_text(row.get(S.SOURCE_TITLE)), outlet(url), url) if x]
-    if source:
-        out += ". Source: " + ", ".join(source)
+    title = _text(row.get(S.SOURCE_TITLE))
+    source = [x for x in (title, outlet(url), url or no_link_note(title)) if x]
+    # A quote that ends its own sentence (“…interest.”) needs no second full stop after it.
+    out += (" " if _ENDS_SENTENCE.search(out) else ". ") + "Source: " + ", ".join(source)
     return "'" + out if out.startswith(_FORMULA) else out
 
 
@@ -159,9 +165,21 @@ def markdown_citation(row: Mapping) -> str:
     title, site = escape_md(_text(row.get(S.SOURCE_TITLE))), escape_md(outlet(url))
     if url:
         out += f" — [{title or site}](<{_link_target(url)}>)" + (f", {site}" if title else "")
-    elif title:
-        out += f" — {title}"
+    else:
+        out += " — " + ", ".join(x for x in (title, no_link_note(title)) if x)
     return out
+
+
+def no_link_note(title: object = "") -> str:
+    """The note "no link known" for a source without a web link, unless its title already says so.
+
+    Args:
+        title: The source's title ("" when none).
+
+    Returns:
+        :data:`NO_LINK`, or "" when the title names it.
+    """
+    return "" if NO_LINK in _text(title).lower() else NO_LINK
 
 
 def citation(row: Mapping, style: str = PLAIN) -> str:

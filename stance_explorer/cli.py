@@ -3,26 +3,53 @@
 Errors are printed as messages a person can act on; the CLI never shows a traceback for bad input.
 """
 
+# Imports: at the top, except those of seven modules that stay inside the commands needing them, each measured to
+# add start-up time to every other command (`python -X importtime -m stance_explorer --help`, the
+# modules each adds beyond what --help loads, median of 3 runs on a busy 2-core machine; the figure
+# is beside each import). Modules that --help loads anyway, or that add under 5 ms, are imported here.
+
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import math
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from stance_explorer import schema as S
-from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, Dataset, merge_datasets
-from stance_explorer.reader import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_ROWS,
-    ReadResult,
-    delimiter_name,
-    read_statements,
+from stance_explorer.analysis import filter_mask, statement_neighbours
+from stance_explorer.dataset import (
+    BUNDLED_CSV,
+    STORE_DIR,
+    Dataset,
+    embed_frame,
+    find_statement,
+    merge_datasets,
+    vectors_from_store,
 )
+from stance_explorer.dates import DateError, parse_date
+from stance_explorer.encoders.base import EncoderUnavailable
+from stance_explorer.encoders.models import get_encoder, rules_for
+from stance_explorer.encoders.text import embedding_texts, query_embedding_text
+from stance_explorer.export import neutralize_cell
+from stance_explorer.mapping.projection import DEFAULT_METHOD, METHODS, MIN_NONLINEAR, pca_axes, project, save_map
+from stance_explorer.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ReadResult, delimiter_name, read_statements
 from stance_explorer.runtime import prepare_process
-from stance_explorer.stance import readers as R
+from stance_explorer.stance import LABELS, Axis, frame_hashes, read_claim, read_labels, speaker_estimates
+from stance_explorer.stance.readers import (
+    READER_NAMES,
+    ReaderUnavailable,
+    ReadingCache,
+    default_reader_name,
+    make_reader,
+)
+from stance_explorer.store import EmbeddingStore, text_keys
+from stance_explorer.vectors import ChosenModel, VectorSource
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -76,7 +103,6 @@ def cmd_validate(args) -> int:
 
 def _encoder(args):
     """The encoder ``--model`` names (minilm, multilingual or a sentence-transformers path); loads nothing yet."""
-    from stance_explorer.encoders.models import get_encoder
 
     return get_encoder(args.model, backend=getattr(args, "backend", "st"), device=getattr(args, "device", None))
 
@@ -84,10 +110,7 @@ def _encoder(args):
 def cmd_embed(args) -> int:
     if getattr(args, "engine", "local") == "ray":
         return _embed_on_ray(args)
-    from tqdm import tqdm
-
-    from stance_explorer.dataset import embed_frame
-    from stance_explorer.store import EmbeddingStore
+    from tqdm import tqdm  # lazy: +75 ms of start-up (see the note at the top)
 
     results = _read_all(args)
     status = EXIT_OK
@@ -124,9 +147,8 @@ def cmd_embed(args) -> int:
 
 def _embed_on_ray(args) -> int:
     """``embed --engine ray``: validate every shard and embed what the store lacks on a Ray cluster."""
-    from functools import partial
 
-    from stance_explorer.scale import distributed
+    from stance_explorer.scale import distributed  # lazy: +20 ms, and Ray is optional
 
     if not distributed.available():
         print(f"--engine ray needs Ray: {distributed.INSTALL_HINT}", file=sys.stderr)
@@ -159,8 +181,6 @@ def _embed_on_ray(args) -> int:
 def _vectors_for(frame, args, *, encode_missing: bool = True):
     """(encoder, store, vectors, found) for ``frame``: stored vectors first, so data the store
     already holds is never encoded (and no model is loaded); the rest encoded unless told not to."""
-    from stance_explorer.dataset import embed_frame, vectors_from_store
-    from stance_explorer.store import EmbeddingStore
 
     encoder = _encoder(args)  # loads nothing until it encodes
     store = EmbeddingStore(args.store, encoder.model_id)
@@ -184,10 +204,7 @@ def _read_data(path: Path) -> ReadResult | None:
 
 def cmd_similar(args) -> int:
     """The Explore page's search: meaning and words fused, a quoted phrase required word for word."""
-    from stance_explorer.analysis import filter_mask
-    from stance_explorer.encoders.models import rules_for
-    from stance_explorer.encoders.text import query_embedding_text
-    from stance_explorer.search import LexicalIndex, parse_query, search
+    from stance_explorer.search import LexicalIndex, parse_query, search  # lazy: +17 ms
 
     res = _read_data(args.data)
     if res is None:
@@ -224,9 +241,7 @@ def cmd_similar(args) -> int:
 
 def _search_index(frame, store):
     """The saved ANN index for these statements (``index`` command), when the data is past the threshold."""
-    from stance_explorer.encoders.text import embedding_texts
-    from stance_explorer.scale import ann
-    from stance_explorer.store import text_keys
+    from stance_explorer.scale import ann  # lazy: +10 ms, and faiss is optional
 
     if store.dir is None or len(frame) < ann.THRESHOLD:
         return None
@@ -235,9 +250,7 @@ def _search_index(frame, store):
 
 def cmd_index(args) -> int:
     """Build the approximate nearest-neighbour index that ``similar`` and ``like`` use past the threshold."""
-    from stance_explorer.encoders.text import embedding_texts
-    from stance_explorer.scale import ann
-    from stance_explorer.store import text_keys
+    from stance_explorer.scale import ann  # lazy: +10 ms, and faiss is optional
 
     if not ann.available():
         print(f"The index needs faiss-cpu: {ann.INSTALL_HINT}", file=sys.stderr)
@@ -263,8 +276,7 @@ def cmd_index(args) -> int:
 
 def cmd_corpus(args) -> int:
     """Build a corpus folder the app opens without holding rows or vectors in memory."""
-    from stance_explorer.scale.corpus import CorpusError, build_corpus
-    from stance_explorer.store import EmbeddingStore
+    from stance_explorer.scale.corpus import CorpusError, build_corpus  # lazy: +50 ms
 
     store = EmbeddingStore(args.store, _encoder(args).model_id, read_only=True)
     t = time.perf_counter()
@@ -301,18 +313,20 @@ def _statement_line(row) -> str:
 
 
 def _print_hits(top) -> None:
+    """One line per statement; search results start with their rank and say what placed them there."""
     for _, row in top.iterrows():
-        print(f"{row['score']:.3f}  {_statement_line(row)}")
-        if row.get("matched"):
-            print(f"       words found: {row['matched']}")
+        rank = f"#{row['rank']}  " if "rank" in row else ""
+        print(f"{rank}{row['score']:.3f}  {_statement_line(row)}")
+        why = [f"matched by {row['matched_by']}"] if row.get("matched_by") else []
+        why += [f"words found: {row['matched']}"] if row.get("matched") else []
+        if why:
+            print("       " + "; ".join(why))
         if row[S.SOURCE_URL]:
             print(f"       {row[S.SOURCE_URL]}")
 
 
 def cmd_like(args) -> int:
     """Who else said something close to one statement, and when its speaker did: the app's dialog."""
-    from stance_explorer.analysis import statement_neighbours
-    from stance_explorer.dataset import find_statement
 
     res = _read_data(args.data)
     if res is None:
@@ -335,32 +349,26 @@ def cmd_like(args) -> int:
 
 def cmd_map(args) -> int:
     """Compute the 2-D map of a statements file and store it beside its vectors (the app reads it)."""
-    import time
-
-    from stance_explorer.encoders.models import rules_for
-    from stance_explorer.encoders.text import embedding_texts
-    from stance_explorer.mapping import projection as PJ
-    from stance_explorer.store import text_keys
 
     res = _read_data(args.data)
     if res is None:
         return EXIT_UNREADABLE
     encoder, store, vectors, _ = _vectors_for(res.frame, args)
     start = time.perf_counter()
-    xy = PJ.project(vectors, args.method, seed=0)
+    xy = project(vectors, args.method, seed=0)
     seconds = time.perf_counter() - start
-    method = args.method if len(vectors) >= PJ.MIN_NONLINEAR else "pca"
+    method = args.method if len(vectors) >= MIN_NONLINEAR else "pca"
     trust = None
     if len(vectors) <= 20_000:  # sklearn's measure holds an n x n matrix
-        from sklearn.manifold import trustworthiness
+        from sklearn.manifold import trustworthiness  # lazy: +4 to 6 s
 
         trust = (
             round(float(trustworthiness(vectors, xy, n_neighbors=min(10, len(vectors) // 2 - 1))), 4)
             if len(vectors) > 3
             else None
         )
-    pca = PJ.pca_axes(vectors) if method == "pca" else None
-    marker = PJ.save_map(
+    pca = pca_axes(vectors) if method == "pca" else None
+    marker = save_map(
         args.store,
         encoder.model_id,
         args.name,
@@ -377,10 +385,8 @@ def cmd_map(args) -> int:
 
 def cmd_quotes(args) -> int:
     """Attributed statements from news articles, in the app's schema (CSV that uploads as is, or JSON)."""
-    import json
 
-    from stance_explorer.dates import DateError, parse_date
-    from stance_explorer.quotes import OUTPUT_COLUMNS, extract_statements, records_csv
+    from stance_explorer.quotes import OUTPUT_COLUMNS, extract_statements, records_csv  # lazy: +85 to 235 ms
 
     date = ""
     if args.date:
@@ -443,13 +449,13 @@ def reader_from_args(args, source):
     Raises:
         ReaderUnavailable: when it cannot run here.
     """
-    name = args.reader or R.default_reader_name()
+    name = args.reader or default_reader_name()
     options = {}
     if getattr(args, "reader_model", None):
         options["model"] = args.reader_model
     if getattr(args, "reader_url", None):
         options["url"] = args.reader_url
-    return R.make_reader(name, source=source, **options)
+    return make_reader(name, source=source, **options)
 
 
 def reader_id(reader) -> str:
@@ -471,7 +477,6 @@ def _first_note(reading) -> str:
 
 def _statement_records(frame, arrays) -> list[dict]:
     """One record per statement; one without an id of its own gets its row position (0-based, in the order printed)."""
-    from stance_explorer import stance as T
 
     ids = frame[S.ID].astype(str).tolist()
     stems = frame[S.SOURCE_FILE].astype(str).map(lambda f: Path(f).stem or "row").tolist()
@@ -486,7 +491,7 @@ def _statement_records(frame, arrays) -> list[dict]:
                 "id": sid,
                 "speaker": frame[S.SPEAKER].iat[i],
                 "date": f"{frame[S.DATE].iat[i]:%Y-%m-%d}",
-                "stance": T.LABELS[int(arrays.label[i])],
+                "stance": LABELS[int(arrays.label[i])],
                 "score": round(float(arrays.score[i]), 4),
                 "confidence": round(float(arrays.confidence[i]), 4),
             }
@@ -496,11 +501,8 @@ def _statement_records(frame, arrays) -> list[dict]:
 
 def _speaker_records(frame, arrays) -> list[dict]:
     """One record per speaker, with the page's honesty rules: no interval and no side from one or two statements."""
-    import math
 
-    from stance_explorer import stance as T
-
-    est = T.speaker_estimates(frame, arrays)
+    est = speaker_estimates(frame, arrays)
 
     def num(x) -> float | None:
         return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
@@ -520,15 +522,11 @@ def _speaker_records(frame, arrays) -> list[dict]:
 
 def _print_records(records: list[dict], fields: list[str], fmt: str) -> None:
     """JSON (null for no value) or CSV (empty cell; every cell neutralized against formula injection)."""
-    import json
 
     if fmt == "json":
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return
-    import csv
-
-    from stance_explorer.export import neutralize_cell
 
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -539,12 +537,8 @@ def _print_records(records: list[dict], fields: list[str], fmt: str) -> None:
 def cmd_stance(args) -> int:
     """One stance record per statement on an axis (zero-shot, or taught by --labels)."""
 
-    from stance_explorer import stance as T
-    from stance_explorer.store import EmbeddingStore
-    from stance_explorer.vectors import ChosenModel, VectorSource
-
     try:
-        axis = T.Axis(args.target, args.favor or "", args.against or "")
+        axis = Axis(args.target, args.favor or "", args.against or "")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -557,7 +551,7 @@ def cmd_stance(args) -> int:
     frame = merge_datasets([Dataset.without_vectors(r.frame) for r in results]).frame
     labels = None
     if args.labels is not None:
-        read = T.read_labels(args.labels, frame=frame)
+        read = read_labels(args.labels, frame=frame)
         if read.unreadable:
             print(read.problems[0], file=sys.stderr)  # one line naming the file and the problem
             return EXIT_UNREADABLE
@@ -573,7 +567,7 @@ def cmd_stance(args) -> int:
     source = VectorSource(ChosenModel.of_vectors(store.model_id), sink=store, encoder=encoder)
     try:
         reader = reader_from_args(args, source)
-    except R.ReaderUnavailable as exc:
+    except ReaderUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     vectors = None
@@ -584,14 +578,14 @@ def cmd_stance(args) -> int:
             print(f"(embedded {got.new} statements that were not in the store)", file=sys.stderr)
     hand = np.full(len(frame), -1, dtype=np.int64)
     if labels is not None:
-        rows, codes = labels.rows(T.frame_hashes(frame))
+        rows, codes = labels.rows(frame_hashes(frame))
         hand[rows] = codes
         if len(rows) == 0:
             print("note: none of the labels matches a statement in these files; reading zero-shot.", file=sys.stderr)
-    cache = R.ReadingCache(reader, args.store) if reader.cacheable else None
+    cache = ReadingCache(reader, args.store) if reader.cacheable else None
     try:
-        reading = T.read_claim(reader, axis, frame, vectors=vectors, hand=hand, cache=cache)
-    except R.ReaderUnavailable as exc:
+        reading = read_claim(reader, axis, frame, vectors=vectors, hand=hand, cache=cache)
+    except ReaderUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     arrays = reading.arrays
@@ -702,8 +696,6 @@ def _add_data_commands(sub) -> None:
     model_opts(p)
     p.set_defaults(func=cmd_corpus)
 
-    from stance_explorer.mapping.projection import DEFAULT_METHOD, METHODS
-
     p = sub.add_parser("map", help="compute the 2-D map of a statements file and store it beside its vectors")
     p.add_argument("--data", type=Path, default=BUNDLED_CSV)
     p.add_argument(
@@ -758,7 +750,7 @@ def _add_reading_commands(sub) -> None:
     )
     p.add_argument(
         "--reader",
-        choices=list(R.READER_NAMES),
+        choices=list(READER_NAMES),
         default=None,
         help="who reads each statement against the claim: builtin (the shipped cross-encoder), axis (the "
         "embedding axis, a topic measure), nli (a cross-encoder NLI model), llm (an OpenAI-compatible "
@@ -807,8 +799,6 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted; everything embedded so far is saved.", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: one readable line, never a traceback
-        from stance_explorer.encoders.base import EncoderUnavailable
-
         kind = "" if isinstance(exc, EncoderUnavailable) else f"{type(exc).__name__}: "
         print(f"error: {kind}{exc}", file=sys.stderr)
         return EXIT_UNREADABLE

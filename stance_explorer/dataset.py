@@ -16,11 +16,14 @@ from stance_explorer import schema as S
 from stance_explorer.encoders.base import Encoder, Progress, default_model_id
 from stance_explorer.encoders.models import rules_for
 from stance_explorer.encoders.text import embedding_texts
+from stance_explorer.files import REPO_ROOT
+from stance_explorer.package_data import data_path
 from stance_explorer.reader import ReadResult, empty_frame, read_statements
 from stance_explorer.store import BUNDLED_PREFIX, EmbeddingStore, EmbedReport
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_CSV = REPO_ROOT / "data" / "statements.csv"
+#: The bundled statements ship inside the package (stance_explorer/data/), so an installed wheel has them.
+BUNDLED_CSV = data_path("statements.csv")
+#: The committed vectors stay in the checkout's embeddings/ (the CLI's --store picks another folder).
 STORE_DIR = REPO_ROOT / "embeddings"
 
 

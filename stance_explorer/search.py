@@ -8,7 +8,9 @@ ranking adds ``1 / (RRF_K + rank)``, the word ranking the same times the share o
 words the statement holds, so a statement that shares a common word or two cannot bury a strong
 meaning match, and a statement in another language than the query is not held back for lacking
 the query's words (:func:`fuse`). A phrase in double quotes must appear in the
-statement, word for word (case, accents and spacing aside).
+statement, word for word, in any spelling a person counts as the same words (case, accents,
+spacing and hyphens aside: "rubber stamp" finds "rubberstamp"). Each result carries its rank and
+what placed it there (:func:`match_reason`), so the order explains itself.
 
 Streamlit-free: the Explore page and the CLI ``similar`` share :func:`search`.
 """
@@ -43,6 +45,18 @@ WORDS_WEIGHT = 2.5
 BLIND_SHARE = 0.7
 
 Mode = Literal["fused", "meaning", "words"]
+
+#: The searches the Explore page offers as examples (its search box's placeholder reads them from
+#: here); tests/test_search.py checks that each one finds its quote in the bundled data.
+EXAMPLE_MEANING = "the trade deal is irrelevant"
+EXAMPLE_PHRASE = '"rubber stamp"'
+EXAMPLE_QUERIES = (EXAMPLE_MEANING, EXAMPLE_PHRASE)
+
+
+def example_hint() -> str:
+    """The search box's placeholder: the example searches, one by meaning and one exact phrase."""
+    return f"e.g. {EXAMPLE_MEANING}, or {EXAMPLE_PHRASE} in double quotes for an exact phrase"
+
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PHRASE = re.compile(r'["“”]([^"“”]+)["“”]')
@@ -146,14 +160,35 @@ def parse_query(text: str) -> Query:
     return Query(text=text, terms=terms, phrases=phrases)
 
 
+#: What a person writes between the parts of one word and still counts it the same: "rubber stamp",
+#: "rubber-stamp" and "rubberstamp" (spaces, hyphens and dashes, none or a run of them).
+_JOIN = r"[\s\-\u2010\u2011\u2012\u2013\u2014_]*"
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern:
-    parts = [re.escape(w) for w in _WORD.findall(_fold(phrase))]
-    # Whole words, any spacing or punctuation between them: "the deal" does not match "theodeal".
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(parts) + r"(?![^\W_])")
+    """The spellings of ``phrase`` a person counts as the same words, as a pattern over folded text.
+
+    Case and accents aside (the text is folded first); words written together, apart or hyphenated
+    ("rubber stamp" = "rubberstamp" = "Rubber-Stamp"); any punctuation where the phrase has a space.
+    The match starts and ends on whole words: "the deal" does not match "theodeal".
+    """
+    parts = [_JOIN.join(re.escape(ch) for ch in w) for w in _WORD.findall(_fold(phrase))]
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(parts) + r"(?![^\W_])")
+
+
+def squeeze(text: str) -> str:
+    """``text`` folded with every space and punctuation mark removed: a phrase's letters in a row.
+
+    A statement can contain a phrase in any spelling :func:`_phrase_pattern` accepts only if its
+    squeezed text contains the phrase's squeezed text, which a plain substring test checks fast.
+    """
+    return _SEPARATORS.sub("", _fold(text))
 
 
 def phrase_mask(texts: pd.Series | list[str], phrases: tuple[str, ...] | list[str]) -> np.ndarray:
-    """True where a text contains every phrase (case, accents and spacing aside).
+    """True where a text contains every phrase, in any spelling a person counts as the same words:
+    case, accents, spacing and hyphens aside ("rubber stamp" finds "rubberstamp").
 
     Args:
         texts: The statement texts.
@@ -191,6 +226,7 @@ class LexicalIndex:
         if self.size:
             self._bm25.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
         self.vocabulary = set(vocab) - {"\x00"} if self.size else set()
+        self._squeezed: list[str] | None = None
 
     def scores(self, terms: tuple[str, ...] | list[str]) -> np.ndarray:
         """BM25 score of every statement for these (stemmed) terms; 0 where none appears.
@@ -205,6 +241,21 @@ class LexicalIndex:
         if not known or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def may_contain(self, phrase: str) -> np.ndarray:
+        """True where a statement may contain ``phrase`` in one of its spellings (see :func:`squeeze`):
+        the candidates :func:`phrase_mask` then checks, so a phrase search reads few texts at 100k.
+
+        Args:
+            phrase: The phrase as typed.
+
+        Returns:
+            A boolean array, one entry per indexed statement.
+        """
+        if self._squeezed is None:  # built on the first phrase search: about 0.3 s per 100k statements
+            self._squeezed = [squeeze(t) for t in self.texts]
+        needle = squeeze(phrase)
+        return np.fromiter((needle in t for t in self._squeezed), dtype=bool, count=self.size)
 
     def containing_all(self, terms: tuple[str, ...] | list[str]) -> np.ndarray:
         """True where a statement has every one of these (stemmed) terms: candidates for a phrase.
@@ -293,6 +344,36 @@ def word_coverage(index: LexicalIndex, terms: tuple[str, ...] | list[str], rows:
     return held / total if total > 0 else held
 
 
+def fuse_parts(
+    meaning: dict[int, int],
+    words_rank: dict[int, int],
+    coverage: dict[int, float],
+    k: int | None = None,
+) -> dict[int, tuple[float, float]]:
+    """Per row, its meaning share ``1 / (k + meaning rank)`` and its word share (see :func:`fuse`).
+
+    Args:
+        meaning: Row to rank by meaning (1 = best).
+        words_rank: Row to rank by words (1 = best).
+        coverage: Row to :func:`word_coverage`.
+        k: The RRF constant; None uses RRF_K.
+
+    Returns:
+        Row to (meaning share, word share), 0 for a ranking that does not hold the row.
+    """
+    k = RRF_K if k is None else k
+    parts: dict[int, tuple[float, float]] = {}
+    for row in meaning.keys() | words_rank.keys():
+        m = 1.0 / (k + meaning[row]) if row in meaning else 0.0
+        w = (
+            WORDS_WEIGHT * coverage.get(row, 0.0) ** COVERAGE_POWER / (k + words_rank[row])
+            if row in words_rank
+            else 0.0
+        )
+        parts[row] = (m, w)
+    return parts
+
+
 def fuse(
     meaning: dict[int, int],
     words_rank: dict[int, int],
@@ -318,19 +399,44 @@ def fuse(
     Returns:
         The fused score of every row either ranking holds.
     """
-    k = RRF_K if k is None else k
-    fused: dict[int, float] = {}
-    for row in meaning.keys() | words_rank.keys():
-        m = 1.0 / (k + meaning[row]) if row in meaning else 0.0
-        w = (
-            WORDS_WEIGHT * coverage.get(row, 0.0) ** COVERAGE_POWER / (k + words_rank[row])
-            if row in words_rank
-            else 0.0
-        )
-        if blind[row]:
-            w = max(w, BLIND_SHARE * m)
-        fused[row] = m + w
-    return fused
+    return _combine(fuse_parts(meaning, words_rank, coverage, k), blind)
+
+
+def _combine(parts: dict[int, tuple[float, float]], blind: np.ndarray) -> dict[int, float]:
+    """The fused score from each row's two shares; a ``blind`` row's word share is at least BLIND_SHARE of its meaning share."""
+    return {row: m + (max(w, BLIND_SHARE * m) if blind[row] else w) for row, (m, w) in parts.items()}
+
+
+#: A ranking is named as what placed a result when it gives at least this share of its fused score.
+REASON_SHARE = 0.25
+MEANING, WORDS, BOTH, PHRASE = "meaning", "words", "meaning + words", "phrase"
+
+
+def match_reason(meaning_share: float, words_share: float, phrase: bool = False) -> str:
+    """What placed a result where it is, in the words the Explore page and the CLI show.
+
+    "meaning" or "words" when that ranking gives at least ``REASON_SHARE`` of the fused score and the
+    other does not, "meaning + words" when both do; "phrase, " before it when a quoted phrase kept
+    only the statements that contain it, and "phrase" alone when nothing else ranked them.
+
+    Args:
+        meaning_share: What the meaning ranking adds to the row's fused score (0 if nothing).
+        words_share: What the word ranking adds (0 if nothing; not the stand-in for another language).
+        phrase: Whether the query quotes a phrase.
+
+    Returns:
+        A short label.
+    """
+    total = meaning_share + words_share
+    named = [
+        name
+        for name, share in ((MEANING, meaning_share), (WORDS, words_share))
+        if total > 0 and share >= REASON_SHARE * total
+    ]
+    reason = BOTH if len(named) == 2 else (named[0] if named else "")
+    if phrase:
+        return f"{PHRASE}, {reason}" if reason else PHRASE
+    return reason
 
 
 def search(
@@ -353,11 +459,12 @@ def search(
     restrict the candidates. ``frame``, ``vectors`` and ``index`` are row-aligned; ``mask`` keeps
     rows (the filters). Returns the statements with ``score`` (cosine, NaN without a vector),
     ``words_score`` (BM25), ``matched`` (the statement's words that match the query's terms, as
-    written) and ``row`` (position in ``frame``). ``ann`` (a ``stance_explorer.scale.ann.AnnIndex`` over
+    written), ``row`` (position in ``frame``), ``rank`` (1 = best, the order of the results) and
+    ``matched_by`` (what placed it there: :func:`match_reason`). ``ann`` (a ``stance_explorer.scale.ann.AnnIndex`` over
     these rows, past a few 100k statements) ranks by meaning from its graph instead of every vector.
 
     Returns:
-        At most k rows of ``frame`` with score, words_score, matched and row columns, best first.
+        At most k rows of ``frame`` with score, words_score, matched, row, rank and matched_by, best first.
     """
     from stance_explorer.analysis import similarity_to, top_k
 
@@ -365,10 +472,10 @@ def search(
     n = len(frame)
     keep = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).copy()
     for phrase in q.phrases:
-        # The index narrows the statements to those with every word of the phrase; the exact
+        # The index narrows the statements to those whose letters hold the phrase's; the exact
         # check then reads only those, which keeps a phrase search fast at 100k statements.
-        if index is not None and (phrase_terms := words(phrase)):
-            keep &= index.containing_all(phrase_terms)
+        if index is not None and squeeze(phrase):
+            keep &= index.may_contain(phrase)
         rows = np.nonzero(keep)[0]
         keep[rows] = phrase_mask(frame[S.TEXT].iloc[rows], (phrase,))
     candidates = np.nonzero(keep)[0]
@@ -383,25 +490,20 @@ def search(
         cos = similarity_to(vectors, query_vector) if use_meaning else np.full(n, np.nan, dtype=np.float32)
     lex = index.scores(q.terms) if use_words else np.zeros(n, dtype=np.float32)
     if use_meaning and use_words:
-        lexical = candidates[lex[candidates] > 0]  # a statement with none of the words is not ranked by words
-        words_rank = _ranks(lex, lexical, depth)
-        found = np.fromiter(words_rank, dtype=np.int64, count=len(words_rank))
-        coverage = dict(zip(found.tolist(), word_coverage(index, q.terms, found).tolist()))
-        blind = _words_blind(frame, q.text)
-        fused = fuse(_ranks(cos, candidates, depth), words_rank, coverage, blind)
-        rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
-        value = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
-        # Ties (rare) go to the closer meaning, then to the row order.
-        order = np.lexsort((rows, -cos[rows], -value))[:k]
-        best = rows[order]
+        best, shares = _fused_best(frame, q, index, cos, lex, candidates, k, depth)
     elif use_meaning:
         best = top_k(cos, k, keep)
+        shares = [(1.0, 0.0)] * len(best)
     elif use_words:
-        best = top_k(lex, k, keep & (lex > 0))
+        # A statement that holds a quoted phrase in another spelling ("rubberstamp") may hold none of
+        # its words as the index splits them: the phrase alone keeps it, after those the words rank.
+        best = top_k(lex, k, keep & ((lex > 0) | bool(q.phrases)))
+        shares = [(0.0, float(lex[r] > 0)) for r in best]
     else:
         # Only a quoted phrase, or nothing usable: the statements that contain it, newest first.
         dates = frame[S.DATE].to_numpy()[candidates].astype("datetime64[ns]").astype(np.int64)
         best = candidates[np.argsort(-dates, kind="stable")][:k] if q.phrases else np.zeros(0, dtype=np.int64)
+        shares = [(0.0, 0.0)] * len(best)
     out = frame.iloc[best].copy()
     if use_meaning and ann is not None:  # a row found by its words alone still shows its true cosine
         cos[best] = np.asarray(vectors[best], dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
@@ -409,7 +511,34 @@ def search(
     out["words_score"] = lex[best]
     out["matched"] = [", ".join(matched_words(t, q)) for t in out[S.TEXT].astype(str)]
     out["row"] = best
+    out["rank"] = np.arange(1, len(best) + 1)
+    out["matched_by"] = [match_reason(m, w, bool(q.phrases)) for m, w in shares]
     return out
+
+
+def _fused_best(
+    frame: pd.DataFrame,
+    q: Query,
+    index: LexicalIndex,
+    cos: np.ndarray,
+    lex: np.ndarray,
+    candidates: np.ndarray,
+    k: int,
+    depth: int,
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The k best candidates by the fused score, and each one's (meaning share, word share)."""
+    lexical = candidates[lex[candidates] > 0]  # a statement with none of the words is not ranked by words
+    words_rank = _ranks(lex, lexical, depth)
+    found = np.fromiter(words_rank, dtype=np.int64, count=len(words_rank))
+    coverage = dict(zip(found.tolist(), word_coverage(index, q.terms, found).tolist()))
+    blind = _words_blind(frame, q.text)
+    parts = fuse_parts(_ranks(cos, candidates, depth), words_rank, coverage)
+    fused = _combine(parts, blind)
+    rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
+    value = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+    # Ties (rare) go to the closer meaning, then to the row order.
+    best = rows[np.lexsort((rows, -cos[rows], -value))[:k]]
+    return best, [parts[int(r)] for r in best]
 
 
 def _words_blind(frame: pd.DataFrame, query_text: str) -> np.ndarray:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -29,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from stance_explorer.encoders.base import Encoder, Progress
+from stance_explorer.files import atomic_write_bytes, model_slug
 
 KEY_DTYPE = np.dtype("S32")
 #: Shards written for the bundled dataset; they are committed to git, unlike the cache shards.
@@ -64,42 +63,13 @@ def text_keys(texts: Sequence[str]) -> np.ndarray:
     return np.array([text_key(t) for t in texts], dtype=KEY_DTYPE)
 
 
-def model_slug(model_id: str) -> str:
-    """A folder name for a model id: readable, and unique thanks to a short hash.
-
-    Args:
-        model_id: An encoder id, such as a Hugging Face name or a path.
-
-    Returns:
-        The model's last path part (made safe, at most 60 characters), "-", and 10 hex digits.
-    """
-    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id.rsplit("/", 1)[-1])[:60]
-    return f"{readable}-{hashlib.sha256(model_id.encode()).hexdigest()[:10]}"
-
-
-def _atomic_write_bytes(path: Path, write) -> None:
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    # O_EXCL like mkstemp, but mode 0666 so the process umask applies as to any ordinary file
-    # (mkstemp makes 0600, and reading the umask means changing it).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_shard_files(folder: Path, stem: str, model_id: str, keys: np.ndarray, vectors: np.ndarray) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write_bytes(folder / f"{stem}.keys.npy", lambda fh: np.save(fh, keys, allow_pickle=False))
-    _atomic_write_bytes(folder / f"{stem}.vectors.npy", lambda fh: np.save(fh, vectors, allow_pickle=False))
+    atomic_write_bytes(folder / f"{stem}.keys.npy", lambda fh: np.save(fh, keys, allow_pickle=False))
+    atomic_write_bytes(folder / f"{stem}.vectors.npy", lambda fh: np.save(fh, vectors, allow_pickle=False))
     meta = {"model_id": model_id, "dim": int(vectors.shape[1]), "count": int(len(keys)), "dtype": str(vectors.dtype)}
     # The marker goes last: it is what makes the shard exist.
-    _atomic_write_bytes(folder / f"{stem}.json", lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
+    atomic_write_bytes(folder / f"{stem}.json", lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
 
 
 def _shard_stem(prefix: str) -> str:

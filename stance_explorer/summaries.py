@@ -285,9 +285,7 @@ def two_axis_summary(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, 
     Returns:
         One sentence.
     """
-    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(
-        subset=["estimate_x", "estimate_y", "low_x", "low_y"]
-    )
+    both = est_x.merge(est_y, on="speaker", suffixes=("_x", "_y")).dropna(subset=["estimate_x", "estimate_y"])
     if both.empty:
         return "Chart of two axes: no speaker placed on both."
     bx = both.loc[both["estimate_x"].idxmax()]
@@ -296,6 +294,10 @@ def two_axis_summary(est_x: pd.DataFrame, est_y: pd.DataFrame, *, x_label: str, 
         f"Chart of two axes, {_n(len(both), 'speaker')} placed: furthest toward favor on {x_label} is "
         f"{bx['speaker']} ({bx['estimate_x']:+.2f}); on {y_label}, {by['speaker']} ({by['estimate_y']:+.2f})."
     )
+
+
+#: A speaker-period with fewer statements about a claim than this is never ranked first without saying so.
+MIN_STATEMENTS_TO_RANK = 3
 
 
 def claim_summary(periods: pd.DataFrame, *, claim: str) -> str:
@@ -308,16 +310,23 @@ def claim_summary(periods: pd.DataFrame, *, claim: str) -> str:
     Returns:
         One sentence, or a sentence saying no statement takes it up.
     """
+    off = int(periods["off_topic"].sum()) if "off_topic" in periods else 0
+    left_out = f" {_n(off, 'statement')} read as taking a side but not about its subject were left out." if off else ""
     if periods.empty or (periods["holds"].sum() + periods["rejects"].sum()) == 0:
-        return f"Chart of “{claim}”: no statement reads as holding or rejecting it."
+        return f"Chart of “{claim}”: no statement about it reads as holding or rejecting it.{left_out}"
     parts = []
+    about = "n_about" if "n_about" in periods else "n"
     for side in ("holds", "rejects"):
         g = periods[periods[side] > 0]
         if g.empty:
             parts.append(f"no statement {side} it")
             continue
-        top = g.sort_values([f"share_{side}", side], ascending=False, kind="stable").iloc[0]
+        # A speaker-period with only one or two statements about the claim is ranked after the others, and says so.
+        enough = (g[about] >= MIN_STATEMENTS_TO_RANK).astype(int)
+        top = g.assign(_enough=enough).sort_values(["_enough", f"share_{side}", side], ascending=False, kind="stable")
+        top = top.iloc[0]
+        few = "" if top["_enough"] else f", only {_n(int(top[about]), 'statement')} about it: too few to rank"
         parts.append(
-            f"{side} it most: {top['speaker']} in {top['period']} ({top[side]} of {_n(int(top['n']), 'statement')})"
+            f"{side} it most: {top['speaker']} in {top['period']} ({top[side]} of {_n(int(top[about]), 'statement')} about it{few})"
         )
-    return f"Chart of “{claim}”: " + "; ".join(parts) + "."
+    return f"Chart of “{claim}”: " + "; ".join(parts) + "." + left_out

@@ -19,9 +19,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from devtools.server import REPO_ROOT  # noqa: E402  (the one definition, shared with the browser tests)
+from facts import REPO_ROOT  # noqa: E402  (the one definition: stance_explorer.files.REPO_ROOT)
 
-BUNDLED_CSV_PATH = REPO_ROOT / "data" / "statements.csv"
+BUNDLED_CSV_PATH = REPO_ROOT / "stance_explorer" / "data" / "statements.csv"
 BUNDLED_STORE_PATH = REPO_ROOT / "embeddings"
 
 
@@ -99,6 +99,16 @@ def bundled():
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def store_copy(tmp_path_factory) -> Path:
+    """A copy of the committed store (one per test module), so no test ever writes into embeddings/."""
+    import shutil
+
+    dest = tmp_path_factory.mktemp("store") / "embeddings"
+    shutil.copytree(BUNDLED_STORE_PATH, dest)
+    return dest
 
 
 def build_statements(rows: Sequence[dict | tuple], **defaults) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Facts about the bundled data that the tests rely on, in one place (data/statements.csv), and the
+"""Facts about the bundled data that the tests rely on, in one place (stance_explorer/data/statements.csv), and the
 one way tests run the CLI in a fresh process.
 
 Counted from the file itself, so a test never retypes them: add a row and every test follows.
@@ -7,10 +7,10 @@ Counted from the file itself, so a test never retypes them: add a row and every 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_CSV = REPO_ROOT / "data" / "statements.csv"
+from stance_explorer.files import REPO_ROOT  # the one definition
+
+BUNDLED_CSV = REPO_ROOT / "stance_explorer" / "data" / "statements.csv"
 
 with open(BUNDLED_CSV, encoding="utf-8", newline="") as _fh:
     _ROWS = list(csv.DictReader(_fh))

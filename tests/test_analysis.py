@@ -8,8 +8,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from stance_explorer.analysis.groups import group_centroids, speaker_centroids, speaker_similarity, speaker_topic_matrix
+from stance_explorer.analysis.pairs import (
+    extreme_pairs,
+    pair_similarity_matrix,
+    pair_similarity_over_time,
+    pair_similarity_stats,
+    stats_matrix,
+)
+from stance_explorer.analysis.periods import closest_over_time, drift, phrase_timeline, smooth_by_speaker
+from stance_explorer.analysis.similarity import (
+    cap_statements,
+    cosine_matrix,
+    nearest,
+    similarity_to,
+    statement_neighbours,
+    statement_similarity,
+    top_k,
+)
+from stance_explorer.analysis.tables import counts_by, filter_mask, other_languages
 
 R = 1 / np.sqrt(2)
 
@@ -23,29 +41,29 @@ def unit(*xs: float) -> np.ndarray:
 def test_cosine_matrix_of_unit_vectors():
     a = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
     expected = np.array([[1, 0, R], [0, 1, R], [R, R, 1]])
-    np.testing.assert_allclose(A.cosine_matrix(a), expected, atol=1e-6)
+    np.testing.assert_allclose(cosine_matrix(a), expected, atol=1e-6)
     b = np.stack([unit(-1, 0)])
-    np.testing.assert_allclose(A.cosine_matrix(a, b), [[-1], [0], [-R]], atol=1e-6)
+    np.testing.assert_allclose(cosine_matrix(a, b), [[-1], [0], [-R]], atol=1e-6)
 
 
 def test_similarity_to_works_chunkwise_and_on_float16():
     vecs = np.stack([unit(1, 0), unit(0, 1), unit(1, 1), unit(-1, 0), unit(1, -1)])
     q = unit(1, 0)
     expected = [1, 0, R, -1, R]
-    np.testing.assert_allclose(A.similarity_to(vecs, q), expected, atol=1e-6)
-    got = A.similarity_to(vecs.astype(np.float16), q, chunk=2)
+    np.testing.assert_allclose(similarity_to(vecs, q), expected, atol=1e-6)
+    got = similarity_to(vecs.astype(np.float16), q, chunk=2)
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, expected, atol=1e-3)
 
 
 def test_top_k_best_first_and_masked():
     scores = np.array([0.1, 0.9, 0.5, 0.7, 0.3], dtype=np.float32)
-    assert A.top_k(scores, 2).tolist() == [1, 3]
-    assert A.top_k(scores, 10).tolist() == [1, 3, 2, 4, 0]
+    assert top_k(scores, 2).tolist() == [1, 3]
+    assert top_k(scores, 10).tolist() == [1, 3, 2, 4, 0]
     mask = np.array([True, False, True, False, True])
-    assert A.top_k(scores, 2, mask).tolist() == [2, 4]
-    assert A.top_k(scores, 0).tolist() == []
-    assert A.top_k(scores, 3, np.zeros(5, dtype=bool)).tolist() == []
+    assert top_k(scores, 2, mask).tolist() == [2, 4]
+    assert top_k(scores, 0).tolist() == []
+    assert top_k(scores, 3, np.zeros(5, dtype=bool)).tolist() == []
 
 
 def test_nearest_returns_rows_best_first_with_scores(statement_frame):
@@ -53,11 +71,11 @@ def test_nearest_returns_rows_best_first_with_scores(statement_frame):
         [{"speaker": s, "text": t} for s, t in [("A", "east"), ("B", "north"), ("C", "north-east")]]
     )
     vecs = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
-    out = A.nearest(frame, vecs, unit(0, 1), k=2)
+    out = nearest(frame, vecs, unit(0, 1), k=2)
     assert out[S.TEXT].tolist() == ["north", "north-east"]
     np.testing.assert_allclose(out["score"], [1, R], atol=1e-6)
     assert out["row"].tolist() == [1, 2]
-    only_a_c = A.nearest(frame, vecs, unit(0, 1), k=5, mask=frame[S.SPEAKER].isin(["A", "C"]).to_numpy())
+    only_a_c = nearest(frame, vecs, unit(0, 1), k=5, mask=frame[S.SPEAKER].isin(["A", "C"]).to_numpy())
     assert only_a_c[S.SPEAKER].tolist() == ["C", "A"]
 
 
@@ -72,16 +90,16 @@ def test_statement_neighbours_split_other_speakers_from_the_same_one(statement_f
         ]
     )
     vecs = np.stack([unit(1, 0), unit(1, 0), unit(1, 1), unit(0, 1), unit(1, 0.1)])
-    others, same = A.statement_neighbours(frame, vecs, 0, k=5)
+    others, same = statement_neighbours(frame, vecs, 0, k=5)
     assert others[S.SPEAKER].tolist() == ["C", "B"]
     np.testing.assert_allclose(others["score"], [float(unit(1, 0.1)[0]), 0], atol=1e-6)
     assert same[S.TEXT].tolist() == ["north-east"]
     assert same["row"].tolist() == [2]
     np.testing.assert_allclose(same["score"], [R], atol=1e-6)
     kept = np.array([True, True, False, True, False])  # what the filters keep
-    others, same = A.statement_neighbours(frame, vecs, 0, k=5, mask=kept)
+    others, same = statement_neighbours(frame, vecs, 0, k=5, mask=kept)
     assert others[S.SPEAKER].tolist() == ["B"] and same.empty
-    lonely, none = A.statement_neighbours(frame.iloc[[3]].reset_index(drop=True), vecs[[3]], 0)
+    lonely, none = statement_neighbours(frame.iloc[[3]].reset_index(drop=True), vecs[[3]], 0)
     assert lonely.empty and none.empty
 
 
@@ -89,7 +107,7 @@ def test_statement_neighbours_split_other_speakers_from_the_same_one(statement_f
 def test_group_centroids_normalized_means_and_counts():
     labels = np.array(["b", "a", "b"])
     vecs = np.stack([unit(1, 0), unit(0, 1), unit(0, 1)])
-    names, cents, counts = A.group_centroids(labels, vecs)
+    names, cents, counts = group_centroids(labels, vecs)
     assert names == ["a", "b"]
     assert counts.tolist() == [1, 2]
     np.testing.assert_allclose(cents, [[0, 1], [R, R]], atol=1e-6)
@@ -105,15 +123,15 @@ def test_speaker_similarity_on_a_topic_with_absent_speaker(statement_frame):
         ]
     )
     vecs = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 1, 0), unit(0, 0, 1)])
-    names, cents, counts = A.speaker_centroids(frame, vecs, topic="trade")
+    names, cents, counts = speaker_centroids(frame, vecs, topic="trade")
     assert names == ["Ann", "Bob"] and counts.tolist() == [2, 1]
-    sim = A.speaker_similarity(frame, vecs, topic="trade", speakers=["Ann", "Bob", "Cy"])
+    sim = speaker_similarity(frame, vecs, topic="trade", speakers=["Ann", "Bob", "Cy"])
     assert list(sim.index) == ["Ann", "Bob", "Cy"] and list(sim.columns) == ["Ann", "Bob", "Cy"]
     assert sim.loc["Ann", "Ann"] == pytest.approx(1)
     assert sim.loc["Ann", "Bob"] == pytest.approx(R, abs=1e-6)  # Ann's centroid is (1,1,0)/sqrt 2
     assert sim.loc["Bob", "Ann"] == pytest.approx(R, abs=1e-6)
     assert np.isnan(sim.loc["Cy"]).all() and np.isnan(sim["Cy"]).all()
-    overall = A.speaker_similarity(frame, vecs)
+    overall = speaker_similarity(frame, vecs)
     assert overall.loc["Cy", "Bob"] == pytest.approx(0, abs=1e-6)
 
 
@@ -127,7 +145,7 @@ def test_speaker_topic_matrix_compares_with_everyone_else(statement_frame):
         ]
     )
     vecs = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 1, 0), unit(0, 0, 1)])
-    sim, counts = A.speaker_topic_matrix(frame, vecs)
+    sim, counts = speaker_topic_matrix(frame, vecs)
     assert list(sim.index) == ["Ann", "Bob", "Cy"] and list(sim.columns) == ["energy", "trade"]
     # Ann (1,0,0) vs Bob+Cy (0,2,0): orthogonal. Bob (0,1,0) vs Ann+Cy (1,1,0)/sqrt 2.
     assert sim.loc["Ann", "trade"] == pytest.approx(0, abs=1e-6)
@@ -141,23 +159,23 @@ def test_speaker_topic_matrix_compares_with_everyone_else(statement_frame):
 
 # ---------------------------------------------------------------------------- statement matrices
 def test_cap_statements_no_cap_under_limit():
-    capped = A.cap_statements(10, 20)
+    capped = cap_statements(10, 20)
     assert capped.rows.tolist() == list(range(10))
     assert capped.notice is None and capped.total == 10
 
 
 def test_cap_statements_samples_and_says_so():
-    capped = A.cap_statements(1000, 50, seed=3)
+    capped = cap_statements(1000, 50, seed=3)
     assert len(capped.rows) == 50 == len(set(capped.rows.tolist()))
     assert capped.rows.min() >= 0 and capped.rows.max() < 1000
     assert list(capped.rows) == sorted(capped.rows)
     assert "50" in capped.notice and "1,000" in capped.notice
-    assert A.cap_statements(1000, 50, seed=3).rows.tolist() == capped.rows.tolist()  # stable view
+    assert cap_statements(1000, 50, seed=3).rows.tolist() == capped.rows.tolist()  # stable view
 
 
 def test_cap_statements_priority_keeps_the_most_relevant():
     priority = np.random.default_rng(0).permutation(1000).astype(np.float32)
-    capped = A.cap_statements(1000, 50, priority=priority)
+    capped = cap_statements(1000, 50, priority=priority)
     assert sorted(capped.rows.tolist()) == sorted(np.nonzero(priority >= 950)[0].tolist())
     assert "relevant" in capped.notice
 
@@ -170,7 +188,7 @@ def test_cluster_order_groups_two_obvious_clusters():
         base = a if i % 2 == 0 else b
         vecs.append(base + 0.05 * rng.standard_normal(4).astype(np.float32))
     vecs = np.stack([v / np.linalg.norm(v) for v in vecs])
-    sim, order = A.statement_similarity(vecs)
+    sim, order = statement_similarity(vecs)
     assert sorted(order.tolist()) == list(range(8))
     parity = [i % 2 for i in order]
     assert parity in ([0] * 4 + [1] * 4, [1] * 4 + [0] * 4)
@@ -191,7 +209,7 @@ def test_extreme_pairs_never_pair_a_speaker_with_themselves(statement_frame):
     vecs = np.stack(
         [unit(1, 0, 0), unit(0, 1, 0), unit(0, 1, 0), unit(0.6, 0.8, 0.0), unit(0, 0.28, 0.96), unit(0.6, 0.8, 0)]
     )
-    closest, farthest, notice = A.extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=10)
+    closest, farthest, notice = extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=10)
     # 3 x 2 cross-speaker pairs, no Ann-Ann (a2 = a3 would score 1); each statement at most once per
     # list, so Bob's two statements allow two pairs, and the page is told there are few.
     assert "Only 6 pairs" in notice
@@ -213,7 +231,7 @@ def test_extreme_pairs_never_pair_a_speaker_with_themselves(statement_frame):
         farthest["row_a"].iloc[0],
         farthest["row_b"].iloc[0],
     }
-    top1, bottom1, enough = A.extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=1)
+    top1, bottom1, enough = extreme_pairs(frame, vecs, speakers=["Ann", "Bob"], k=1)
     assert len(top1) == len(bottom1) == 1 and enough is None
 
 
@@ -223,7 +241,7 @@ def test_mean_pair_similarity_is_the_mean_of_the_pairs_and_never_above_the_best_
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     frame = statement_frame([{"speaker": "Ann"}] * 3 + [{"speaker": "Bob"}] * 4)
     cross = vecs[:3] @ vecs[3:].T
-    stats = A.pair_similarity_stats(frame, vecs, speakers=["Ann", "Bob"]).set_index(["speaker_a", "speaker_b"])
+    stats = pair_similarity_stats(frame, vecs, speakers=["Ann", "Bob"]).set_index(["speaker_a", "speaker_b"])
     ab = stats.loc[("Ann", "Bob")]
     assert ab["mean"] == pytest.approx(cross.mean(), abs=1e-5) and ab["pairs"] == 12
     assert ab["low"] == pytest.approx(cross.min(), abs=1e-5) and ab["high"] == pytest.approx(cross.max(), abs=1e-5)
@@ -231,21 +249,21 @@ def test_mean_pair_similarity_is_the_mean_of_the_pairs_and_never_above_the_best_
     own = vecs[:3] @ vecs[:3].T
     assert stats.loc[("Ann", "Ann"), "mean"] == pytest.approx(own[np.triu_indices(3, 1)].mean(), abs=1e-5)
     assert stats.loc[("Ann", "Ann"), "pairs"] == 3
-    matrix = A.pair_similarity_matrix(frame, vecs)
+    matrix = pair_similarity_matrix(frame, vecs)
     assert matrix.loc["Ann", "Bob"] == pytest.approx(cross.mean(), abs=1e-5)
     assert matrix.loc["Ann", "Bob"] <= cross.max()
     assert matrix.loc["Ann", "Ann"] == pytest.approx(stats.loc[("Ann", "Ann"), "mean"], abs=1e-5)
-    from_stats = A.stats_matrix(stats.reset_index(), ["Ann", "Bob"])
+    from_stats = stats_matrix(stats.reset_index(), ["Ann", "Bob"])
     np.testing.assert_allclose(from_stats.to_numpy(), matrix.to_numpy(), atol=1e-5)
     # The centroid cosine, shown before, is larger in size than the mean pair: readers took it for an error.
-    assert abs(A.speaker_similarity(frame, vecs).loc["Ann", "Bob"]) > abs(matrix.loc["Ann", "Bob"])
-    one = A.pair_similarity_matrix(frame.iloc[:4], vecs[:4])
+    assert abs(speaker_similarity(frame, vecs).loc["Ann", "Bob"]) > abs(matrix.loc["Ann", "Bob"])
+    one = pair_similarity_matrix(frame.iloc[:4], vecs[:4])
     assert np.isnan(one.loc["Bob", "Bob"])  # one statement: no pair of its own
 
 
 def test_extreme_pairs_with_one_speaker_is_empty(statement_frame):
     frame = statement_frame([{"speaker": "Ann"}, {"speaker": "Ann"}])
-    closest, farthest, _ = A.extreme_pairs(frame, np.stack([unit(1, 0), unit(1, 0)]), speakers=["Ann"])
+    closest, farthest, _ = extreme_pairs(frame, np.stack([unit(1, 0), unit(1, 0)]), speakers=["Ann"])
     assert closest.empty and farthest.empty
 
 
@@ -265,11 +283,11 @@ def _timeline_frame(statement_frame):
 
 def test_phrase_timeline_sorted_by_date_with_scores(statement_frame):
     frame, vecs = _timeline_frame(statement_frame)
-    tl = A.phrase_timeline(frame, vecs, unit(1, 0))
+    tl = phrase_timeline(frame, vecs, unit(1, 0))
     assert tl[S.TEXT].tolist() == ["early", "middle near", "middle far", "late"]  # same day: best first
     np.testing.assert_allclose(tl["score"], [1, 2 / np.sqrt(5), 0, R], atol=1e-6)
     assert tl["row"].tolist() == [1, 3, 2, 0]
-    only_ann = A.phrase_timeline(frame, vecs, unit(1, 0), mask=(frame[S.SPEAKER] == "Ann").to_numpy())
+    only_ann = phrase_timeline(frame, vecs, unit(1, 0), mask=(frame[S.SPEAKER] == "Ann").to_numpy())
     assert only_ann[S.TEXT].tolist() == ["middle far", "late"]
 
 
@@ -281,22 +299,22 @@ def test_smooth_by_speaker_is_a_trailing_monthly_mean():
             "score": [1.0, 0.0, 0.8, 0.4, 0.7],
         }
     )
-    sm = A.smooth_by_speaker(tl, window_months=12)
+    sm = smooth_by_speaker(tl, window_months=12)
     ann = sm[sm[S.SPEAKER] == "Ann"]
     # One point per month the speaker spoke; 2022 is more than a year after the rest.
     assert ann[S.DATE].tolist() == list(pd.to_datetime(["2020-01-01", "2020-06-01", "2022-01-01"]))
     np.testing.assert_allclose(ann["smoothed"], [0.5, 0.6, 0.4])
     assert sm[sm[S.SPEAKER] == "Bob"]["smoothed"].tolist() == [pytest.approx(0.7)]
-    short = A.smooth_by_speaker(tl, window_months=1)
+    short = smooth_by_speaker(tl, window_months=1)
     np.testing.assert_allclose(short[short[S.SPEAKER] == "Ann"]["smoothed"], [0.5, 0.8, 0.4])
-    assert A.smooth_by_speaker(tl.iloc[:0]).empty
+    assert smooth_by_speaker(tl.iloc[:0]).empty
 
 
 def test_smooth_by_speaker_stays_light_on_long_series():
     dates = pd.date_range("2000-01-01", periods=1000, freq="D")
     scores = np.random.default_rng(0).random(1000)
     tl = pd.DataFrame({S.SPEAKER: "Ann", S.DATE: dates, "score": scores})
-    sm = A.smooth_by_speaker(tl, window_months=3)
+    sm = smooth_by_speaker(tl, window_months=3)
     months = dates.to_period("M")
     assert len(sm) == months.nunique()  # one point per month, not per statement
     last3 = months >= months[-1] - 2
@@ -314,11 +332,11 @@ def test_closest_over_time_one_per_year(statement_frame):
         ]
     )
     vecs = np.stack([unit(0, 1), unit(1, 0.1), unit(0, 1), unit(1, 0.2), unit(0.1, 1)])
-    tl = A.phrase_timeline(frame, vecs, unit(1, 0))
-    best = A.closest_over_time(tl)
+    tl = phrase_timeline(frame, vecs, unit(1, 0))
+    best = closest_over_time(tl)
     assert best["window"].tolist() == ["2019", "2020", "2021"]
     assert best[S.TEXT].tolist() == ["2019 strong", "2020 strong", "2021 only"]
-    assert len(A.closest_over_time(tl, per_window=2)) == 5
+    assert len(closest_over_time(tl, per_window=2)) == 5
 
 
 def test_drift_flags_the_switch(statement_frame):
@@ -335,7 +353,7 @@ def test_drift_flags_the_switch(statement_frame):
     vecs.append(b)
     frame, vecs = statement_frame(rows), np.stack(vecs)
 
-    d = A.drift(frame, vecs, speaker="Ann", flag=1)
+    d = drift(frame, vecs, speaker="Ann", flag=1)
     assert d["window"].tolist() == ["2017", "2018", "2019", "2020", "2025", "2026"]
     assert d["count"].tolist() == [2] * 6
     assert np.isnan(d["similarity_to_previous"].iloc[0])
@@ -345,7 +363,7 @@ def test_drift_flags_the_switch(statement_frame):
     assert d["representative"].iloc[3].startswith("stance A") and d["representative"].iloc[4].startswith("stance B")
     assert frame[S.SPEAKER].iloc[d["representative_row"]].eq("Ann").all()
     assert d["shift_rank"].iloc[4] == 1 and d["shift_rank"].isna().iloc[0]
-    assert A.drift(frame, vecs, speaker="Nobody").empty
+    assert drift(frame, vecs, speaker="Nobody").empty
 
 
 def test_drift_prefers_a_full_quote_as_the_most_typical_statement(statement_frame):
@@ -361,7 +379,7 @@ def test_drift_prefers_a_full_quote_as_the_most_typical_statement(statement_fram
         {"speaker": "Ann", "date": "2021-01-01", "text": "short", "quote_type": "direct"},
     ]
     vecs = np.stack([a, unit(1, 0.5, 0), a])  # the fragment is closest to the window's average
-    d = A.drift(statement_frame(rows), vecs, speaker="Ann")
+    d = drift(statement_frame(rows), vecs, speaker="Ann")
     assert d["representative"].tolist() == ["We will work on this deal with our partners now", "short"]
 
 
@@ -381,7 +399,7 @@ def test_pair_similarity_over_time_shows_two_speakers_converging(statement_frame
     ]
     a, b = unit(1, 0), unit(0, 1)
     vecs = np.stack([a, a, a, a, b, b, unit(1, 1), a, b, b])
-    out = A.pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Ann", "Bob", "Cy"], topic="trade")
+    out = pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Ann", "Bob", "Cy"], topic="trade")
     ab = out[(out["speaker_a"] == "Ann") & (out["speaker_b"] == "Bob")]
     assert ab["window"].tolist() == ["2018", "2019", "2020"]  # 2021: Bob spoke only on energy
     np.testing.assert_allclose(ab["similarity"], [0, R, 1], atol=1e-6)
@@ -392,7 +410,7 @@ def test_pair_similarity_over_time_shows_two_speakers_converging(statement_frame
         ["Bob", "2020"],
     ]
     np.testing.assert_allclose(out.loc[out["speaker_b"] == "Cy", "similarity"], [0, 0], atol=1e-6)
-    assert A.pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Nobody", "Else"]).empty
+    assert pair_similarity_over_time(statement_frame(rows), vecs, speakers=["Nobody", "Else"]).empty
 
 
 def test_drift_on_one_topic_only(statement_frame):
@@ -404,7 +422,7 @@ def test_drift_on_one_topic_only(statement_frame):
         ]
     )
     vecs = np.stack([unit(1, 0), unit(0, 1), unit(1, 0)])
-    d = A.drift(frame, vecs, speaker="Ann", topic="trade")
+    d = drift(frame, vecs, speaker="Ann", topic="trade")
     assert d["window"].tolist() == ["2018", "2020"]
     assert d["similarity_to_previous"].iloc[1] == pytest.approx(1, abs=1e-6)
 
@@ -419,15 +437,15 @@ def test_filter_mask(statement_frame):
             {"speaker": "Cy", "topic": "trade", "date": "2024-12-31", "language": "en"},
         ]
     )
-    assert A.filter_mask(frame).tolist() == [True] * 4
-    assert A.filter_mask(frame, speakers=[], topics=None).tolist() == [True] * 4  # empty list: no filter
-    assert A.filter_mask(frame, speakers=["Ann", "Cy"]).tolist() == [True, True, False, True]
-    assert A.filter_mask(frame, topics=["trade"]).tolist() == [True, False, True, True]
-    assert A.filter_mask(frame, languages=["en", "es"]).tolist() == [True, False, True, True]
+    assert filter_mask(frame).tolist() == [True] * 4
+    assert filter_mask(frame, speakers=[], topics=None).tolist() == [True] * 4  # empty list: no filter
+    assert filter_mask(frame, speakers=["Ann", "Cy"]).tolist() == [True, True, False, True]
+    assert filter_mask(frame, topics=["trade"]).tolist() == [True, False, True, True]
+    assert filter_mask(frame, languages=["en", "es"]).tolist() == [True, False, True, True]
     # The end day is included; the start day too.
-    assert A.filter_mask(frame, start=date(2025, 1, 1), end=date(2025, 3, 31)).tolist() == [True, False, True, False]
-    assert A.filter_mask(frame, start=pd.Timestamp("2025-04-01")).tolist() == [False, True, False, False]
-    assert A.filter_mask(frame, speakers=["Ann"], topics=["trade"], end=date(2025, 12, 31)).tolist() == [
+    assert filter_mask(frame, start=date(2025, 1, 1), end=date(2025, 3, 31)).tolist() == [True, False, True, False]
+    assert filter_mask(frame, start=pd.Timestamp("2025-04-01")).tolist() == [False, True, False, False]
+    assert filter_mask(frame, speakers=["Ann"], topics=["trade"], end=date(2025, 12, 31)).tolist() == [
         True,
         False,
         False,
@@ -439,19 +457,19 @@ def test_filter_mask_includes_statements_later_on_the_end_day(statement_frame):
     frame = statement_frame(
         [{"speaker": "Ann", "date": "2025-03-31 18:30"}, {"speaker": "Ann", "date": "2025-04-01 00:00"}]
     )
-    assert A.filter_mask(frame, end=date(2025, 3, 31)).tolist() == [True, False]
+    assert filter_mask(frame, end=date(2025, 3, 31)).tolist() == [True, False]
 
 
 def test_counts_by_most_first(statement_frame):
     frame = statement_frame([{"speaker": "Ann"}, {"speaker": "Bob"}, {"speaker": "Bob"}])
-    c = A.counts_by(frame, S.SPEAKER)
+    c = counts_by(frame, S.SPEAKER)
     assert c[S.SPEAKER].tolist() == ["Bob", "Ann"] and c["statements"].tolist() == [2, 1]
 
 
 def test_other_languages_counts_codes_that_are_not_the_model_s(statement_frame):
     frame = statement_frame([{"speaker": "A", "language": lang} for lang in ["en", "es", "ES ", "", "fr", "en"]])
-    assert A.other_languages(frame).to_dict() == {"es": 2, "fr": 1}
-    assert A.other_languages(frame, "es").to_dict() == {"en": 2, "fr": 1}
+    assert other_languages(frame).to_dict() == {"es": 2, "fr": 1}
+    assert other_languages(frame, "es").to_dict() == {"en": 2, "fr": 1}
 
 
 def test_only_the_english_model_is_flagged_english_only():

@@ -9,7 +9,7 @@ from apptest_helpers import DATA, N_BUNDLED, open_page, sidebar_kept, unescape
 
 from tests.conftest import REPO_ROOT
 
-SEED = (REPO_ROOT / "data" / "seed_article.txt").read_text(encoding="utf-8")
+SEED = (REPO_ROOT / "stance_explorer" / "data" / "seed_article.txt").read_text(encoding="utf-8")
 HTML = """<!doctype html><html><head><title>Ford on tariffs | News</title>
 <meta property="og:title" content="Ford blasts tariffs on Canada">
 <meta property="article:published_time" content="2025-02-01T21:00:00Z">

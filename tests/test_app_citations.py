@@ -22,7 +22,7 @@ from apptest_helpers import (
     plotly_charts,
 )
 
-from stance_explorer import citation as C
+from stance_explorer.citation import markdown_citation, plain_citation
 
 MAP = "map"
 STANCE = "stance"
@@ -56,7 +56,7 @@ def test_a_partial_quote_dated_by_its_article_is_cited_as_the_app_shows_it():
     at = open_page(params={"stmt": "S190"})
     values = [c.value for c in _codes(at)]
     row = bundled_frame().set_index("id").loc["S190"]
-    assert C.plain_citation(row) in values and C.markdown_citation(row) in values
+    assert plain_citation(row) in values and markdown_citation(row) in values
     assert any(
         v.startswith(
             "Donald Trump (President of the United States), 29 January 2026 (date of the article): “…irrelevant…”"

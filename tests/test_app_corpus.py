@@ -150,14 +150,14 @@ PROBE = textwrap.dedent(
     f"""
     import json, sys
     from streamlit.testing.v1 import AppTest
-    import stance_explorer.dataset as D
+    from stance_explorer import dataset
 
     reads = []
-    original = D.read_statements
+    original = dataset.read_statements
     def spy(*args, **kwargs):
         reads.append(str(args[0])[:80])
         return original(*args, **kwargs)
-    D.read_statements = spy  # how the bundled data would be loaded (dataset.load_dataset)
+    dataset.read_statements = spy  # how the bundled data would be loaded (dataset.load_dataset)
 
     at = AppTest.from_file({str(APP)!r}, default_timeout=90).run()
     for page in ("corpus/compare", "corpus/heatmaps", "corpus/drift"):

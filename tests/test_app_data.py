@@ -298,3 +298,11 @@ def test_switching_day_first_reads_the_files_again_and_the_merge_follows():
     assert sidebar_kept(at) == f"{N_BUNDLED + 2} of {N_BUNDLED + 2}"
     shown = dataframe_with(at, "date", "speaker", "text")
     assert (shown["date"].dt.strftime("%Y-%m-%d") == "2026-04-03").sum() == 2
+
+
+def test_one_statement_is_worded_in_the_singular():
+    one = b"speaker,date,text,topic\nAnn Good,2026-03-01,A single statement about tariffs on lumber,tariffs\n"
+    at = upload(open_page(DATA), "one.csv", one)
+    assert read_caption(at) == "Read as UTF-8, comma-separated: 1 row, 1 usable, 0 skipped, 0 warnings."
+    assert "**Preview: the 1 statement to add**" in texts(at.main.markdown)
+    assert at.button(key="add_one.csv").proto.label == "Add 1 statement"

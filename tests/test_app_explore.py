@@ -169,8 +169,35 @@ def test_a_quoted_phrase_keeps_only_statements_that_contain_it():
     at = open_page(params={"q": '"worst trade deal"'})
     hits = dataframe_with(at, "score")
     assert len(hits) == 2 and all("worst trade deal" in t for t in hits["text"])
-    at = open_page(params={"q": '"rubber stamp"'})
+    at = open_page(params={"q": '"rubber glove"'})
     assert any("must appear word for word" in i.value for i in at.info)
+
+
+@pytest.mark.model
+def test_the_search_box_example_phrase_finds_greers_rubberstamp_and_one_result_is_singular():
+    from stance_explorer.search import EXAMPLE_PHRASE, example_hint
+
+    at = open_page(params={"q": EXAMPLE_PHRASE})
+    assert at.text_input(key="q").placeholder == example_hint() and EXAMPLE_PHRASE in example_hint()
+    hits = dataframe_with(at, "score")
+    assert list(hits["speaker"]) == ["Jamieson Greer"] and "a rubberstamp of the Agreement" in hits.iloc[0]["text"]
+    assert hits.iloc[0]["matched"] == "“rubberstamp”"
+    assert list(hits.columns[:3]) == ["rank", "matched_by", "score"]
+    assert hits.iloc[0]["rank"] == 1 and hits.iloc[0]["matched_by"].startswith("phrase")
+    assert any(c.value.startswith("The best match for") for c in at.main.caption)
+    assert "Download this result (CSV)" in [b.proto.label for b in at.get("download_button")]
+
+
+@pytest.mark.model
+def test_search_results_show_their_rank_and_what_placed_them():
+    at = open_page(params={"q": "rubberstamp", "k": "5"})
+    hits = dataframe_with(at, "score")
+    assert list(hits["rank"]) == [1, 2, 3, 4, 5]
+    # Greer's quote is first by its word, although others are closer in meaning.
+    assert hits.iloc[0]["matched_by"] == "words" and hits.iloc[0]["score"] < hits["score"].iloc[1:].max()
+    assert set(hits["matched_by"].iloc[1:]) == {"meaning"}
+    assert any(c.value.startswith("The 5 best matches") for c in at.main.caption)
+    assert "Download these 5 results (CSV)" in [b.proto.label for b in at.get("download_button")]
 
 
 # ---------------------------------------------------------------------------- one statement, opened

@@ -167,3 +167,21 @@ def test_the_multilingual_model_has_its_own_stored_map():
     assert f"PaCMAP map of {N_BUNDLED} statements" in notes(at) and "computed for this session" not in notes(at)
     minilm = drawn_rows(the_map(open_page(MAP)))
     assert len(minilm) == N_BUNDLED
+
+
+def test_the_first_load_names_each_step_and_folds_to_what_it_did():
+    at = open_page(MAP, {"regions": "8", "traj": ["Donald Trump", "Claudia Sheinbaum"]})
+    status = [s for s in at.main.status if s.label.startswith("Map ready")]
+    assert len(status) == 1 and status[0].state == "complete" and status[0].proto.expanded is False
+    steps = [m.value.rsplit(":", 1)[0] for m in status[0].markdown]
+    assert steps == [
+        f"Placing {N_BUNDLED} statements on the map",
+        "Naming 8 regions by their words",
+        "Tracing the paths of 2 speakers year by year",
+        f"Drawing {N_BUNDLED} points and placing the labels",
+    ]
+    assert all(m.value.endswith(" s") for m in status[0].markdown)  # each step says how long it took
+    # Later reruns in the same session are quick: no status line, the steps only spin if slow.
+    at.number_input(key="regions").set_value(5).run()
+    assert not [s for s in at.main.status if s.label.startswith("Map ready")]
+    assert len([a for a in the_map(at)["layout"]["annotations"] if not a.get("showarrow")]) <= 5

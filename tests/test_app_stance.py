@@ -26,10 +26,11 @@ from apptest_helpers import (
     unescape,
 )
 
-from stance_explorer import stance as T
+from stance_explorer.stance import load_presets, read_labels, text_sha256, write_labels
 
 STANCE = "stance"
-TARIFFS = next(p for p in T.load_presets() if p.topic == "tariffs")
+TARIFFS = next(p for p in load_presets() if p.topic == "tariffs")
+USMCA = next(p for p in load_presets() if p.topic == "USMCA/trade")
 
 
 def markdowns(at) -> list[str]:
@@ -60,7 +61,7 @@ def test_default_view_reads_the_usmca_with_the_hand_labels_and_rates_trump_a_ful
         "Two axes at once",
         "Teach the axis",
     ]
-    assert at.selectbox(key="_stance_preset").value == "USMCA"
+    assert at.selectbox(key="_stance_preset").value == USMCA.name
     assert shown_choice(at, "stopic") == "USMCA/trade"
     assert any(c.startswith("Taught by 75 labels") for c in captions(at))
     # The honesty note: a model's reading, with its confidence; none apart from zero.
@@ -90,9 +91,13 @@ def test_speaker_table_gives_estimates_with_intervals_and_none_as_none():
     at = open_page(STANCE)
     table = next(d.value for d in at.dataframe if "interval" in d.value.columns)
     trudeau = table[table["speaker"] == "Justin Trudeau"].iloc[0]
-    assert trudeau["verdict"] == "favor" and trudeau["estimate"] > 0.25
-    lo, hi = (float(x) for x in trudeau["interval"].split(" to "))
-    assert lo <= trudeau["estimate"] <= hi
+    # Four hand labels that all agree are said in words, never as a zero-width "+1.00 to +1.00".
+    assert trudeau["verdict"] == "all 4 hand-labelled favor" and trudeau["interval"] == "–"
+    placed = table[table["interval"] != "–"]
+    assert len(placed) and "+1.00 to +1.00" not in placed["interval"].tolist()
+    for _, row in placed.iterrows():
+        lo, hi = (float(x) for x in row["interval"].split(" to "))
+        assert lo <= row["estimate"] <= hi
 
 
 def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
@@ -103,6 +108,33 @@ def test_a_link_with_an_axis_reopens_it_and_names_the_preset():
     # The mode control says "taught" (the default): the caption agrees, and says why it reads zero-shot.
     assert at.radio(key="smode").value == "taught"
     assert any(c.startswith("Taught mode, but no label for this axis") and "zero-shot" in c for c in captions(at))
+
+
+SECURITY = next(p for p in load_presets() if p.topic == "security/cartels")
+
+
+def page_notes(at) -> str:
+    return " ".join(unescape(i.value) for i in at.main.info)
+
+
+def test_a_link_with_a_presets_former_wording_opens_the_preset_as_now_worded():
+    """A link shared before the presets became claims carries the old security wording ("security
+    cooperation against the cartels"); it opens the security preset as worded now, and says so."""
+    old = SECURITY.former[0]
+    at = open_page(STANCE, {"target": old.target, "favor": old.favor, "against": old.against})
+    assert_ok(at)
+    assert at.text_input(key="target").value == SECURITY.axis.target
+    assert at.text_input(key="against").value == SECURITY.axis.against
+    assert at.selectbox(key="_stance_preset").value == SECURITY.name
+    assert shown_choice(at, "stopic") == "security/cartels"
+    assert f"is the former wording of the preset “{SECURITY.name}”" in page_notes(at)
+
+
+def test_a_link_naming_a_presets_former_name_as_second_axis_opens_that_preset():
+    at = open_page(STANCE, {"axis2": "Security cooperation"})
+    assert_ok(at)
+    assert at.selectbox(key="axis2").value == SECURITY.name
+    assert "not among the choices" not in page_notes(at)
 
 
 def test_choosing_a_preset_fills_the_axis_and_the_url():
@@ -127,7 +159,7 @@ def test_teaching_three_labels_rescores_and_the_labels_download_as_csv():
     raw = at.get("download_button")[0].proto.url  # served from memory; the bytes come from stance.write_labels
     assert raw
     labels = at.session_state["_stance_labels"][TARIFFS.axis.key]
-    back = T.read_labels(T.write_labels(labels), name="stance_labels.csv")
+    back = read_labels(write_labels(labels), name="stance_labels.csv")
     assert back.problems == [] and back.labels.counts() == {"none": 0, "against": 1, "favor": 2}
 
 
@@ -135,12 +167,12 @@ def test_a_bad_label_file_is_named_with_its_row_and_column_and_good_rows_kept():
     at = tariffs_page()
     frame = at.session_state["_view"].dataset.frame
     sid, text = frame[frame["topic"] == "tariffs"].iloc[0][["id", "text"]]
-    csv = f"id,text_sha256,label\n{sid},{T.text_sha256(text)},against\n{sid},{T.text_sha256(text)},strongly\n".encode()
+    csv = f"id,text_sha256,label\n{sid},{text_sha256(text)},against\n{sid},{text_sha256(text)},strongly\n".encode()
     uploader = next(u for u in at.file_uploader if u.key.startswith("stance_labels_upload_"))
     uploader.upload("mylabels.csv", csv, "text/csv").run()
     assert_ok(at)
     assert main_metrics(at)["Labels for this axis"] == "1"
-    assert any("mylabels.csv: 1 labels added" in unescape(s.value) for s in at.success)
+    assert any("mylabels.csv: 1 label added" in unescape(s.value) for s in at.success)
     problems = next(d.value for d in at.dataframe if "severity" in d.value.columns)
     row = problems.iloc[0]
     assert (row["file"], row["line"], row["column"]) == ("mylabels.csv", 3, "label")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from apptest_helpers import APP, EXPLORE, N_BUNDLED, REPO_ROOT, main_metrics, open_page
 
-HEAVY = ("torch", "sentence_transformers", "transformers")
+HEAVY = ("torch", "sentence_transformers", "transformers", "spacy")  # spaCy: only when an article's quotes are read
 
 # Run in a fresh interpreter: in this one, other tests may already have loaded the model.
 PROBE = textwrap.dedent(
@@ -45,6 +45,7 @@ def test_default_pages_do_not_import_torch_in_a_fresh_process():
     assert report["loaded"]["torch"] is False
     assert report["loaded"]["sentence_transformers"] is False
     assert report["loaded"]["transformers"] is False
+    assert report["loaded"]["spacy"] is False
 
 
 def test_sessions_share_one_read_only_bundled_dataset():

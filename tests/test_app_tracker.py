@@ -44,6 +44,13 @@ def test_default_phrases_give_two_timelines_and_trump_drift():
     # _0: see webapp.statement.picker_key. claim_*: holds / rejects; tl_*: similarity, the secondary view.
     assert set(charts) == {"claim_0", "claim_1", "tl_USMCA irrelevant_0", "tl_shortcomings_0", "drift"}
     assert texts(at.subheader) == ["Who holds the position, over time", "Drift: how a speaker's statements move"]
+    # The first load named each claim's reading while it ran, and folds to what it did.
+    status = [s for s in at.main.status if s.label.startswith("Claims read")]
+    assert len(status) == 1
+    steps = [re.match(r"Reading “(.+)” against (\d+) statements: \d+\.\d s$", m.value) for m in status[0].markdown]
+    assert [m.group(1) for m in steps] == ["USMCA irrelevant", "shortcomings"]
+    # The statements of the speakers the charts show (the most active ones).
+    assert len({m.group(2) for m in steps}) == 1 and 0 < int(steps[0].group(2)) <= len(bundled_frame())
     labels = [e.label for e in at.main.expander]
     assert "About the same thing as “USMCA irrelevant” (similarity, not whether they hold it)" in labels
     assert "About the same thing as “shortcomings” (similarity, not whether they hold it)" in labels

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from facts import N_BUNDLED, run_cli
 
 from stance_explorer import schema as S
 
-RESULT = re.compile(r"^(-?\d+\.\d{3})  (.+?)  (\d{4}-\d{2}-\d{2})  “(.*)”( \(partial quote\))?$")
+RESULT = re.compile(r"^(?:#\d+  )?(-?\d+\.\d{3})  (.+?)  (\d{4}-\d{2}-\d{2})  “(.*)”( \(partial quote\))?$")
 
 
 @pytest.fixture
@@ -42,17 +40,9 @@ def results(stdout: str) -> list[tuple[float, str, str, str]]:
     return [(float(m[1]), m[2], m[3], m[4]) for m in map(RESULT.match, stdout.splitlines()) if m]
 
 
-@pytest.fixture(scope="module")
-def store_copy(tmp_path_factory, repo_root) -> Path:
-    """A copy of the committed store, so no test ever writes into embeddings/."""
-    dest = tmp_path_factory.mktemp("store") / "embeddings"
-    shutil.copytree(repo_root / "embeddings", dest)
-    return dest
-
-
 # ---------------------------------------------------------------------------- validate
 def test_validate_bundled_data(cli):
-    proc = cli("validate", "data/statements.csv")
+    proc = cli("validate", "stance_explorer/data/statements.csv")
     assert proc.returncode == 0
     assert f"{N_BUNDLED} statements kept" in proc.stdout and "0 errors" in proc.stdout
 
@@ -85,7 +75,7 @@ def test_validate_unreadable_file_exits_2(cli, tmp_path, name):
 
 
 def test_validate_several_files_exits_with_the_worst_status(cli, tmp_path):
-    proc = cli("validate", "data/statements.csv", str(tmp_path / "nope.csv"))
+    proc = cli("validate", "stance_explorer/data/statements.csv", str(tmp_path / "nope.csv"))
     assert proc.returncode == 2
     assert f"{N_BUNDLED} statements kept" in proc.stdout and "nope.csv: unreadable" in proc.stdout
 
@@ -97,8 +87,8 @@ def test_bad_arguments_are_reported_without_traceback(repo_root):
 
 # ---------------------------------------------------------------------------- embed
 def test_embed_bundled_data_is_fully_cached_in_the_committed_store(cli, store_copy):
-    """The committed vectors match data/statements.csv: nothing needs encoding."""
-    proc = cli("embed", "data/statements.csv", "--store", str(store_copy), "--quiet")
+    """The committed vectors match stance_explorer/data/statements.csv: nothing needs encoding."""
+    proc = cli("embed", "stance_explorer/data/statements.csv", "--store", str(store_copy), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert f"{N_BUNDLED} statements: {N_BUNDLED} cached, 0 new" in proc.stdout
     assert "warning" not in proc.stderr
@@ -144,8 +134,16 @@ def test_similar_irrelevant_finds_trump_january_2026_first(cli, store_copy):
     assert len(found) == 5
     score, speaker, day, _ = found[0]
     assert speaker == "Donald Trump" and day.startswith("2026-01")
-    # Ranked by meaning and words fused (as on Explore): the printed cosine need not fall monotonically.
-    assert "       words found: irrelevant" in proc.stdout
+    # Ranked by meaning and words fused (as on Explore): the printed cosine need not fall monotonically,
+    # so each result names its rank and what placed it there, as the Explore table does.
+    assert [line[:4] for line in proc.stdout.splitlines() if RESULT.match(line)] == [
+        "#1  ",
+        "#2  ",
+        "#3  ",
+        "#4  ",
+        "#5  ",
+    ]
+    assert "       matched by meaning + words; words found: irrelevant" in proc.stdout
     assert "embedded" not in proc.stderr  # every statement came from the copied store
 
 
@@ -182,16 +180,25 @@ def test_similar_finds_a_remembered_word_and_keeps_only_a_quoted_phrase(store_co
     top = results(out)
     assert top[0][1] == "Jamieson Greer" and "a rubberstamp of the Agreement" in top[0][3]
     assert "words found: rubberstamp" in out
+    # Ranked, and it says why: the word lifted it above statements closer in meaning.
+    assert out.splitlines()[0].startswith("#1  ")
+    assert "       matched by words; words found: rubberstamp" in out
     code, out, err = similar_in_process(
         ['"worst trade deal"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
     )
     assert code == 0, err
     assert len(results(out)) == 2 and all("worst trade deal" in f[3] for f in results(out))
+    # The phrase in another spelling (Greer's quote writes "rubberstamp") is the same words.
     code, out, err = similar_in_process(
         ['"rubber stamp"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
     )
+    assert code == 0 and [f[1] for f in results(out)] == ["Jamieson Greer"]
+    assert "matched by phrase, meaning; words found: “rubberstamp”" in out
+    code, out, err = similar_in_process(
+        ['"rubber glove"', "--store", str(store_copy)], real_encoder, monkeypatch, capsys
+    )
     assert code == 0 and results(out) == []
-    assert "No statement contains “rubber stamp”." in err
+    assert "No statement contains “rubber glove”." in err
 
 
 @pytest.mark.model

@@ -7,19 +7,16 @@ import io
 import json
 from pathlib import Path
 
-from facts import run_cli
+from facts import REPO_ROOT, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer.quotes import OUTPUT_COLUMNS
 from stance_explorer.reader import read_statements
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
 cli = run_cli
 
 
-SEED = REPO_ROOT / "data" / "seed_article.txt"
+SEED = REPO_ROOT / "stance_explorer" / "data" / "seed_article.txt"
 ARTICLES = REPO_ROOT / "tests" / "data" / "articles"
 
 

@@ -15,8 +15,11 @@ import pandas as pd
 import pytest
 from facts import N_BUNDLED
 
-from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from stance_explorer.analysis.groups import speaker_topic_matrix
+from stance_explorer.analysis.pairs import pair_similarity_matrix, pair_similarity_over_time
+from stance_explorer.analysis.periods import drift
+from stance_explorer.analysis.tables import FULL_QUOTE_WORDS, counts_by, counts_by_year, top_speakers
 from stance_explorer.cli import main as cli_main
 from stance_explorer.dataset import BUNDLED_CSV, STORE_DIR, load_dataset
 from stance_explorer.scale.corpus import Corpus, CorpusError, CorpusWriter, Selection, build_corpus, months_of
@@ -48,9 +51,9 @@ def test_counts_match_the_frame(corpus, bundled_ds):
     assert corpus.count(everything) == corpus.statements == len(frame)
     for col in (S.SPEAKER, S.TOPIC):
         got = corpus.counts_by(everything, col).set_index(col)["statements"].sort_index()
-        want = A.counts_by(frame, col).set_index(col)["statements"].sort_index()
+        want = counts_by(frame, col).set_index(col)["statements"].sort_index()
         assert got.to_dict() == want.to_dict()
-    pd.testing.assert_frame_equal(corpus.counts_by(everything, "year"), A.counts_by_year(frame))
+    pd.testing.assert_frame_equal(corpus.counts_by(everything, "year"), counts_by_year(frame))
 
 
 def test_a_month_range_keeps_exactly_those_months(corpus, bundled_ds):
@@ -64,10 +67,10 @@ def test_a_month_range_keeps_exactly_those_months(corpus, bundled_ds):
 
 def test_speaker_pairs_are_exactly_the_in_memory_means(corpus, bundled_ds):
     frame, vectors = bundled_ds.frame, bundled_ds.vectors
-    speakers = A.top_speakers(frame, 6)
+    speakers = top_speakers(frame, 6)
     for topic in (None, "USMCA/trade"):
         got, counts = corpus.pair_similarity_matrix(Selection(), speakers, topic=topic)
-        want = A.pair_similarity_matrix(frame, vectors, topic=topic, speakers=speakers)
+        want = pair_similarity_matrix(frame, vectors, topic=topic, speakers=speakers)
         np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), atol=1e-5)
         on = frame if topic is None else frame[frame[S.TOPIC] == topic]
         assert counts.to_dict() == {s: int((on[S.SPEAKER] == s).sum()) for s in speakers}
@@ -75,22 +78,22 @@ def test_speaker_pairs_are_exactly_the_in_memory_means(corpus, bundled_ds):
     sel = Selection(first_month=month("2025-01-01"), last_month=month("2026-12-01"))
     kept = frame[S.DATE].dt.year >= 2025
     got, _ = corpus.pair_similarity_matrix(sel, speakers)
-    want = A.pair_similarity_matrix(frame[kept].reset_index(drop=True), vectors[kept.to_numpy()], speakers=speakers)
+    want = pair_similarity_matrix(frame[kept].reset_index(drop=True), vectors[kept.to_numpy()], speakers=speakers)
     np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), atol=1e-5)
 
 
 def test_closeness_to_everyone_else_per_topic_matches(corpus, bundled_ds):
     frame, vectors = bundled_ds.frame, bundled_ds.vectors
-    speakers = A.top_speakers(frame, 8)
+    speakers = top_speakers(frame, 8)
     sim, counts = corpus.topic_closeness(Selection(), speakers)
-    want_sim, want_counts = A.speaker_topic_matrix(frame, vectors)
+    want_sim, want_counts = speaker_topic_matrix(frame, vectors)
     np.testing.assert_allclose(sim.to_numpy(), want_sim.loc[speakers, sim.columns].to_numpy(), atol=1e-5)
     assert (counts.to_numpy() == want_counts.loc[speakers, counts.columns].to_numpy()).all()
     # Narrowed to some speakers in the sidebar, "everyone else" is only the others kept.
     sel = Selection(speakers=speakers[:3])
     sim, _ = corpus.topic_closeness(sel, speakers[:3])
     sub = frame[S.SPEAKER].isin(speakers[:3]).to_numpy()
-    want_sim, _ = A.speaker_topic_matrix(frame[sub].reset_index(drop=True), vectors[sub])
+    want_sim, _ = speaker_topic_matrix(frame[sub].reset_index(drop=True), vectors[sub])
     np.testing.assert_allclose(sim.to_numpy(), want_sim.loc[speakers[:3], sim.columns].to_numpy(), atol=1e-5)
 
 
@@ -98,7 +101,7 @@ def test_drift_and_pairs_over_time_match(corpus, bundled_ds):
     frame, vectors = bundled_ds.frame, bundled_ds.vectors
     for freq in ("Y", "Q"):
         got = corpus.drift(Selection(), "Donald Trump", topic="USMCA/trade", freq=freq)
-        want = A.drift(frame, vectors, speaker="Donald Trump", topic="USMCA/trade", freq=freq)
+        want = drift(frame, vectors, speaker="Donald Trump", topic="USMCA/trade", freq=freq)
         assert got["window"].tolist() == want["window"].tolist()
         assert got["count"].tolist() == want["count"].tolist()
         np.testing.assert_allclose(got["shift"].to_numpy(float), want["shift"].to_numpy(float), atol=1e-5)
@@ -106,9 +109,9 @@ def test_drift_and_pairs_over_time_match(corpus, bundled_ds):
     # The example: Trump's largest USMCA shift is into 2026 ("irrelevant").
     yearly = corpus.drift(Selection(), "Donald Trump", topic="USMCA/trade")
     assert yearly.loc[yearly["shift_rank"] == 1, "window"].item() == "2026"
-    speakers = A.top_speakers(frame, 3)
+    speakers = top_speakers(frame, 3)
     got = corpus.pairs_over_time(Selection(), speakers, topic="USMCA/trade")
-    want = A.pair_similarity_over_time(frame, vectors, speakers=speakers, topic="USMCA/trade")
+    want = pair_similarity_over_time(frame, vectors, speakers=speakers, topic="USMCA/trade")
     assert got[["window", "speaker_a", "speaker_b", "count_a", "count_b"]].equals(
         want[["window", "speaker_a", "speaker_b", "count_a", "count_b"]]
     )
@@ -144,11 +147,11 @@ def test_rows_are_read_newest_first_and_filtered_as_text(corpus, bundled_ds):
 def test_window_examples_prefer_full_quotes(corpus):
     ex = corpus.window_examples(Selection(), "Donald Trump", topic="USMCA/trade")
     assert ex["window"].tolist() == ["2017", "2018", "2020", "2025", "2026"]
-    assert all(len(t.split()) >= A.FULL_QUOTE_WORDS for t in ex[S.TEXT])
+    assert all(len(t.split()) >= FULL_QUOTE_WORDS for t in ex[S.TEXT])
 
 
 def test_bad_rows_are_named_and_good_rows_kept(tmp_path, bundled_ds, repo_root):
-    rows = pd.read_csv(repo_root / "data" / "statements.csv", dtype=str, keep_default_na=False)
+    rows = pd.read_csv(repo_root / "stance_explorer" / "data" / "statements.csv", dtype=str, keep_default_na=False)
     bad = tmp_path / "part1.csv"
     part = rows.iloc[:3].copy()
     part.loc[part.index[1], S.DATE] = "not a date"  # line 3 of the file (the header is line 1)

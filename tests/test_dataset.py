@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 from facts import N_BUNDLED
 
-from stance_explorer import dataset as D
 from stance_explorer import schema as S
-from stance_explorer.dataset import embed_frame, load_dataset
+from stance_explorer.dataset import Dataset, embed_frame, find_statement, load_dataset, merge_datasets, statement_ref
 from stance_explorer.encoders.text import embedding_texts
 from stance_explorer.reader import read_statements
 from stance_explorer.store import EmbeddingStore
@@ -60,7 +59,7 @@ def test_loading_the_bundled_dataset_does_not_import_torch(repo_root):
 def test_new_rows_are_reported_missing_not_invented(tmp_path, bundled, repo_root):
     """A user file with one statement the store has never seen: that row, and only it, lacks a vector."""
     frame = bundled.frame
-    lines = (repo_root / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
+    lines = (repo_root / "stance_explorer" / "data" / "statements.csv").read_text(encoding="utf-8").splitlines()
     extra = "S999,Mark Carney,Prime Minister of Canada,Canada,2026-02-01,day,tariffs,A brand new sentence never embedded,en,direct,,,"
     path = tmp_path / "mine.csv"
     path.write_text("\n".join(lines[:6] + [extra]) + "\n", encoding="utf-8")
@@ -86,7 +85,7 @@ def test_embed_frame_fills_only_what_is_missing(tmp_path, bundled, fake_encoder,
     assert rep.total == 20 and rep.cached == 0 and rep.persisted
     assert fake_encoder.encoded == len(set(embedding_texts(frame)))
     d = load_dataset(
-        result=read_statements(repo_root / "data" / "statements.csv"),
+        result=read_statements(repo_root / "stance_explorer" / "data" / "statements.csv"),
         store_dir=tmp_path,
         model_id=fake_encoder.model_id,
     )
@@ -107,16 +106,16 @@ def test_committed_vectors_match_the_model(dataset, real_encoder):
 def test_a_statement_ref_names_the_same_row_even_when_ids_repeat(bundled):
     frame = pd.concat([bundled.frame, bundled.frame.iloc[[0]]], ignore_index=True)  # S001 twice
     s002 = int(np.flatnonzero(frame[S.ID] == "S002")[0])
-    assert D.statement_ref(frame, s002) == "S002"
-    assert D.find_statement(frame, "S002") == s002
+    assert statement_ref(frame, s002) == "S002"
+    assert find_statement(frame, "S002") == s002
     last = len(frame) - 1
-    ref = D.statement_ref(frame, last)
+    ref = statement_ref(frame, last)
     assert ref == f"#{last + 1}"
-    assert D.find_statement(frame, ref) == last
-    assert D.find_statement(frame, "S001") is None  # ambiguous: never guess
-    assert D.find_statement(frame, "no-such-id") is None
-    assert D.find_statement(frame, f"#{len(frame) + 1}") is None
-    assert D.find_statement(frame, "#0") is None
+    assert find_statement(frame, ref) == last
+    assert find_statement(frame, "S001") is None  # ambiguous: never guess
+    assert find_statement(frame, "no-such-id") is None
+    assert find_statement(frame, f"#{len(frame) + 1}") is None
+    assert find_statement(frame, "#0") is None
 
 
 def test_merge_datasets_keeps_the_first_duplicate_with_its_own_vector(statement_frame):
@@ -125,10 +124,10 @@ def test_merge_datasets_keeps_the_first_duplicate_with_its_own_vector(statement_
     b["extra"] = "kept"
     va = np.array([[1, 0], [0, 1]], dtype=np.float32)
     vb = np.array([[0.6, 0.8], [0.8, 0.6]], dtype=np.float32)
-    merged = D.merge_datasets(
+    merged = merge_datasets(
         [
-            D.Dataset(a, va, np.array([True, False]), "m"),
-            D.Dataset(b, vb, np.array([True, True]), "m", warnings=["w"]),
+            Dataset(a, va, np.array([True, False]), "m"),
+            Dataset(b, vb, np.array([True, True]), "m", warnings=["w"]),
         ]
     )
     assert list(merged.frame[S.TEXT]) == ["one", "two", "three"]
@@ -142,7 +141,7 @@ def test_merge_datasets_keeps_the_first_duplicate_with_its_own_vector(statement_
 
 def test_merge_datasets_of_statements_without_vectors_and_of_nothing(statement_frame):
     a = statement_frame([("Ann", "2026-01-01", "one")])
-    merged = D.merge_datasets([D.Dataset.without_vectors(a), D.Dataset.without_vectors(a.iloc[:0])])
+    merged = merge_datasets([Dataset.without_vectors(a), Dataset.without_vectors(a.iloc[:0])])
     assert list(merged.frame[S.TEXT]) == ["one"] and merged.vectors.shape == (1, 0) and merged.missing == 1
-    empty = D.merge_datasets([])
+    empty = merge_datasets([])
     assert empty.frame.empty and list(empty.frame.columns)[:3] == list(S.KNOWN_COLUMNS)[:3]

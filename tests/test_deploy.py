@@ -228,7 +228,13 @@ def test_dockerfile_copies_files_that_exist_and_runs_as_a_non_root_user():
         for src in sources:
             assert (REPO_ROOT / src).exists(), f"COPY {src}: no such file in the repository"
             assert src.rstrip("/") not in ignored, f"COPY {src}, but .dockerignore leaves it out"
-    for needed in ("data/statements.csv", "embeddings", "deploy/requirements.txt", "app.py", ".streamlit/config.toml"):
+    for needed in (
+        "stance_explorer/data/statements.csv",
+        "embeddings",
+        "deploy/requirements.txt",
+        "app.py",
+        ".streamlit/config.toml",
+    ):
         assert needed not in ignored, f".dockerignore leaves out {needed}, which the image needs"
     users = [rest for word, rest in steps if word == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), users

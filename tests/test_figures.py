@@ -7,9 +7,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from stance_explorer import analysis as A
-from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer.analysis.groups import speaker_similarity, speaker_topic_matrix
+from stance_explorer.analysis.pairs import pair_similarity_matrix, pair_similarity_over_time
+from stance_explorer.analysis.periods import drift, phrase_timeline, smooth_by_speaker
+from stance_explorer.analysis.similarity import statement_similarity
+from stance_explorer.analysis.tables import statement_labels
+from stance_explorer.figures.heatmaps import heatmap_figure, statement_heatmap_figure
+from stance_explorer.figures.style import SIMILARITY_SCALE, hover_text, statement_label
+from stance_explorer.figures.timelines import drift_figure, pair_similarity_figure, timeline_figure
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -63,20 +69,20 @@ def hostile(statement_frame):
 
 # ---------------------------------------------------------------------------- hover text
 def test_hover_text_escapes_and_wraps():
-    assert F.hover_text(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert "<img" not in F.hover_text(IMG)
-    wrapped = F.hover_text(LONG)
+    assert hover_text(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert "<img" not in hover_text(IMG)
+    wrapped = hover_text(LONG)
     lines = wrapped.split("<br>")
     assert len(wrapped) < 600
     assert max(len(line) for line in lines) <= 70
     assert wrapped.endswith("…")
     short = "Elbows up, Canada."
-    assert F.hover_text(short) == short
+    assert hover_text(short) == short
 
 
 def test_statement_label_has_speaker_date_and_quote(statement_frame):
     frame = statement_frame([("Donald Trump", "2026-01-13", "There’s no real advantage to it, it’s irrelevant")])
-    (label,) = F.statement_label(frame)
+    (label,) = statement_label(frame)
     assert "Donald Trump" in label and "2026-01-13" in label and "it’s irrelevant" in label
 
 
@@ -84,7 +90,7 @@ def test_statement_label_has_speaker_date_and_quote(statement_frame):
 def test_heatmap_figure_labels_values_and_escaping():
     names = ["Mark Carney", SCRIPT, IMG]
     matrix = pd.DataFrame([[1.0, 0.5, np.nan], [0.5, 1.0, 0.2], [np.nan, 0.2, 1.0]], index=names, columns=names)
-    fig = F.heatmap_figure(matrix, title="Speakers")
+    fig = heatmap_figure(matrix, title="Speakers")
     (trace,) = fig.data
     assert isinstance(trace, go.Heatmap)
     np.testing.assert_array_equal(np.asarray(trace.z, dtype=float), matrix.to_numpy())
@@ -96,8 +102,8 @@ def test_heatmap_figure_labels_values_and_escaping():
 
 def test_speaker_heatmap_from_analysis(hostile):
     frame, vecs = hostile
-    sim = A.speaker_similarity(frame, vecs)
-    fig = F.heatmap_figure(sim)
+    sim = speaker_similarity(frame, vecs)
+    fig = heatmap_figure(sim)
     assert isinstance(fig.data[0], go.Heatmap)
     assert len(fig.data[0].x) == 3
     assert_escaped(fig)
@@ -105,8 +111,8 @@ def test_speaker_heatmap_from_analysis(hostile):
 
 def test_statement_heatmap_hovers_show_both_statements(hostile):
     frame, vecs = hostile
-    sim, order = A.statement_similarity(vecs)
-    fig = F.statement_heatmap_figure(frame, sim, labels=A.statement_labels(frame))
+    sim, order = statement_similarity(vecs)
+    fig = statement_heatmap_figure(frame, sim, labels=statement_labels(frame))
     (trace,) = fig.data
     assert isinstance(trace, go.Heatmap)
     assert np.asarray(trace.z).shape == (4, 4)
@@ -122,9 +128,9 @@ def test_statement_heatmap_hovers_show_both_statements(hostile):
 # ---------------------------------------------------------------------------- timeline
 def test_timeline_figure_points_per_speaker_and_smoothed_lines(hostile):
     frame, vecs = hostile
-    tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
-    sm = A.smooth_by_speaker(tl)
-    fig = F.timeline_figure(tl, sm, phrase=SCRIPT)
+    tl = phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
+    sm = smooth_by_speaker(tl)
+    fig = timeline_figure(tl, sm, phrase=SCRIPT)
     markers = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "markers"]
     lines = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "lines"]
     assert len(markers) == 3  # one per speaker
@@ -148,7 +154,7 @@ def test_timeline_figure_thins_huge_speakers_keeping_best_points(statement_frame
     tl = frame[[S.ID, S.SPEAKER, S.DATE, S.TOPIC, S.TEXT, S.QUOTE_TYPE, S.SOURCE_URL]].assign(
         score=np.linspace(0, 1, n), row=np.arange(n)
     )
-    fig = F.timeline_figure(tl, max_points_per_speaker=10)
+    fig = timeline_figure(tl, max_points_per_speaker=10)
     (trace,) = fig.data
     assert len(trace.y) == 10
     assert min(trace.y) >= np.linspace(0, 1, n)[-10] - 1e-9
@@ -157,8 +163,8 @@ def test_timeline_figure_thins_huge_speakers_keeping_best_points(statement_frame
 def test_pair_similarity_figure_one_line_per_pair_with_escaped_hover(hostile):
     frame, vecs = hostile
     frame.loc[3, S.DATE] = pd.Timestamp("2025-03-05")  # all three speak in 2025
-    pairs = A.pair_similarity_over_time(frame, vecs, speakers=[SCRIPT, "Mark Carney", IMG])
-    fig = F.pair_similarity_figure(pairs, topic=SCRIPT)
+    pairs = pair_similarity_over_time(frame, vecs, speakers=[SCRIPT, "Mark Carney", IMG])
+    fig = pair_similarity_figure(pairs, topic=SCRIPT)
     assert len(fig.data) == 3  # three pairs, each with 2025 in common
     assert all(t.mode == "lines+markers" and len(t.y) == 1 for t in fig.data)
     assert any("Mark Carney" in t.name and "cosine" in t.customdata[0] for t in fig.data)
@@ -170,8 +176,8 @@ def test_drift_figure_bars_flag_colours_and_escaping(statement_frame):
     dates = ["2017-03-01", "2018-03-01", "2025-03-01", "2026-03-01"]
     frame = statement_frame([(SCRIPT, d, t) for d, t in zip(dates, ["old view", "old view again", IMG, LONG])])
     vecs = np.stack([np.array(v, dtype=np.float32) for v in ([1, 0], [1, 0], [0, 1], [0, 1])])
-    d = A.drift(frame, vecs, speaker=SCRIPT, flag=1)
-    fig = F.drift_figure(d, speaker=SCRIPT, topic=IMG)
+    d = drift(frame, vecs, speaker=SCRIPT, flag=1)
+    fig = drift_figure(d, speaker=SCRIPT, topic=IMG)
     (bar,) = fig.data
     assert isinstance(bar, go.Bar)
     assert list(bar.x) == ["2018", "2025", "2026"]  # the first window has nothing to compare with
@@ -187,23 +193,23 @@ def test_drift_figure_bars_flag_colours_and_escaping(statement_frame):
 # ---------------------------------------------------------------------------- what the charts must not suggest
 def test_every_heatmap_uses_one_sequential_scale_that_says_below_zero_is_not_opposite(hostile):
     frame, vecs = hostile
-    sim, _ = A.statement_similarity(vecs)
-    topic_matrix, _ = A.speaker_topic_matrix(frame, vecs)
+    sim, _ = statement_similarity(vecs)
+    topic_matrix, _ = speaker_topic_matrix(frame, vecs)
     figs = [
-        F.heatmap_figure(A.pair_similarity_matrix(frame, vecs)),
-        F.heatmap_figure(topic_matrix),
-        F.statement_heatmap_figure(frame, sim, labels=A.statement_labels(frame)),
+        heatmap_figure(pair_similarity_matrix(frame, vecs)),
+        heatmap_figure(topic_matrix),
+        statement_heatmap_figure(frame, sim, labels=statement_labels(frame)),
     ]
     for fig in figs:
         (trace,) = fig.data
         assert (trace.zmin, trace.zmax) == (0, 1)
-        assert [c for _, c in trace.colorscale] == [c for _, c in go.Heatmap(colorscale=F.SIMILARITY_SCALE).colorscale]
+        assert [c for _, c in trace.colorscale] == [c for _, c in go.Heatmap(colorscale=SIMILARITY_SCALE).colorscale]
         assert "not opposite" in " ".join(trace.colorbar.ticktext)
 
 
 def test_heatmap_ticks_can_carry_counts_while_labels_stay_the_names():
     matrix = pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["A & B", "C"], columns=["A & B", "C"])
-    fig = F.heatmap_figure(matrix, row_ticks=["A & B (5, 3 not English)", "C (1)"], col_ticks=["A & B (5)", "C (1)"])
+    fig = heatmap_figure(matrix, row_ticks=["A & B (5, 3 not English)", "C (1)"], col_ticks=["A & B (5)", "C (1)"])
     assert list(fig.layout.yaxis.ticktext) == ["A &amp; B (5, 3 not English)", "C (1)"]
     assert list(fig.layout.yaxis.tickvals) == list(fig.data[0].y) == ["A &amp; B", "C"]
 
@@ -211,11 +217,11 @@ def test_heatmap_ticks_can_carry_counts_while_labels_stay_the_names():
 def test_statement_labels_name_id_speaker_and_date_as_written(statement_frame):
     frame = statement_frame([("Ann & Co", "2026-01-13", "x"), ("Bob", "2025-02-01", "y")])
     frame[S.ID] = ["Q&A-1", ""]
-    assert A.statement_labels(frame) == ["Q&A-1 · Ann & Co, 2026-01-13", "#2 · Bob, 2025-02-01"]
+    assert statement_labels(frame) == ["Q&A-1 · Ann & Co, 2026-01-13", "#2 · Bob, 2025-02-01"]
     frame[S.ID] = ["S1", "S1"]
     frame[S.SPEAKER] = ["Ann", "Ann"]
     frame[S.DATE] = pd.Timestamp("2026-01-13")
-    assert A.statement_labels(frame) == ["S1 · Ann, 2026-01-13 (1)", "S1 · Ann, 2026-01-13 (2)"]
+    assert statement_labels(frame) == ["S1 · Ann, 2026-01-13 (1)", "S1 · Ann, 2026-01-13 (2)"]
 
 
 def test_rolling_lines_break_where_a_speaker_was_silent_for_years(statement_frame):
@@ -225,8 +231,8 @@ def test_rolling_lines_break_where_a_speaker_was_silent_for_years(statement_fram
     ]
     frame = statement_frame(rows)
     vecs = np.tile(np.array([1, 0, 0], dtype=np.float32), (5, 1))
-    tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
-    fig = F.timeline_figure(tl, A.smooth_by_speaker(tl), phrase="p")
+    tl = phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
+    fig = timeline_figure(tl, smooth_by_speaker(tl), phrase="p")
     (line,) = [t for t in fig.data if t.mode == "lines"]
     y = np.asarray(line.y, dtype=float)
     assert np.isnan(y).sum() == 1  # one break, between 2020 and 2025
@@ -237,7 +243,7 @@ def test_each_speaker_has_its_own_marker_symbol(statement_frame):
     rows = [(f"Speaker {i}", "2025-01-01", f"s{i}") for i in range(12)]
     frame = statement_frame(rows)
     vecs = np.tile(np.array([1, 0, 0], dtype=np.float32), (12, 1))
-    tl = A.phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
-    fig = F.timeline_figure(tl)
+    tl = phrase_timeline(frame, vecs, np.array([1, 0, 0], dtype=np.float32))
+    fig = timeline_figure(tl)
     pairs = {(t.marker.color, t.marker.symbol) for t in fig.data}
     assert len(pairs) == 12 and len({s for _, s in pairs}) == 12

@@ -9,10 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance_explorer.mapping import projection as PJ
+from stance_explorer.files import model_slug
+from stance_explorer.mapping.projection import (
+    StoredMap,
+    layout,
+    load_map,
+    pca_axes,
+    pca_transform,
+    place,
+    project,
+    save_map,
+)
 from stance_explorer.mapping.regions import ctfidf_words, kmeans, regions
 from stance_explorer.mapping.trajectories import trajectories
-from stance_explorer.store import model_slug, text_keys
+from stance_explorer.store import text_keys
 
 
 def _frame(rows):
@@ -65,12 +75,12 @@ def test_pca_axes_give_the_main_direction_of_spread():
     x = np.ones((4, 5), dtype=np.float32)
     x[:, 2] += [3, 3, -3, -3]
     x[:, 4] += [1, -1, 1, -1]
-    axes = PJ.pca_axes(x)
+    axes = pca_axes(x)
     assert np.allclose(axes[0], 1)  # the mean
     assert np.allclose(np.abs(axes[1]), [0, 0, 1, 0, 0], atol=1e-6) and np.allclose(
         np.abs(axes[2]), [0, 0, 0, 0, 1], atol=1e-6
     )
-    xy = PJ.pca_transform(x, axes)
+    xy = pca_transform(x, axes)
     assert np.allclose(np.abs(xy), [[3, 1]] * 4, atol=1e-5)
 
 
@@ -78,26 +88,26 @@ def test_a_stored_map_round_trips_without_pickle(tmp_path):
     keys = text_keys(["a", "b", "c"])
     xy = np.array([[0, 0], [1, 2], [3, 4]], dtype=np.float32)
     axes = np.ones((3, 4), dtype=np.float32)
-    marker = PJ.save_map(tmp_path, "model-x", "bundled", keys, xy, "pca", pca=axes, trustworthiness=0.9)
+    marker = save_map(tmp_path, "model-x", "bundled", keys, xy, "pca", pca=axes, trustworthiness=0.9)
     assert marker.parent == tmp_path / model_slug("model-x") / "maps"
     assert json.loads(marker.read_text())["method"] == "pca"
-    got = PJ.load_map(tmp_path, "model-x", "bundled")
+    got = load_map(tmp_path, "model-x", "bundled")
     assert got is not None and got.method == "pca" and got.trustworthiness == 0.9
     where, found = got.lookup(text_keys(["c", "zz", "a"]))
     assert found.tolist() == [True, False, True]
     assert where.tolist() == [[3, 4], [0, 0], [0, 0]]
-    assert PJ.load_map(tmp_path, "another-model", "bundled") is None  # maps are per model
+    assert load_map(tmp_path, "another-model", "bundled") is None  # maps are per model
     (marker.parent / "bundled.xy.npy").write_bytes(b"not a numpy file")
-    assert PJ.load_map(tmp_path, "model-x", "bundled") is None  # damaged: recomputed, never trusted
+    assert load_map(tmp_path, "model-x", "bundled") is None  # damaged: recomputed, never trusted
     with pytest.raises(ValueError):
-        PJ.save_map(tmp_path, "model-x", "../escape", keys, xy, "pca")
+        save_map(tmp_path, "model-x", "../escape", keys, xy, "pca")
 
 
 def test_new_statements_are_placed_beside_their_nearest_mapped_neighbours():
     ref = np.eye(4, dtype=np.float32)
     ref_xy = np.array([[0, 0], [10, 0], [0, 10], [10, 10]], dtype=np.float32)
     new = np.array([[0, 0.99, 0.1, 0]], dtype=np.float32)
-    xy = PJ.place(new, ref, ref_xy, k=2)
+    xy = place(new, ref, ref_xy, k=2)
     assert np.linalg.norm(xy[0] - [10, 0]) < 0.1  # almost on top of its near-copy
 
 
@@ -105,12 +115,12 @@ def test_layout_reads_the_stored_map_and_places_only_what_is_new():
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(40, 8)).astype(np.float32)
     keys = text_keys([f"t{i}" for i in range(40)])
-    stored = PJ.StoredMap(keys[:30], PJ.project(vectors[:30], "pca"), "pca", "m", PJ.pca_axes(vectors[:30]))
-    lay = PJ.layout(keys, vectors, stored)
+    stored = StoredMap(keys[:30], project(vectors[:30], "pca"), "pca", "m", pca_axes(vectors[:30]))
+    lay = layout(keys, vectors, stored)
     assert not lay.computed and lay.n_placed == 10
     assert np.array_equal(lay.xy[:30], stored.xy)  # mapped statements keep their place
-    assert np.allclose(lay.xy[30:], PJ.pca_transform(vectors[30:], stored.pca), atol=1e-5)  # exact for PCA
-    mostly_new = PJ.layout(text_keys([f"u{i}" for i in range(40)]), vectors, stored, method="pca")
+    assert np.allclose(lay.xy[30:], pca_transform(vectors[30:], stored.pca), atol=1e-5)  # exact for PCA
+    mostly_new = layout(text_keys([f"u{i}" for i in range(40)]), vectors, stored, method="pca")
     assert mostly_new.computed and mostly_new.n_placed == 0
 
 

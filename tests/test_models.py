@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
-from facts import run_cli
+from facts import REPO_ROOT, run_cli
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import load_dataset
@@ -26,7 +25,6 @@ from stance_explorer.encoders.models import (
 )
 from stance_explorer.encoders.text import embedding_texts, query_embedding_text
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 EBRARD_ES = "No haremos ningún compromiso que esté en contradicción con nuestras leyes"
 EBRARD_EN = "We will not make any commitment that contradicts our laws"
 

@@ -236,7 +236,7 @@ def test_an_article_without_a_date_says_so():
 
 
 def test_the_seed_article_yields_the_bundled_seed_statements(bundled_frame):
-    res = extract_statements(REPO_ROOT / "data" / "seed_article.txt", known=bundled_frame)
+    res = extract_statements(REPO_ROOT / "stance_explorer" / "data" / "seed_article.txt", known=bundled_frame)
     got = [(r[S.SPEAKER], r[S.TEXT]) for r in res.records]
     seed = bundled_frame[bundled_frame[S.ID].isin(["S187", "S188", "S189", "S190", "S191"])]
 

@@ -12,16 +12,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from facts import REPO_ROOT
 
 from stance_explorer.article import Article
 from stance_explorer.quotes import KnownSpeakers, extract_quotes
 from stance_explorer.reader import read_statements
 from tests.conftest import BUNDLED_CSV_PATH
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 GREER_ARTICLE = (
     "Mexico and the United States opened the review of the trade pact on Wednesday.\n\n"

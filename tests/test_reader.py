@@ -13,7 +13,7 @@ from devtools.server import REPO_ROOT
 from stance_explorer import schema as S
 from stance_explorer.reader import read_statements
 
-BUNDLED = REPO_ROOT / "data" / "statements.csv"
+BUNDLED = REPO_ROOT / "stance_explorer" / "data" / "statements.csv"
 TODAY = date(2026, 12, 31)  # fixed, so no test date is ever "in the future" by accident
 CANON = ["speaker", "date", "topic", "text"]
 VALUES = {"speaker": "Mark Carney", "date": "2025-03-14", "topic": "trade", "text": "Elbows up"}

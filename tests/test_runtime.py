@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from stance_explorer import runtime
-from stance_explorer.store import _atomic_write_bytes
+from stance_explorer.files import atomic_write_bytes
 
 
 def test_importing_the_library_sets_no_environment_and_keeps_the_umask(repo_root):
@@ -27,7 +27,7 @@ def test_importing_the_library_sets_no_environment_and_keeps_the_umask(repo_root
 
 
 def test_store_files_follow_the_umask(tmp_path):
-    _atomic_write_bytes(tmp_path / "x.npy", lambda fh: fh.write(b"abc"))
+    atomic_write_bytes(tmp_path / "x.npy", lambda fh: fh.write(b"abc"))
     mode = stat.S_IMODE((tmp_path / "x.npy").stat().st_mode)
     umask = os.umask(0)
     os.umask(umask)

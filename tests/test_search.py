@@ -8,7 +8,17 @@ import pytest
 
 from stance_explorer import schema as S
 from stance_explorer.dataset import load_dataset
-from stance_explorer.search import LexicalIndex, highlight_spans, matched_words, parse_query, phrase_mask, rrf, search
+from stance_explorer.search import (
+    EXAMPLE_QUERIES,
+    LexicalIndex,
+    highlight_spans,
+    match_reason,
+    matched_words,
+    parse_query,
+    phrase_mask,
+    rrf,
+    search,
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +66,24 @@ def test_a_quoted_phrase_must_appear_word_for_word(bundled_index):
     hits = search(ds.frame, query='"worst trade deal"', index=index, k=10, mode="words")
     assert set(hits[S.ID]) == {"S018", "S120"}  # not S012 "WORST Trade Deals", nor S048 "worst trade deals"
     assert all("“worst trade deal”" in m for m in hits["matched"])
-    assert search(ds.frame, query='"rubber stamp"', index=index, k=10).empty
+    assert search(ds.frame, query='"rubber glove"', index=index, k=10).empty
+
+
+@pytest.mark.parametrize("phrase", ['"rubber stamp"', '"Rubber-Stamp"', '"RUBBER  stamp"', '"rubberstamp"'])
+def test_a_quoted_phrase_finds_its_spelling_variants_and_names_the_spelling_found(bundled_index, phrase):
+    # Greer's quote writes "a rubberstamp of the Agreement": spacing, hyphens and case are the same words.
+    ds, index = bundled_index
+    hits = search(ds.frame, query=phrase, index=index, k=10, mode="words")
+    assert list(hits[S.ID]) == ["S153"]
+    assert "“rubberstamp”" in hits["matched"].iloc[0].split(", ")  # as the quote writes it, not as typed
+
+
+def test_phrase_variants_are_whole_words_in_order():
+    texts = ["a rubber-stamp vote", "Rubber Stamp", "rubberstamped", "stamp rubber", "rubber, then a stamp"]
+    assert list(phrase_mask(texts, ["rubber stamp"])) == [True, True, False, False, False]
+    assert list(phrase_mask(texts, ["rubberstamp"])) == [True, True, False, False, False]
+    spans = highlight_spans("a rubber-stamp vote", '"rubberstamp"')
+    assert [piece for piece, hit in spans if hit] == ["rubber-stamp"]
 
 
 def test_a_phrase_restricts_a_meaning_search_too():
@@ -92,6 +119,38 @@ def test_fusion_puts_a_literal_match_into_the_top_even_when_its_meaning_ranks_lo
     assert "T9" not in set(meaning[S.ID])
     assert fused[S.ID].iloc[0] == "T9"
     assert fused["matched"].iloc[0] == "rubberstamp"
+
+
+def test_each_result_says_its_rank_and_what_placed_it_there():
+    # Row 9 holds the remembered word but is far in meaning; rows 0..8 are close in meaning.
+    texts = [f"statement number {i} about trade" for i in range(9)] + ["a rubberstamp is not in the interest"]
+    frame = _frame(texts)
+    rng = np.random.default_rng(0)
+    query_vector = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    vectors = np.tile(query_vector, (10, 1)) + rng.normal(0, 0.05, (10, 8)).astype(np.float32)
+    vectors[9] = -query_vector
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = LexicalIndex(frame[S.TEXT])
+    hits = search(frame, query="rubberstamp", vectors=vectors, query_vector=query_vector, index=index, k=3)
+    assert list(hits["rank"]) == [1, 2, 3]
+    assert list(hits["matched_by"]) == ["words", "meaning", "meaning"]
+    # The word placed it first although its similarity is the lowest: the reason says so.
+    assert hits["score"].iloc[0] < hits["score"].iloc[1:].min()
+    both = search(frame, query="trade", vectors=vectors, query_vector=query_vector, index=index, k=3)
+    # Every row holds the word; the closest in meaning is placed by both.
+    assert both["matched_by"].iloc[0] == "meaning + words" and "meaning" not in set(both["matched_by"])
+    phrase = search(frame, query='"number 3"', vectors=vectors, query_vector=query_vector, index=index, k=3)
+    assert list(phrase[S.ID]) == ["T3"] and phrase["matched_by"].iloc[0].startswith("phrase, ")
+    only_phrase = search(frame, query='"number 3"', k=3)
+    assert list(only_phrase["matched_by"]) == ["phrase"]
+
+
+def test_match_reason_names_a_ranking_only_when_it_gives_a_real_share():
+    assert match_reason(0.09, 0.0) == "meaning"
+    assert match_reason(0.02, 0.2) == "words"
+    assert match_reason(0.09, 0.2) == "meaning + words"
+    assert match_reason(0.09, 0.0, phrase=True) == "phrase, meaning"
+    assert match_reason(0.0, 0.0, phrase=True) == "phrase"
 
 
 def test_rrf_rewards_agreement():
@@ -147,6 +206,25 @@ def test_the_issue_examples_find_the_literal_quotes(bundled_index):
     assert top10("rubberstamp")[0] == "S153"
     # Trump's two direct quotes of 2026-01-13: meaning alone ranks them 41st and 48th.
     assert {"S166", "S168"} <= set(top10("the USMCA is irrelevant, I don't care about it"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("example", EXAMPLE_QUERIES)
+def test_every_example_the_search_box_offers_finds_its_quote(bundled_index, real_encoder, example):
+    # Read from where the Explore page's placeholder gets them (stance_explorer.search.example_hint).
+    from stance_explorer.encoders.text import query_embedding_text
+
+    ds, index = bundled_index
+    q = parse_query(example)
+    qv = real_encoder.encode([query_embedding_text(q.meaning_text)])[0]
+    hits = search(ds.frame, query=q, vectors=ds.vectors, query_vector=qv, index=index, k=10)
+    assert not hits.empty, example
+    top = hits.iloc[0]
+    if q.phrases:  # every result holds the phrase, and says so
+        assert all(m.startswith("“") or "“" in m for m in hits["matched"])
+        assert all(r.startswith("phrase") for r in hits["matched_by"])
+    else:  # the top result holds a word of the search and is close in meaning
+        assert top["matched"] and top["score"] > 0.5, top.to_dict()
 
 
 def _spread_vectors(n: int, dim: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +298,7 @@ def test_query_language_reads_function_words():
     assert query_language("el peor acuerdo comercial de la historia") == "es"
 
 
-#: English renderings of four bundled Spanish quotes, kept here and out of data/statements.csv.
+#: English renderings of four bundled Spanish quotes, kept here and out of stance_explorer/data/statements.csv.
 RENDERINGS = {
     "We will not make any commitment that contradicts our laws": "S199",
     "We are not giving anything away to anyone": "S197",

@@ -15,16 +15,35 @@ from apptest_helpers import REPO_ROOT, assert_ok, open_page, unescape
 from facts import N_BUNDLED, N_SPEAKERS, run_cli
 
 from stance_explorer import schema as S
-from stance_explorer import stance as T
-from stance_explorer.stance import methods as M
+from stance_explorer.stance import (
+    AGAINST,
+    FAVOR,
+    NONE,
+    TOO_FEW,
+    Claim,
+    about_claim,
+    citability,
+    claim_over_time,
+    describe_reading,
+    evidence_rank,
+    flip_o_meter,
+    pair_agreement,
+    read_claim,
+    readings,
+    speaker_estimates,
+    stance_over_time,
+    teaching_gap,
+)
+from stance_explorer.stance.methods import StanceArrays
+from stance_explorer.summaries import claim_summary
 
-FAV, AG, NO = T.FAVOR, T.AGAINST, T.NONE
+FAV, AG, NO = FAVOR, AGAINST, NONE
 
 
-def arrays(labels, scores, conf=None) -> M.StanceArrays:
+def arrays(labels, scores, conf=None) -> StanceArrays:
     n = len(labels)
     conf = conf if conf is not None else [0.8] * n
-    return M.StanceArrays(np.asarray(labels, np.int8), np.asarray(scores, np.float32), np.asarray(conf, np.float32))
+    return StanceArrays(np.asarray(labels, np.int8), np.asarray(scores, np.float32), np.asarray(conf, np.float32))
 
 
 def frame(rows) -> pd.DataFrame:
@@ -47,27 +66,27 @@ def test_one_or_two_statements_get_no_interval_and_no_firm_side():
             ("Many", "2022-01-01", "c", "", "direct"),
         ]
     )
-    est = T.speaker_estimates(f, arrays([FAV, FAV, FAV, FAV, FAV, FAV], [1.0, 0.9, 0.8, 0.9, 0.8, 0.7])).set_index(
+    est = speaker_estimates(f, arrays([FAV, FAV, FAV, FAV, FAV, FAV], [1.0, 0.9, 0.8, 0.9, 0.8, 0.7])).set_index(
         "speaker"
     )
     # Today's code gave "One" a zero-width interval (+1.00 to +1.00) and a firm "favor".
     assert np.isnan(est.at["One", "low"]) and np.isnan(est.at["One", "high"])
-    assert est.at["One", "side"] == T.TOO_FEW and est.at["One", "verdict"].startswith("1 statement (reads favor)")
-    assert est.at["Two", "side"] == T.TOO_FEW and est.at["Two", "verdict"].startswith("2 statements (both read favor)")
+    assert est.at["One", "side"] == TOO_FEW and est.at["One", "verdict"].startswith("1 statement (reads favor)")
+    assert est.at["Two", "side"] == TOO_FEW and est.at["Two", "verdict"].startswith("2 statements (both read favor)")
     assert est.at["Many", "side"] == "favor" and est.at["Many", "low"] < est.at["Many", "high"]
     # Two speakers with a statement each are never "agree": too little to place either.
-    pairs = T.pair_agreement(f, arrays([FAV] * 6, [1.0, 0.9, 0.8, 0.9, 0.8, 0.7]), ["One", "Two"])
+    pairs = pair_agreement(f, arrays([FAV] * 6, [1.0, 0.9, 0.8, 0.9, 0.8, 0.7]), ["One", "Two"])
     assert pairs.iloc[0]["verdict"] == "unclear"
 
 
 # ---------------------------------------------------------------------------- labels and readings
 def test_a_model_reading_is_never_called_a_label():
     f = frame([("A", "2017-01-01", "Some words about the deal here", "", "direct")])
-    zero = T.readings(f, arrays([FAV], [0.3], [0.46]), None, hand=np.array([NO]))
-    told = T.describe_reading(zero.iloc[0])
+    zero = readings(f, arrays([FAV], [0.3], [0.46]), None, hand=np.array([NO]))
+    told = describe_reading(zero.iloc[0])
     assert "a hand label)" not in told and "the model's reading, confidence 0.46" in told and "hand label: none" in told
-    taught = T.readings(f, arrays([NO], [0.0], [1.0]), np.array([0]), hand=np.array([NO]))
-    assert T.describe_reading(taught.iloc[0]) == "none (a hand label)"
+    taught = readings(f, arrays([NO], [0.0], [1.0]), np.array([0]), hand=np.array([NO]))
+    assert describe_reading(taught.iloc[0]) == "none (a hand label)"
 
 
 # ---------------------------------------------------------------------------- the cited quote
@@ -81,6 +100,7 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
                 "https://example.org/a",
                 "direct",
             ),
+            ("T", "2020-03-01", "A great deal for our workers and farmers", "https://example.org/c", "direct"),
             ("T", "2026-01-10", "irrelevant", "", "partial"),
             (
                 "T",
@@ -92,20 +112,58 @@ def test_the_cited_quote_is_the_fullest_sourced_statement_not_a_fragment():
         ]
     )
     # The fragment reads most clearly against; the full sourced quote still is the evidence.
-    arr = arrays([FAV, AG, AG], [0.9, -1.0, -0.6])
-    periods = T.stance_over_time(f, arr, speakers=["T"])
-    flip = T.flip_o_meter(periods).iloc[0]
-    assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X2"
+    arr = arrays([FAV, FAV, AG, AG], [0.9, 0.8, -1.0, -0.6])
+    periods = stance_over_time(f, arr, speakers=["T"])
+    flip = flip_o_meter(periods).iloc[0]
+    assert flip["rating"] == "Full Flop" and f[S.ID].iat[flip["row_after"]] == "X3"
     # With only the fragment on that side, it is shown (a partial quote stays partial, never dropped).
-    only = T.stance_over_time(f.iloc[:2], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
-    assert f[S.ID].iat[int(only["row_top"].iloc[-1])] == "X1"
+    only = stance_over_time(f.iloc[[0, 2]], arrays([FAV, AG], [0.9, -1.0]), speakers=["T"])
+    assert f.iloc[[0, 2]][S.ID].iat[int(only["row_top"].iloc[-1])] == "X2"
+
+
+def test_a_quote_with_a_link_is_cited_ahead_of_any_quote_without_one():
+    """Evidence a reader can check (issue 29, point 3): the seed report's full quote S187 has no known
+    link, so on its side a sourced quote is cited first, even a fragment that reads less clearly."""
+    f = frame(
+        [
+            ("T", "2026-01-29", "There is nothing concrete, but it is coming along very well", "", "direct"),
+            ("T", "2026-01-20", "going well", "https://example.org/a", "partial"),
+            ("T", "2026-01-21", "a plain fragment", "", "partial"),
+        ]
+    )
+    assert citability(f).tolist() == [1, 2, 0]
+    arr = arrays([FAV, FAV, FAV], [1.0, 0.3, 0.9], [0.9, 0.4, 0.9])
+    rank = evidence_rank(f, arr)
+    assert rank[1] > rank[0] > rank[2]
+    (row,) = stance_over_time(f, arr, speakers=["T"], freq="Y")["row_top"]
+    assert f[S.ID].iat[int(row)] == "X1"
+    # A full sourced quote is cited ahead of a sourced fragment.
+    full = frame(
+        [("T", "2026-01-01", "The deal works well for all three countries", "https://example.org/b", "direct")]
+    )
+    assert citability(full).tolist() == [3]
+
+
+def test_on_the_bundled_data_every_side_cited_has_a_link_when_one_exists(bundled):
+    """Whatever the reading, per speaker, period and side, the cited quote has a link whenever a quote
+    on that side does: the seed report's unlinked quotes are cited only when nothing else is there."""
+    f = bundled.frame
+    rng = np.random.default_rng(0)
+    arr = arrays(rng.choice([FAV, AG], len(f)), rng.uniform(-1, 1, len(f)), rng.uniform(0, 1, len(f)))
+    rank = evidence_rank(f, arr)
+    linked = f[S.SOURCE_URL].map(S.is_web_link).to_numpy()
+    assert not linked.all()
+    for _, r in f.assign(code=arr.label, year=f[S.DATE].dt.year).groupby([S.SPEAKER, "year", "code"]):
+        rows = r.index.to_numpy()
+        best = rows[np.argmax(rank[rows])]
+        assert linked[best] or not linked[rows].any(), (r[S.ID].tolist(), f[S.ID].iat[best])
 
 
 # ---------------------------------------------------------------------------- teaching
 def test_teaching_with_one_side_says_the_axis_cannot_tell_favor_from_against():
-    assert "cannot yet tell favor from against" in T.teaching_gap([FAV, FAV, NO])
-    assert "no favor one" in T.teaching_gap([AG])
-    assert T.teaching_gap([FAV, AG]) is None and T.teaching_gap([]) is None
+    assert "cannot yet tell favor from against" in teaching_gap([FAV, FAV, NO])
+    assert "no favor one" in teaching_gap([AG])
+    assert teaching_gap([FAV, AG]) is None and teaching_gap([]) is None
 
 
 # ---------------------------------------------------------------------------- the page
@@ -150,7 +208,7 @@ def test_own_axis_starts_with_empty_poles_and_one_sided_labels_are_flagged():
 def test_cli_by_speaker_prints_one_honest_record_per_speaker():
     proc = run_cli(
         "stance",
-        str(REPO_ROOT / "data" / "statements.csv"),
+        str(REPO_ROOT / "stance_explorer" / "data" / "statements.csv"),
         "--target",
         "the USMCA trade agreement",
         "--by",
@@ -170,10 +228,10 @@ def test_cli_by_speaker_prints_one_honest_record_per_speaker():
 
 # ---------------------------------------------------------------------------- claims (the tracker)
 def test_a_claim_line_parses_with_its_opposite():
-    c = T.Claim.parse("tariffs work | tariffs hurt everyone")
+    c = Claim.parse("tariffs work | tariffs hurt everyone")
     assert (c.phrase, c.opposite) == ("tariffs work", "tariffs hurt everyone")
-    assert T.Claim.parse("USMCA irrelevant").axis().against  # the default phrases ship their opposite
-    assert T.Claim.parse("  new idea ").axis().target == "new idea"
+    assert Claim.parse("USMCA irrelevant").axis().against  # the default phrases ship their opposite
+    assert Claim.parse("  new idea ").axis().target == "new idea"
 
 
 def test_claim_shares_per_period_with_the_fullest_deciding_quote():
@@ -192,7 +250,7 @@ def test_claim_shares_per_period_with_the_fullest_deciding_quote():
         ]
     )
     arr = arrays([AG, NO, FAV, FAV], [-0.8, 0.0, 0.6, 1.0])
-    got = T.claim_over_time(f, arr, speakers=["T"]).set_index("period")
+    got = claim_over_time(f, arr, speakers=["T"]).set_index("period")
     assert got.loc["2020", ["holds", "rejects", "n"]].tolist() == [0, 1, 2] and got.loc["2020", "share_rejects"] == 0.5
     assert got.loc["2026", "share_holds"] == 1.0 and f[S.ID].iat[got.loc["2026", "row_holds"]] == "X2"
 
@@ -209,9 +267,47 @@ def test_the_tracker_claim_puts_trumps_2020_praise_on_the_rejecting_side():
     src = VectorSource(
         ChosenModel.of_vectors(ds.model_id), sink=EmbeddingStore(None, ds.model_id), encoder=get_encoder()
     )
-    claim = T.Claim.parse("USMCA irrelevant")
+    claim = Claim.parse("USMCA irrelevant")
     reader = make_reader("axis", source=src)
-    r = T.read_claim(reader, claim.axis(), ds.frame, vectors=ds.vectors, taught=False)
+    r = read_claim(reader, claim.axis(), ds.frame, vectors=ds.vectors, taught=False)
     ids = ds.frame[S.ID].to_numpy()
     side = {sid: int(r.arrays.label[np.flatnonzero(ids == sid)[0]]) for sid in ("S040", "S166")}
     assert side == {"S040": AG, "S166": FAV}  # 2020 praise rejects the claim; 2026 "irrelevant" holds it
+
+
+def test_below_the_threshold_a_speaker_gets_no_number_only_the_count_and_the_reading():
+    f = frame([("Trudeau", "2025-01-01", "no justification for these tariffs", "", "direct")])
+    est = speaker_estimates(f, arrays([AG], [-0.82])).iloc[0]
+    assert not np.isfinite(est["estimate"]) and not np.isfinite(est["low"])
+    assert est["verdict"] == "1 statement (reads against): too few to place"
+
+
+def test_hand_labels_that_all_agree_are_told_in_words_not_as_a_zero_width_interval():
+    rows = [("A", f"202{i}-01-01", f"quote {i}", "", "direct") for i in range(5)]
+    est = speaker_estimates(frame(rows), arrays([FAV] * 5, [1.0] * 5, [1.0] * 5), labelled=np.ones(5, bool))
+    e = est.iloc[0]
+    assert e["verdict"] == "all 5 hand-labelled favor" and not np.isfinite(e["low"]) and not np.isfinite(e["high"])
+    mixed = speaker_estimates(frame(rows), arrays([FAV] * 5, [1.0] * 5, [1.0] * 5)).iloc[0]
+    assert mixed["verdict"] == "favor"  # readings, not labels: the interval stays
+
+
+def test_only_statements_about_the_claims_subject_count_as_holding_or_rejecting_it():
+    f = frame(
+        [
+            ("Ford", "2025-01-01", "cartels are a menace", "", "direct"),
+            ("Ford", "2025-02-01", "fentanyl kills", "", "direct"),
+            ("Sheinbaum", "2025-01-01", "we send humanitarian aid to Cuba", "", "direct"),
+            ("Sheinbaum", "2025-03-01", "oil to Cuba is a sovereign matter", "", "direct"),
+        ]
+    )
+    f[S.TOPIC] = ["security", "security", "Cuba/energy", "Cuba/energy"]
+    relevance = np.array([0.29, 0.25, 0.55, 0.59])
+    about = about_claim(f, relevance)
+    assert about.tolist() == [False, False, True, True]
+    arr = arrays([AG, AG, AG, AG], [-0.6] * 4)
+    periods = claim_over_time(f, arr, speakers=["Ford", "Sheinbaum"], about=about).set_index("speaker")
+    assert periods.at["Ford", "rejects"] == 0 and periods.at["Ford", "off_topic"] == 2
+    assert periods.at["Sheinbaum", "rejects"] == 2 and periods.at["Sheinbaum", "share_rejects"] == 1.0
+    said = claim_summary(periods.reset_index(), claim="Mexico must stop shipping oil to Cuba")
+    assert "2 statements read as taking a side but not about its subject were left out" in said
+    assert "Ford" not in said and "too few to rank" in said  # Sheinbaum's 2 statements: said, not ranked silently

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from stance_explorer import store as st
-from stance_explorer.store import EmbeddingStore, model_slug
+from stance_explorer.files import model_slug
+from stance_explorer.store import EmbeddingStore
 
 MODEL = "fake-encoder"
 
@@ -139,7 +140,7 @@ def test_failed_marker_write_leaves_no_visible_shard(tmp_path, make_fake_encoder
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(st.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     items = texts(12)
     enc = make_fake_encoder()
     store = EmbeddingStore(tmp_path, MODEL)
@@ -148,7 +149,7 @@ def test_failed_marker_write_leaves_no_visible_shard(tmp_path, make_fake_encoder
     assert rep.persisted is False
     assert any("No space left" in w for w in store.warnings)
     np.testing.assert_allclose(vecs, expected(enc, items), atol=1e-6)
-    monkeypatch.setattr(st.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
 
     # Nothing half-written is visible: the next process sees an empty store, cleans the orphans...
     reopened = EmbeddingStore(tmp_path, MODEL)
@@ -385,7 +386,7 @@ def test_disk_full_while_writing_keeps_vectors_in_memory(tmp_path, fake_encoder,
     def full(path, write):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(st, "_atomic_write_bytes", full)
+    monkeypatch.setattr(st, "atomic_write_bytes", full)
     store = EmbeddingStore(tmp_path, MODEL)
     assert store.warnings == []
     _works_from_memory(store, fake_encoder)

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance_explorer import stance as T
 from stance_explorer.encoders.base import EncoderUnavailable
 from stance_explorer.encoders.models import MINILM, MULTILINGUAL, model_id
+from stance_explorer.stance import AGAINST, FAVOR, Axis, axis_vectors, read_claim
 from stance_explorer.store import EmbeddingStore
 from stance_explorer.vectors import ChosenModel, VectorSource
 
@@ -97,10 +97,10 @@ def test_chosen_model_knows_each_models_id_and_text_rules():
 def test_axis_vectors_by_pole(make_fake_encoder):
     enc = make_fake_encoder()
     src = VectorSource(ChosenModel.of_vectors(enc.model_id), sink=EmbeddingStore(None, enc.model_id), encoder=enc)
-    axis = T.Axis("the USMCA", "The USMCA is good", "The USMCA is bad")
-    assert T.axis_vectors(src, axis, encode=True).keys() == axis.texts().keys()
+    axis = Axis("the USMCA", "The USMCA is good", "The USMCA is bad")
+    assert axis_vectors(src, axis, encode=True).keys() == axis.texts().keys()
     empty = VectorSource(ChosenModel.of_vectors(enc.model_id), encoder=enc)
-    assert T.axis_vectors(empty, axis, encode=False) is None  # not stored, and told not to encode
+    assert axis_vectors(empty, axis, encode=False) is None  # not stored, and told not to encode
 
 
 class _PolesReader:
@@ -129,15 +129,15 @@ def test_read_claim_labels_outside_the_scope_still_teach():
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     axis_vecs = {"target": X[:1], "favor": X[:1], "against": X[20:21]}
     rows = np.array([0, 1, 20, 21])  # every label is outside the scope below
-    codes = np.array([T.FAVOR, T.FAVOR, T.AGAINST, T.AGAINST])
+    codes = np.array([FAVOR, FAVOR, AGAINST, AGAINST])
     scope = np.r_[5:15, 25:35]
     hand = np.full(len(X), -1)
     hand[rows] = codes
     frame = pd.DataFrame({"text": [f"s{i}" for i in range(len(X))]})
     reader = _PolesReader(axis_vecs)
-    r = T.read_claim(reader, T.Axis("t"), frame, scope=scope, vectors=X, hand=hand)
+    r = read_claim(reader, Axis("t"), frame, scope=scope, vectors=X, hand=hand)
     got = r.scoped()
     assert r.taught and len(got.label) == len(scope) and list(r.rows) == list(scope)
-    assert (got.label[:10] == T.FAVOR).all() and (got.label[10:] == T.AGAINST).all()
-    zero = T.read_claim(reader, T.Axis("t"), frame, scope=scope, vectors=X, hand=hand, taught=False)
+    assert (got.label[:10] == FAVOR).all() and (got.label[10:] == AGAINST).all()
+    zero = read_claim(reader, Axis("t"), frame, scope=scope, vectors=X, hand=hand, taught=False)
     assert not zero.taught and np.array_equal(zero.scoped().label, r.zero_shot.label[scope])

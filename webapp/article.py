@@ -17,6 +17,7 @@ import streamlit as st
 
 from stance_explorer import schema as S
 from stance_explorer.reader import problems_frame, read_statements
+from stance_explorer.wording import counted
 from webapp import params as P
 from webapp.text import escape_markdown
 
@@ -214,32 +215,10 @@ def article_section(view) -> None:
         _review(view, article, digest, when, title.strip(), url.strip(), Upload, add_new, request_dataset, uploads)
 
 
-def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
-    from stance_explorer.quotes import extract_quotes, records_csv
-    from webapp.frame_cache import per_frame
-
-    frame = view.dataset.frame
-    known, topics = _helpers_for(frame)
-
-    def extract():
-        article.title = article.title or title
-        article.url = article.url or url
-        return extract_quotes(article, known, topics)
-
-    quotes = per_frame("article_quotes", frame, extract, key=digest)
-    kept = sum(q.is_statement for q in quotes)
-    st.markdown(
-        f"**{len(quotes)} quoted passage{'s' if len(quotes) != 1 else ''} found: {kept} attributed "
-        f"({sum(1 for q in quotes if q.is_statement and not q.speaker)} to unnamed sources), "
-        f"{len(quotes) - kept} left out (names, scare quotes, institutions).**"
-    )
-    st.caption(
-        "The speaker, topic and quote type are the extractor's reading, with its confidence: check them. "
-        "Tick a row to add it; fill in a speaker for unnamed sources; add a row at the bottom for a quote it missed."
-    )
-    table = _review_table(quotes)
+def _review_editor(table, frame, digest):
+    """The review table as an editor: tick, correct or add rows."""
     topic_options = sorted({t for t in frame[S.TOPIC].astype(str) if t} | {"unspecified"})
-    edited = st.data_editor(
+    return st.data_editor(
         table,
         key=f"art_editor_{digest}",
         num_rows="dynamic",
@@ -264,13 +243,43 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
             SENTENCE: st.column_config.TextColumn("sentence", disabled=True, help="The sentence the quote came from"),
         },
     )
+
+
+def _review(view, article, digest, when, title, url, Upload, add_new, request_dataset, uploads) -> None:
+    from stance_explorer.quotes import extract_quotes, parse_missing, records_csv
+    from webapp.frame_cache import per_frame
+
+    frame = view.dataset.frame
+    known, topics = _helpers_for(frame)
+
+    def extract():
+        article.title = article.title or title
+        article.url = article.url or url
+        return extract_quotes(article, known, topics)
+
+    quotes = per_frame("article_quotes", frame, extract, key=digest)
+    kept = sum(q.is_statement for q in quotes)
+    st.markdown(
+        f"**{len(quotes)} quoted passage{'s' if len(quotes) != 1 else ''} found: {kept} attributed "
+        f"({sum(1 for q in quotes if q.is_statement and not q.speaker)} to unnamed sources), "
+        f"{len(quotes) - kept} left out (names, scare quotes, institutions).**"
+    )
+    st.caption(
+        "The speaker, topic and quote type are the extractor's reading, with its confidence: check them. "
+        "Tick a row to add it; fill in a speaker for unnamed sources; add a row at the bottom for a quote it missed."
+    )
+    missing = parse_missing(article) if quotes else ""
+    if missing:  # a spaCy pipeline is not installed: say what that costs and how to fix it
+        st.caption(escape_markdown(missing[0].upper() + missing[1:] + "."))
+    table = _review_table(quotes)
+    edited = _review_editor(table, frame, digest)
     stem = re.sub(r"[^\w\-]+", "-", (title or article.name).lower()).strip("-")[:40] or "article"
     records, problems = _records(edited, quotes, stem=stem, when=when, title=title, url=url, known=known)
     upload_name = f"article: {title or article.name}"
     added = uploads().get(upload_name)
     if added is not None and added.added and added.digest == digest:
         st.success(
-            f"Added: {len(added.result.frame)} statements from this article are in use on every page.",
+            f"Added: {counted(len(added.result.frame), 'statement')} from this article are in use on every page.",
             icon=":material/check_circle:",
         )
         return
@@ -289,7 +298,7 @@ def _review(view, article, digest, when, title, url, Upload, add_new, request_da
             return
         from webapp.uploads import announce
 
-        announce(f"Added {len(result.frame)} statements from the article ({new} newly embedded).")
+        announce(f"Added {counted(len(result.frame), 'statement')} from the article ({new} newly embedded).")
         if view.mode == P.DATASET_BUNDLED:
             request_dataset(P.DATASET_MERGED)
         st.rerun()

@@ -24,18 +24,17 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from stance_explorer.encoders.onnx import ID_SUFFIX, OnnxInt8Encoder
+from stance_explorer.files import REPO_ROOT
 
 log = logging.getLogger(__name__)
 
 HOSTED_ENV = "STANCE_EXPLORER_HOSTED"
 QUERY_ENCODER_ENV = "STANCE_EXPLORER_QUERY_ENCODER"
-ROOT = Path(__file__).resolve().parent.parent
 #: Building the int8 file exports the model with torch: minutes at most, even on a slow free tier.
 BUILD_TIMEOUT_S = 900
 _TRUE = {"1", "true", "yes", "on"}
@@ -110,7 +109,7 @@ def _int8_query_encoder() -> OnnxInt8Encoder | None:
         return None
     try:
         subprocess.run(
-            [sys.executable, "-c", _BUILD], cwd=ROOT, check=True, capture_output=True, timeout=BUILD_TIMEOUT_S
+            [sys.executable, "-c", _BUILD], cwd=REPO_ROOT, check=True, capture_output=True, timeout=BUILD_TIMEOUT_S
         )
         encoder = OnnxInt8Encoder()
         encoder.load()

@@ -13,10 +13,22 @@ import hashlib
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from stance_explorer.dataset import Dataset
-from stance_explorer.mapping import projection as PJ
+from stance_explorer.mapping.projection import (
+    DEFAULT_METHOD,
+    MIN_NONLINEAR,
+    Layout,
+    StoredMap,
+    layout,
+    load_map,
+    pca_axes,
+    pca_transform,
+    place,
+    project,
+)
 from stance_explorer.mapping.regions import regions
 from stance_explorer.store import text_keys
 from stance_explorer.vectors import ChosenModel
@@ -43,49 +55,49 @@ def _keys(ds: Dataset) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner="Computing the map of the statements (once per server)…")
-def bundled_map(model_id: str) -> PJ.StoredMap:
+def bundled_map(model_id: str) -> StoredMap:
     """The bundled dataset's map: the stored one, else computed now and kept in memory (never written)."""
     root = map_root()
-    stored = PJ.load_map(root, model_id, BUNDLED_MAP) if root else None
+    stored = load_map(root, model_id, BUNDLED_MAP) if root else None
     if stored is not None:
         return stored
     ds = bundled_dataset(_model_name(model_id))
     rows = np.flatnonzero(ds.has_vector)
-    method = PJ.DEFAULT_METHOD
-    xy = PJ.project(ds.vectors[rows], method, seed=0)
-    pca = PJ.pca_axes(ds.vectors[rows]) if method == "pca" else None
-    return PJ.StoredMap(_keys(ds)[rows], xy, method if len(rows) >= PJ.MIN_NONLINEAR else "pca", model_id, pca)
+    method = DEFAULT_METHOD
+    xy = project(ds.vectors[rows], method, seed=0)
+    pca = pca_axes(ds.vectors[rows]) if method == "pca" else None
+    return StoredMap(_keys(ds)[rows], xy, method if len(rows) >= MIN_NONLINEAR else "pca", model_id, pca)
 
 
-def _dataset_layout(ds: Dataset, base: PJ.StoredMap) -> PJ.Layout:
+def _dataset_layout(ds: Dataset, base: StoredMap) -> Layout:
     """Positions for every row of ``ds`` (NaN where a row has no vector)."""
     rows = np.flatnonzero(ds.has_vector)
     xy = np.full((len(ds.frame), 2), np.nan, dtype=np.float32)
     placed = np.zeros(len(ds.frame), dtype=bool)
-    lay = PJ.layout(_keys(ds)[rows], ds.vectors[rows], base)
+    lay = layout(_keys(ds)[rows], ds.vectors[rows], base)
     xy[rows], placed[rows] = lay.xy, lay.placed
-    return PJ.Layout(xy, placed, lay.method, lay.computed)
+    return Layout(xy, placed, lay.method, lay.computed)
 
 
 @st.cache_resource(show_spinner=False)
-def bundled_layout(model_id: str) -> PJ.Layout:
+def bundled_layout(model_id: str) -> Layout:
     """The bundled dataset's positions, once per process (hashing 100k texts is not free)."""
     lay = _dataset_layout(bundled_dataset(_model_name(model_id)), bundled_map(model_id))
     lay.xy.setflags(write=False)
     return lay
 
 
-def layout_for(view: View) -> PJ.Layout:
+def layout_for(view: View) -> Layout:
     """Map positions for every row of the view's dataset (NaN where a row has no vector)."""
     ds = view.dataset
     if ds is bundled_dataset(_model_name(ds.model_id)):
         return bundled_layout(ds.model_id)
 
-    def place() -> PJ.Layout:
+    def compute() -> Layout:
         with st.spinner(f"Placing {int(ds.has_vector.sum()):,} statements on the map…"):
             return _dataset_layout(ds, bundled_map(ds.model_id))
 
-    return per_frame("map_layout", ds.frame, place, key=(ds.model_id, int(ds.has_vector.sum())))
+    return per_frame("map_layout", ds.frame, compute, key=(ds.model_id, int(ds.has_vector.sum())))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -103,11 +115,38 @@ def regions_for(view: View, frame, xy: np.ndarray, k: int, drawn: np.ndarray):
     return per_frame("map_regions", ds.frame, lambda: regions(frame, xy, k)[1], key=(ds.model_id, k, digest))
 
 
-def placer(view: View, lay: PJ.Layout) -> Callable[[np.ndarray], np.ndarray]:
+def placer(view: View, lay: Layout) -> Callable[[np.ndarray], np.ndarray]:
     """How to put a vector the map has not seen (a speaker's yearly centroid) onto this map."""
     ds = view.dataset
     base = bundled_map(ds.model_id)
     if base.pca is not None and not lay.computed:
-        return lambda v: PJ.pca_transform(v, base.pca)
+        return lambda v: pca_transform(v, base.pca)
     known = np.flatnonzero(np.isfinite(lay.xy[:, 0]))
-    return lambda v: PJ.place(v, ds.vectors[known], lay.xy[known])
+    return lambda v: place(v, ds.vectors[known], lay.xy[known])
+
+
+def regions_and_paths(region_table: pd.DataFrame | None, steps: pd.DataFrame | None) -> None:
+    """The map's regions with their words, and the speakers' paths year by year, each in an expander."""
+    if region_table is not None:
+        with st.expander("Regions and their words"):
+            st.dataframe(
+                region_table[["label", "statements", "speakers"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "label": st.column_config.TextColumn("Most distinctive words (c-TF-IDF)", width="large"),
+                    "speakers": st.column_config.ListColumn("Most statements by"),
+                },
+            )
+    if steps is not None and len(steps):
+        with st.expander("Speakers' paths, year by year"):
+            st.dataframe(
+                steps[["speaker", "window", "count", "shift"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "window": "Year",
+                    "count": "Statements",
+                    "shift": st.column_config.NumberColumn("Moved (1 − cosine to the previous year)", format="%.3f"),
+                },
+            )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import citation as C
 from stance_explorer import schema as S
 from stance_explorer.analysis import other_languages
+from stance_explorer.citation import markdown_citation, no_link_note, plain_citation
 from stance_explorer.encoders.models import MULTILINGUAL, reads_only_english
 from webapp import params as P
 from webapp.state import bundled_dataset
@@ -56,8 +56,14 @@ WIDTHS = {
     S.SOURCE_URL: 62,
     S.SOURCE_TITLE: 72,
     "matched": 96,
+    "rank": 38,
+    "matched_by": 108,
     UPLOAD_COLUMN: 96,
 }
+#: Search results add Rank and "Matched by": narrower speaker, topic, words and similarity, and no
+#: source title (the link stays; the title is in the CSV and the opened statement), so every
+#: column still shows in a 1400-px window.
+RANKED_WIDTHS = {**WIDTHS, S.SPEAKER: 108, S.TOPIC: 100, "matched": 96, "score": 60}
 MIN_QUOTE_WIDTH = 200
 
 
@@ -66,9 +72,10 @@ def display_table(frame: pd.DataFrame, *, score: bool = False) -> pd.DataFrame:
 
     Search results add the words that matched; in a view with uploads, uploaded rows name their file.
     """
-    cols = (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT]
+    ranked = [c for c in ("rank", "matched_by") if score and c in frame]  # search results: their order, explained
+    cols = ranked + (["score"] if score and "score" in frame else []) + [S.DATE, S.SPEAKER, S.TOPIC, S.TEXT]
     cols += ["matched"] if "matched" in frame else []
-    cols += [S.QUOTE_TYPE, S.SOURCE_URL, S.SOURCE_TITLE]
+    cols += [S.QUOTE_TYPE, S.SOURCE_URL] + ([] if ranked else [S.SOURCE_TITLE])
     out = frame[[c for c in cols if c in frame]].copy()
     out[S.SOURCE_URL] = out[S.SOURCE_URL].where(out[S.SOURCE_URL].astype(str).str.match(S.WEB_LINK), None)
     uploaded = uploaded_from(frame)
@@ -83,8 +90,8 @@ def statements_table(
 ) -> None:
     """A table of statements with sources. ``on_select``: a callback run when a reader picks a row."""
     selection = {"on_select": on_select, "selection_mode": "single-row"} if on_select else {}
-    w = WIDTHS
     shown = display_table(frame, score=score)
+    w = RANKED_WIDTHS if "rank" in shown else WIDTHS
     quote_width = max(MIN_QUOTE_WIDTH, TABLE_WIDTH - sum(w.get(c, 0) for c in shown.columns))
     st.dataframe(
         shown,
@@ -95,6 +102,16 @@ def statements_table(
         placeholder="–",  # a missing source is a dash, not the word "None"
         **selection,
         column_config={
+            "rank": st.column_config.NumberColumn(
+                "Rank", format="%d", width=w["rank"], help="The order of the results: meaning and words, fused"
+            ),
+            "matched_by": st.column_config.TextColumn(
+                "Matched by",
+                width=w["matched_by"],
+                help="What placed the result here: its meaning (close to the search), its words (it holds the "
+                "searched words), or both; “phrase” when it contains the quoted phrase. Similarity alone "
+                "does not set the order.",
+            ),
             "score": st.column_config.ProgressColumn(
                 "Similarity", min_value=0.0, max_value=1.0, format="%.3f", width=w["score"]
             ),
@@ -117,6 +134,26 @@ def statements_table(
             ),
             S.SOURCE_URL: st.column_config.LinkColumn("Source", display_text="open ↗", width=w[S.SOURCE_URL]),
             S.SOURCE_TITLE: st.column_config.TextColumn("Source title", width=w[S.SOURCE_TITLE]),
+        },
+    )
+
+
+def problems_table(problems: pd.DataFrame, *, key: str) -> None:
+    """A reader's problems (``reader.problems_frame``): file, line, column, severity, message."""
+    # A problem with the whole row names no column: a dash, not the word "None".
+    st.dataframe(
+        problems,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        placeholder="–",
+        # Narrow fixed columns, so the message (what to do) is what a 1400-px window shows in full.
+        column_config={
+            "file": st.column_config.TextColumn("File", width=120),
+            "line": st.column_config.NumberColumn("Line", width=55),
+            "column": st.column_config.TextColumn("Column", width=90),
+            "severity": st.column_config.TextColumn("Severity", width=75),
+            "message": st.column_config.TextColumn("Message", width=560),
         },
     )
 
@@ -151,8 +188,9 @@ def quote_card(row: pd.Series, *, show_speaker: bool = True, score: float | None
                 f"[{escape_markdown(title)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
                 + (" · partial quote" if partial else "")
             )
-        elif title or partial:
-            st.caption(" · ".join(x for x in (escape_markdown(title), "partial quote" if partial else "") if x))
+        else:  # a reader must see that there is no link to follow, not a link left out
+            note = no_link_note(title)
+            st.caption(" · ".join(x for x in (escape_markdown(title), note, "partial quote" if partial else "") if x))
 
 
 _PRECISION_NOTE = {
@@ -203,9 +241,9 @@ def citation_box(row: pd.Series) -> None:
     plain text and in Markdown. Shown as code, so nothing in it is read as markup here."""
     st.markdown("**Cite this statement**")
     st.caption("Plain text")
-    st.code(C.plain_citation(row), language=None, wrap_lines=True)
+    st.code(plain_citation(row), language=None, wrap_lines=True)
     st.caption("Markdown")
-    st.code(C.markdown_citation(row), language="markdown", wrap_lines=True)
+    st.code(markdown_citation(row), language="markdown", wrap_lines=True)
 
 
 def _use_multilingual() -> None:

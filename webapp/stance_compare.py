@@ -1,6 +1,6 @@
 """Compare's "agree / disagree / unclear" on the topic's stance axis, next to the similarity.
 
-Uses the topic's preset axis (data/stance_axes.csv) with its shipped hand labels and this
+Uses the topic's preset axis (stance_explorer/data/stance_axes.csv) with its shipped hand labels and this
 session's labels for it, read from stored vectors only: Compare never loads the model for this.
 """
 
@@ -10,9 +10,9 @@ import numpy as np
 import streamlit as st
 
 from stance_explorer import schema as S
-from stance_explorer import stance as T
-from webapp import stance_state as SS
+from stance_explorer.stance import describe_reading, pair_agreement
 from webapp.render import quote_card
+from webapp.stance_state import labels_for, presets, reading
 from webapp.state import View
 from webapp.text import escape_markdown
 
@@ -21,7 +21,7 @@ VERDICT_ICON = {"agree": ":material/handshake:", "disagree": ":material/swap_hor
 
 def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
     """Each pair of speakers: agree / disagree / unclear on the topic's axis, with the deciding quotes."""
-    preset = next((p for p in SS.presets() if p.topic == topic), None)
+    preset = next((p for p in presets() if p.topic == topic), None)
     st.subheader("Do they agree?")
     if preset is None:
         st.caption(
@@ -30,7 +30,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
         return
     ds = view.dataset
     scope = view.rows[view.frame[S.TOPIC].to_numpy() == topic]
-    r, msg = SS.reading(ds, preset.axis, SS.labels_for(preset.axis), taught=True, scope=scope, allow_model=False)
+    r, msg = reading(ds, preset.axis, labels_for(preset.axis), taught=True, scope=scope, allow_model=False)
     if msg:
         st.caption(
             f"The stance axis for this topic needs a model that is not loaded here, so it is on the Stance page only. ({escape_markdown(msg)})"
@@ -38,7 +38,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
         return
     frame = r.table(ds.frame)
     arrays = r.scoped()
-    pairs = T.pair_agreement(frame, arrays, speakers, tiebreak=r.relevance[r.rows])
+    pairs = pair_agreement(frame, arrays, speakers, tiebreak=r.relevance[r.rows])
     how = f"taught by {len(r.label_rows):,} hand labels" if r.taught else "not taught"
     st.caption(
         f"On the axis “{escape_markdown(preset.axis.target)}”, read by {escape_markdown(r.reader_label)} ({how}). "
@@ -47,7 +47,7 @@ def stance_verdicts(view: View, topic: str, speakers: list[str]) -> None:
     )
 
     def reading_of(row: int) -> str:
-        return T.describe_reading(frame.iloc[row])
+        return describe_reading(frame.iloc[row])
 
     for _, p in pairs.iterrows():
         with st.container(border=True):

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from stance_explorer.analysis.similarity import statement_neighbours
 from stance_explorer.dataset import find_statement, statement_ref
 from webapp import links
 from webapp import params as P
@@ -75,7 +75,7 @@ def _dialog(view: View, pos: int) -> None:
     else:
         # Candidates are what the filters keep, the same rows every other part of the page shows.
         candidates = view.mask & ds.has_vector
-        others, same = A.statement_neighbours(ds.frame, ds.vectors, pos, k=NEIGHBOURS, mask=candidates)
+        others, same = statement_neighbours(ds.frame, ds.vectors, pos, k=NEIGHBOURS, mask=candidates)
         st.caption(
             f"Closest in meaning among the {int(candidates.sum()):,} statements the filters keep. "
             "Similarity is the cosine of sentence embeddings, not agreement."

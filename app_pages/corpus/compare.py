@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer.figures.heatmaps import heatmap_figure
+from stance_explorer.figures.timelines import pair_similarity_figure
 from webapp import links
 from webapp import params as P
 from webapp.corpusview import current, rows_or_message
@@ -49,7 +50,7 @@ else:
         ticks = [f"{s} ({int(counts[s]):,})" for s in chosen]
         left, right = st.columns([3, 2])
         left.plotly_chart(
-            F.heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
+            heatmap_figure(matrix, title=f"Speaker × speaker on {topic}", row_ticks=ticks, col_ticks=ticks),
             width="stretch",
             key="ccmp_heat",
         )
@@ -60,7 +61,7 @@ else:
         )
         over_time = corpus.pairs_over_time(sel, chosen, topic=topic)
         if not over_time.empty:
-            st.plotly_chart(F.pair_similarity_figure(over_time, topic=topic), width="stretch", key="ccmp_time")
+            st.plotly_chart(pair_similarity_figure(over_time, topic=topic), width="stretch", key="ccmp_time")
         st.subheader("Their newest statements on this topic")
         per_speaker = on_topic.set_index(S.SPEAKER)["statements"]
         cols = st.columns(min(len(chosen), 4))

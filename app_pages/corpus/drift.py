@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer.figures.timelines import drift_figure
 from webapp import links
 from webapp import params as P
 from webapp.corpusview import current, rows_or_message
@@ -52,7 +52,7 @@ else:
         quotes = dict(zip(examples["window"], examples[S.TEXT])) if examples is not None else {}
         shifts["representative"] = shifts["window"].map(quotes).fillna("")
         st.plotly_chart(
-            F.drift_figure(shifts, speaker=speaker, topic=t, example="Newest full quote"), width="stretch", key="cdrift"
+            drift_figure(shifts, speaker=speaker, topic=t, example="Newest full quote"), width="stretch", key="cdrift"
         )
         table = shifts[["window", "count", "similarity_to_previous", "shift_rank", "representative"]].rename(
             columns={

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stance_explorer import figures as F
 from stance_explorer import schema as S
+from stance_explorer.figures.heatmaps import heatmap_figure
 from webapp import links
 from webapp import params as P
 from webapp.corpusview import current
@@ -33,7 +33,7 @@ else:
     if mode == MODES[0]:
         matrix, _ = corpus.pair_similarity_matrix(sel, speakers)
         st.plotly_chart(
-            F.heatmap_figure(matrix, title="Speaker × speaker, all kept topics", row_ticks=ticks, col_ticks=ticks),
+            heatmap_figure(matrix, title="Speaker × speaker, all kept topics", row_ticks=ticks, col_ticks=ticks),
             width="stretch",
             key="chm_ss",
         )
@@ -43,7 +43,7 @@ else:
     else:
         sim, _ = corpus.topic_closeness(sel, speakers)
         st.plotly_chart(
-            F.heatmap_figure(sim, title="Each speaker against everyone else, per topic", row_ticks=ticks),
+            heatmap_figure(sim, title="Each speaker against everyone else, per topic", row_ticks=ticks),
             width="stretch",
             key="chm_st",
         )

@@ -43,8 +43,9 @@ from stance_explorer.encoders.base import (
     default_model_path,
     load_local_tokenizer,
     max_seq_length,
-    normalize_rows,
 )
+from stance_explorer.files import REPO_ROOT, model_slug
+from stance_explorer.numeric import normalize_rows
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ ID_SUFFIX = "+onnx-int8"
 #: Bump when the export/quantization recipe changes, so cached files are rebuilt.
 RECIPE_VERSION = 1
 #: Where built models go unless told otherwise (gitignored: they are rebuilt in seconds).
-DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / "embeddings" / "onnx"
+DEFAULT_CACHE_DIR = REPO_ROOT / "embeddings" / "onnx"
 ONNX_NAME = "model.int8.onnx"
 META_NAME = "meta.json"
 #: Architectures the onnxruntime transformer optimizer knows how to fuse.
@@ -199,8 +200,6 @@ class OnnxInt8Encoder:
         return path
 
     def _cache_folder(self) -> Path:
-        from stance_explorer.store import model_slug  # the store's slug keeps folder names consistent
-
         slug = model_slug(self.file_id)
         root = self._cache_arg or DEFAULT_CACHE_DIR
         folder = root / slug
@@ -509,7 +508,7 @@ def _export_in_child(model_path: Path, dest: Path) -> None:
 
     proc = subprocess.run(
         [sys.executable, "-m", "stance_explorer.encoders.onnx", "export", str(model_path), str(dest)],
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
     )

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from stance_explorer.encoders.base import EncoderUnavailable, Progress, normalize_rows
+from stance_explorer.encoders.base import EncoderUnavailable, Progress
+from stance_explorer.numeric import normalize_rows
 
 MULTILINGUAL_MODEL = "use-multilingual-v3"
 MULTILINGUAL_DIM = 512

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stance_explorer.store import KEY_DTYPE, _atomic_write_bytes, model_slug
+from stance_explorer.files import atomic_write_bytes, model_slug
+from stance_explorer.store import KEY_DTYPE
 
 #: Methods compared by benchmarks/projection.py; ``DEFAULT_METHOD`` is the one the app uses.
 METHODS = ("pca", "umap", "pacmap", "tsne")
@@ -247,10 +248,10 @@ def save_map(
         raise ValueError(f"expected coordinates of shape ({len(keys)}, 2), got {xy.shape}")
     marker = stem.with_suffix(".json")
     marker.unlink(missing_ok=True)  # the old map stops existing before its files change
-    _atomic_write_bytes(stem.with_suffix(".keys.npy"), lambda fh: np.save(fh, keys, allow_pickle=False))
-    _atomic_write_bytes(stem.with_suffix(".xy.npy"), lambda fh: np.save(fh, xy, allow_pickle=False))
+    atomic_write_bytes(stem.with_suffix(".keys.npy"), lambda fh: np.save(fh, keys, allow_pickle=False))
+    atomic_write_bytes(stem.with_suffix(".xy.npy"), lambda fh: np.save(fh, xy, allow_pickle=False))
     if pca is not None:
-        _atomic_write_bytes(
+        atomic_write_bytes(
             stem.with_suffix(".pca.npy"), lambda fh: np.save(fh, np.asarray(pca, np.float32), allow_pickle=False)
         )
     else:
@@ -262,7 +263,7 @@ def save_map(
         "pca": pca is not None,
         "trustworthiness": trustworthiness,
     }
-    _atomic_write_bytes(marker, lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
+    atomic_write_bytes(marker, lambda fh: fh.write(json.dumps(meta, indent=1).encode()))
     return marker
 
 

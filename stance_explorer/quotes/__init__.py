@@ -3,6 +3,8 @@
 The extractor finds every quoted span (“…”, "…", «…», ‘…’ and '…', a quote inside a quote kept
 inside its outer quote, a quote that runs over paragraphs), then looks for who said it in the same
 sentence (before, after or around the quote: said, told, according to, dijo, afirmó, aseguró…), and
+finds whom a pronoun or a bare "said" means from the grammatical subjects of the sentences before
+(a dependency parse by spaCy's small English or Spanish pipeline; without one, word rules), and
 resolves that mention to a named person: a full name, a surname used earlier in the article or by a
 known speaker, a pronoun, or a role ("the premier", "la mandataria", "el secretario de Economía")
 matched to a person in the article or to a known speaker's role, across languages. Every reading
@@ -22,6 +24,7 @@ The package, in reading order:
 - :mod:`~stance_explorer.quotes.text`: accent folding and the language guess, shared by the rest.
 - :mod:`~stance_explorer.quotes.spans`: the quoted spans and the sentence bounds around them.
 - :mod:`~stance_explorer.quotes.mentions`: people, roles, pronouns and institutions named in the text, and who they are.
+- :mod:`~stance_explorer.quotes.syntax`: sentence subjects from a spaCy dependency parse, loaded when first needed.
 - :mod:`~stance_explorer.quotes.attribution`: who said each quote.
 - :mod:`~stance_explorer.quotes.topics`: a topic for each statement from the known data.
 - :mod:`~stance_explorer.quotes.extract`: the extractor that ties them together, and the statements table.
@@ -34,6 +37,7 @@ from stance_explorer.quotes.extract import (
     QuoteResult,
     extract_quotes,
     extract_statements,
+    parse_missing,
     quote_records,
     records_csv,
 )
@@ -55,6 +59,7 @@ __all__ = [
     "detect_language",
     "extract_quotes",
     "extract_statements",
+    "parse_missing",
     "quote_records",
     "records_csv",
 ]

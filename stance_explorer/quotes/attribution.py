@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from stance_explorer.quotes import words as W
 from stance_explorer.quotes.mentions import Candidate, Mentions
 from stance_explorer.quotes.spans import Span, quoted_words, sentence_bounds
+from stance_explorer.quotes.syntax import Parse
 from stance_explorer.quotes.text import fold
 
 FLAG_UNNAMED = "unnamed source"
@@ -52,8 +53,17 @@ class _Place:
 
 
 class Attributor:
-    def __init__(self, text: str, spans: list[Span], mentions: Mentions, title: str = "", url: str = "") -> None:
+    def __init__(
+        self,
+        text: str,
+        spans: list[Span],
+        mentions: Mentions,
+        title: str = "",
+        url: str = "",
+        syntax: Parse | None = None,
+    ) -> None:
         self.text = text
+        self.syntax = syntax  # the dependency parse: grammatical subjects; None keeps to the word rules
         self.title, self.url = title, url
         self.spans = spans
         self.m = mentions
@@ -87,6 +97,8 @@ class Attributor:
         for m in _WORD.finditer(self.text, a, b):
             w = m.group().lower().rstrip(".,;:")
             speech = W.is_speech_verb(w) or (prev in W.HABER and W.is_spanish_participle(w))
+            if speech and self.syntax is not None and self.syntax.pos_at(m.start()) in ("NOUN", "PROPN", "ADJ"):
+                speech = False  # "Ante la pregunta sobre Trump": a listed word that the parse reads as a noun
             if speech and not self.in_quote(m.start(), m.end()):
                 out.append(m)
             prev = w
@@ -104,6 +116,48 @@ class Attributor:
         return out
 
     # -- subjects -----------------------------------------------------------------------------
+
+    def parsed_subject(self, spans: list[tuple[int, int]] | None) -> Candidate | None:
+        """The mention that a parsed subject's head words hold: a name before a role, the head's own
+        before an apposition's ("el secretario de Economía, Marcelo Ebrard" -> Marcelo Ebrard)."""
+        if not spans:
+            return None
+        tiers = [[c for c in self.cands_in(max(a - 60, 0), b + 60) if c.start < b and c.end > a] for a, b in spans]
+        word, head, appos = tiers[0], tiers[1], [c for t in tiers[2:] for c in t]
+        order = (
+            (word, ("name",)),
+            (appos, ("name",)),
+            (word, ("role", "pronoun")),  # "The Trump Cabinet member": the member, not Trump
+            (head, ("name",)),
+            (head, ("role", "pronoun")),
+            (appos, ("role",)),
+            (head, ("unnamed", "institution")),
+        )
+        for pool, kinds in order:
+            hit = next((c for c in pool if c.kind in kinds), None)
+            if hit is not None:
+                return hit
+        return None
+
+    def clause_subject(self, a: int, b: int) -> Candidate | None | bool:
+        """The main clause's subject in [a, b) by the parse: its mention, False when the subject is
+        no mention or not written ("La reunión duró…", "Afirmó que…"), None without a parse."""
+        if self.syntax is None:
+            return None
+        spans = self.syntax.clause_subject(a, b, skip=self.in_quote)
+        if spans is None:
+            return None
+        return self.parsed_subject(spans) or False
+
+    def verb_subject(self, vpos: int) -> Candidate | None | bool:
+        """The subject of the verb at ``vpos`` by the parse (through "and …" to its head's); False
+        when it has none written or it is no mention, None without a parse."""
+        if self.syntax is None:
+            return None
+        spans = self.syntax.verb_subject(vpos)
+        if spans is None:
+            return None
+        return self.parsed_subject(spans) or False
 
     def subject_before_verb(self, sent_start: int, vpos: int) -> Candidate | None:
         """The candidate right before a verb, skipping adverbs, auxiliaries and an appositive."""
@@ -231,7 +285,9 @@ class Attributor:
                 r = self.resolve(near[-1], c.start)  # "del primer ministro, quien …": the person just named
                 if r.speaker:
                     return _Reading(r.speaker, 0.8, "pronoun", c.text)
-            subj = self.main_subject(s_start, c.start, kinds=("name", "role"))
+            subj = self.clause_subject(s_start, c.start) if self.syntax is not None else None
+            if not subj or subj is c or subj.kind not in ("name", "role"):
+                subj = None if self.syntax is not None else self.main_subject(s_start, c.start, kinds=("name", "role"))
             if subj is not None:  # "Trump threatened … because of what he said": this sentence's subject
                 r = self.resolve(subj, c.start)
                 fem = self.m.feminine(r.speaker) if r.speaker else None
@@ -286,6 +342,8 @@ class Attributor:
             self.noted.add(s)
             e = self.bounds[k + 1] if k + 1 < len(self.bounds) else len(self.text)
             vs = self.verbs(s, e)
+            if self._note_parsed(s, e, vs):
+                continue
             acc = re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE)
             if acc and not vs:
                 c = next(
@@ -330,6 +388,21 @@ class Attributor:
                 r = self.resolve(c, c.start)
                 if r.speaker:
                     self.add_history(s, r.speaker, "focus")
+
+    def _note_parsed(self, s: int, e: int, vs: list[re.Match]) -> bool:
+        """Record a sentence's grammatical subject as its speaker (a speech verb) or focus; False when
+        the parse gives no person, to leave the sentence to the word rules. "According to Carney, Trump
+        had …" stays with the rule for it: the speaker is Carney, not the subject."""
+        if not vs and re.search(r"(according to|según|de acuerdo con)\s+", self.text[s:e], flags=re.IGNORECASE):
+            return False
+        c = self.clause_subject(s, e)
+        if not c or c.kind not in ("name", "role", "pronoun"):
+            return False
+        r = self.resolve(c, c.start)
+        if not r.speaker:
+            return False
+        self.add_history(s, r.speaker, "speaker" if vs else "focus")
+        return True
 
     def add_history(self, off: int, person: str, kind: str) -> None:
         self.history.append((off, person, kind))
@@ -489,6 +562,9 @@ class Attributor:
     def _subject_of_verb_before(self, s_start: int, qs: int, v: re.Match) -> Candidate | None:
         """The subject of the speech verb ``v`` that comes before a quote (at ``qs``) in its sentence."""
         text = self.text
+        parsed = self.verb_subject(v.start())
+        if parsed:
+            return parsed
         c = None
         if not (
             _GERUND.match(v.group().lower())
@@ -520,8 +596,10 @@ class Attributor:
         colon = before.rstrip().endswith(":")
         if not (message or colon) or self._verbs_before(w):
             return None
-        c = self.main_subject(w.s_start, w.qs, kinds=("name", "role", "pronoun"))
-        if c is not None:
+        c = self.clause_subject(w.s_start, w.qs)
+        if c is None:
+            c = self.main_subject(w.s_start, w.qs, kinds=("name", "role", "pronoun"))
+        if c and c.kind in ("name", "role", "pronoun"):
             r = self.resolve(c, w.qs)
             if r.speaker:
                 r.confidence = min(r.confidence, 0.6)
@@ -531,9 +609,16 @@ class Attributor:
     def _verb_further_after(self, w: _Place) -> _Reading | None:
         """A speech verb after the quote, further on: "…" was what X said — rare; try it."""
         vs_after = w.vs_after
-        if not vs_after or (w.partial and not re.search(r"[,;]\s*$", self.text[w.qe : vs_after[0].start()])):
+        if not vs_after:
             return None
         v = vs_after[0]
+        parsed = self.verb_subject(v.start()) if w.partial else None
+        if parsed and parsed.end <= w.qs and parsed.kind in ("name", "role", "pronoun"):
+            # "Ebrard, head of the ministry, considered it a “bad idea” … and announced": the subject
+            # of the later speech verb is written before the quote, so the quote is in its clause.
+            return self.resolve(parsed, w.qs)
+        if w.partial and not re.search(r"[,;]\s*$", self.text[w.qe : v.start()]):
+            return None
         c = self.subject_after_verb(v.end(), w.s_end)
         if c is None or c.kind not in ("name", "role"):
             c = self.subject_before_verb(w.after_start, v.start()) or c
@@ -582,6 +667,11 @@ class Attributor:
         return ""
 
     def _implicit(self, pos: int, conf: float, how: str) -> _Reading:
+        if self.syntax is not None:
+            # The latest sentence subject or speaker: the parse found each sentence's subject.
+            last = next((h for h in reversed(self.history) if h[0] < pos), None)
+            if last is not None:
+                return _Reading(last[1], conf, "sentence before" if last[2] == "focus" else how, "")
         focus = self.focus_before(pos)
         if focus:  # "Ebrard se mostró más cauto. “…”, dijo.": the person the sentence before is about
             return _Reading(focus, conf, "sentence before", "")

@@ -16,6 +16,7 @@ from stance_explorer.article import Article, read_article
 from stance_explorer.quotes.attribution import FLAG_NAME, FLAG_UNNAMED, Attributor
 from stance_explorer.quotes.mentions import KnownSpeakers, Mentions
 from stance_explorer.quotes.spans import find_quote_spans, quoted_words
+from stance_explorer.quotes.syntax import Parse, missing_message, parser_for
 from stance_explorer.quotes.text import LETTER, detect_language, fold
 from stance_explorer.quotes.topics import TopicSuggester
 from stance_explorer.reader import ReadResult, empty_frame, read_statements
@@ -108,6 +109,7 @@ def extract_quotes(
     topics: TopicSuggester | None = None,
     *,
     person_names: set[str] | None = None,
+    parse: bool = True,
 ) -> list[Quote]:
     """Every quoted span of the article with its speaker reading (flagged ones included).
 
@@ -118,6 +120,8 @@ def extract_quotes(
         person_names: The names a tagger calls persons. Without it, capitalized runs that are not
             titles, places or institutions count as names (the default: measured as good on the
             labelled articles, see benchmarks/quotes_eval.py --ner).
+        parse: Find sentence subjects with the language's spaCy pipeline (loaded on first use, once per
+            process); False, or a missing pipeline, keeps to the word rules (see :func:`parse_missing`).
 
     Returns:
         The quotes in article order. Those with ``is_statement`` false carry a flag saying why.
@@ -126,8 +130,10 @@ def extract_quotes(
     text = article.text
     spans = find_quote_spans(text)
     mentions = Mentions(text, known, {fold(n) for n in person_names} if person_names is not None else None)
-    att = Attributor(text, spans, mentions, article.title, article.url)
     art_lang = detect_language(text)
+    nlp = parser_for(art_lang) if parse and spans else None
+    syntax = Parse(text, nlp) if nlp is not None else None
+    att = Attributor(text, spans, mentions, article.title, article.url, syntax)
     quotes: list[Quote] = []
     for sp in spans:
         words = quoted_words(text, sp)
@@ -165,6 +171,18 @@ def extract_quotes(
             q.topic = topics.suggest(words + " " + words + " " + sentence)
         quotes.append(q)
     return quotes
+
+
+def parse_missing(article: Article) -> str:
+    """What is missing for reading an article's sentence subjects ("" when its pipeline loads).
+
+    Args:
+        article: The article whose language picks the pipeline.
+
+    Returns:
+        A sentence naming the missing spaCy pipeline and how to install it, or "".
+    """
+    return missing_message(detect_language(article.text))
 
 
 def quote_records(
@@ -263,6 +281,9 @@ def extract_statements(
     quotes = extract_quotes(article, speakers, topics)
     records = quote_records(quotes, article, date=date, title=title, url=url)
     problems = list(problems) + [S.Problem(article.name, None, None, "warning", n) for n in article.notes]
+    missing = parse_missing(article) if quotes else ""
+    if missing:
+        problems.append(S.Problem(article.name, None, None, "warning", missing))
     if not (date or article.date):
         problems.append(
             S.Problem(

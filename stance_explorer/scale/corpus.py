@@ -40,8 +40,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stance_explorer import analysis as A
 from stance_explorer import schema as S
+from stance_explorer.analysis.groups import group_sums, topic_closeness
+from stance_explorer.analysis.pairs import pair_means, pairs_over_windows
+from stance_explorer.analysis.periods import window_labels, window_shifts
+from stance_explorer.analysis.tables import FULL_QUOTE_WORDS
 from stance_explorer.runtime import SCALE_INSTALL_HINT, importable
 
 log = logging.getLogger(__name__)
@@ -207,7 +210,7 @@ class CorpusWriter:
         self._keys[gids] = uniq
         np.add.at(self._count, gids, np.bincount(inv, minlength=len(uniq)))
         np.add.at(self._embedded, gids, np.bincount(inv[has], minlength=len(uniq)))
-        chunk_sums = A.group_sums(inv[has], len(uniq), np.asarray(vectors)[has])
+        chunk_sums = group_sums(inv[has], len(uniq), np.asarray(vectors)[has])
         self._sums[gids] += chunk_sums.astype(np.float32)
         self._write_rows(frame, months)
         self.report.statements += n
@@ -300,7 +303,7 @@ class CorpusWriter:
         n = self._n_groups
         tm_key = top * (1 << _MONTH_BITS) + (month + _MONTH_OFFSET)
         tm_uniq, tm_inv = np.unique(tm_key, return_inverse=True)
-        tm_sums = A.group_sums(tm_inv, len(tm_uniq), self._sums[:n]) if n else np.zeros((0, self.dim))
+        tm_sums = group_sums(tm_inv, len(tm_uniq), self._sums[:n]) if n else np.zeros((0, self.dim))
         tm_top = tm_uniq >> _MONTH_BITS
         pq.write_table(
             pa.table(
@@ -349,7 +352,7 @@ class CorpusWriter:
         )
         _atomic_save(
             self.tmp / SPEAKER_TOPIC_SUMS,
-            (A.group_sums(st_inv, len(st_uniq), sorted_sums) if n else np.zeros((0, self.dim))).astype(np.float32),
+            (group_sums(st_inv, len(st_uniq), sorted_sums) if n else np.zeros((0, self.dim))).astype(np.float32),
         )
         del sorted_sums
 
@@ -469,7 +472,7 @@ class SumsFile:
                         raise CorpusError(f"{self.path} is shorter than its header says; build the corpus again.")
                     buf[at : at + len(run)] = np.frombuffer(data, dtype=np.float32).reshape(len(run), -1)
                     at += len(run)
-                out += A.group_sums(codes[lo : lo + self.CHUNK_ROWS], n, buf)
+                out += group_sums(codes[lo : lo + self.CHUNK_ROWS], n, buf)
         finally:
             os.close(fd)
         return out
@@ -731,7 +734,7 @@ class Corpus:
         pos = self._positions(speakers, self._speaker_code, len(self.speakers), len(speakers))
         sums, counts = self._sums_by(lv, mask, pos[lv.speaker], len(speakers) + 1)
         sums, counts = sums[:-1], counts[:-1]
-        return pd.DataFrame(A.pair_means(sums, counts), index=speakers, columns=speakers), pd.Series(
+        return pd.DataFrame(pair_means(sums, counts), index=speakers, columns=speakers), pd.Series(
             counts, index=speakers
         )
 
@@ -753,13 +756,13 @@ class Corpus:
         mask = self.mask(sel, speakers=speakers, topics=None if topic is None else [topic])
         idx = np.nonzero(mask)[0]
         if not len(idx):
-            return A.pairs_over_windows(speakers, [], [], np.zeros((0, 1)), np.zeros(0))
-        codes, labels, starts = A.window_labels(pd.Series(g.month[idx].astype("datetime64[M]")), freq)
+            return pairs_over_windows(speakers, [], [], np.zeros((0, 1)), np.zeros(0))
+        codes, labels, starts = window_labels(pd.Series(g.month[idx].astype("datetime64[M]")), freq)
         who = self._positions(speakers, self._speaker_code, len(self.speakers), 0)[g.speaker[idx]]
         group = np.zeros(len(g.count), dtype=np.int64)
         group[idx] = who * len(labels) + codes
         sums, counts = self._sums_by(g, mask, group, len(speakers) * len(labels))
-        return A.pairs_over_windows(speakers, labels, starts, sums, counts)
+        return pairs_over_windows(speakers, labels, starts, sums, counts)
 
     def topic_closeness(self, sel: Selection, speakers: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Each speaker's closeness to everyone else on each topic (:func:`analysis.speaker_topic_matrix`),
@@ -793,7 +796,7 @@ class Corpus:
                 tm &= self._tm_month <= sel.last_month
             idx = np.nonzero(tm)[0]
             everyone = (
-                A.group_sums(t_pos[self._tm_topic[idx]], n_t, self._tm_sums[idx])
+                group_sums(t_pos[self._tm_topic[idx]], n_t, self._tm_sums[idx])
                 if len(idx)
                 else np.zeros((n_t, self.dim))
             )
@@ -801,7 +804,7 @@ class Corpus:
         others = everyone - sums.sum(axis=0)
         stacked = np.concatenate([sums, others[None]], axis=0)
         stacked_counts = np.concatenate([counts, np.ones((1, n_t), dtype=np.int64)], axis=0)
-        sim = A.topic_closeness(stacked, stacked_counts)[:n_s]
+        sim = topic_closeness(stacked, stacked_counts)[:n_s]
         return pd.DataFrame(sim, index=speakers, columns=topics), pd.DataFrame(counts, index=speakers, columns=topics)
 
     def drift(
@@ -823,12 +826,12 @@ class Corpus:
         mask = self.mask(sel, speakers=[speaker], topics=None if topic is None else [topic]) & (g.embedded > 0)
         idx = np.nonzero(mask)[0]
         if not len(idx):
-            return A.window_shifts([], [], np.zeros((0, 1)), np.zeros(0), flag=flag)
-        codes, labels, starts = A.window_labels(pd.Series(g.month[idx].astype("datetime64[M]")), freq)
+            return window_shifts([], [], np.zeros((0, 1)), np.zeros(0), flag=flag)
+        codes, labels, starts = window_labels(pd.Series(g.month[idx].astype("datetime64[M]")), freq)
         group = np.zeros(len(g.count), dtype=np.int64)
         group[idx] = codes
         sums, counts = self._sums_by(g, mask, group, len(labels))
-        return A.window_shifts(labels, starts, sums, counts, flag=flag)
+        return window_shifts(labels, starts, sums, counts, flag=flag)
 
     # ------------------------------------------------------------ rows, through DuckDB
     def _query(self, sql: str, params: list) -> pd.DataFrame:
@@ -954,12 +957,12 @@ class Corpus:
         where, params = self._where(sel, [speaker], None if topic is None else [topic], None, None)
         sql = (
             f"SELECT {S.TEXT}, {S.DATE}, {MONTH} FROM (SELECT *, row_number() OVER (PARTITION BY floor({MONTH} / {step}) "
-            f"ORDER BY ({S.QUOTE_TYPE} = '{S.QUOTE_PARTIAL}' OR len(string_split({S.TEXT}, ' ')) < {A.FULL_QUOTE_WORDS}), {S.DATE} DESC, {ROW}) AS rn "
+            f"ORDER BY ({S.QUOTE_TYPE} = '{S.QUOTE_PARTIAL}' OR len(string_split({S.TEXT}, ' ')) < {FULL_QUOTE_WORDS}), {S.DATE} DESC, {ROW}) AS rn "
             f"FROM statements{where}) WHERE rn = 1 ORDER BY {MONTH}"
         )
         frame = self._query(sql, params)
         if frame.empty:
             return frame.assign(window=pd.Series(dtype=str))
-        _, labels, _ = A.window_labels(pd.Series(frame[MONTH].to_numpy().astype("datetime64[M]")), freq)
+        _, labels, _ = window_labels(pd.Series(frame[MONTH].to_numpy().astype("datetime64[M]")), freq)
         frame["window"] = labels
         return frame

@@ -4,7 +4,8 @@ An :class:`Axis` is a question in words (a target, and optionally a favor and an
 Scoring is done by :mod:`stance_explorer.stance.methods` (pure numpy, on sentence vectors); the
 other modules are everything around it that the CLI, the pages and the benchmarks share:
 
-* the preset axes for the bundled topics (``data/stance_axes.csv``) and their shipped labels;
+* the preset axes for the bundled topics (``stance_explorer/data/stance_axes.csv``, each a claim and its
+  opposite, read through :mod:`stance_explorer.package_data`) and their shipped labels;
 * labels as CSV (statement id, sha256 of the quote, label), read with a problem per bad row;
 * the axis texts' vectors, through the embedding store, so an axis is read by the dataset's own
   encoder (a Spanish statement on an English axis needs a multilingual model, nothing else);
@@ -37,6 +38,8 @@ from stance_explorer.stance.axes import (
     axis_vectors,
     load_presets,
     preset_for,
+    preset_formerly,
+    preset_named,
 )
 from stance_explorer.stance.claims import (
     CLAIM_COLUMNS,
@@ -45,6 +48,7 @@ from stance_explorer.stance.claims import (
     CLAIM_WORDING,
     DEFAULT_CLAIMS,
     Claim,
+    about_claim,
     claim_over_time,
 )
 from stance_explorer.stance.labels import (
@@ -80,6 +84,8 @@ from stance_explorer.stance.speakers import (
     FLIP_COLUMNS,
     FLIP_RATINGS,
     MIN_FOR_INTERVAL,
+    MIN_SURE_PER_PERIOD,
+    NOT_ENOUGH,
     PAIR_COLUMNS,
     PERIOD_COLUMNS,
     SPEAKER_COLUMNS,
@@ -118,6 +124,8 @@ __all__ = [
     "MAX_LABEL_BYTES",
     "MIN_EVIDENCE_WORDS",
     "MIN_FOR_INTERVAL",
+    "MIN_SURE_PER_PERIOD",
+    "NOT_ENOUGH",
     "NONE",
     "PAIR_COLUMNS",
     "PERIOD_COLUMNS",
@@ -128,6 +136,7 @@ __all__ = [
     "TOO_FEW",
     "axis_embedding_texts",
     "citability",
+    "about_claim",
     "claim_over_time",
     "clarity",
     "describe_reading",
@@ -138,6 +147,8 @@ __all__ = [
     "load_presets",
     "pair_agreement",
     "preset_for",
+    "preset_formerly",
+    "preset_named",
     "read_claim",
     "reader_features",
     "reader_texts",

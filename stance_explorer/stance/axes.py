@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from stance_explorer.encoders.text import query_embedding_text
+from stance_explorer.files import REPO_ROOT  # noqa: F401  (re-exported by stance; the library reads no file from it)
+from stance_explorer.package_data import DataFileError, data_path, read_csv_file
 from stance_explorer.stance import methods as M
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-AXES_CSV = REPO_ROOT / "data" / "stance_axes.csv"
+#: The presets file, inside the package (see :mod:`stance_explorer.package_data`).
+AXES_CSV = data_path("stance_axes.csv")
 
 LABELS = M.LABELS  # ("none", "against", "favor"), codes 0, 1, 2
 NONE, AGAINST, FAVOR = 0, 1, 2
@@ -58,41 +59,100 @@ class Axis:
 
 @dataclass(frozen=True)
 class Preset:
-    """A shipped axis for one of the bundled topics, with its hand labels when there are some."""
+    """A shipped axis for one of the bundled topics, with its hand labels when there are some.
+
+    ``aliases``: names the preset had before (old share links name them); ``former``: the axis
+    wordings it had before (old share links carry them), both from ``preset_aliases.csv``.
+    """
 
     name: str
     topic: str
     axis: Axis
     labels_path: Path | None = None
+    aliases: tuple[str, ...] = ()
+    former: tuple[Axis, ...] = ()
 
 
-def load_presets(path: str | Path = AXES_CSV) -> list[Preset]:
-    """The preset axes (``data/stance_axes.csv``); an unreadable file gives no presets, never an error.
+_AXIS_COLUMNS = ("name", "topic", "target", "favor", "against", "labels")
+_ALIAS_COLUMNS = ("alias", "target", "favor", "against", "preset")
+
+
+def _aliases(path: Path) -> dict[str, list[tuple[str, Axis]]]:
+    """Each preset's former names and wordings, keyed by its current name (none when no alias file)."""
+    if not path.is_file():
+        return {}
+    out: dict[str, list[tuple[str, Axis]]] = {}
+    for line, row in enumerate(read_csv_file(path, _ALIAS_COLUMNS).to_dict("records"), start=2):
+        try:
+            axis = Axis(row["target"], row["favor"], row["against"])
+        except ValueError as exc:
+            raise DataFileError(f"{path}, line {line}: {exc}") from None
+        out.setdefault(row["preset"], []).append((row["alias"], axis))
+    return out
+
+
+def load_presets(path: str | Path | None = None) -> list[Preset]:
+    """The preset axes: each a claim a person can be for or against, with its opposite.
+
+    Read from the package's ``stance_axes.csv`` (or ``path``), with the former names and wordings
+    in ``preset_aliases.csv`` beside it. A missing or corrupt file is an error naming it, never an
+    empty list: an installed package without its presets must say so.
 
     Args:
-        path: The presets CSV (target, favor, against, ...).
+        path: The presets CSV (name, topic, target, favor, against, labels); None: the package's.
 
     Returns:
-        The presets whose rows make a valid axis, in file order.
+        The presets, in file order (at least one).
+
+    Raises:
+        DataFileError: The file (or its alias file) is missing or unreadable, a row is not a valid
+            axis, a labels file it names is missing, or it holds no preset.
     """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError):
-        return []
+    path = data_path("stance_axes.csv") if path is None else Path(path)
+    frame = read_csv_file(path, _AXIS_COLUMNS)
+    former = _aliases(path.parent / "preset_aliases.csv")
     out = []
-    for _, row in frame.iterrows():
+    for line, row in enumerate(frame.to_dict("records"), start=2):
         try:
-            axis = Axis(row.get("target", ""), row.get("favor", ""), row.get("against", ""))
-        except ValueError:
-            continue
-        labels = (row.get("labels") or "").strip()
-        out.append(
-            Preset(
-                row.get("name", "") or axis.target, row.get("topic", ""), axis, path.parent / labels if labels else None
-            )
-        )
+            axis = Axis(row["target"], row["favor"], row["against"])
+        except ValueError as exc:
+            raise DataFileError(f"{path}, line {line}: {exc}") from None
+        labels = row["labels"].strip()
+        labels_path = path.parent / labels if labels else None
+        if labels_path is not None and not labels_path.is_file():
+            raise DataFileError(f"{path}, line {line}: its labels file {labels_path} is missing.")
+        name = row["name"].strip() or axis.target
+        old = former.get(name, [])
+        out.append(Preset(name, row["topic"], axis, labels_path, tuple(a for a, _ in old), tuple(x for _, x in old)))
+    if not out:
+        raise DataFileError(f"The preset file {path} holds no preset.")
     return out
+
+
+def preset_named(name: str, presets: Sequence[Preset]) -> Preset | None:
+    """The preset called ``name`` now, or called so before (a former name in an old share link).
+
+    Args:
+        name: A preset's name or one of its former names.
+        presets: The presets, as :func:`load_presets` gives them.
+
+    Returns:
+        The preset, or None.
+    """
+    return next((p for p in presets if p.name == name), None) or next((p for p in presets if name in p.aliases), None)
+
+
+def preset_formerly(axis: Axis, presets: Sequence[Preset]) -> Preset | None:
+    """The preset that was worded as ``axis`` before it was reworded (an old share link's axis).
+
+    Args:
+        axis: The axis.
+        presets: The presets, as :func:`load_presets` gives them.
+
+    Returns:
+        The preset now worded otherwise, or None.
+    """
+    return next((p for p in presets if axis in p.former and p.axis != axis), None)
 
 
 def preset_for(axis: Axis, presets: Sequence[Preset]) -> Preset | None:

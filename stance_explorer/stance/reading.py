@@ -70,6 +70,9 @@ def readings(
     return out
 
 
+_WHOSE_LABEL = {"project": "the project's hand label", "you": "your label"}
+
+
 def describe_reading(row: Mapping) -> str:
     """How a statement's stance is told: a hand label is called a label; the model's is "the model's
     reading", with its confidence and the reader that read it, and a differing hand label is shown
@@ -79,12 +82,14 @@ def describe_reading(row: Mapping) -> str:
         row: A reading with stance, labelled, confidence and optionally hand_label.
 
     Returns:
-        A short phrase such as "favor (a hand label)".
+        A short phrase such as "favor (the project's hand label)"; ``label_by`` ("project" or
+        "you") says whose a label is, when known.
     """
     if row.get("labelled"):
-        return f"{row['stance']} (a hand label)"
+        whose = _WHOSE_LABEL.get(row.get("label_by") or "", "a hand label")
+        return f"{row['stance']} ({whose})"
     reader = row.get("reader") or ""
-    if row.get("read") is False or (row.get("read") is not None and not bool(row.get("read"))):
+    if row.get("read") is not None and not bool(row.get("read")):
         why = row.get("note") or "no reason given"
         return f"not read by the {reader or 'model'} reader ({why})"
     by = f"; reader: {reader}" if reader else ""
@@ -158,17 +163,20 @@ MIN_EVIDENCE_WORDS = 6
 
 
 def citability(frame: pd.DataFrame) -> np.ndarray:
-    """How well each statement serves as cited evidence: 2 for a full quote with a source link,
-    1 for one of the two, 0 for a fragment without a link.
+    """How well each statement serves as cited evidence: 3 for a full quote with a source link,
+    2 for a fragment with a link, 1 for a full quote without one, 0 for a fragment without a link.
 
-    A partial quote ("irrelevant", "very well.") stays as it was reported, but the evidence shown
-    for a side or a flip is the fullest sourced statement that supports it (see :func:`evidence_rank`).
+    A source a reader can follow comes first: a quote with a link is cited ahead of any quote without
+    one (such as the seed report's, whose link is not known), and among those the full quote ahead of
+    the fragment. A partial quote ("irrelevant", "very well.") stays as it was reported, but the
+    evidence shown for a side or a flip is the fullest sourced statement that supports it (see
+    :func:`evidence_rank`).
 
     Args:
         frame: The statements (text, and source_url and quote_type when present).
 
     Returns:
-        An array of 0, 1 or 2 per row.
+        An array of 0, 1, 2 or 3 per row.
     """
     n = len(frame)
     urls = frame[S.SOURCE_URL].tolist() if S.SOURCE_URL in frame else [""] * n
@@ -177,7 +185,7 @@ def citability(frame: pd.DataFrame) -> np.ndarray:
     words = np.fromiter((len(t.split()) if isinstance(t, str) else 0 for t in frame[S.TEXT].tolist()), np.int64, n)
     partial = (frame[S.QUOTE_TYPE].to_numpy() == S.QUOTE_PARTIAL) if S.QUOTE_TYPE in frame else np.zeros(n, bool)
     full = (words >= MIN_EVIDENCE_WORDS) & ~partial
-    return sourced.astype(np.float64) + full.astype(np.float64)
+    return 2.0 * sourced + full
 
 
 def evidence_rank(frame: pd.DataFrame, arrays: M.StanceArrays, tiebreak: np.ndarray | None = None) -> np.ndarray:
@@ -276,7 +284,8 @@ class StanceReading:
         """The statements in scope (and in ``mask``) with their reading: what every display shows.
 
         Columns added to the statements': ``row`` (the dataset row), stance, score, confidence, low,
-        labelled (the stance shown is a hand label), hand_label, read, note, evidence, reader.
+        labelled (the stance shown is a hand label), hand_label, read, note, evidence, reader, and
+        the reader's own reading before any label taught it (reader_stance, reader_score, reader_confidence).
 
         Args:
             frame: the dataset's statements frame.
@@ -294,6 +303,10 @@ class StanceReading:
         out["note"] = self.notes[rows]
         out["evidence"] = self.evidence[rows]
         out["reader"] = self.reader
+        own = self.zero_shot
+        out["reader_stance"] = np.asarray(LABELS, dtype=object)[own.label[rows].astype(np.int64)]
+        out["reader_score"] = own.score[rows].astype(np.float64)
+        out["reader_confidence"] = own.confidence[rows].astype(np.float64)
         return out
 
 
@@ -347,6 +360,50 @@ def _full(arrays: M.StanceArrays, rows: np.ndarray, n: int) -> M.StanceArrays:
     return M.StanceArrays(label, score, conf)
 
 
+#: ``read_claim`` takes a ``relevance`` argument; this is the function of that name.
+_target_cosine = relevance
+
+
+def _spread(out, rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A reader's output over ``rows``, spread over all ``n`` dataset rows (not read elsewhere)."""
+    probs = np.zeros((n, len(LABELS)), np.float32)
+    read = np.zeros(n, bool)
+    notes = np.full(n, "", dtype=object)
+    evidence = np.full(n, "", dtype=object)
+    probs[rows], read[rows], notes[rows], evidence[rows] = out.probs, out.read, out.notes, out.evidence
+    return probs, read, notes, evidence
+
+
+def _scope_mask(n: int, scope: np.ndarray | None) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    if scope is None:
+        mask[:] = True
+    elif np.asarray(scope).dtype == bool:
+        mask[:] = scope
+    else:
+        mask[np.asarray(scope, dtype=np.int64)] = True
+    return mask
+
+
+def _taught_arrays(reader, axis: Axis, own: M.StanceArrays, rows, mask, read, probs, vectors, has_vector, hand):
+    """The reading learnt from every hand label on top of the reader (labelled rows keep their label)."""
+    lab = np.flatnonzero(hand >= 0)
+    if hasattr(reader, "read_vectors") and vectors is not None:
+        lab = lab[has_vector[lab]]
+        need = np.union1d(rows, lab)
+        sub = M.taught(
+            vectors[need],
+            np.searchsorted(need, lab),
+            hand[lab],
+            reader.pole_vectors(axis),
+            model_id=reader.version,
+        )
+        arrays = _full(M.StanceArrays(*(a[np.searchsorted(need, rows)] for a in sub)), rows, len(hand))
+        return _keep_labels(arrays, lab, hand)
+    arrays = _taught_on(reader_features(vectors, probs), lab, hand[lab], own)
+    return _unread_stay_unread(arrays, mask & ~read, hand)
+
+
 def read_claim(
     reader,
     axis: Axis,
@@ -373,7 +430,7 @@ def read_claim(
         frame: the dataset's statements.
         scope: (N,) bool or sorted rows to read; None reads every row.
         vectors: (N, d) the statements' embeddings (the axis reader reads these; others use them to
-            learn from labels and for relevance); None when there are none.
+            learn from labels); None when there are none.
         has_vector: (N,) which rows have a vector (default: all when ``vectors`` is given).
         hand: (N,) hand-label codes, -1 for none.
         taught: learn from the labels when there are any.
@@ -388,55 +445,27 @@ def read_claim(
     from stance_explorer.stance.readers.cache import read_through
 
     n = len(frame)
-    mask = np.zeros(n, dtype=bool)
-    if scope is None:
-        mask[:] = True
-    elif np.asarray(scope).dtype == bool:
-        mask[:] = scope
-    else:
-        mask[np.asarray(scope, dtype=np.int64)] = True
+    mask = _scope_mask(n, scope)
     if vectors is not None and has_vector is None:
         has_vector = np.ones(n, dtype=bool)
     hand = np.full(n, -1, np.int64) if hand is None else np.asarray(hand, dtype=np.int64)
-    rows = np.flatnonzero(mask)
-    probs = np.zeros((n, len(LABELS)), np.float32)
-    read = np.zeros(n, bool)
-    notes = np.full(n, "", dtype=object)
-    evidence = np.full(n, "", dtype=object)
     rel = np.full(n, np.nan) if relevance is None else np.asarray(relevance, dtype=np.float64).copy()
+    rows = np.flatnonzero(mask)
     new = 0
     if hasattr(reader, "read_vectors") and vectors is not None:
         rows = rows[has_vector[rows]]
-        mask[:] = False
-        mask[rows] = True
+        mask = _scope_mask(n, rows)
         out = reader.read_vectors(axis, vectors[rows])
         if relevance is None:
-            rel[rows] = _relevance_of(vectors[rows], reader.pole_vectors(axis))
+            rel[rows] = _target_cosine(vectors[rows], reader.pole_vectors(axis))
     else:
-        texts = reader_texts(frame.iloc[rows])
-        out, new = read_through(reader, axis, texts, cache, progress=progress)
-    probs[rows], read[rows] = out.probs, out.read
-    notes[rows], evidence[rows] = out.notes, out.evidence
+        out, new = read_through(reader, axis, reader_texts(frame.iloc[rows]), cache, progress=progress)
+    probs, read, notes, evidence = _spread(out, rows, n)
     own = _full(out.stance_arrays(), rows, n)
-    lab = np.flatnonzero(hand >= 0)
-    arrays, is_taught = own, False
-    if taught and len(lab):
-        is_taught = True
-        if hasattr(reader, "read_vectors") and vectors is not None:
-            need = np.union1d(rows, lab[has_vector[lab]])
-            sub = M.taught(
-                vectors[need],
-                np.searchsorted(need, lab[has_vector[lab]]),
-                hand[lab[has_vector[lab]]],
-                reader.pole_vectors(axis),
-                model_id=reader.version,
-            )
-            arrays = _full(M.StanceArrays(*(a[np.searchsorted(need, rows)] for a in sub)), rows, n)
-            arrays = _keep_labels(arrays, lab, hand)
-        else:
-            feats = reader_features(vectors, probs)
-            arrays = _taught_on(feats, lab, hand[lab], own)
-            arrays = _unread_stay_unread(arrays, mask & ~read, hand)
+    is_taught = taught and bool((hand >= 0).any())
+    arrays = own
+    if is_taught:
+        arrays = _taught_arrays(reader, axis, own, rows, mask, read, probs, vectors, has_vector, hand)
     return StanceReading(
         axis,
         reader.name,
@@ -454,10 +483,6 @@ def read_claim(
         new,
         reader.version,
     )
-
-
-def _relevance_of(X: np.ndarray, poles) -> np.ndarray:
-    return relevance(X, poles)
 
 
 def _keep_labels(arrays: M.StanceArrays, lab: np.ndarray, hand: np.ndarray) -> M.StanceArrays:

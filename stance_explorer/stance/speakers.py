@@ -11,7 +11,7 @@ import pandas as pd
 from stance_explorer import schema as S
 from stance_explorer.analysis import window_labels
 from stance_explorer.stance import methods as M
-from stance_explorer.stance.axes import AGAINST, FAVOR, NONE, SIDE_THRESHOLD
+from stance_explorer.stance.axes import AGAINST, FAVOR, LOW_CONFIDENCE, NONE, SIDE_THRESHOLD
 from stance_explorer.stance.reading import evidence_rank
 
 
@@ -92,6 +92,7 @@ def speaker_estimates(
     speakers: Sequence[str] | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    labelled: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Each speaker's position: the confidence-weighted mean score of their statements that take a side.
 
@@ -100,21 +101,24 @@ def speaker_estimates(
     approximation. The side is favor / against only when the estimate
     is past ±SIDE_THRESHOLD and the interval stays on that side of zero; otherwise "mixed". A speaker whose statements all read "none" has no
     estimate (NaN) and side "none": no position is not the middle of the scale. With fewer than
-    MIN_FOR_INTERVAL statements taking a side there is no interval (NaN) and the side is TOO_FEW;
-    ``verdict`` then says how many statements there are and how they read ("1 statement (reads
-    against): too few to place").
+    MIN_FOR_INTERVAL statements taking a side there is no estimate and no interval (NaN) and the side
+    is TOO_FEW; ``verdict`` then says how many statements there are and how they read ("1 statement
+    (reads against): too few to place"). When every statement taking a side is a hand label and
+    they all agree, there is no interval either: ``verdict`` says so in words ("all 5 hand-labelled favor").
 
     Args:
         frame: the statements read, row-aligned with ``arrays``.
         arrays: their readings.
         speakers: whom to place (default: everyone in ``frame``).
         n_boot: bootstrap resamples; seed: their seed.
+        labelled: a bool per row, whose stance is a hand label (None: none is).
 
     Returns:
         One row per speaker with SPEAKER_COLUMNS.
     """
     spk = frame[S.SPEAKER].to_numpy()
     names = list(speakers) if speakers is not None else sorted(pd.unique(spk))
+    labelled = None if labelled is None else np.asarray(labelled, dtype=bool)
     rng = np.random.default_rng(seed)
     label, sc, conf = arrays.label, arrays.score.astype(np.float64), arrays.confidence.astype(np.float64)
     dates = frame[S.DATE]
@@ -142,11 +146,15 @@ def speaker_estimates(
             side = side_of(est)
             if (side == "favor" and lo <= 0) or (side == "against" and hi >= 0):
                 side = "mixed"  # the interval reaches the other side: not a clear position
-            rec.update(estimate=est, low=lo, high=hi, side=side, verdict=side)
-        elif len(side_rows):  # the reading is shown, but no interval and no firm side
-            est = float(np.average(sc[side_rows], weights=np.maximum(conf[side_rows], 1e-3)))
+            verdict = side
+            if labelled is not None and labelled[side_rows].all() and len(set(label[side_rows].tolist())) == 1:
+                # Hand labels that all agree are said in words: a zero-width "95% interval" says nothing.
+                lo = hi = np.nan
+                verdict = f"all {len(side_rows)} hand-labelled {side}"
+            rec.update(estimate=est, low=lo, high=hi, side=side, verdict=verdict)
+        elif len(side_rows):  # below the threshold: no number, only the count and how they read
             rec.update(
-                estimate=est,
+                estimate=np.nan,
                 low=np.nan,
                 high=np.nan,
                 side=TOO_FEW,
@@ -159,7 +167,21 @@ def speaker_estimates(
 
 
 # ---------------------------------------------------------------------------- over time and flips
-PERIOD_COLUMNS = ["speaker", "period", "start", "n", "n_side", "mean", "side", "row_favor", "row_against", "row_top"]
+PERIOD_COLUMNS = [
+    "speaker",
+    "period",
+    "start",
+    "n",
+    "n_side",
+    "n_sure",
+    "mean",
+    "side",
+    "row_favor",
+    "row_against",
+    "row_top",
+]
+#: A period counts toward a flip verdict only with at least this many confident statements on a side.
+MIN_SURE_PER_PERIOD = 2
 
 
 def speaker_periods(frame: pd.DataFrame, speakers: Sequence[str], freq: str):
@@ -190,6 +212,7 @@ def stance_over_time(
     speakers: Sequence[str],
     freq: str = "Y",
     tiebreak: np.ndarray | None = None,
+    about: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Each speaker's stance period by period (``freq`` "Y" or "6M").
 
@@ -203,15 +226,18 @@ def stance_over_time(
         speakers: The speakers, in the order of the output.
         freq: Window size, as ``analysis.window_labels`` takes it.
         tiebreak: As :func:`clarity` takes it.
+        about: a bool per row, the statements about the question (None: all); only these count.
 
     Returns:
-        Columns speaker, period, start, n, n_side, mean, side, row_favor, row_against, row_top (rows
-        of ``frame``).
+        Columns speaker, period, start, n, n_side, n_sure (statements on a side read with confidence
+        of at least LOW_CONFIDENCE), mean, side, row_favor, row_against, row_top (rows of ``frame``).
     """
     s = evidence_rank(frame, arrays, tiebreak)
     conf = arrays.confidence.astype(np.float64)
+    ok = np.ones(len(frame), dtype=bool) if about is None else np.asarray(about, dtype=bool)
     out = []
-    for name, lab, start, r in speaker_periods(frame, speakers, freq):
+    for name, lab, start, everything in speaker_periods(frame, speakers, freq):
+        r = everything[ok[everything]]
         side_r = r[arrays.label[r] != NONE]
         mean = (
             float(np.average(arrays.score[side_r], weights=np.maximum(conf[side_r], 1e-3))) if len(side_r) else np.nan
@@ -233,8 +259,9 @@ def stance_over_time(
                 "speaker": name,
                 "period": lab,
                 "start": start,
-                "n": len(r),
+                "n": len(everything),
                 "n_side": len(side_r),
+                "n_sure": int((conf[side_r] >= LOW_CONFIDENCE).sum()),
                 "mean": mean,
                 "side": side,
                 "row_favor": row_f,
@@ -280,6 +307,8 @@ def turning_points(periods: pd.DataFrame) -> pd.DataFrame:
 
 
 FLIP_RATINGS = ("No Flip", "Half Flip", "Full Flop")
+#: The Flip-O-Meter's answer when the periods hold too few confident statements to judge.
+NOT_ENOUGH = "Not enough to tell"
 FLIP_COLUMNS = [
     "speaker",
     "rating",
@@ -295,17 +324,66 @@ FLIP_COLUMNS = [
 ]
 
 
+def _no_verdict(name: str, rating: str, why: str) -> dict:
+    return {
+        "speaker": name,
+        "rating": rating,
+        "from_period": None,
+        "to_period": None,
+        "from_side": None,
+        "to_side": None,
+        "from_mean": np.nan,
+        "to_mean": np.nan,
+        "row_before": -1,
+        "row_after": -1,
+        "explanation": why,
+    }
+
+
+def _best_pair(g: pd.DataFrame) -> tuple | None:
+    """The earlier → later pair of periods with the largest change: (rank, change, support, i, j)."""
+    best = None
+    for i in range(len(g)):
+        for j in range(i + 1, len(g)):
+            a, b = g.iloc[i], g.iloc[j]
+            change = abs(float(b["mean"]) - float(a["mean"]))
+            sides = {a["side"], b["side"]}
+            if sides == {"favor", "against"}:
+                rank = 2
+            elif "mixed" in sides and len(sides) == 2 and change >= 0.5:
+                rank = 1
+            else:
+                rank = 0
+            # Equal changes go to the pair of periods with more statements taking a side.
+            support = min(int(a["n_side"]), int(b["n_side"]))
+            if best is None or (rank, round(change, 6), support) > best[:3]:
+                best = (rank, round(change, 6), support, i, j)
+    return best
+
+
+def _not_enough(name: str, g: pd.DataFrame) -> dict:
+    counts = ", ".join(f"{p}: {int(k)}" for p, k in zip(g["period"], g["n_sure"])) or "no period takes a side"
+    return _no_verdict(
+        name,
+        NOT_ENOUGH,
+        f"Not enough to tell: a verdict needs two periods with at least {MIN_SURE_PER_PERIOD} confident statements "
+        f"on a side each (confidence {LOW_CONFIDENCE:.2f} or more). Confident statements on a side per period: {counts}.",
+    )
+
+
 def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
     """A Flip-O-Meter rating per speaker, in the manner of PolitiFact's (No Flip, Half Flip, Full Flop).
 
-    Over the speaker's periods that take a side, the rating looks at every earlier → later pair and
-    keeps the largest change of the mean score (equal changes: the pair whose periods have more
-    statements taking a side):
+    Only periods that hold at least MIN_SURE_PER_PERIOD confident statements on a side (``n_sure``)
+    are compared; a speaker with fewer than two such periods gets NOT_ENOUGH ("Not enough to tell"),
+    with the counts, never a verdict. Over the periods compared, the rating looks at every earlier →
+    later pair and keeps the largest change of the mean score (equal changes: the pair whose periods
+    have more statements taking a side):
 
     * **Full Flop**: a period on one side (favor or against) and a later one on the other side;
     * **Half Flip**: a side and a later "mixed" period (or the reverse) with the mean moving at
       least 0.5, i.e. a partial change of position;
-    * **No Flip**: neither; also when fewer than two periods take a side (too little to judge).
+    * **No Flip**: neither.
 
     The evidence is the clearest quote of each of the two periods on its own side.
 
@@ -318,42 +396,16 @@ def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
     out = []
     for name, g in periods.groupby("speaker", sort=False):
         g = g[g["side"] != "none"].reset_index(drop=True)
-        best = None  # (rank, change, support, i, j)
-        for i in range(len(g)):
-            for j in range(i + 1, len(g)):
-                a, b = g.iloc[i], g.iloc[j]
-                change = abs(float(b["mean"]) - float(a["mean"]))
-                sides = {a["side"], b["side"]}
-                if sides == {"favor", "against"}:
-                    rank = 2
-                elif "mixed" in sides and len(sides) == 2 and change >= 0.5:
-                    rank = 1
-                else:
-                    rank = 0
-                # Equal changes go to the pair of periods with more statements taking a side.
-                support = min(int(a["n_side"]), int(b["n_side"]))
-                if best is None or (rank, round(change, 6), support) > best[:3]:
-                    best = (rank, round(change, 6), support, i, j)
+        sure = g[g["n_sure"] >= MIN_SURE_PER_PERIOD].reset_index(drop=True) if "n_sure" in g else g
+        if len(sure) < 2:
+            out.append(_not_enough(name, g))
+            continue
+        best = _best_pair(sure)
         if best is None or best[0] == 0:
-            why = "fewer than two periods take a side" if len(g) < 2 else "no period takes the other side"
-            out.append(
-                {
-                    "speaker": name,
-                    "rating": FLIP_RATINGS[0],
-                    "from_period": None,
-                    "to_period": None,
-                    "from_side": None,
-                    "to_side": None,
-                    "from_mean": np.nan,
-                    "to_mean": np.nan,
-                    "row_before": -1,
-                    "row_after": -1,
-                    "explanation": f"No flip: {why}.",
-                }
-            )
+            out.append(_no_verdict(name, FLIP_RATINGS[0], "No flip: no period takes the other side."))
             continue
         rank, change, _, i, j = best
-        a, b = g.iloc[i], g.iloc[j]
+        a, b = sure.iloc[i], sure.iloc[j]
         out.append(
             {
                 "speaker": name,
@@ -366,7 +418,7 @@ def flip_o_meter(periods: pd.DataFrame) -> pd.DataFrame:
                 "to_mean": float(b["mean"]),
                 "row_before": int(a["row_top"]),
                 "row_after": int(b["row_top"]),
-                "explanation": f"{a['side']} in {a['period']} (mean {float(a['mean']):+.2f}) to {b['side']} in {b['period']} (mean {float(b['mean']):+.2f}).",
+                "explanation": f"{a['side']} in {a['period']} (mean {float(a['mean']):+.2f}, {int(a['n_sure'])} confident statements on a side) to {b['side']} in {b['period']} (mean {float(b['mean']):+.2f}, {int(b['n_sure'])}).",
             }
         )
     return pd.DataFrame(out, columns=FLIP_COLUMNS)

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, REPO_ROOT, AppServer, is_noise
+from devtools import locators
+from devtools.server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, IDLE_RESET_JS, REPO_ROOT, AppServer, is_noise
 from devtools.server import start_app as _start_app
-from webapp.pages import PAGES as APP_PAGES
 
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 60
@@ -38,9 +38,10 @@ SCREENSHOT_DIR = Path(os.environ.get("STANCE_E2E_SCREENSHOT_DIR") or REPO_ROOT /
 
 # Page url paths. The default page (Explore) lives at "/": Streamlit ignores a default page's
 # url_path, so "/explore" only works through Streamlit's "page not found" fallback.
-PAGES = {p.name: p.url for p in APP_PAGES}
-TITLES = {p.name: p.heading for p in APP_PAGES}
-NAV_LABELS = {p.name: p.nav for p in APP_PAGES}
+# Locators and page words come from devtools/locators.py, which the browser benchmarks share.
+PAGES = locators.PATHS
+TITLES = locators.TITLES
+NAV_LABELS = locators.NAV_LABELS
 
 
 def pytest_collection_modifyitems(config, items):
@@ -188,7 +189,7 @@ def new_page(browser, app_url):
 
 
 def assert_no_exception(page) -> None:
-    exc = page.locator('[data-testid="stException"]')
+    exc = locators.exceptions(page)
     if exc.count():
         raise AssertionError("the app shows an exception:\n" + "\n---\n".join(exc.all_inner_texts()))
 
@@ -197,7 +198,7 @@ def wait_for_app(page, *, timeout: float = APP_TIMEOUT_MS, settle: int = 400, ch
     """Wait until the current Streamlit run has finished and the page is quiet; fail on st.exception."""
     for attempt in range(3):
         try:
-            page.evaluate("window.__e2eIdleSince = null")
+            page.evaluate(IDLE_RESET_JS)
             page.wait_for_function(IDLE_JS, arg=[settle, None, None], polling=100, timeout=timeout)
             break
         except Exception as exc:  # a navigation can destroy the execution context mid-wait
@@ -211,7 +212,11 @@ def wait_for_app(page, *, timeout: float = APP_TIMEOUT_MS, settle: int = 400, ch
 
 
 class UI:
-    """Helpers over Streamlit's DOM (Streamlit 1.67: react-aria comboboxes, glide data grids)."""
+    """Helpers over Streamlit's DOM (Streamlit 1.67: react-aria comboboxes, glide data grids).
+
+    Where the app's own elements are (titles, navigation, the search box and its results) comes
+    from devtools/locators.py, shared with the browser benchmarks.
+    """
 
     PAGES = PAGES
     TITLES = TITLES
@@ -236,22 +241,30 @@ class UI:
 
     def open_page(self, page, name: str) -> None:
         """Open a page through the sidebar navigation (keeps the session and its uploads)."""
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=NAV_LABELS[name], exact=True).click()
+        locators.nav_link(page, name).click()
         self.expect_title(page, name)
         wait_for_app(page)
 
     def expect_title(self, page, name: str, timeout: float = APP_TIMEOUT_MS) -> None:
         from playwright.sync_api import expect
 
-        expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(TITLES[name], timeout=timeout)
+        expect(locators.title(page)).to_have_text(TITLES[name], timeout=timeout)
 
-    @staticmethod
-    def main(page):
-        return page.locator('[data-testid="stMain"]')
+    main = staticmethod(locators.main)
+    sidebar = staticmethod(locators.sidebar)
+    search_box = staticmethod(locators.search_box)
+    search_results = staticmethod(locators.search_results)
+    search_results_table = staticmethod(locators.search_results_table)
 
-    @staticmethod
-    def sidebar(page):
-        return page.locator('[data-testid="stSidebar"]')
+    def search(self, page, query: str) -> None:
+        """Search Explore for ``query`` (Enter), and wait until its results are shown and the page is idle."""
+        from playwright.sync_api import expect
+
+        box = locators.search_box(page)
+        box.fill(query)
+        box.press("Enter")
+        expect(locators.search_results(page, query)).to_be_visible()
+        wait_for_app(page)
 
     # ---------------------------------------------------------------- reading
     @staticmethod

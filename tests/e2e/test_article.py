@@ -3,16 +3,14 @@ speaker, the date, title and URL come from the page's metadata, and adding puts 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-from facts import N_BUNDLED  # noqa: E402
+from facts import N_BUNDLED, REPO_ROOT  # noqa: E402
 
-ARTICLE = Path(__file__).resolve().parents[1] / "data" / "articles" / "html" / "ford-cnn-tariffs.html"
+ARTICLE = REPO_ROOT / "tests" / "data" / "articles" / "html" / "ford-cnn-tariffs.html"
 N_QUOTES = 10  # every quote in it is Doug Ford's (tests/data/articles/labels.json, en-04)
 
 

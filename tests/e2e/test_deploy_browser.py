@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from devtools import locators
 from devtools.server import IDLE_JS, start_app
-from webapp.pages import PAGES as APP_PAGES
 
 pytestmark = pytest.mark.browser
 
-PAGES = {p.url: p.heading for p in APP_PAGES}
+PAGES = {locators.path(name): locators.TITLES[name] for name in locators.PAGE_NAMES}
 # The first search on a fresh server may build the int8 model (about a minute on 2 busy cores).
 FIRST_SEARCH_MS = 300_000
 
@@ -32,29 +32,29 @@ def app_url(app_server) -> str:
 
 def idle(page, timeout: float = 60_000) -> None:
     page.wait_for_function(IDLE_JS, arg=[400, None, None], polling=100, timeout=timeout)
-    exc = page.locator('[data-testid="stException"]')
+    exc = locators.exceptions(page)
     assert exc.count() == 0, exc.all_inner_texts()
 
 
 def test_deploy_entry_point_serves_every_page(new_page, app_url):
     page = new_page()
     for path, title in PAGES.items():
-        page.goto(f"{app_url}/{path}")
+        page.goto(app_url + path)
         idle(page)
-        expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(title)
+        expect(locators.title(page)).to_have_text(title)
     page.watch.assert_clean()
 
 
 def test_hosted_search_and_upload_limits(new_page, app_url):
     page = new_page()
-    page.goto(f"{app_url}/?q=the+trade+deal+is+irrelevant")
+    page.goto(app_url + locators.path("explore", "q=the+trade+deal+is+irrelevant"))
     idle(page, timeout=FIRST_SEARCH_MS)
-    main = page.locator('[data-testid="stMain"]')
-    expect(main.get_by_text("best matches for", exact=False).first).to_be_visible()
-    sidebar = page.locator('[data-testid="stSidebar"]')
+    main = locators.main(page)
+    expect(locators.search_results(page, "the trade deal is irrelevant")).to_be_visible()
+    sidebar = locators.sidebar(page)
     sidebar.get_by_text("About the data and the numbers").click()
     expect(sidebar.get_by_text("This hosted demo", exact=False)).to_be_visible()
-    page.goto(f"{app_url}/data")
+    page.goto(app_url + locators.path("data"))
     idle(page)
     expect(main.get_by_text("This is a hosted demo", exact=False)).to_be_visible()
     page.watch.assert_clean()

@@ -27,7 +27,7 @@ def snapshot(ui, page) -> dict:
     results = main.locator('[data-testid="stDataFrame"]').first
     return {
         "model": checked_model(ui, page),
-        "query": main.get_by_role("textbox", name="Statements like…").input_value(),
+        "query": ui.search_box(page).input_value(),
         "top": [(r[2], r[4]) for r in ui.dataframe_rows(results, max_rows=5)],
     }
 

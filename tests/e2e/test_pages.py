@@ -6,17 +6,16 @@ Each page also gets a full-page screenshot in docs/screenshots/<page>.png.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
-from facts import N_BUNDLED
+from facts import N_BUNDLED, REPO_ROOT
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-BUNDLED = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "statements.csv")
+BUNDLED = pd.read_csv(REPO_ROOT / "stance_explorer" / "data" / "statements.csv")
 
 
 def default_compare_speakers() -> list[str]:

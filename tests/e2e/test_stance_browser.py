@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import quote_plus
 
 import pytest
 from playwright.sync_api import expect
 
+from stance_explorer.stance import load_presets
+
 pytestmark = pytest.mark.browser
 
-TARIFFS_TARGET = "tariffs on imports"
-TARIFFS_FAVOR = "Tariffs are right and should be imposed to protect our country"
-TARIFFS_AGAINST = "Tariffs are harmful and should be removed"
+TARIFFS = next(p for p in load_presets() if p.topic == "tariffs")  # the shipped preset, as worded now
+TARIFFS_TARGET, TARIFFS_FAVOR, TARIFFS_AGAINST = TARIFFS.axis.target, TARIFFS.axis.favor, TARIFFS.axis.against
+TARGET_PARAM = "target=" + quote_plus(TARIFFS_TARGET)
 
 
 def field(ui, page, label: str):
@@ -45,10 +48,10 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     expect(main.get_by_text(re.compile(r"^Donald Trump: Full Flop"))).to_be_visible()
     ui.full_page_screenshot(page, ui.SCREENSHOT_DIR / "stance.png")
 
-    ui.choose(page, main, "Preset", "Tariffs")
+    ui.choose(page, main, "Preset", TARIFFS.name)
     ui.wait_for_app(page)
     expect(field(ui, page, "Target: what the statements take a position on")).to_have_value(TARIFFS_TARGET)
-    ui.expect_url(page, r"target=tariffs\+on\+imports")
+    ui.expect_url(page, re.escape(TARGET_PARAM))
     wait_metric(ui, page, "Labels for this axis", "0")
 
     for n, label in enumerate(["favor", "against", "favor"], start=1):
@@ -59,7 +62,7 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     expect(main.get_by_text(re.compile(r"^Taught by 3 labels"))).to_be_visible()
 
     shared = ui.share_url(page)
-    assert "target=tariffs+on+imports" in shared and "favor=" in shared and "against=" in shared
+    assert TARGET_PARAM in shared and "favor=" in shared and "against=" in shared
     other = new_page()
     other.goto(shared)
     ui.wait_for_app(other)
@@ -68,7 +71,7 @@ def test_teach_three_labels_then_the_share_link_reopens_the_axis(ui, new_page):
     expect(field(ui, other, "Target: what the statements take a position on")).to_have_value(TARIFFS_TARGET)
     expect(field(ui, other, "Favor pole (empty: derived from the target)")).to_have_value(TARIFFS_FAVOR)
     expect(field(ui, other, "Against pole (empty: derived from the target)")).to_have_value(TARIFFS_AGAINST)
-    assert ui.selectbox_value(m2, "Preset") == "Tariffs"
+    assert ui.selectbox_value(m2, "Preset") == TARIFFS.name
     assert ui.selectbox_value(m2, "Statements on") == "tariffs"
     # The labels stayed with the first session: the link carries the axis, not the labels.
     assert ui.metric(m2, "Labels for this axis") == "0"
@@ -90,4 +93,22 @@ def test_a_dot_opens_its_statement(ui, new_page):
     expect(dialog).to_be_visible()
     sid = re.search(r"stmt=(S\d+)", page.url).group(1)
     expect(dialog.get_by_text(re.compile(rf"id {sid}\b"))).to_be_visible()
+    page.watch.assert_clean()
+
+
+def test_a_link_with_a_presets_former_wording_opens_the_preset_as_now_worded(ui, new_page):
+    """A link shared before the presets became claims ("security cooperation against the cartels")
+    opens the security preset as worded now, the address bar carries the new wording, and a note says so."""
+    from urllib.parse import urlencode
+
+    security = next(p for p in load_presets() if p.topic == "security/cartels")
+    old = security.former[0]
+    page = new_page()
+    ui.goto(page, ui.url("stance", urlencode({"target": old.target, "favor": old.favor, "against": old.against})))
+    ui.expect_title(page, "stance")
+    expect(field(ui, page, "Target: what the statements take a position on")).to_have_value(security.axis.target)
+    expect(field(ui, page, "Against pole (empty: derived from the target)")).to_have_value(security.axis.against)
+    assert ui.selectbox_value(ui.main(page), "Preset") == security.name
+    ui.expect_url(page, re.escape("target=" + quote_plus(security.axis.target)))
+    expect(ui.main(page).get_by_text(re.compile("is the former wording of the preset"))).to_be_visible()
     page.watch.assert_clean()

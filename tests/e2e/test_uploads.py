@@ -69,10 +69,10 @@ def test_valid_csv_is_added(ui, new_page, tmp_path):
     main = ui.main(page)
     assert ui.metric(main, "Statements") == str(N_BUNDLED + 3)
     assert ui.metric(ui.sidebar(page), "Statements kept by the filters") == f"{N_BUNDLED + 3} of {N_BUNDLED + 3}"
-    box = main.get_by_role("textbox", name="Statements like…")
+    box = ui.search_box(page)
     box.fill("tariffs on garden gnomes")
     box.press("Enter")
-    expect(main.get_by_text("best matches for “tariffs on garden gnomes”", exact=False)).to_be_visible()
+    expect(ui.search_results(page, "tariffs on garden gnomes")).to_be_visible()
     ui.wait_for_app(page)
     top = ui.dataframe_rows_when(
         main.locator('[data-testid="stDataFrame"]').first, lambda r: bool(r) and r[0][2] == UPLOADER, max_rows=1
@@ -282,10 +282,10 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     expect(ui.sidebar(page).locator('[data-testid="stMetricValue"]')).to_have_text(
         f"{len(HOSTILE)} of {N_BUNDLED + len(HOSTILE)}"
     )
-    box = ui.main(page).get_by_role("textbox", name="Statements like…")
+    box = ui.search_box(page)
     box.fill("<script>alert(1)</script>")
     box.press("Enter")
-    expect(ui.main(page).get_by_text("best matches for “<script>alert(1)</script>”", exact=False)).to_be_visible()
+    expect(ui.search_results(page, "<script>alert(1)</script>")).to_be_visible()
     ui.wait_for_app(page)
     results = ui.main(page).locator('[data-testid="stDataFrame"]').first
     shown = {
