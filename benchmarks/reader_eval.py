@@ -108,9 +108,7 @@ def bundled(reader: BuiltinReader) -> list[str]:
 
 def heldout(path: Path, folder: Path, limit: int) -> str:
     """The run's held-out split (never trained on), read with the shipped wording rule."""
-    sys.path.insert(0, str(ROOT / "devtools"))
-    from train_reader import dev_opposite, labels_of
-
+    from devtools.train_reader import dev_opposite, labels_of
     from stance_explorer.stance.readers.builtin import combine, logits_pairs
 
     test = json.loads(path.read_text("utf-8"))["test"]

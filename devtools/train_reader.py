@@ -3,9 +3,9 @@
 Reproduces stance_explorer/stance/readers/weights/builtin/ from raw, licensed files only.
 
 Usage:
-    python devtools/train_reader.py RAW OUT [--recipe A] [--pair-passes 70000] [--threads 2]
-    python devtools/train_reader.py RAW OUT --export            # ONNX + int8 + thresholds into OUT/export
-    python devtools/train_reader.py RAW OUT --export --install   # ... and copy into the package
+    python -m devtools.train_reader RAW OUT [--pair-passes N] [--init W.safetensors] [--lr LR] [--threads 2]
+    python -m devtools.train_reader RAW OUT --export            # ONNX + int8 + thresholds into OUT/export
+    python -m devtools.train_reader RAW OUT --export --install   # ... and copy into the package
 
 RAW holds (missing files are named with where to get them):
     perspectrum/perspectrum_with_answers_v1.0.json, perspective_pool_v1.0.json, dataset_split_v1.0.json
@@ -50,7 +50,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from stance_explorer.files import REPO_ROOT as ROOT  # run as `python -m devtools.train_reader` from the repo root
+
 SEED = 20261206
 MAX_LEN = 96
 #: IBM "train" topics meant for the dev split. These ids all turned out to be IBM "test" topics (held
@@ -187,9 +188,9 @@ def build_examples(raw: Path, recipe: str, rng: random.Random) -> dict[str, list
     check_raw(raw)
     persp, ibm = load_perspectrum(raw), load_ibm(raw)
     stance = persp + ibm
-    none_rate = {"A": 0.45, "B": 0.3}.get(recipe, 0.45)
+    none_rate = 0.45  # share of the stance pairs that also give a "none" pair
     nones = neighbour_nones(persp, rng, none_rate) + neighbour_nones(ibm, rng, none_rate)
-    nli = load_nli(raw) if recipe != "B" else []
+    nli = load_nli(raw)
     rng.shuffle(nli)
     nli = nli[:NLI_PAIRS]
     out: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
@@ -497,8 +498,7 @@ def export(args) -> None:
 
 def calibrate(args, exp: Path) -> None:
     """The relevance cut-off, chosen on the dev split with the int8 model, written to reader.json."""
-    sys.path.insert(0, str(ROOT))
-    from stance_explorer.stance.readers.builtin import _load, logits_pairs, probs_from_logits
+    from stance_explorer.stance.readers.builtin import forget_loaded, logits_pairs, probs_from_logits
 
     base = {"version": VERSION, "labels": ["none", "against", "favor"], "max_length": MAX_LEN}
     (exp / "reader.json").write_text(json.dumps({**base, "relevance_cut": 0.0}) + "\n", "utf-8")
@@ -535,7 +535,7 @@ def calibrate(args, exp: Path) -> None:
         "beats_axis": False,
     }
     (exp / "reader.json").write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
-    _load.cache_clear()  # the provisional reader.json above is cached by the loader
+    forget_loaded()  # the provisional reader.json above is cached by the loader
     print(json.dumps(doc["dev"]))
 
 
@@ -543,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("raw", type=Path, help="folder with the raw licensed files (see the module docstring)")
     ap.add_argument("out", type=Path, help="run folder: data.json, checkpoints, curve.jsonl, train.log, export/")
-    ap.add_argument("--recipe", default="A", choices=("A", "B"))
+    ap.add_argument("--recipe", default="A", choices=("A",), help="the pairs' recipe (one so far; see the docstring)")
     ap.add_argument("--pair-passes", type=int, default=70000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-5)

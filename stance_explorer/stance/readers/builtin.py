@@ -96,6 +96,11 @@ def _load(folder: str):
     return sess, tok, meta
 
 
+def forget_loaded() -> None:
+    """Drop the loaded models, so a rewritten model folder is read again (the training script's export)."""
+    _load.cache_clear()
+
+
 def logits_pairs(folder: Path | str, claims: Sequence[str], texts: Sequence[str], progress=None) -> np.ndarray:
     """The model's raw [relevance, direction] logits for each (claim, statement) pair.
 
