@@ -17,6 +17,7 @@ from apptest_helpers import (
     COMPARE,
     REPO_ROOT,
     assert_ok,
+    bundled_frame,
     main_metrics,
     open_page,
     plotly_array,
@@ -277,3 +278,24 @@ def test_the_multilingual_model_reads_the_preset_axis_from_its_own_committed_vec
     assert any("embedding axis (multilingual)" in i for i in infos), infos  # the reader named is the model's own
     readings = [slot[1] for slot in at.session_state["_frame_cache"]["stance_readings"].values()]
     assert readings and {r.reader_version.split("@")[0] for r in readings} == {"use-multilingual-v3"}
+
+
+def test_readings_made_elsewhere_are_uploaded_checked_row_by_row_and_shown_as_that_readers():
+    """A readings CSV: its bad rows named by file, line and column, the good ones read, the reader named."""
+    at = open_page(STANCE)
+    claim = at.text_input(key="favor").value or at.text_input(key="target").value
+    frame = bundled_frame()
+    s040 = frame[frame["id"] == "S040"].iloc[0]
+    raw = (
+        "id,text_sha256,claim,stance,confidence,reader\n"
+        f"S040,{text_sha256(s040['text'])},{claim},favor,0.9,my-newsroom-model\n"
+        f"S041,,{claim},perhaps,0.5,my-newsroom-model\n"
+    ).encode()
+    at.file_uploader(key="stance_readings_up").upload("ours.csv", raw, "text/csv").run()
+    assert_ok(at)
+    assert at.selectbox(key="reader").value == "csv"
+    infos = [unescape(i.value) for i in at.info]
+    assert any("readings from my-newsroom-model (ours.csv; made elsewhere, not labels)" in i for i in infos), infos
+    problems = next(d.value for d in at.dataframe if "column" in d.value.columns)
+    assert problems.iloc[0]["file"] == "ours.csv" and int(problems.iloc[0]["line"]) == 3
+    assert any("1 reading read" in c for c in captions(at)), captions(at)

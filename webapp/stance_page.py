@@ -99,18 +99,47 @@ def _speakers(column, scope_frame) -> list[str]:
     return chosen
 
 
-def _reader_choice() -> str:
+def _reader_choice(frame_all) -> str:
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    # The upload comes first: it may switch the reader, which must happen before the picker is made.
+    with c2.popover("Upload readings made elsewhere (CSV)"):
+        up = st.file_uploader(
+            "Readings CSV: id, text_sha256, claim, stance, confidence, reader", type=["csv"], key="stance_readings_up"
+        )
+        if up is not None and (up.name, up.size) != st.session_state.get("_stance_readings_seen"):
+            st.session_state["_stance_readings_seen"] = (up.name, up.size)
+            state.upload_readings(up.name, up.getvalue(), frame_all)
     readers = state.available_readers()
     links.check_options(P.ST_READER, readers, "Stance reader")
-    return st.selectbox(
+    name = c1.selectbox(
         "Reader",
         readers,
         index=readers.index(state.default_reader()),
         key=P.ST_READER,
         bind="query-params",
         format_func=state.reader_title,
-        help="Who reads each statement against the question. The readers on offer are set by whoever runs this app.",
+        help="Who reads each statement against the question. The readers on offer are set by whoever runs this app; "
+        "readings made elsewhere can be uploaded as a CSV (id, text_sha256, claim, stance, confidence, reader).",
     )
+    _readings_report()
+    return name
+
+
+def _readings_report() -> None:
+    """What the last readings upload found: how many readings, every bad row by file, line and column."""
+    if (report := state.readings_report()) is None:
+        return
+    name, n, problems, unusable = report
+    if unusable:
+        st.error(escape_markdown(unusable))
+        return
+    st.caption(
+        f"{escape_markdown(name)}: {counted(n, 'reading')} read; they are shown as the readings of the reader it names, "
+        "not as labels."
+    )
+    if problems:
+        st.warning(f"{counted(len(problems), 'row')} of {escape_markdown(name)} need attention (errors were skipped):")
+        st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
 
 
 def question(view) -> Question | None:
@@ -152,7 +181,7 @@ def question(view) -> Question | None:
     )
     links.check_options(P.ST_PERIOD, PERIODS, "Stance period")
     period = c7.selectbox("Period", list(PERIODS), key=P.ST_PERIOD, bind="query-params")
-    return Question(axis, preset, scope, chosen, mode, PERIODS[period], _reader_choice())
+    return Question(axis, preset, scope, chosen, mode, PERIODS[period], _reader_choice(view.dataset.frame))
 
 
 def speakers(sv: SpeakersView, frame_all, reading: StanceReading) -> None:

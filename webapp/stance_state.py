@@ -46,6 +46,7 @@ from stance_explorer.stance.readers import (
     make_reader,
 )
 from stance_explorer.stance.readers.cache import cache_id
+from stance_explorer.stance.readers.nli import NLI_LANGUAGES_ENV
 from stance_explorer.store import EmbeddingStore
 from webapp import hosting, links
 from webapp import params as P
@@ -162,7 +163,7 @@ def operator_settings() -> dict[str, str]:
 
     A visitor never sets these: no URL, model path or key comes from a link or a widget.
     """
-    names = (READER_ENV, NLI_MODEL_ENV, LLM_URL_ENV, LLM_MODEL_ENV, LLM_KEY_ENV)
+    names = (READER_ENV, NLI_MODEL_ENV, NLI_LANGUAGES_ENV, LLM_URL_ENV, LLM_MODEL_ENV, LLM_KEY_ENV)
     out = {k: os.environ[k] for k in names if os.environ.get(k)}
     try:
         out.update({k: str(st.secrets[k]) for k in names if k in st.secrets})
@@ -188,7 +189,30 @@ def available_readers() -> list[str]:
         names.append("nli")
     if settings.get(LLM_URL_ENV):
         names.append("llm")
+    if _READINGS in st.session_state:
+        names.append("csv")
     return names
+
+
+_READINGS = "_stance_readings"  # this session's uploaded readings: a CSV reader (never shared, never on disk)
+_READINGS_REPORT = "_stance_readings_report"
+
+
+def upload_readings(name: str, raw: bytes, frame) -> None:
+    """Read an uploaded readings CSV into this session's ``csv`` reader (good rows kept) and remember what to report."""
+    try:
+        reader = make_reader("csv", readings=raw, readings_name=name, frame=frame)
+    except ReaderUnavailable as exc:
+        st.session_state[_READINGS_REPORT] = (name, 0, [], str(exc))
+        return
+    st.session_state[_READINGS] = reader
+    st.session_state[_READINGS_REPORT] = (name, len(reader.readings.rows), list(reader.problems), None)
+    st.session_state[P.ST_READER] = "csv"
+
+
+def readings_report():
+    """(file name, readings read, problems, why it could not be used or None) of the last readings upload, or None."""
+    return st.session_state.get(_READINGS_REPORT)
 
 
 @st.cache_resource(show_spinner=False)
@@ -243,6 +267,10 @@ def get_reader(name: str, dataset: Dataset, *, allow_model: bool = True) -> tupl
                     f"This axis must be read by the model of these statements ({dataset.model_id}), which is not loaded here.",
                 )
             return make_reader("axis", source=source, encode=allow_model), None
+        if name == "csv":
+            if _READINGS not in st.session_state:
+                return None, "Upload a readings file (CSV) to read with it."
+            return st.session_state[_READINGS], None
         return _shared_reader(name, tuple(sorted(operator_settings().items()))), None
     except ReaderUnavailable as exc:
         return None, str(exc)
