@@ -299,3 +299,14 @@ def test_readings_made_elsewhere_are_uploaded_checked_row_by_row_and_shown_as_th
     problems = next(d.value for d in at.dataframe if "column" in d.value.columns)
     assert problems.iloc[0]["file"] == "ours.csv" and int(problems.iloc[0]["line"]) == 3
     assert any("1 reading read" in c for c in captions(at)), captions(at)
+
+
+def test_the_built_in_reader_is_offered_and_reads_when_picked():
+    """The shipped reader is one pick away (not the default: it does not beat the axis), and is named once in force."""
+    at = open_page(STANCE)
+    reader = at.selectbox(key="reader")
+    assert reader.value == "axis" and "built-in reader" in reader.options
+    reader.set_value("builtin").run()
+    assert_ok(at)
+    infos = [unescape(i.value) for i in at.info]
+    assert any("Read by **the built-in reader" in i or "Read by the built-in reader" in i for i in infos), infos

@@ -182,6 +182,19 @@ def combine(lf: np.ndarray, la: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (lf[:, 0] + la[:, 0]) / 2.0, (lf[:, 1] - la[:, 1]) / 2.0
 
 
+def weights_present(folder: Path | str = WEIGHTS) -> bool:
+    """Whether the model's files are there (an installed package ships them), so the reader can be offered.
+
+    Args:
+        folder: the model folder; the shipped one by default.
+
+    Returns:
+        True when model.onnx, tokenizer.json and reader.json are all present.
+    """
+    path = Path(folder)
+    return all((path / f).is_file() for f in ("model.onnx", "tokenizer.json", "reader.json"))
+
+
 def beats_axis(folder: Path | str = WEIGHTS) -> bool:
     """Whether the shipped model was measured beating the axis on TweetEval and the 75 hand labels
     (``reader.json``'s ``beats_axis``, written from benchmarks/reader_eval.py's numbers)."""
