@@ -305,8 +305,12 @@ def test_the_built_in_reader_is_offered_and_reads_when_picked():
     """The shipped reader is one pick away (not the default: it does not beat the axis), and is named once in force."""
     at = open_page(STANCE)
     reader = at.selectbox(key="reader")
-    assert reader.value == "axis" and "built-in reader" in reader.options
+    assert reader.value == "axis" and "builtin" in reader.options
     reader.set_value("builtin").run()
     assert_ok(at)
     infos = [unescape(i.value) for i in at.info]
-    assert any("Read by **the built-in reader" in i or "Read by the built-in reader" in i for i in infos), infos
+    assert any("Read by **the built-in reader" in i for i in infos), infos
+    # A share link names the reader, and reopens with it.
+    linked = open_page(STANCE, {"reader": "builtin"})
+    assert linked.selectbox(key="reader").value == "builtin"
+    assert any("Read by **the built-in reader" in unescape(i.value) for i in linked.info)

@@ -109,17 +109,20 @@ def _reader_choice(frame_all) -> str:
         if up is not None and (up.name, up.size) != st.session_state.get("_stance_readings_seen"):
             st.session_state["_stance_readings_seen"] = (up.name, up.size)
             state.upload_readings(up.name, up.getvalue(), frame_all)
-    readers = state.available_readers()
+    # The default first: a bound widget's default is its first option (and no format_func: the URL
+    # carries the option's text, so the reader's own name is what a link says).
+    default = state.default_reader()
+    readers = [default] + [r for r in state.available_readers() if r != default]
     links.check_options(P.ST_READER, readers, "Stance reader")
     name = c1.selectbox(
         "Reader",
         readers,
-        index=readers.index(state.default_reader()),
         key=P.ST_READER,
         bind="query-params",
-        format_func=state.reader_title,
-        help="Who reads each statement against the question. The readers on offer are set by whoever runs this app; "
-        "readings made elsewhere can be uploaded as a CSV (id, text_sha256, claim, stance, confidence, reader).",
+        help="Who reads each statement against the question: "
+        + "; ".join(f"**{r}**: {state.reader_title(r)}" for r in readers)
+        + ". The readers on offer are set by whoever runs this app; readings made elsewhere can be uploaded as a CSV "
+        "(id, text_sha256, claim, stance, confidence, reader).",
     )
     _readings_report()
     return name
