@@ -247,9 +247,10 @@ def stance_view(
     if unread:
         notes = [n for n in reading.notes[reading.scope & ~reading.read] if n]
         was = "was" if unread == 1 else "were"
+        why = (notes[0] if notes else "no reason given").removeprefix("not read by this reader: ")
         unread_note = (
-            f"{counted(unread, 'statement')} here {was} not read by this reader "
-            f"({notes[0] if notes else 'no reason given'}): never scored, and left out of the charts and counts."
+            f"{counted(unread, 'statement')} here {was} not read by this reader ({why}): "
+            "never scored, and left out of the charts and counts."
         )
     return StanceView(
         rd,
