@@ -25,10 +25,14 @@ def checked_model(ui, page) -> str | None:
 def snapshot(ui, page) -> dict:
     main = ui.main(page)
     results = main.locator('[data-testid="stDataFrame"]').first
+    headers = ui.dataframe_headers(results)
+    # Columns by their headers, not their places: the results table gained Rank and Matched by in front.
+    speaker, quote = (headers.index(h) if h in headers else None for h in ("Speaker", "Quote"))
+    rows = ui.dataframe_rows(results, max_rows=5) if speaker is not None and quote is not None else []
     return {
         "model": checked_model(ui, page),
         "query": ui.search_box(page).input_value(),
-        "top": [(r[2], r[4]) for r in ui.dataframe_rows(results, max_rows=5)],
+        "top": [(r[speaker], r[quote]) for r in rows],
     }
 
 
