@@ -34,5 +34,6 @@ else:
     shell.sidebar()
 page.run()
 shell.share_box()
-shell.about()
+if not CORPUS:  # the About text counts the bundled statements, which a corpus run never reads
+    shell.about()
 links.render()  # notes about the link, gathered while the widgets were made
