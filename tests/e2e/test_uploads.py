@@ -74,10 +74,11 @@ def test_valid_csv_is_added(ui, new_page, tmp_path):
     box.press("Enter")
     expect(ui.search_results(page, "tariffs on garden gnomes")).to_be_visible()
     ui.wait_for_app(page)
-    top = ui.dataframe_rows_when(
-        main.locator('[data-testid="stDataFrame"]').first, lambda r: bool(r) and r[0][2] == UPLOADER, max_rows=1
-    )[0]
-    assert top[2] == UPLOADER and "garden gnomes" in top[4], top
+    results = main.locator('[data-testid="stDataFrame"]').first
+    headers = ui.dataframe_headers(results)  # by header: Rank and Matched by come first in search results
+    speaker, quote = headers.index("Speaker"), headers.index("Quote")
+    top = ui.dataframe_rows_when(results, lambda r: bool(r) and r[0][speaker] == UPLOADER, max_rows=1)[0]
+    assert top[speaker] == UPLOADER and "garden gnomes" in top[quote], top
 
     # The speaker filter offers the uploaded speaker, and picking it keeps exactly its three rows.
     ui.choose(page, ui.sidebar(page), "Speakers", UPLOADER, multi=True)
@@ -288,8 +289,10 @@ def test_hostile_text_stays_text(ui, new_page, tmp_path):
     expect(ui.search_results(page, "<script>alert(1)</script>")).to_be_visible()
     ui.wait_for_app(page)
     results = ui.main(page).locator('[data-testid="stDataFrame"]').first
+    quote = ui.dataframe_headers(results).index("Quote")  # by header: Rank and Matched by come first
     shown = {
-        r[4] for r in ui.dataframe_rows_when(results, lambda r: any(x[4] == "<script>alert(1)</script>" for x in r))
+        r[quote]
+        for r in ui.dataframe_rows_when(results, lambda r: any(x[quote] == "<script>alert(1)</script>" for x in r))
     }
     assert "<script>alert(1)</script>" in shown
     assert_inert(page)
