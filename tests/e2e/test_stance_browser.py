@@ -87,7 +87,10 @@ def test_a_dot_opens_its_statement(ui, new_page):
     ui.goto(page, "stance")
     chart = ui.main(page).locator('[data-testid="stPlotlyChart"]').first
     chart.scroll_into_view_if_needed()
-    chart.locator(".scatterlayer .trace .points path").first.click(force=True)
+    point = chart.locator(".scatterlayer .trace .points path").first
+    # Centre the dot in the window, so the app's sticky header never sits over it when clicked.
+    point.evaluate("e => e.scrollIntoView({block: 'center'})")
+    point.click(force=True)
     ui.expect_url(page, r"[?&]stmt=S\d+")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
