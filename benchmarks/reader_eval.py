@@ -2,6 +2,7 @@
 
 Usage:
     python benchmarks/reader_eval.py TWEETEVAL_FOLDER [--model DIR] [--heldout RUN/data.json] [--max-heldout N]
+    python benchmarks/reader_eval.py --smoke   # no FOLDER: stance_eval's tiny stand-in from the bundled labels (seconds)
 
 * TweetEval stance test (SemEval-2016 Task 6, five targets; see benchmarks/stance_eval.py for the
   folder), zero-shot: the reader reads each tweet against the target's name alone (no label seen),
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from stance_eval import TARGETS, f_avg, read_split  # noqa: E402
+from stance_eval import SOURCE, TARGETS, f_avg, read_split, smoke_folder  # noqa: E402
 
 from stance_explorer.stance import methods as M  # noqa: E402
 from stance_explorer.stance.axes import Axis  # noqa: E402
@@ -138,13 +139,27 @@ def heldout(path: Path, folder: Path, limit: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", type=Path, help="TweetEval datasets/stance folder")
+    ap.add_argument("folder", type=Path, nargs="?", help="TweetEval datasets/stance folder")
+    ap.add_argument("--smoke", action="store_true", help="no TweetEval: a tiny stand-in, to check that it runs")
     ap.add_argument(
         "--model", type=Path, default=WEIGHTS, help="reader folder (model.onnx, tokenizer.json, reader.json)"
     )
     ap.add_argument("--heldout", type=Path, default=None, help="a train_reader.py run's data.json")
     ap.add_argument("--max-heldout", type=int, default=3000)
     args = ap.parse_args(argv)
+    if args.smoke:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            args.folder, args.smoke = smoke_folder(Path(tmp)), False
+            return run(args)
+    if args.folder is None:
+        ap.error(f"FOLDER is required (TweetEval's datasets/stance/, from {SOURCE}), or --smoke")
+    return run(args)
+
+
+def run(args) -> int:
+    """The measurements, printed (see the module docstring)."""
     reader = BuiltinReader(args.model)
     print(f"reader: {reader.label} from {args.model}")
     per, (sps, asps), y, rd, ax = tweeteval(args.folder, reader)
