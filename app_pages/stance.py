@@ -35,7 +35,7 @@ if not empty_guard(view) and (q := page.question(view)) is not None:
         st.warning(msg)
         st.stop()
     hashes = state.dataset_hashes(ds)[reading.rows]
-    project, _ = state.label_columns(q.axis, hashes)
+    project, mine = state.label_columns(q.axis, hashes)  # once per run: every statement in scope
     shipped = bool(q.preset and q.preset.labels_path)
     caption = state.mode_caption(q.mode, reading, shipped, state.label_counts(q.axis, reading, ds))
     sv = stance_view(reading, ds.frame, chosen=q.chosen, freq=q.freq, mode_caption=caption, project_labels=project)
@@ -78,7 +78,7 @@ if not empty_guard(view) and (q := page.question(view)) is not None:
     page.teaching_metrics(labels, reading, state.cv_accuracy(ds, q.axis, reading) if reading.taught else None)
     picks = suggestions(reading, sv.table, ds.vectors, k=5)
     page.suggestions(q.axis, picks, [hashes[int(p.row["pos"])] for p in picks])
-    page.statements_table(q.axis, sv.table, list(hashes))
+    page.statements_table(q.axis, sv.table, list(hashes), project, mine)
     page.label_files(q.axis, labels, ds.frame)
 
 statement.show_linked(view)

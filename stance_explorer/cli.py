@@ -528,11 +528,6 @@ def _read_stance_on_ray(args, reader, axis, frame) -> bool:
     return True
 
 
-def _first_note(reading) -> str:
-    notes = [n for n in reading.notes[reading.scope & ~reading.read] if n]
-    return notes[0] if notes else "no reason given"
-
-
 def _statement_records(frame, arrays) -> list[dict]:
     """One record per statement; one without an id of its own gets its row position (0-based, in the order printed)."""
 
@@ -656,7 +651,7 @@ def cmd_stance(args) -> int:
     _print_records(records, fields, args.format)
     unread = int((~reading.read).sum())
     if unread:
-        print(f"note: {unread} statements were not read by this reader ({_first_note(reading)}).", file=sys.stderr)
+        print(f"note: {unread} statements were not read by this reader ({reading.first_note()}).", file=sys.stderr)
     mode = f"taught by {int((hand >= 0).sum())} labels" if reading.taught else "zero-shot"
     what = (
         f"{len(records)} speakers over {len(frame)} statements"

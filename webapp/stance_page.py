@@ -340,10 +340,9 @@ _TABLE_COLUMNS = {
 }
 
 
-def statements_table(axis: Axis, rd, hashes) -> None:
+def statements_table(axis: Axis, rd, hashes, project, mine) -> None:
     """Every statement here with the project's label, yours (editable) and the reader's own reading."""
     with st.expander("Every statement here, with the reader's reading (label any of them)"):
-        project, mine = state.label_columns(axis, hashes)
         table, order = teaching_table(rd, project, mine)
         ekey = f"stance_table_{state.generation()}"
         st.data_editor(

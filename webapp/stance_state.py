@@ -238,12 +238,6 @@ def reader_title(name: str) -> str:
     return READER_TITLES.get(name, name)
 
 
-def first_note(r: StanceReading) -> str:
-    """Why the first statement in scope that was not read was not read."""
-    notes = [n for n in r.notes[r.scope & ~r.read] if n]
-    return notes[0] if notes else "no reason given"
-
-
 def default_reader() -> str:
     """The reader used when the link names none (see ``readers.default_reader_name``)."""
     name = default_reader_name()

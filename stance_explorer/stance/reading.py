@@ -268,6 +268,11 @@ class StanceReading:
         """Their label codes, aligned with :attr:`label_rows`."""
         return self.hand[self.hand >= 0]
 
+    def first_note(self) -> str:
+        """Why the first statement in scope that the reader did not read was not read ("" when all were read)."""
+        notes = [n for n in self.notes[self.scope & ~self.read] if n]
+        return notes[0] if notes else ("no reason given" if (self.scope & ~self.read).any() else "")
+
     def scoped(self, mask: np.ndarray | None = None) -> M.StanceArrays:
         """The reading in force at the rows in scope (and in ``mask`` when given).
 
@@ -345,11 +350,9 @@ def _taught_on(features: np.ndarray, rows: np.ndarray, codes: np.ndarray, base: 
     else:
         head = M.fit_ridge(features[rows], codes)
         out = M._arrays_from_scores(features @ head.W + head.b)
-    label, score, conf = out.label.copy(), out.score.copy(), out.confidence.copy()
-    label[rows] = codes
-    score[rows] = np.select([codes == FAVOR, codes == AGAINST], [1.0, -1.0], 0.0)
-    conf[rows] = 1.0
-    return M.StanceArrays(label, score, conf)
+    hand = np.full(len(features), -1, dtype=np.int64)
+    hand[rows] = codes
+    return _keep_labels(out, rows, hand)
 
 
 def _full(arrays: M.StanceArrays, rows: np.ndarray, n: int) -> M.StanceArrays:

@@ -245,9 +245,8 @@ def stance_view(
     unread = int((reading.scope & ~reading.read).sum())
     unread_note = None
     if unread:
-        notes = [n for n in reading.notes[reading.scope & ~reading.read] if n]
         was = "was" if unread == 1 else "were"
-        why = (notes[0] if notes else "no reason given").removeprefix("not read by this reader: ")
+        why = reading.first_note().removeprefix("not read by this reader: ")
         unread_note = (
             f"{counted(unread, 'statement')} here {was} not read by this reader ({why}): "
             "never scored, and left out of the charts and counts."
